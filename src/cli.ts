@@ -1,0 +1,261 @@
+// The `practice-bot` bin and the composition root: the only core-side file that imports adapters,
+// and (with src/config.ts) the only place that reads the environment.
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import dotenv from 'dotenv';
+import { renderPlain } from '../adapters/console/render-plain.ts';
+import { createConsoleAdapter } from '../adapters/console/console.ts';
+import { createApp, createEngineFromDisk, type App } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import type { AdapterHandle } from './core/adapter.ts';
+import { startHttpServer, type HttpRoute, type HttpServerHandle } from './core/http-server.ts';
+import { createLogger, errorFields } from './core/logger.ts';
+import type { Engine, SearchOptions } from './engine/types.ts';
+import { citationFor } from './knowledge/citation.ts';
+import { KINDS, type Kind } from './knowledge/schema.ts';
+
+const USAGE = `practice-bot: a chat assistant for practitioner communities
+
+Usage:
+  practice-bot                       start every adapter whose token is set (Telegram, Slack);
+                                     with none set, the console chat
+  practice-bot console [--as <id>]   chat in the terminal (reads stdin, works piped);
+                                     lines "/as <user id>" switch the acting user
+  practice-bot ask "<question>" [--kind K] [--theme T] [--limit N] [--json]
+                                     ask the practice base; --json without a question reads
+                                     one question a line from stdin and prints one JSON line each
+  practice-bot --help
+
+Kinds: ${KINDS.join(', ')}
+Configuration comes from the environment or a .env file: see .env.example.`;
+
+type Io = { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
+
+const KIND_ALIASES: Record<string, Kind> = {
+  challenges: 'challenge',
+  practice: 'good-practice',
+  practices: 'good-practice',
+  'good-practices': 'good-practice',
+  goodpractice: 'good-practice',
+  opportunities: 'opportunity',
+  'next-steps': 'next-step',
+  conclusions: 'conclusion',
+  facts: 'fact',
+};
+
+export function parseKind(k: string): Kind | undefined {
+  const s = k.trim().toLowerCase();
+  if ((KINDS as readonly string[]).includes(s)) return s as Kind;
+  return KIND_ALIASES[s];
+}
+
+/** The `ask --json` object for one question (contract: query, results[], suggestions). */
+export function askJson(engine: Engine, query: string, opts: SearchOptions) {
+  const r = engine.search(query, opts);
+  return {
+    query,
+    results: r.hits.map((h) => ({
+      id: h.entry.id,
+      kind: h.entry.kind,
+      title: h.entry.title,
+      text: h.entry.text,
+      themes: h.entry.themes,
+      source: { document: h.entry.source.document, section: h.entry.source.section, meeting: h.entry.source.meeting },
+      score: Math.round(h.score * 10_000) / 10_000,
+      citation: citationFor(h.entry, engine.base).label,
+    })),
+    suggestions: r.suggestions,
+    ...(r.corrected ? { corrected: r.corrected } : {}),
+  };
+}
+
+function loadEnvConfig(): Config {
+  dotenv.config({ quiet: true });
+  return loadConfig(process.env);
+}
+
+async function cmdAsk(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      kind: { type: 'string' },
+      theme: { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const opts: SearchOptions = {};
+  if (values.kind !== undefined) {
+    const kinds = values.kind.split(',').map(parseKind);
+    if (kinds.some((k) => !k)) {
+      io.stderr.write(`Unknown --kind "${values.kind}". Kinds: ${KINDS.join(', ')}\n`);
+      return 2;
+    }
+    opts.kinds = kinds as Kind[];
+  }
+  if (values.limit !== undefined) {
+    const n = Number(values.limit);
+    if (!Number.isInteger(n) || n < 1 || n > 100) {
+      io.stderr.write('--limit must be a whole number from 1 to 100\n');
+      return 2;
+    }
+    opts.limit = n;
+  } else opts.limit = values.json ? 5 : 3;
+  const engine = createEngineFromDisk();
+  if (values.theme !== undefined) {
+    const theme = engine.base.themes.find((t) => t.id === values.theme) ?? engine.themesFor(values.theme)[0];
+    if (!theme) {
+      io.stderr.write(`Unknown --theme "${values.theme}". Themes: ${engine.base.themes.map((t) => t.id).join(', ')}\n`);
+      return 2;
+    }
+    opts.theme = theme.id;
+  }
+  const question = positionals.join(' ');
+  if (values.json) {
+    if (question.trim() !== '') {
+      io.stdout.write(`${JSON.stringify(askJson(engine, question, opts))}\n`);
+      return 0;
+    }
+    const rl = readline.createInterface({ input: io.stdin, crlfDelay: Infinity, terminal: false });
+    for await (const line of rl) {
+      if (line.trim() === '') continue;
+      let out: string;
+      try {
+        out = JSON.stringify(askJson(engine, line, opts));
+      } catch (err) {
+        out = JSON.stringify({ query: line, results: [], suggestions: [], error: errorFields(err).message });
+      }
+      if (!io.stdout.write(`${out}\n`)) await new Promise((r) => io.stdout.once('drain', r));
+    }
+    return 0;
+  }
+  if (question.trim() === '') {
+    io.stderr.write('Usage: practice-bot ask "<question>" [--kind K] [--theme T] [--limit N] [--json]\n');
+    return 2;
+  }
+  const r = engine.search(question, opts);
+  if (r.hits.length === 0) {
+    io.stdout.write(`The practice base has nothing close to that.${r.suggestions.length ? ` Try: ${r.suggestions.join(', ')}.` : ''}\n`);
+    return 0;
+  }
+  const blocks = r.hits.map((h) => ({
+    type: 'entry' as const,
+    id: h.entry.id,
+    kind: h.entry.kind,
+    title: h.entry.title,
+    text: h.entry.text,
+    themes: h.entry.themes,
+    citation: citationFor(h.entry, engine.base),
+  }));
+  io.stdout.write(`${renderPlain({ blocks })}\n`);
+  return 0;
+}
+
+async function runConsole(config: Config, as: string | undefined, io: Io): Promise<number> {
+  const log = createLogger(config.logLevel);
+  const app = createApp(config, { log });
+  const consoleAdapter = createConsoleAdapter({
+    core: app.core,
+    input: io.stdin as NodeJS.ReadableStream & import('node:stream').Readable,
+    output: io.stdout as NodeJS.WritableStream & import('node:stream').Writable,
+    userId: as,
+    prompt: Boolean((io.stdin as { isTTY?: boolean }).isTTY),
+  });
+  app.router.register(consoleAdapter.outbound);
+  app.start();
+  try {
+    await consoleAdapter.run();
+  } finally {
+    await app.stop();
+  }
+  return 0;
+}
+
+async function loadAdapters(config: Config, app: App): Promise<AdapterHandle[]> {
+  const adapters: AdapterHandle[] = [];
+  if (config.telegram) {
+    const { createTelegramAdapter } = await import('../adapters/telegram/index.ts');
+    adapters.push(createTelegramAdapter({ ...config.telegram, core: app.core, log: app.log }));
+  }
+  if (config.slack) {
+    const { createSlackAdapter } = await import('../adapters/slack/index.ts');
+    adapters.push(createSlackAdapter({ ...config.slack, core: app.core, log: app.log }));
+  }
+  return adapters;
+}
+
+async function runBots(config: Config): Promise<number> {
+  const log = createLogger(config.logLevel);
+  const app = createApp(config, { log });
+  const adapters = await loadAdapters(config, app);
+  let http: HttpServerHandle | undefined;
+  const stop = async () => {
+    log.info('stopping');
+    for (const a of adapters) await a.stop().catch((err: unknown) => log.error({ err: errorFields(err) }, 'adapter stop failed'));
+    await http?.close();
+    await app.stop();
+  };
+  try {
+    for (const a of adapters) app.router.register(a.outbound);
+    const routes: HttpRoute[] = adapters.flatMap((a) => a.routes ?? []);
+    if (routes.length > 0) {
+      http = await startHttpServer({ port: config.port, routes, log });
+      log.info({ port: http.port, paths: routes.map((r) => r.path) }, 'http server listening');
+    }
+    for (const a of adapters) {
+      await a.start();
+      log.info({ adapter: a.name }, 'adapter started');
+    }
+    app.start();
+  } catch (err) {
+    log.fatal({ err: errorFields(err) }, 'start-up failed');
+    await stop();
+    return 1;
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await stop();
+  return 0;
+}
+
+export async function main(argv: string[], io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === '--help' || command === '-h' || command === 'help') {
+      io.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    if (command === 'ask') return await cmdAsk(rest, io);
+    if (command === 'console') {
+      const { values } = parseArgs({ args: rest, options: { as: { type: 'string' } } });
+      if (values.as !== undefined && !/^(telegram|slack|console):[A-Za-z0-9_.-]{1,64}$/.test(values.as)) {
+        io.stderr.write('--as takes a user id such as telegram:42 or slack:U123\n');
+        return 2;
+      }
+      return await runConsole(loadEnvConfig(), values.as, io);
+    }
+    if (command === undefined) {
+      const config = loadEnvConfig();
+      if (!config.telegram && !config.slack) return await runConsole(config, undefined, io);
+      return await runBots(config);
+    }
+    io.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
+    return 2;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      io.stderr.write(`${err.message}\nSee .env.example for every variable.\n`);
+      return 2;
+    }
+    const e = err as { name?: string; message?: string; code?: string };
+    if (e?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      io.stderr.write(`${e.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    // Known start-up failures (broken knowledge file, unusable database) carry a readable message.
+    io.stderr.write(`practice-bot could not start: ${errorFields(err).message}\n`);
+    return 1;
+  }
+}

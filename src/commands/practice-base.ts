@@ -1,0 +1,272 @@
+// Public practice-base commands: /start, /help, /ask, /challenges, /practices, /opportunities, /sources.
+import { createLru } from '../core/lru.ts';
+import type { Block, Button, Reply } from '../core/reply.ts';
+import { citationFor, formatMeetingDate } from '../knowledge/citation.ts';
+import { KIND_LABELS, type Entry, type Kind } from '../knowledge/schema.ts';
+import type { SearchOptions, SearchResult } from '../engine/types.ts';
+import type { CommandContext, CommandSpec, Services } from './types.ts';
+
+/** Longest question we analyse; longer input is answered from its beginning, and the reply says so. */
+export const MAX_QUESTION_CHARS = 500;
+const PAGE = 3;
+
+interface SavedQuery {
+  query: string;
+  opts: SearchOptions;
+}
+
+/** Short tokens for "more results" and feedback buttons, so callback data stays far under 64 bytes. */
+export function createQueryMemory(max = 5000) {
+  const lru = createLru<string, SavedQuery>(max);
+  let n = 0;
+  return {
+    save(q: SavedQuery): string {
+      const token = (++n).toString(36) + Math.floor(Math.random() * 1296).toString(36);
+      lru.set(token, q);
+      return token;
+    },
+    get: (token: string) => lru.get(token),
+  };
+}
+export type QueryMemory = ReturnType<typeof createQueryMemory>;
+
+export function entryBlock(entry: Entry, services: Services): Block {
+  return {
+    type: 'entry',
+    id: entry.id,
+    kind: entry.kind,
+    title: entry.title,
+    text: entry.text,
+    themes: entry.themes,
+    citation: citationFor(entry, services.engine.base),
+  };
+}
+
+function themeLabel(services: Services, id: string): string {
+  return services.engine.base.themes.find((t) => t.id === id)?.label ?? id;
+}
+
+function shorten(q: string): { text: string; cut: boolean } {
+  const t = q.replace(/\s+/g, ' ').trim();
+  if (t.length <= MAX_QUESTION_CHARS) return { text: t, cut: false };
+  return { text: t.slice(0, MAX_QUESTION_CHARS), cut: true };
+}
+
+/** Renders one page of a search as a reply, with "more" and feedback buttons. */
+export function answerReply(
+  services: Services,
+  memory: QueryMemory,
+  query: string,
+  opts: SearchOptions,
+  result: SearchResult,
+  intro?: Block[],
+): Reply {
+  const blocks: Block[] = [...(intro ?? [])];
+  const offset = opts.offset ?? 0;
+  if (result.corrected && offset === 0) {
+    blocks.push({ type: 'notice', level: 'info', text: `Showing results for "${result.corrected}".` });
+  }
+  for (const hit of result.hits) blocks.push(entryBlock(hit.entry, services));
+  const buttons: Button[][] = [];
+  const token = memory.save({ query, opts: { ...opts, offset: 0 } });
+  const shown = offset + result.hits.length;
+  if (shown < result.total) {
+    blocks.push({ type: 'paragraph', parts: [{ text: `${shown} of ${result.total} shown.`, italic: true }] });
+    buttons.push([{ label: `More results (${result.total - shown})`, action: `more:${token}:${shown}` }]);
+  }
+  buttons.push([
+    { label: 'Helpful', action: `fb:${token}:1` },
+    { label: 'Not helpful', action: `fb:${token}:0` },
+  ]);
+  return { blocks, buttons };
+}
+
+export function nothingClose(services: Services, what: string, result: SearchResult): Reply {
+  const blocks: Block[] = [
+    { type: 'paragraph', parts: [`The practice base has nothing close to ${what}.`] },
+  ];
+  if (result.suggestions.length > 0) {
+    blocks.push({ type: 'paragraph', parts: ['You could try: ', { text: result.suggestions.slice(0, 6).join(', '), bold: true }, '.'] });
+  }
+  blocks.push({ type: 'paragraph', parts: ['Send /challenges or /practices for an overview by theme, or /sources to see what the base holds.'] });
+  void services;
+  return { blocks };
+}
+
+export async function ask(ctx: CommandContext, memory: QueryMemory, question: string): Promise<Reply> {
+  const { services } = ctx;
+  const { text: q, cut } = shorten(question);
+  if (!/[\p{L}\p{N}]/u.test(q)) {
+    return {
+      refusal: true,
+      blocks: [{ type: 'paragraph', parts: ['Please ask a question in words, e.g. ', { text: '/ask how do others handle encrypted data?', code: true }] }],
+    };
+  }
+  const opts: SearchOptions = { limit: PAGE };
+  const result = services.engine.search(q, opts);
+  const intro: Block[] = cut
+    ? [{ type: 'notice', level: 'info', text: `Your message was long; I used its first ${MAX_QUESTION_CHARS} characters.` }]
+    : [];
+  if (result.hits.length === 0) {
+    services.community?.recordGap(q);
+    const r = nothingClose(services, 'that question', result);
+    r.blocks.unshift(...intro);
+    r.blocks.push({ type: 'paragraph', parts: [{ text: 'The question has been noted (without your name) so the secretariat can fill the gap.', italic: true }] });
+    return r;
+  }
+  return answerReply(services, memory, q, opts, result, intro);
+}
+
+const KIND_COMMAND: Record<string, Kind> = {
+  challenges: 'challenge',
+  practices: 'good-practice',
+  opportunities: 'opportunity',
+};
+
+/** Overview of one kind grouped by theme with counts, and a theme picker. */
+function overview(services: Services, kind: Kind, command: string): Reply {
+  const entries = services.engine.base.entries.filter((e) => e.kind === kind);
+  const counts = new Map<string, number>();
+  for (const e of entries) for (const t of e.themes) counts.set(t, (counts.get(t) ?? 0) + 1);
+  const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const label = KIND_LABELS[kind].many;
+  const blocks: Block[] = [
+    { type: 'heading', text: `${label}: ${entries.length} in the practice base` },
+    { type: 'paragraph', parts: ['By theme (an entry can have several):'] },
+    { type: 'list', items: ranked.map(([t, n]) => [{ text: themeLabel(services, t), bold: true }, ` (${n})`]) },
+    { type: 'paragraph', parts: ['Pick a theme below or send ', { text: `/${command} <topic>`, code: true }, `, e.g. /${command} ${ranked[0] ? themeLabel(services, ranked[0][0]).toLowerCase() : 'training'}.`] },
+  ];
+  const buttons: Button[][] = [];
+  const top = ranked.slice(0, 8);
+  for (let i = 0; i < top.length; i += 2) {
+    buttons.push(top.slice(i, i + 2).map(([t, n]) => ({ label: `${themeLabel(services, t)} (${n})`, action: `th:${kind}:${t}` })));
+  }
+  return { blocks, buttons };
+}
+
+export function entriesOfKindInTheme(services: Services, memory: QueryMemory, kind: Kind, theme: string, offset = 0): Reply {
+  const all = services.engine.base.entries.filter((e) => e.kind === kind && e.themes.includes(theme));
+  const page = all.slice(offset, offset + 5);
+  const blocks: Block[] = [{ type: 'heading', text: `${KIND_LABELS[kind].many}: ${themeLabel(services, theme)} (${all.length})` }];
+  for (const e of page) blocks.push(entryBlock(e, services));
+  const buttons: Button[][] = [];
+  if (offset + page.length < all.length) {
+    buttons.push([{ label: `More (${all.length - offset - page.length})`, action: `th:${kind}:${theme}:${offset + page.length}` }]);
+  }
+  void memory;
+  return { blocks, buttons };
+}
+
+function byKind(ctx: CommandContext, memory: QueryMemory): Reply {
+  const kind = KIND_COMMAND[ctx.command]!;
+  const { services } = ctx;
+  const { text: topic } = shorten(ctx.args);
+  if (topic === '' || !/[\p{L}\p{N}]/u.test(topic)) return overview(services, kind, ctx.command);
+  // A topic that names a theme lists that theme; otherwise search within the kind.
+  const theme = services.engine.themesFor(topic)[0];
+  const opts: SearchOptions = { kinds: [kind], limit: PAGE };
+  const result = services.engine.search(topic, opts);
+  if (result.hits.length > 0) {
+    return answerReply(services, memory, topic, opts, result, [{ type: 'heading', text: `${KIND_LABELS[kind].many}: ${topic}` }]);
+  }
+  if (theme && services.engine.base.entries.some((e) => e.kind === kind && e.themes.includes(theme.id))) {
+    return entriesOfKindInTheme(services, memory, kind, theme.id);
+  }
+  const r = nothingClose(services, `"${topic}" among the ${KIND_LABELS[kind].many.toLowerCase()}`, result);
+  return r;
+}
+
+function sources(services: Services): Reply {
+  const { base } = services.engine;
+  const blocks: Block[] = [{ type: 'heading', text: `Sources: ${base.documents.length} documents, ${base.entries.length} entries` }];
+  const items = base.documents.map((d) => {
+    const m = base.meetings.find((x) => x.id === d.meeting);
+    const n = base.entries.filter((e) => e.source.document === d.file).length;
+    return [
+      { text: d.title, bold: true },
+      ` (${d.type}, ${d.publisher}). `,
+      m ? `${m.title}, ${formatMeetingDate(m)}. ` : '',
+      `${n} entries. File: `,
+      { text: d.file, code: true },
+    ];
+  });
+  blocks.push({ type: 'list', items });
+  blocks.push({ type: 'heading', text: 'Meetings' });
+  blocks.push({
+    type: 'list',
+    items: [...base.meetings]
+      .sort((a, b) => b.date.start.localeCompare(a.date.start))
+      .map((m) => {
+        const place = m.place.virtual ? 'virtual' : [m.place.city, m.place.country].filter(Boolean).join(', ');
+        return [{ text: m.title, bold: true }, `: ${formatMeetingDate(m)}, ${place}${m.status === 'announced' ? ' (announced)' : ''}`];
+      }),
+  });
+  return { blocks };
+}
+
+export function helpReply(ctx: Pick<CommandContext, 'services' | 'actor' | 'chatAllowed'>): Reply {
+  const cmds = ctx.services.commands().filter((c) => c.listed !== false);
+  const groups = new Map<string, CommandSpec[]>();
+  for (const c of cmds) groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
+  const blocks: Block[] = [{ type: 'heading', text: 'practice-bot commands' }];
+  const who: Record<string, string> = { public: '', member: ' (allowed chats)', organiser: ' (secretariat, co-chairs)', secretariat: ' (secretariat)' };
+  for (const [group, list] of groups) {
+    blocks.push({ type: 'paragraph', parts: [{ text: group, bold: true }] });
+    blocks.push({ type: 'list', items: list.map((c) => [{ text: c.usage, code: true }, ` ${c.description}${who[c.access]}`]) });
+  }
+  blocks.push({ type: 'paragraph', parts: ['In a private chat any message is a question; in a group, mention me or reply to me.'] });
+  return { blocks };
+}
+
+export function createPracticeBaseCommands(memory: QueryMemory): CommandSpec[] {
+  const group = 'Practice base';
+  return [
+    {
+      name: 'start',
+      usage: '/start',
+      description: 'What this bot does',
+      access: 'public',
+      group: 'Getting started',
+      run: (ctx) => ({
+        blocks: [
+          { type: 'heading', text: 'Welcome to practice-bot' },
+          {
+            type: 'paragraph',
+            parts: [
+              `I answer questions from the community's practice base: ${ctx.services.engine.base.entries.length} challenges, good practices, opportunities, next steps, conclusions and facts from ${ctx.services.engine.base.documents.length} meeting documents, each with its source.`,
+            ],
+          },
+          {
+            type: 'list',
+            items: [
+              [{ text: '/ask how do others handle encrypted data?', code: true }],
+              [{ text: '/practices training', code: true }],
+              [{ text: '/challenges', code: true }, ' an overview by theme'],
+              [{ text: '/meetings', code: true }, ' upcoming meetings'],
+            ],
+          },
+          { type: 'paragraph', parts: ['Send /help for every command.'] },
+        ],
+      }),
+    },
+    { name: 'help', usage: '/help', description: 'List the commands', access: 'public', group: 'Getting started', run: (ctx) => helpReply(ctx) },
+    {
+      name: 'ask',
+      usage: '/ask <question>',
+      description: 'Ask the practice base a question',
+      access: 'public',
+      group,
+      run: (ctx) =>
+        ctx.args.trim() === ''
+          ? {
+              refusal: true,
+              blocks: [{ type: 'paragraph', parts: ['Add your question after /ask, e.g. ', { text: '/ask how do others get platforms to take down smuggler ads?', code: true }] }],
+            }
+          : ask(ctx, memory, ctx.args),
+    },
+    { name: 'challenges', usage: '/challenges [topic]', description: 'Challenges raised at the meetings', access: 'public', group, run: (ctx) => byKind(ctx, memory) },
+    { name: 'practices', aliases: ['goodpractices', 'good-practices'], usage: '/practices [topic]', description: 'Good practices shared by members', access: 'public', group, run: (ctx) => byKind(ctx, memory) },
+    { name: 'opportunities', usage: '/opportunities [topic]', description: 'Opportunities for cooperation and capacity', access: 'public', group, run: (ctx) => byKind(ctx, memory) },
+    { name: 'sources', usage: '/sources', description: 'The documents and meetings the base holds', access: 'public', group, run: (ctx) => sources(ctx.services) },
+  ];
+}

@@ -1,0 +1,71 @@
+// The platform-neutral command model. Every chat command is one CommandSpec, registered once;
+// the dispatcher (src/commands/dispatch.ts) parses, checks access, runs it, and turns errors into
+// polite replies. Adapters never see this.
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Engine } from '../engine/types.ts';
+import type { OutboundRouter } from '../core/outbound.ts';
+import type { Clock, Incoming } from '../core/ports.ts';
+import type { Reply } from '../core/reply.ts';
+
+export type Role = 'secretariat' | 'co-chair';
+
+/** Who may run a command. 'member' = anyone in an allowed chat; 'organiser' = secretariat or co-chair. */
+export type Access = 'public' | 'member' | 'organiser' | 'secretariat';
+
+export interface AccessControl {
+  /** True when ALLOWED_CHATS is empty (development): every chat is allowed. */
+  readonly open: boolean;
+  rolesOf(userId: string): Set<Role>;
+  /** Listed chats; a private chat also counts when its user holds a role. */
+  isChatAllowed(chat: Incoming['chat'], userId: string): boolean;
+}
+
+export interface Actor {
+  id: string;
+  name?: string;
+  roles: Set<Role>;
+}
+
+export interface CommandContext {
+  msg: Incoming;
+  /** The command's name as registered (aliases resolved). */
+  command: string;
+  /** Everything after the command word, trimmed. */
+  args: string;
+  actor: Actor;
+  chatAllowed: boolean;
+  now: Date;
+  services: Services;
+  log: Logger;
+}
+
+export interface CommandSpec {
+  name: string;
+  aliases?: string[];
+  /** e.g. "/challenges [topic]" */
+  usage: string;
+  /** One line for /help and the platform command menus. */
+  description: string;
+  /** Checked by the dispatcher before run(). Finer checks (subcommands) use requireAccess(). */
+  access: Access;
+  /** Listed in /help and menus (default true). */
+  listed?: boolean;
+  /** Group for /help: 'Practice base', 'Meetings', 'Agenda', 'Administration'. */
+  group: string;
+  run(ctx: CommandContext): Promise<Reply | Reply[]> | Reply | Reply[];
+}
+
+/** What commands can use. Community services are added by src/community (createCommunity). */
+export interface Services {
+  config: Config;
+  clock: Clock;
+  engine: Engine;
+  access: AccessControl;
+  /** Routes by chat id prefix to the adapter that owns the chat. */
+  outbound: OutboundRouter;
+  /** Filled in by the community module (store-backed); undefined only in unit tests of the foundation. */
+  community?: import('../community/types.ts').Community;
+  /** All registered commands (for /help and suggestions). */
+  commands: () => CommandSpec[];
+}

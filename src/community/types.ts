@@ -1,0 +1,27 @@
+// The community module's interface (store-backed): meetings, reminders, suggestions, polls,
+// roles, audit, unanswered questions. Implementation: src/community/index.ts (createCommunity).
+import type { ActionInput, ChatId, VoteInput } from '../core/ports.ts';
+import type { PollView, Reply } from '../core/reply.ts';
+import type { AccessControl, CommandContext, CommandSpec } from '../commands/types.ts';
+
+export interface Community {
+  /** meetings, meeting, subscribe, unsubscribe, remind, suggest, agenda, poll, gaps, role */
+  readonly commands: CommandSpec[];
+  /** Config roles + roles granted in chat (persisted); ALLOWED_CHATS. */
+  readonly access: AccessControl;
+  vote(input: VoteInput): Promise<PollView | undefined>;
+  pollTotals(platformPollId: string, totals: number[]): Promise<void>;
+  chatGone(chatId: ChatId, reason: string): Promise<void>;
+  chatMigrated(from: ChatId, to: ChatId): Promise<void>;
+  home(userId: string): Promise<Reply>;
+  /** Keep a question /ask could not answer (text and time, not the asker). */
+  recordGap(question: string): void;
+  /** Helpful / not helpful on an answer (key: the query's short token or entry id). */
+  recordFeedback(key: string, helpful: boolean): void;
+  /** Community buttons (e.g. numbered-choice votes where there are no polls). Undefined = not ours. */
+  handleAction?(input: ActionInput, ctx: Omit<CommandContext, 'args' | 'command'>): Promise<Reply[] | undefined>;
+  /** Start the reminder scheduler (sends missed reminders first). */
+  start(): void;
+  /** Stop the scheduler, wait for in-flight deliveries, close the database. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,148 @@
+// Configuration: read once from the environment (dotenv in src/cli.ts), validated by zod,
+// and passed down. Nothing else in the project reads process.env.
+import { z } from 'zod';
+
+const idList = (prefixes: readonly string[], what: string) =>
+  z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      const items = s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
+      for (const item of items) {
+        const m = /^([a-z]+):(\S+)$/.exec(item);
+        if (!m || !prefixes.includes(m[1]!)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${item}" is not a ${what}: write ${prefixes.map((p) => `${p}:<id>`).join(' or ')}`,
+          });
+        }
+      }
+      return items;
+    });
+
+/** Parses `7d,1d,1h,30m` into milliseconds, largest first, duplicates removed. */
+export function parseOffsets(s: string): number[] | string {
+  const out = new Set<number>();
+  for (const raw of s.split(',').map((x) => x.trim()).filter(Boolean)) {
+    const m = /^(\d{1,4})\s*([dhm])$/i.exec(raw);
+    if (!m) return `"${raw}" is not a duration: use a number with d, h or m, e.g. 7d,1d,1h`;
+    const n = Number(m[1]);
+    if (n <= 0) return `"${raw}" must be more than zero`;
+    const unit = m[2]!.toLowerCase();
+    out.add(n * (unit === 'd' ? 86_400_000 : unit === 'h' ? 3_600_000 : 60_000));
+  }
+  return [...out].sort((a, b) => b - a);
+}
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((s) => (s && s.trim() !== '' ? s.trim() : undefined));
+
+const optionalUrl = (name: string) =>
+  optionalString.refine((s) => s === undefined || /^https?:\/\/\S+$/.test(s), {
+    message: `${name} must be an http(s) URL`,
+  });
+
+export const configSchema = z
+  .object({
+    DATABASE_PATH: z.string().trim().min(1).default('./data/practice-bot.db'),
+    ALLOWED_CHATS: idList(['telegram', 'slack', 'console'], 'chat id'),
+    SECRETARIAT: idList(['telegram', 'slack', 'console'], 'user id'),
+    CO_CHAIRS: idList(['telegram', 'slack', 'console'], 'user id'),
+    REMINDER_OFFSETS: z
+      .string()
+      .default('7d,1d,1h')
+      .transform((s, ctx) => {
+        const r = parseOffsets(s);
+        if (typeof r === 'string') {
+          ctx.addIssue({ code: 'custom', message: r });
+          return z.NEVER;
+        }
+        return r;
+      }),
+    TELEGRAM_BOT_TOKEN: optionalString,
+    TELEGRAM_API_ROOT: optionalUrl('TELEGRAM_API_ROOT'),
+    TELEGRAM_WEBHOOK_URL: optionalUrl('TELEGRAM_WEBHOOK_URL'),
+    TELEGRAM_WEBHOOK_SECRET: optionalString.refine((s) => s === undefined || /^[A-Za-z0-9_-]{1,256}$/.test(s), {
+      message: 'TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1 to 256 characters)',
+    }),
+    SLACK_BOT_TOKEN: optionalString,
+    SLACK_APP_TOKEN: optionalString,
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_API_URL: optionalUrl('SLACK_API_URL'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    COMMUNITY: z.string().trim().min(1).default('colep'),
+    GAPS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+  })
+  .superRefine((c, ctx) => {
+    if (c.SLACK_BOT_TOKEN && !c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)',
+      });
+    }
+  });
+
+export type RawConfig = z.output<typeof configSchema>;
+
+export interface Config {
+  databasePath: string;
+  allowedChats: string[];
+  secretariat: string[];
+  coChairs: string[];
+  reminderOffsetsMs: number[];
+  telegram?: { token: string; apiRoot?: string; webhookUrl?: string; webhookSecret?: string };
+  slack?: { botToken: string; appToken?: string; signingSecret?: string; apiUrl?: string };
+  port: number;
+  logLevel: RawConfig['LOG_LEVEL'];
+  community: string;
+  gapsRetentionDays: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Validates an environment (normally process.env after dotenv) into a Config. Throws ConfigError
+ *  with one line per problem, naming the variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const r = configSchema.safeParse(env);
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `- ${i.path.join('.') || 'environment'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = r.data;
+  return {
+    databasePath: c.DATABASE_PATH,
+    allowedChats: c.ALLOWED_CHATS,
+    secretariat: c.SECRETARIAT,
+    coChairs: c.CO_CHAIRS,
+    reminderOffsetsMs: c.REMINDER_OFFSETS,
+    telegram: c.TELEGRAM_BOT_TOKEN
+      ? {
+          token: c.TELEGRAM_BOT_TOKEN,
+          apiRoot: c.TELEGRAM_API_ROOT,
+          webhookUrl: c.TELEGRAM_WEBHOOK_URL,
+          webhookSecret: c.TELEGRAM_WEBHOOK_SECRET,
+        }
+      : undefined,
+    slack: c.SLACK_BOT_TOKEN
+      ? {
+          botToken: c.SLACK_BOT_TOKEN,
+          appToken: c.SLACK_APP_TOKEN,
+          signingSecret: c.SLACK_SIGNING_SECRET,
+          apiUrl: c.SLACK_API_URL,
+        }
+      : undefined,
+    port: c.PORT,
+    logLevel: c.LOG_LEVEL,
+    community: c.COMMUNITY,
+    gapsRetentionDays: c.GAPS_RETENTION_DAYS,
+  };
+}

@@ -1,0 +1,277 @@
+// The core: one dispatcher for every platform. Parses commands, checks access, runs the command,
+// and turns any failure into a polite reply. Adapters call the Core API (src/core/ports.ts).
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Community } from '../community/types.ts';
+import type { Access, AccessControl, Actor, CommandContext, CommandSpec, Role, Services } from '../commands/types.ts';
+import {
+  ask,
+  createPracticeBaseCommands,
+  createQueryMemory,
+  entriesOfKindInTheme,
+  answerReply,
+} from '../commands/practice-base.ts';
+import type { Engine } from '../engine/types.ts';
+import { KINDS, type Kind } from '../knowledge/schema.ts';
+import { errorFields } from './logger.ts';
+import type { OutboundRouter } from './outbound.ts';
+import type { ActionInput, Clock, Core, Incoming } from './ports.ts';
+import type { Reply } from './reply.ts';
+
+export interface CoreDeps {
+  config: Config;
+  clock: Clock;
+  engine: Engine;
+  outbound: OutboundRouter;
+  log: Logger;
+  community?: Community;
+}
+
+/** Longest message the core looks at; anything beyond is ignored (and the reply says so where it matters). */
+export const MAX_MESSAGE_CHARS = 10_000;
+
+/** Config-only access control, used when no community module (and so no store) is present. */
+export function createConfigAccess(config: Config): AccessControl {
+  const open = config.allowedChats.length === 0;
+  const rolesOf = (userId: string) => {
+    const roles = new Set<Role>();
+    if (config.secretariat.includes(userId)) roles.add('secretariat');
+    if (config.coChairs.includes(userId)) roles.add('co-chair');
+    return roles;
+  };
+  return {
+    open,
+    rolesOf,
+    isChatAllowed: (chat, userId) =>
+      open || config.allowedChats.includes(chat.id) || (chat.type === 'private' && rolesOf(userId).size > 0),
+  };
+}
+
+const ROLE_WORDS: Record<Exclude<Access, 'public' | 'member'>, string> = {
+  organiser: 'the secretariat or a co-chair',
+  secretariat: 'the secretariat',
+};
+
+export function notAllowedReply(chatId: string): Reply {
+  return {
+    refusal: true,
+    blocks: [
+      {
+        type: 'paragraph',
+        parts: [
+          'Meetings, agenda suggestions, polls and reminders are only available in chats the secretariat has approved. ',
+          'To have this chat approved, give the secretariat its id: ',
+          { text: chatId, code: true },
+          '. Questions about the practice base (/ask, /challenges, /practices, /opportunities, /sources) work everywhere.',
+        ],
+      },
+    ],
+  };
+}
+
+export function roleRefusal(access: Exclude<Access, 'public' | 'member'>, usage: string): Reply {
+  return {
+    refusal: true,
+    blocks: [
+      {
+        type: 'paragraph',
+        parts: [`Sorry, only ${ROLE_WORDS[access]} can use `, { text: usage, code: true }, '. If you should have that role, ask the secretariat.'],
+      },
+    ],
+  };
+}
+
+/** True when the actor may run something with this access level (the chat check is separate). */
+export function hasAccess(access: Access, roles: Set<Role>): boolean {
+  if (access === 'public' || access === 'member') return true;
+  if (access === 'secretariat') return roles.has('secretariat');
+  return roles.has('secretariat') || roles.has('co-chair');
+}
+
+const apology = (): Reply => ({
+  refusal: true,
+  blocks: [{ type: 'paragraph', parts: ['Sorry, something went wrong on my side. Please try again in a moment.'] }],
+});
+
+export function createCore(deps: CoreDeps): Core {
+  const { config, clock, engine, outbound, community } = deps;
+  const log = deps.log.child({ module: 'core' });
+  const memory = createQueryMemory();
+  const access = community?.access ?? createConfigAccess(config);
+
+  const registry = new Map<string, CommandSpec>();
+  const names: string[] = [];
+  const services: Services = {
+    config,
+    clock,
+    engine,
+    access,
+    outbound,
+    community,
+    commands: () => [...new Set(registry.values())],
+  };
+  for (const spec of [...createPracticeBaseCommands(memory), ...(community?.commands ?? [])]) {
+    for (const n of [spec.name, ...(spec.aliases ?? [])]) {
+      if (registry.has(n)) throw new Error(`command /${n} is registered twice`);
+      registry.set(n, spec);
+    }
+    names.push(spec.name);
+  }
+
+  function actorOf(user: Incoming['user']): Actor {
+    return { id: user.id, name: user.name, roles: access.rolesOf(user.id) };
+  }
+
+  function baseContext(msg: Incoming): Omit<CommandContext, 'args' | 'command'> {
+    const actor = actorOf(msg.user);
+    return {
+      msg,
+      actor,
+      chatAllowed: access.isChatAllowed(msg.chat, actor.id),
+      now: clock.now(),
+      services,
+      log,
+    };
+  }
+
+  async function runCommand(spec: CommandSpec, ctx: CommandContext): Promise<Reply[]> {
+    if (spec.access !== 'public') {
+      if (!ctx.chatAllowed) return [notAllowedReply(ctx.msg.chat.id)];
+      if (spec.access !== 'member' && !hasAccess(spec.access, ctx.actor.roles)) return [roleRefusal(spec.access, spec.usage)];
+    }
+    const out = await spec.run(ctx);
+    return Array.isArray(out) ? out : [out];
+  }
+
+  function unknownCommand(word: string): Reply {
+    const guess = engine.closestCommand(word, names);
+    const parts: Reply['blocks'] = [
+      {
+        type: 'paragraph',
+        parts: [`I don't know the command /${word.slice(0, 40)}.`, guess ? ` Did you mean /${guess}?` : ''],
+      },
+      { type: 'paragraph', parts: ['Send /help for the list of commands.'] },
+    ];
+    return { refusal: true, blocks: parts, buttons: guess ? [[{ label: `/${guess}`, action: `cmd:${guess}` }]] : undefined };
+  }
+
+  async function handleMessage(msg: Incoming): Promise<Reply[]> {
+    const child = log.child({ chat: msg.chat.id, platform: msg.platform });
+    try {
+      let text = (msg.text ?? '').slice(0, MAX_MESSAGE_CHARS).trim();
+      const m = /^\/([\p{L}\p{N}_-]+)(?:@[A-Za-z0-9_]+)?(?:\s+([\s\S]*))?$/u.exec(text);
+      if (!m) {
+        if (text.startsWith('/')) {
+          return [unknownCommand(text.slice(1).split(/\s/)[0] ?? '')];
+        }
+        if (!msg.addressed || text === '') return [];
+        child.debug({ text }, 'free question');
+        const ctx: CommandContext = { ...baseContext(msg), command: 'ask', args: text };
+        return [await ask(ctx, memory, text)];
+      }
+      const word = m[1]!.toLowerCase();
+      text = (m[2] ?? '').trim();
+      const spec = registry.get(word);
+      if (!spec) return [unknownCommand(word)];
+      child.debug({ command: spec.name, text }, 'command');
+      const ctx: CommandContext = { ...baseContext(msg), command: spec.name, args: text };
+      return await runCommand(spec, ctx);
+    } catch (err) {
+      child.error({ err: errorFields(err) }, 'command failed');
+      return [apology()];
+    }
+  }
+
+  async function handleAction(input: ActionInput): Promise<Reply[]> {
+    const msg: Incoming = { platform: input.platform, chat: input.chat, user: input.user, text: '', addressed: true, threadId: input.threadId };
+    const child = log.child({ chat: input.chat.id, platform: input.platform });
+    try {
+      const [kind, a, b] = input.action.split(':');
+      const base = baseContext(msg);
+      if (kind === 'more' && a) {
+        const saved = memory.get(a);
+        if (!saved) return [{ blocks: [{ type: 'paragraph', parts: ['That list has expired. Please ask again.'] }] }];
+        const offset = Math.max(0, Number(b) || 0);
+        const opts = { ...saved.opts, offset };
+        const result = engine.search(saved.query, opts);
+        return [answerReply(services, memory, saved.query, opts, result)];
+      }
+      if (kind === 'fb' && a) {
+        community?.recordFeedback(a, b === '1');
+        return [{ blocks: [{ type: 'paragraph', parts: [b === '1' ? 'Thanks, noted as helpful.' : 'Thanks, noted. The secretariat reviews unhelpful answers to improve the base.'] }] }];
+      }
+      if (kind === 'th' && a && b && (KINDS as readonly string[]).includes(a)) {
+        const offset = Math.max(0, Number(input.action.split(':')[3]) || 0);
+        return [entriesOfKindInTheme(services, memory, a as Kind, b, offset)];
+      }
+      if (kind === 'cmd' && a) {
+        return handleMessage({ ...msg, text: `/${a}` });
+      }
+      const fromCommunity = await community?.handleAction?.(input, base);
+      if (fromCommunity) return fromCommunity;
+      return [{ blocks: [{ type: 'paragraph', parts: ['That button is no longer active.'] }] }];
+    } catch (err) {
+      child.error({ err: errorFields(err) }, 'action failed');
+      return [apology()];
+    }
+  }
+
+  const publicMenu = () =>
+    [...new Set(registry.values())]
+      .filter((c) => c.listed !== false)
+      .map((c) => ({ command: c.name, description: c.description.slice(0, 256), access: c.access }));
+
+  return {
+    handleMessage,
+    handleAction,
+    vote: async (input) => {
+      if (!community) return undefined;
+      try {
+        return await community.vote(input);
+      } catch (err) {
+        log.error({ err: errorFields(err) }, 'vote failed');
+        return undefined;
+      }
+    },
+    pollTotals: async (id, totals) => {
+      await community?.pollTotals(id, totals);
+    },
+    chatGone: async (chatId, reason) => {
+      log.info({ chat: chatId, reason }, 'chat gone');
+      await community?.chatGone(chatId, reason);
+    },
+    chatMigrated: async (from, to) => {
+      log.info({ from, to }, 'chat migrated');
+      await community?.chatMigrated(from, to);
+    },
+    introduction(chat) {
+      const allowed = access.isChatAllowed(chat, '');
+      return {
+        blocks: [
+          { type: 'heading', text: 'Hello, I am practice-bot' },
+          {
+            type: 'paragraph',
+            parts: [
+              'I answer questions from the community practice base (mention me or reply to me with a question, or use /ask), and help the secretariat with meetings, reminders and agenda polls. Send /help for the commands.',
+            ],
+          },
+          {
+            type: 'paragraph',
+            parts: allowed
+              ? ['This chat is approved for community features (meetings, suggestions, polls, reminders). Chat id: ', { text: chat.id, code: true }]
+              : ['This chat is not yet approved for community features. To approve it, give the secretariat this chat id: ', { text: chat.id, code: true }],
+          },
+        ],
+      };
+    },
+    home: async (user) =>
+      community
+        ? community.home(user.id)
+        : { blocks: [{ type: 'paragraph', parts: ['No meetings or polls yet.'] }] },
+    commandMenu: (scope) =>
+      publicMenu()
+        // Menus show what most people can use; organiser commands stay out of group menus.
+        .filter((c) => scope === 'private' || c.access === 'public' || c.access === 'member')
+        .map(({ command, description }) => ({ command, description })),
+  };
+}

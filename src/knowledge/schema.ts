@@ -1,0 +1,120 @@
+// The practice base's schema. The data lives in knowledge/*.yaml (hand-editable, diff-friendly);
+// src/knowledge/load.ts validates it with these schemas at start.
+import { z } from 'zod';
+
+export const KINDS = ['challenge', 'good-practice', 'opportunity', 'next-step', 'conclusion', 'fact'] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** Human labels per kind (singular, plural) used in replies. */
+export const KIND_LABELS: Record<Kind, { one: string; many: string }> = {
+  challenge: { one: 'Challenge', many: 'Challenges' },
+  'good-practice': { one: 'Good practice', many: 'Good practices' },
+  opportunity: { one: 'Opportunity', many: 'Opportunities' },
+  'next-step': { one: 'Next step', many: 'Next steps' },
+  conclusion: { one: 'Conclusion', many: 'Conclusions' },
+  fact: { one: 'Fact', many: 'Facts' },
+};
+
+const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens');
+/** YYYY, YYYY-MM or YYYY-MM-DD */
+const partialDate = z
+  .string()
+  .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'must be YYYY, YYYY-MM or YYYY-MM-DD');
+
+/** knowledge/themes.yaml: the controlled vocabulary of themes, defined once. */
+export const themeSchema = z.strictObject({
+  id: slug,
+  label: z.string().min(2).max(60),
+  description: z.string().min(5).max(300),
+  /** Words and phrases that point to this theme in a question (used for theme suggestions). */
+  terms: z.array(z.string().min(2)).default([]),
+});
+export type Theme = z.output<typeof themeSchema>;
+
+/** knowledge/synonyms.yaml: acronyms and synonyms, built from the documents. Each group's terms
+ *  are treated as equivalent in queries; `canonical` is what the index stores. */
+export const synonymSchema = z.strictObject({
+  canonical: z.string().min(2),
+  terms: z.array(z.string().min(1)).min(1),
+  /** Where in the sources this usage appears (document file names), for reviewers. */
+  seen_in: z.array(z.string()).default([]),
+});
+export type Synonym = z.output<typeof synonymSchema>;
+
+/** knowledge/meetings.yaml: the meetings the documents come from or announce. */
+export const meetingSchema = z.strictObject({
+  id: slug,
+  title: z.string().min(3).max(120),
+  /** e.g. COLEP, Bali Process, Europol, INTERPOL */
+  series: z.string().min(2).max(60),
+  organiser: z.string().min(2).max(200).optional(),
+  date: z.strictObject({
+    start: partialDate,
+    end: partialDate.optional(),
+    precision: z.enum(['day', 'month', 'season', 'year']),
+    /** How the date is known in words when not exact, e.g. "September or October 2023". */
+    label: z.string().optional(),
+  }),
+  status: z.enum(['held', 'announced']),
+  place: z.strictObject({
+    virtual: z.boolean(),
+    venue: z.string().optional(),
+    city: z.string().optional(),
+    country: z.string().optional(),
+    note: z.string().optional(),
+  }),
+  /** Co-chairs or hosts */
+  hosts: z.array(z.string()).default([]),
+  attendance: z
+    .strictObject({
+      participants: z.number().int().positive().optional(),
+      /** "over 100", "some 140": how the source words it */
+      participants_note: z.string().optional(),
+      countries: z.array(z.string()).optional(),
+      country_count: z.number().int().positive().optional(),
+      organisations: z.array(z.string()).optional(),
+      note: z.string().optional(),
+    })
+    .optional(),
+  topic: z.string().optional(),
+  documents: z.array(z.string()).default([]),
+});
+export type Meeting = z.output<typeof meetingSchema>;
+
+/** knowledge/documents.yaml: the source documents (seed files). */
+export const documentSchema = z.strictObject({
+  file: z.string().regex(/^\d{3}_[0-9a-f]{16}\.txt$/, 'must be a seed file name such as 001_f556e3455b226015.txt'),
+  title: z.string().min(3),
+  /** news item, draft summary, media release ... */
+  type: z.string().min(3),
+  publisher: z.string().min(2),
+  meeting: slug,
+  /** Headings of the document that entries cite as `section`. */
+  sections: z.array(z.string().min(2)).min(1),
+});
+export type SourceDocument = z.output<typeof documentSchema>;
+
+/** knowledge/entries/*.yaml: the practice base entries. */
+export const entrySchema = z.strictObject({
+  id: slug,
+  kind: z.enum(KINDS),
+  title: z.string().min(3).max(90),
+  text: z.string().min(20).max(600),
+  themes: z.array(slug).min(1).max(6),
+  source: z.strictObject({
+    document: z.string(),
+    section: z.string(),
+    meeting: slug,
+  }),
+  /** Extra words officers might use for this entry (paraphrases), searched with low weight. */
+  keywords: z.array(z.string()).default([]),
+});
+export type Entry = z.output<typeof entrySchema>;
+
+export interface PracticeBase {
+  themes: Theme[];
+  synonyms: Synonym[];
+  meetings: Meeting[];
+  documents: SourceDocument[];
+  entries: Entry[];
+}

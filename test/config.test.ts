@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseOffsets } from '../src/config.ts';
+
+describe('configuration', () => {
+  it('uses the documented defaults when nothing is set', () => {
+    const c = loadConfig({});
+    expect(c.databasePath).toBe('./data/practice-bot.db');
+    expect(c.allowedChats).toEqual([]);
+    expect(c.reminderOffsetsMs).toEqual([7 * 86_400_000, 86_400_000, 3_600_000]);
+    expect(c.port).toBe(3000);
+    expect(c.logLevel).toBe('info');
+    expect(c.telegram).toBeUndefined();
+    expect(c.slack).toBeUndefined();
+  });
+
+  it('parses id lists and enables adapters by token', () => {
+    const c = loadConfig({
+      ALLOWED_CHATS: 'telegram:-1001, slack:C123 ,',
+      SECRETARIAT: 'telegram:42',
+      CO_CHAIRS: 'slack:U9',
+      TELEGRAM_BOT_TOKEN: '123:abc',
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:9999',
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_SIGNING_SECRET: 's',
+      PORT: '8080',
+    });
+    expect(c.allowedChats).toEqual(['telegram:-1001', 'slack:C123']);
+    expect(c.secretariat).toEqual(['telegram:42']);
+    expect(c.coChairs).toEqual(['slack:U9']);
+    expect(c.telegram).toMatchObject({ token: '123:abc', apiRoot: 'http://127.0.0.1:9999' });
+    expect(c.slack).toMatchObject({ botToken: 'xoxb-1', signingSecret: 's' });
+    expect(c.port).toBe(8080);
+  });
+
+  it('names every bad variable in one error, without echoing tokens', () => {
+    let err: unknown;
+    try {
+      loadConfig({ ALLOWED_CHATS: 'whatsapp:1', REMINDER_OFFSETS: '7 days', PORT: 'x', SLACK_BOT_TOKEN: 'xoxb-secret' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const msg = (err as Error).message;
+    expect(msg).toContain('ALLOWED_CHATS');
+    expect(msg).toContain('whatsapp:1');
+    expect(msg).toContain('REMINDER_OFFSETS');
+    expect(msg).toContain('PORT');
+    expect(msg).not.toContain('xoxb-secret');
+  });
+
+  it('refuses a Slack token without a way to receive events', () => {
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_APP_TOKEN.*SLACK_SIGNING_SECRET/);
+  });
+
+  it('sorts reminder offsets largest first and drops duplicates', () => {
+    expect(parseOffsets('1h,7d,1h,30m')).toEqual([7 * 86_400_000, 3_600_000, 1_800_000]);
+    expect(parseOffsets('0h')).toMatch(/more than zero/);
+    expect(parseOffsets('1w')).toMatch(/not a duration/);
+  });
+});
