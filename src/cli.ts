@@ -153,7 +153,8 @@ async function cmdAsk(args: string[], io: Io): Promise<number> {
 }
 
 async function runConsole(config: Config, as: string | undefined, io: Io): Promise<number> {
-  const log = createLogger(config.logLevel);
+  // The chat shares the terminal with the log: at the default level only warnings and errors show.
+  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const app = createApp(config, { log });
   const consoleAdapter = createConsoleAdapter({
     core: app.core,

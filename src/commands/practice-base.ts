@@ -4,7 +4,7 @@ import type { Block, Button, Reply } from '../core/reply.ts';
 import { citationFor, formatMeetingDate } from '../knowledge/citation.ts';
 import { KIND_LABELS, type Entry, type Kind } from '../knowledge/schema.ts';
 import type { SearchOptions, SearchResult } from '../engine/types.ts';
-import type { CommandContext, CommandSpec, Services } from './types.ts';
+import type { Access, CommandContext, CommandSpec, Services } from './types.ts';
 
 /** Longest question we analyse; longer input is answered from its beginning, and the reply says so. */
 export const MAX_QUESTION_CHARS = 500;
@@ -212,7 +212,18 @@ export function helpReply(ctx: Pick<CommandContext, 'services' | 'actor' | 'chat
   const who: Record<string, string> = { public: '', member: ' (allowed chats)', organiser: ' (secretariat, co-chairs)', secretariat: ' (secretariat)' };
   for (const [group, list] of groups) {
     blocks.push({ type: 'paragraph', parts: [{ text: group, bold: true }] });
-    blocks.push({ type: 'list', items: list.map((c) => [{ text: c.usage, code: true }, ` ${c.description}${who[c.access]}`]) });
+    const line = (usage: string, description: string, access: Access) => [
+      { text: usage, code: true },
+      // Descriptions that already say who may use them are not repeated.
+      ` ${description}${description.includes(who[access]!.trim()) ? '' : who[access]}`,
+    ];
+    blocks.push({
+      type: 'list',
+      items: list.flatMap((c) => [
+        line(c.usage, c.description, c.access),
+        ...(c.subcommands ?? []).map((s) => line(s.usage, s.description, s.access)),
+      ]),
+    });
   }
   blocks.push({ type: 'paragraph', parts: ['In a private chat any message is a question; in a group, mention me or reply to me.'] });
   return { blocks };

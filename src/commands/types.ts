@@ -53,6 +53,9 @@ export interface CommandSpec {
   listed?: boolean;
   /** Group for /help: 'Practice base', 'Meetings', 'Agenda', 'Administration'. */
   group: string;
+  /** Subcommands with their own usage and access, listed under the command in /help
+   *  (e.g. `/meeting add ...` for the secretariat). */
+  subcommands?: { usage: string; description: string; access: Access }[];
   run(ctx: CommandContext): Promise<Reply | Reply[]> | Reply | Reply[];
 }
 

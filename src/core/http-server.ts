@@ -38,15 +38,23 @@ export function createRequestListener(routes: HttpRoute[], log: Logger): http.Re
       req.resume();
       return;
     }
-    // Also cap bodies sent without a content-length (chunked).
+    // Also cap bodies sent without a content-length (chunked). Counted as the HTTP parser pushes
+    // them, without reading the stream: a 'data' listener here would put the request in flowing
+    // mode, and the body would be gone before a handler that starts reading it a tick later
+    // (Bolt's HTTPReceiver, grammY's webhook callback) attached its own listener.
     let seen = 0;
-    req.on('data', (chunk: Buffer) => {
-      seen += chunk.length;
-      if (seen > MAX_BODY_BYTES) {
-        if (!res.headersSent) res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('payload too large');
-        req.destroy();
+    const push = req.push.bind(req);
+    req.push = (chunk: unknown, encoding?: BufferEncoding): boolean => {
+      if (chunk != null) {
+        seen += (chunk as { length: number }).length;
+        if (seen > MAX_BODY_BYTES) {
+          if (!res.headersSent) res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('payload too large');
+          req.destroy();
+          return false;
+        }
       }
-    });
+      return push(chunk, encoding);
+    };
     req.on('error', () => {});
     Promise.resolve()
       .then(() => route.handler(req, res))

@@ -54,6 +54,8 @@ export interface PollView {
   closed: boolean;
   /** Short explanatory line to show on the poll (e.g. "Named poll: voters are recorded"). */
   note: string;
+  /** Voters may choose several options, one vote each (agenda polls: true). Telegram: allows_multiple_answers. */
+  multipleAnswers?: boolean;
 }
 
 export interface Reply {

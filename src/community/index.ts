@@ -1,0 +1,196 @@
+// The community module: store-backed meetings, reminders, roles, audit, plus the agenda module
+// (part B: suggestions, polls, gaps, feedback) composed in. createApp calls createCommunity.
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { CommandSpec } from '../commands/types.ts';
+import type { OutboundRouter } from '../core/outbound.ts';
+import type { Clock } from '../core/ports.ts';
+import type { Block, Reply } from '../core/reply.ts';
+import type { Engine } from '../engine/types.ts';
+import { errorFields } from '../core/logger.ts';
+import { openStore, type Store } from '../store/store.ts';
+import { createAccess, createRoleCommand, type CommunityAccess } from './access.ts';
+import { createAgenda } from './agenda/index.ts';
+import type { Agenda } from './agenda/types.ts';
+import { createAudit, type Audit } from './audit.ts';
+import { createMeetingCommands } from './commands.ts';
+import { createMeetings, type Meetings } from './meetings.ts';
+import { createScheduler, type Scheduler } from './scheduler.ts';
+import { createSubscriptions, type Subscriptions } from './subscriptions.ts';
+import type { Community } from './types.ts';
+import { defaultSeedsDir, memberZones, syncCommunitySeeds, type MemberZone } from './zones.ts';
+
+export { StoreError } from '../store/store.ts';
+export { SeedError } from './zones.ts';
+
+export interface CommunityDeps {
+  config: Config;
+  clock: Clock;
+  engine: Engine;
+  outbound: OutboundRouter;
+  log: Logger;
+  /** Folder holding communities.yaml (default: the repository's seeds/). */
+  seedsDir?: string;
+  /** An open store to use instead of opening config.databasePath (it is closed by stop()). */
+  store?: Store;
+}
+
+/** The Community plus what tests and tools need to reach. */
+export interface CommunityModule extends Community {
+  readonly access: CommunityAccess;
+  readonly store: Store;
+  readonly meetings: Meetings;
+  readonly subscriptions: Subscriptions;
+  readonly scheduler: Scheduler;
+  readonly agenda: Agenda;
+  readonly audit: Audit;
+  /** The member zones of the configured community. */
+  zones(): MemberZone[];
+  /** Runs everything due at `now` (reminders, announcements, retries, agenda tick). */
+  runDue(now?: Date): Promise<void>;
+  /** Resolves when queued scheduler runs are done. */
+  idle(): Promise<void>;
+}
+
+export function createCommunity(deps: CommunityDeps): CommunityModule {
+  const { config, clock, engine, outbound } = deps;
+  const log = deps.log.child({ module: 'community' });
+  const store = deps.store ?? openStore(config.databasePath, { log: deps.log });
+  try {
+    const known = syncCommunitySeeds(store, deps.seedsDir ?? defaultSeedsDir(), log);
+    if (!known.includes(config.community)) {
+      log.warn({ community: config.community, known }, 'COMMUNITY is not in seeds/communities.yaml: no member time zones will be shown');
+    }
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  let zoneCache: MemberZone[] | undefined;
+  const zones = () => (zoneCache ??= memberZones(store, config.community));
+
+  const access = createAccess(store, config);
+  const audit = createAudit(store, clock);
+  const meetings = createMeetings({ store, engine, log, zones });
+  meetings.seedPracticeBase(engine.base.meetings, clock.now());
+  const subscriptions = createSubscriptions(store);
+
+  const agenda = createAgenda({
+    store,
+    clock,
+    engine,
+    outbound,
+    log: deps.log.child({ module: 'agenda' }),
+    audit,
+    meetings: { nextMeeting: meetings.nextMeeting, meetingExists: meetings.meetingExists, saveAgenda: meetings.saveAgenda },
+    gapsRetentionDays: config.gapsRetentionDays,
+  });
+
+  async function chatGone(chatId: string, reason: string): Promise<void> {
+    if (!store.db.open) return;
+    const was = store.immediate(() => {
+      const was = subscriptions.unsubscribe(chatId, clock.now(), true);
+      if (was) audit('system', 'unsubscribe', chatId, { reason: reason.slice(0, 200) });
+      return was;
+    });
+    if (was) log.warn({ chat: chatId, reason }, 'chat is gone: unsubscribed');
+    try {
+      agenda.chatGone(chatId);
+    } catch (err) {
+      log.error({ err: errorFields(err), chat: chatId }, 'agenda chatGone failed');
+    }
+  }
+
+  const scheduler = createScheduler({
+    store,
+    clock,
+    outbound,
+    access,
+    log,
+    offsetsMs: config.reminderOffsetsMs,
+    meetings,
+    subscriptions,
+    agenda,
+    onGone: chatGone,
+  });
+
+  const commands: CommandSpec[] = [
+    ...createMeetingCommands({ store, clock, audit, log, meetings, subscriptions, scheduler, offsetsMs: config.reminderOffsetsMs }),
+    createRoleCommand({ store, access, audit, clock }),
+    ...agenda.commands,
+  ];
+
+  let stopping: Promise<void> | undefined;
+
+  const community: CommunityModule = {
+    commands,
+    access,
+    store,
+    meetings,
+    subscriptions,
+    scheduler,
+    agenda,
+    audit,
+    zones,
+    runDue: (now) => scheduler.runDue(now),
+    idle: () => scheduler.idle(),
+    vote: (input) => agenda.vote(input),
+    pollTotals: (id, totals) => agenda.pollTotals(id, totals),
+    chatGone,
+    async chatMigrated(from, to) {
+      const moved = store.immediate(() => {
+        const moved = subscriptions.migrate(from, to);
+        audit('system', 'chat.migrated', from, { to });
+        return moved;
+      });
+      agenda.chatMigrated(from, to);
+      log.info({ from, to, subscription: moved }, 'chat migrated');
+    },
+    async home(userId) {
+      const now = clock.now();
+      const blocks: Block[] = [{ type: 'heading', text: 'Practice bot' }];
+      // Like a private chat: community data only for users with a role, or when the bot runs open.
+      if (!access.isChatAllowed({ id: `home:${userId}`, type: 'private' }, userId)) {
+        blocks.push({
+          type: 'paragraph',
+          parts: ['Ask questions about the practice base with /ask. Meetings and polls are shown in the chats the secretariat has approved.'],
+        });
+        return { blocks };
+      }
+      const up = meetings.upcoming(now).slice(0, 5);
+      blocks.push({ type: 'paragraph', parts: [{ text: 'Upcoming meetings', bold: true }] });
+      blocks.push(
+        up.length ? { type: 'list', items: up.map(meetings.listItem) } : { type: 'paragraph', parts: ['No upcoming meeting is scheduled yet.'] },
+      );
+      const polls = agenda.openPolls();
+      blocks.push({ type: 'paragraph', parts: [{ text: 'Open polls', bold: true }] });
+      blocks.push(
+        polls.length
+          ? {
+              type: 'list',
+              items: polls.map((p) => [
+                p.question,
+                ` (${p.options.length} options${p.closesAt ? `, closes ${new Date(p.closesAt).toISOString().slice(0, 16).replace('T', ' ')} UTC` : ''})`,
+              ]),
+            }
+          : { type: 'paragraph', parts: ['No poll is open.'] },
+      );
+      return { blocks } satisfies Reply;
+    },
+    recordGap: (q) => agenda.recordGap(q),
+    recordFeedback: (key, helpful) => agenda.recordFeedback(key, helpful),
+    ...(agenda.handleAction ? { handleAction: (input, ctx) => agenda.handleAction!(input, ctx) } : {}),
+    start() {
+      if (access.open) {
+        log.warn('ALLOWED_CHATS is empty: every chat gets community features (development mode). Set ALLOWED_CHATS in production.');
+      }
+      scheduler.start();
+    },
+    stop() {
+      return (stopping ??= (async () => {
+        await scheduler.stop();
+        store.close();
+      })());
+    },
+  };
+  return community;
+}

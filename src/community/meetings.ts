@@ -1,0 +1,466 @@
+// Meetings: the store-backed list (added in chat, or seeded from the practice base), and the
+// replies that show them (list, details with member-zone times, calendar file, reminders).
+import icalModule, { ICalEventStatus } from 'ical-generator';
+import { DateTime } from 'luxon';
+import type { Logger } from 'pino';
+import type { Block, Inline, Reply } from '../core/reply.ts';
+import type { Engine } from '../engine/types.ts';
+import type { Meeting } from '../knowledge/schema.ts';
+import type { Store } from '../store/store.ts';
+import type { AgendaMeetings } from './agenda/types.ts';
+import type { MeetingSpec } from './parse.ts';
+import { humanDuration } from './parse.ts';
+import { formatWithZone, inconvenientSummary, LOCALE, memberTimes, type MemberZone } from './zones.ts';
+
+// ical-generator's default export, whichever way the module system hands it over.
+const ical = ((icalModule as unknown as { default?: typeof icalModule }).default ?? icalModule) as typeof icalModule;
+
+export type Precision = 'minute' | 'day' | 'month' | 'season' | 'year';
+
+export interface MeetingRecord {
+  id: string;
+  title: string;
+  series?: string;
+  source: 'chat' | 'practice-base';
+  startsAt?: Date;
+  zone?: string;
+  dateStart?: string;
+  dateEnd?: string;
+  precision: Precision;
+  dateLabel?: string;
+  sortAt: Date;
+  status: 'scheduled' | 'held' | 'announced';
+  cancelled: boolean;
+  place?: string;
+  virtual: boolean;
+  remindersFrom: Date;
+  createdBy?: string;
+  updatedAt: Date;
+}
+
+interface Row {
+  id: string;
+  title: string;
+  series: string | null;
+  source: 'chat' | 'practice-base';
+  starts_at: number | null;
+  zone: string | null;
+  date_start: string | null;
+  date_end: string | null;
+  date_precision: Precision;
+  date_label: string | null;
+  sort_at: number;
+  status: 'scheduled' | 'held' | 'announced';
+  cancelled: number;
+  place: string | null;
+  virtual: number;
+  reminders_from: number;
+  created_by: string | null;
+  updated_at: number;
+}
+
+const toRecord = (r: Row): MeetingRecord => ({
+  id: r.id,
+  title: r.title,
+  ...(r.series ? { series: r.series } : {}),
+  source: r.source,
+  ...(r.starts_at !== null ? { startsAt: new Date(r.starts_at) } : {}),
+  ...(r.zone ? { zone: r.zone } : {}),
+  ...(r.date_start ? { dateStart: r.date_start } : {}),
+  ...(r.date_end ? { dateEnd: r.date_end } : {}),
+  precision: r.date_precision,
+  ...(r.date_label ? { dateLabel: r.date_label } : {}),
+  sortAt: new Date(r.sort_at),
+  status: r.status,
+  cancelled: r.cancelled === 1,
+  ...(r.place ? { place: r.place } : {}),
+  virtual: r.virtual === 1,
+  remindersFrom: new Date(r.reminders_from),
+  ...(r.created_by ? { createdBy: r.created_by } : {}),
+  updatedAt: new Date(r.updated_at),
+});
+
+/** First instant (UTC) of a YYYY, YYYY-MM or YYYY-MM-DD date. */
+function partialDateStart(s: string): number {
+  const [y, m, d] = s.split('-').map(Number);
+  return Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1);
+}
+
+export function placeOf(m: Meeting): string {
+  const where = [m.place.venue, m.place.city, m.place.country].filter(Boolean).join(', ');
+  if (m.place.virtual) return where ? `online (${where})` : 'online';
+  return where || 'place not announced';
+}
+
+/** "4 May 2023", "29-30 April 2024", "September or October 2023", "May 2023". */
+export function meetingDateText(m: MeetingRecord): string {
+  if (m.dateLabel) return m.dateLabel;
+  const start = m.dateStart;
+  if (!start) return m.startsAt ? formatWithZone(m.startsAt, m.zone ?? 'UTC') : 'date not announced';
+  const fmt = (s: string) => {
+    const parts = s.split('-').length;
+    const dt = DateTime.fromISO(s, { zone: 'UTC' }).setLocale(LOCALE);
+    return parts === 3 ? dt.toFormat('d LLLL yyyy') : parts === 2 ? dt.toFormat('LLLL yyyy') : dt.toFormat('yyyy');
+  };
+  if (!m.dateEnd || m.dateEnd === start) return fmt(start);
+  const a = DateTime.fromISO(start, { zone: 'UTC' });
+  const b = DateTime.fromISO(m.dateEnd, { zone: 'UTC' });
+  if (start.length === 10 && m.dateEnd.length === 10 && a.hasSame(b, 'month')) return `${a.day}-${fmt(m.dateEnd)}`;
+  return `${fmt(start)} to ${fmt(m.dateEnd)}`;
+}
+
+export const timeInline = (at: Date, zone: string): Inline => ({ time: at.toISOString(), fallback: formatWithZone(at, zone) });
+
+/** True when the meeting has a usable exact start (minute precision). */
+export const isTimed = (m: MeetingRecord): m is MeetingRecord & { startsAt: Date; zone: string } =>
+  m.startsAt !== undefined && m.zone !== undefined;
+
+export interface MeetingsDeps {
+  store: Store;
+  engine: Engine;
+  log: Logger;
+  zones: () => MemberZone[];
+}
+
+export type Meetings = ReturnType<typeof createMeetings>;
+
+export function createMeetings(deps: MeetingsDeps) {
+  const { store, engine } = deps;
+  const db = store.db;
+  const log = deps.log.child({ module: 'meetings' });
+
+  const COLS =
+    'id, title, series, source, starts_at, zone, date_start, date_end, date_precision, date_label, sort_at, status, cancelled, place, virtual, reminders_from, created_by, updated_at';
+  const getStmt = db.prepare<[string], Row>(`SELECT ${COLS} FROM meetings WHERE id = ?`);
+  const allStmt = db.prepare<[], Row>(`SELECT ${COLS} FROM meetings ORDER BY sort_at, id`);
+  const nextStmt = db.prepare<[number], Row>(
+    `SELECT ${COLS} FROM meetings WHERE cancelled = 0 AND starts_at IS NOT NULL AND starts_at > ? ORDER BY starts_at, id LIMIT 1`,
+  );
+  const existsStmt = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM meetings WHERE id = ?');
+  const seqGet = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'meeting.seq'");
+  const seqSet = db.prepare<[string]>(
+    "INSERT INTO meta (key, value) VALUES ('meeting.seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  );
+  const insertChat = db.prepare(
+    `INSERT INTO meetings (id, title, source, starts_at, zone, date_start, date_precision, sort_at, status, cancelled, place, virtual, reminders_from, created_by, created_at, updated_at)
+     VALUES (@id, @title, 'chat', @startsAt, @zone, @dateStart, 'minute', @startsAt, 'scheduled', 0, @place, @virtual, @now, @by, @now, @now)`,
+  );
+  const updateChat = db.prepare(
+    `UPDATE meetings SET title = @title, source = 'chat', starts_at = @startsAt, zone = @zone, date_start = @dateStart, date_end = NULL,
+       date_precision = 'minute', date_label = NULL, sort_at = @startsAt, status = 'scheduled', place = @place, virtual = @virtual,
+       reminders_from = CASE WHEN @moved = 1 THEN @now ELSE reminders_from END, updated_at = @now
+     WHERE id = @id`,
+  );
+  const cancelStmt = db.prepare<[number, string]>('UPDATE meetings SET cancelled = 1, updated_at = ? WHERE id = ?');
+  const upsertSeed = db.prepare(
+    `INSERT INTO meetings (id, title, series, source, starts_at, zone, date_start, date_end, date_precision, date_label, sort_at, status, cancelled, place, virtual, reminders_from, created_by, created_at, updated_at)
+     VALUES (@id, @title, @series, 'practice-base', NULL, NULL, @dateStart, @dateEnd, @precision, @label, @sortAt, @status, 0, @place, @virtual, 0, NULL, @now, @now)
+     ON CONFLICT (id) DO UPDATE SET title = excluded.title, series = excluded.series, date_start = excluded.date_start,
+       date_end = excluded.date_end, date_precision = excluded.date_precision, date_label = excluded.date_label,
+       sort_at = excluded.sort_at, status = excluded.status, place = excluded.place, virtual = excluded.virtual,
+       updated_at = excluded.updated_at
+     WHERE meetings.source = 'practice-base' AND (meetings.title, meetings.series, meetings.date_start, meetings.date_end,
+       meetings.date_precision, meetings.date_label, meetings.sort_at, meetings.status, meetings.place, meetings.virtual)
+       IS NOT (excluded.title, excluded.series, excluded.date_start, excluded.date_end, excluded.date_precision,
+       excluded.date_label, excluded.sort_at, excluded.status, excluded.place, excluded.virtual)`,
+  );
+  const agendaDel = db.prepare<[string]>('DELETE FROM meeting_agenda WHERE meeting_id = ?');
+  const agendaIns = db.prepare<[string, number, string, number]>(
+    'INSERT INTO meeting_agenda (meeting_id, position, text, votes) VALUES (?, ?, ?, ?)',
+  );
+  const agendaGet = db.prepare<[string], { text: string; votes: number }>(
+    'SELECT text, votes FROM meeting_agenda WHERE meeting_id = ? ORDER BY position',
+  );
+
+  function get(id: string): MeetingRecord | undefined {
+    const r = getStmt.get(id);
+    return r ? toRecord(r) : undefined;
+  }
+
+  function all(): MeetingRecord[] {
+    return allStmt.all().map(toRecord);
+  }
+
+  function todayUtc(now: Date): string {
+    return now.toISOString().slice(0, 10);
+  }
+
+  function isUpcoming(m: MeetingRecord, now: Date): boolean {
+    if (m.cancelled) return false;
+    if (m.startsAt) return m.startsAt.getTime() > now.getTime();
+    return m.precision === 'day' && m.status !== 'held' && !!m.dateStart && (m.dateEnd ?? m.dateStart) >= todayUtc(now);
+  }
+
+  /** Announced by the practice base without an exact date (e.g. the 4th COLEP, "September or October 2023"). */
+  function isUndated(m: MeetingRecord): boolean {
+    return !m.cancelled && !m.startsAt && m.status === 'announced' && m.precision !== 'day' && m.precision !== 'minute';
+  }
+
+  function isPast(m: MeetingRecord, now: Date): boolean {
+    if (m.cancelled) return false;
+    if (m.startsAt) return m.startsAt.getTime() <= now.getTime();
+    if (m.status === 'held') return true;
+    return m.precision === 'day' && !!m.dateStart && (m.dateEnd ?? m.dateStart) < todayUtc(now);
+  }
+
+  function upcoming(now: Date): MeetingRecord[] {
+    return all().filter((m) => isUpcoming(m, now));
+  }
+
+  function allocateId(): string {
+    let n = Number(seqGet.get()?.value ?? '0');
+    let id: string;
+    do id = `m${++n}`;
+    while (existsStmt.get(id));
+    seqSet.run(String(n));
+    return id;
+  }
+
+  const api = {
+    get,
+    all,
+    upcoming,
+    isUpcoming,
+    isUndated,
+    isPast,
+
+    nextMeeting(now: Date): { id: string; title: string; startsAt: Date } | undefined {
+      const r = nextStmt.get(now.getTime());
+      return r && r.starts_at !== null ? { id: r.id, title: r.title, startsAt: new Date(r.starts_at) } : undefined;
+    },
+    meetingExists: (id: string) => existsStmt.get(id) !== undefined,
+    saveAgenda(meetingId: string, items: { text: string; votes: number }[]): void {
+      store.immediate(() => {
+        if (!existsStmt.get(meetingId)) throw new Error(`no meeting ${meetingId}`);
+        agendaDel.run(meetingId);
+        items.forEach((it, i) => agendaIns.run(meetingId, i, it.text, Math.max(0, Math.trunc(it.votes))));
+      });
+    },
+    agendaOf: (meetingId: string) => agendaGet.all(meetingId),
+
+    /** Inserts a meeting added in chat; call inside store.immediate(). */
+    insert(spec: MeetingSpec, by: string, now: Date): string {
+      const id = allocateId();
+      insertChat.run({
+        id,
+        title: spec.title,
+        startsAt: spec.startsAt.getTime(),
+        zone: spec.zone,
+        dateStart: spec.local.slice(0, 10),
+        place: spec.place,
+        virtual: spec.virtual ? 1 : 0,
+        now: now.getTime(),
+        by,
+      });
+      return id;
+    },
+    /** Replaces a meeting's time, title and place; a changed start restarts its reminders from now. Inside store.immediate(). */
+    update(id: string, spec: MeetingSpec, moved: boolean, now: Date): void {
+      updateChat.run({
+        id,
+        title: spec.title,
+        startsAt: spec.startsAt.getTime(),
+        zone: spec.zone,
+        dateStart: spec.local.slice(0, 10),
+        place: spec.place,
+        virtual: spec.virtual ? 1 : 0,
+        moved: moved ? 1 : 0,
+        now: now.getTime(),
+      });
+    },
+    cancel(id: string, now: Date): void {
+      cancelStmt.run(now.getTime(), id);
+    },
+
+    /** Inserts or refreshes the practice base's meetings (source 'practice-base'); idempotent.
+     *  A seeded meeting the secretariat has since edited in chat (source 'chat') is left alone. */
+    seedPracticeBase(meetings: Meeting[], now: Date): number {
+      let changed = 0;
+      store.immediate(() => {
+        for (const m of meetings) {
+          const r = upsertSeed.run({
+            id: m.id,
+            title: m.title,
+            series: m.series,
+            dateStart: m.date.start,
+            dateEnd: m.date.end ?? null,
+            precision: m.date.precision,
+            label: m.date.label ?? null,
+            sortAt: partialDateStart(m.date.start),
+            status: m.status,
+            place: placeOf(m),
+            virtual: m.place.virtual ? 1 : 0,
+            now: now.getTime(),
+          });
+          changed += r.changes;
+        }
+      });
+      if (changed) log.info({ changed }, 'practice-base meetings seeded');
+      return changed;
+    },
+
+    // ------------------------------------------------------------------------------------------
+    // Replies
+
+    /** Lines "Country: Thu 10 Dec, 13:00 (Asia/Baku) - weekend" for each member zone. */
+    memberLines(at: Date): Inline[][] {
+      return memberTimes(at, deps.zones()).map((t) => {
+        const flags = [t.weekend ? 'weekend' : '', t.outsideHours ? 'outside working hours' : ''].filter(Boolean);
+        return [`${t.member.country}: ${t.local} (${t.member.zone})${flags.length ? ` - ${flags.join(', ')}` : ''}`];
+      });
+    },
+
+    inconvenient(at: Date): string[] {
+      return inconvenientSummary(memberTimes(at, deps.zones()));
+    },
+
+    whenParts(m: MeetingRecord): Inline[] {
+      if (isTimed(m)) return [timeInline(m.startsAt, m.zone)];
+      const exact = m.precision === 'day';
+      return [`${meetingDateText(m)}${exact ? '' : ' (no exact date yet)'}`];
+    },
+
+    /** One line of the /meetings list. */
+    listItem(m: MeetingRecord): Inline[] {
+      return [
+        { text: m.title, bold: true },
+        m.cancelled ? ' (cancelled)' : '',
+        ' - ',
+        ...api.whenParts(m),
+        m.place ? `, ${m.place}` : '',
+        ` - /meeting ${m.id}`,
+      ];
+    },
+
+    listReply(now: Date): Reply {
+      const list = all();
+      const up = list.filter((m) => isUpcoming(m, now)).slice(0, 15);
+      const undated = list.filter(isUndated).reverse();
+      const blocks: Block[] = [{ type: 'heading', text: 'Meetings' }];
+      if (up.length) {
+        blocks.push({ type: 'paragraph', parts: [{ text: 'Upcoming', bold: true }] });
+        blocks.push({ type: 'list', items: up.map(api.listItem) });
+      } else {
+        blocks.push({ type: 'paragraph', parts: ['No upcoming meeting is scheduled yet.'] });
+        const held = list.filter((m) => isPast(m, now)).sort((a, b) => b.sortAt.getTime() - a.sortAt.getTime())[0];
+        if (held) {
+          blocks.push({ type: 'paragraph', parts: [{ text: 'Latest held', bold: true }] });
+          blocks.push({ type: 'list', items: [api.listItem(held)] });
+        }
+      }
+      if (undated.length) {
+        blocks.push({ type: 'paragraph', parts: [{ text: 'Announced, no exact date yet', bold: true }] });
+        blocks.push({ type: 'list', items: undated.map(api.listItem) });
+      }
+      blocks.push({
+        type: 'paragraph',
+        parts: ['Details: ', { text: '/meeting <id>', code: true }, '. Calendar file: ', { text: '/meeting <id> ics', code: true }, '.'],
+      });
+      return { blocks };
+    },
+
+    detailsReply(m: MeetingRecord, now: Date): Reply {
+      const base = engine.base.meetings.find((x) => x.id === m.id);
+      const blocks: Block[] = [{ type: 'heading', text: m.title }];
+      if (m.cancelled) blocks.push({ type: 'notice', level: 'warning', text: 'This meeting has been cancelled.' });
+      else if (isPast(m, now)) blocks.push({ type: 'notice', level: 'info', text: 'This meeting has taken place.' });
+      blocks.push({ type: 'paragraph', parts: ['When: ', ...api.whenParts(m)] });
+      if (m.place) blocks.push({ type: 'paragraph', parts: [`Where: ${m.place}`] });
+      if (base?.hosts.length) blocks.push({ type: 'paragraph', parts: [`Hosts: ${base.hosts.join(', ')}`] });
+      if (base?.topic) blocks.push({ type: 'paragraph', parts: [`Topic: ${base.topic}`] });
+      if (isTimed(m) && !m.cancelled) {
+        const lines = api.memberLines(m.startsAt);
+        if (lines.length) {
+          blocks.push({ type: 'paragraph', parts: [{ text: 'Local time in member countries', bold: true }] });
+          blocks.push({ type: 'list', items: lines });
+        }
+      }
+      const agenda = api.agendaOf(m.id);
+      if (agenda.length) {
+        blocks.push({ type: 'paragraph', parts: [{ text: 'Agenda', bold: true }] });
+        blocks.push({
+          type: 'list',
+          ordered: true,
+          items: agenda.map((a) => [`${a.text} (${a.votes} vote${a.votes === 1 ? '' : 's'})`]),
+        });
+      }
+      blocks.push({ type: 'paragraph', parts: [`Id: ${m.id}. Calendar file: `, { text: `/meeting ${m.id} ics`, code: true }] });
+      return { blocks };
+    },
+
+    /** The iCalendar file, or a reason there is none. */
+    icsReply(m: MeetingRecord): Reply {
+      const cal = ical({ name: m.title, prodId: { company: 'practice-bot', product: 'practice-bot', language: 'EN' } });
+      const common = {
+        id: `${m.id}@practice-bot`,
+        summary: m.title,
+        ...(m.place ? { location: m.place } : {}),
+        ...(m.cancelled ? { status: ICalEventStatus.CANCELLED } : {}),
+        description: `Meeting ${m.id}${m.series ? ` (${m.series})` : ''}. Sent by practice-bot.`,
+        stamp: m.updatedAt,
+      };
+      if (isTimed(m)) {
+        cal.createEvent({ ...common, start: m.startsAt });
+      } else if (m.precision === 'day' && m.dateStart) {
+        const start = DateTime.fromISO(m.dateStart, { zone: 'UTC' });
+        const end = DateTime.fromISO(m.dateEnd ?? m.dateStart, { zone: 'UTC' }).plus({ days: 1 });
+        cal.createEvent({ ...common, start, end, allDay: true });
+      } else {
+        return {
+          blocks: [
+            {
+              type: 'paragraph',
+              parts: [
+                `${m.title} has no exact date yet (${meetingDateText(m)}), so there is no calendar file. `,
+                'Once the secretariat sets the date with ',
+                { text: `/meeting edit ${m.id} <YYYY-MM-DD> <HH:MM> <zone> | <title> | <place>`, code: true },
+                ', the file will be available.',
+              ],
+            },
+          ],
+        };
+      }
+      return {
+        blocks: [{ type: 'paragraph', parts: [`Calendar file for ${m.title}${m.cancelled ? ' (cancelled)' : ''}.`] }],
+        document: { filename: `${m.id}.ics`, mimeType: 'text/calendar', content: cal.toString(), caption: m.title },
+      };
+    },
+
+    /** The reminder posted before a meeting; `now` gives the "starts in" wording. */
+    reminderReply(m: MeetingRecord & { startsAt: Date; zone: string }, now: Date): Reply {
+      const left = m.startsAt.getTime() - now.getTime();
+      return {
+        blocks: [
+          { type: 'heading', text: `Reminder: ${m.title}` },
+          { type: 'paragraph', parts: [`Starts in ${humanDuration(left)}: `, timeInline(m.startsAt, m.zone)] },
+          ...(m.place ? [{ type: 'paragraph', parts: [`Where: ${m.place}`] } as Block] : []),
+          { type: 'paragraph', parts: ['Local times and agenda: ', { text: `/meeting ${m.id}`, code: true }] },
+        ],
+      };
+    },
+
+    /** Posted to subscribed chats when a meeting is added, changed or cancelled. */
+    announcementReply(kind: 'added' | 'changed' | 'cancelled', m: MeetingRecord, before?: MeetingRecord): Reply {
+      const head = kind === 'added' ? 'New meeting' : kind === 'changed' ? 'Meeting changed' : 'Meeting cancelled';
+      const blocks: Block[] = [{ type: 'heading', text: `${head}: ${m.title}` }];
+      if (kind === 'cancelled') {
+        blocks.push({ type: 'paragraph', parts: ['It was planned for ', ...api.whenParts(m), '. It will not take place.'] });
+      } else {
+        if (before && kind === 'changed' && isTimed(before) && isTimed(m) && before.startsAt.getTime() !== m.startsAt.getTime()) {
+          blocks.push({ type: 'paragraph', parts: ['Moved from ', timeInline(before.startsAt, before.zone), ' to:'] });
+        }
+        blocks.push({ type: 'paragraph', parts: ['When: ', ...api.whenParts(m)] });
+        if (m.place) blocks.push({ type: 'paragraph', parts: [`Where: ${m.place}`] });
+        if (isTimed(m)) {
+          const lines = api.memberLines(m.startsAt);
+          if (lines.length) blocks.push({ type: 'list', items: lines });
+        }
+      }
+      blocks.push({ type: 'paragraph', parts: ['Details: ', { text: `/meeting ${m.id}`, code: true }] });
+      return { blocks };
+    },
+  };
+  const _check: AgendaMeetings = api;
+  void _check;
+  return api;
+}

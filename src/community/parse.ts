@@ -1,0 +1,160 @@
+// Parsing and validating what the secretariat types: `<YYYY-MM-DD> <HH:MM> <IANA zone> | <title> | <place or online>`.
+// Zone arithmetic is luxon's (IANA database through Intl), never hand-rolled.
+import { DateTime, IANAZone } from 'luxon';
+
+export const MEETING_SYNTAX = '/meeting add <YYYY-MM-DD> <HH:MM> <IANA time zone> | <title> | <place or online>';
+export const MEETING_EXAMPLE = '/meeting add 2026-12-10 10:00 Europe/Sofia | 7th COLEP meeting | Sofia, Bulgaria';
+export const MAX_TITLE = 200;
+export const MAX_PLACE = 200;
+/** Meetings further ahead than this are almost certainly a typo in the year. */
+export const MAX_YEARS_AHEAD = 5;
+
+export interface MeetingSpec {
+  startsAt: Date;
+  zone: string;
+  /** As typed, normalised: 2026-12-10 10:00 */
+  local: string;
+  title: string;
+  place: string;
+  virtual: boolean;
+  /** Set when the local time occurs twice (clocks going back): which one was taken. */
+  ambiguityNote?: string;
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; problem: string };
+
+const fail = (problem: string): { ok: false; problem: string } => ({ ok: false, problem });
+
+/** The canonical spelling of an IANA zone (e.g. europe/sofia -> Europe/Sofia), or undefined. */
+export function canonicalZone(name: string): string | undefined {
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]{1,63}$/.test(name) || !IANAZone.isValidZone(name)) return undefined;
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Plain single-line text: NFC, no control or bidi-override characters, whitespace collapsed. */
+export function cleanText(s: string): string {
+  return s
+    .normalize('NFC')
+    .replace(/[\p{Cc}\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const VIRTUAL = /^(online|virtual|remote|video ?call|videoconference|zoom|teams|webex)$/i;
+
+export function parseMeetingSpec(input: string, now: Date): ParseResult<MeetingSpec> {
+  const parts = input.split('|');
+  if (parts.length < 3) {
+    return fail(
+      parts.length === 1
+        ? 'The title and the place are missing: separate the three parts with |.'
+        : 'The place is missing: write it after a second | (or write online).',
+    );
+  }
+  if (parts.length > 3) return fail('Use | only to separate the three parts (when | title | place); the title and place may not contain |.');
+  const [when, rawTitle, rawPlace] = parts.map((p) => p.trim()) as [string, string, string];
+
+  const words = when.split(/\s+/).filter(Boolean);
+  if (words.length < 3) {
+    const missing = ['the date (YYYY-MM-DD)', 'the time (HH:MM)', 'the IANA time zone (e.g. Europe/Sofia)'].slice(words.length);
+    const list = missing.length > 1 ? `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}` : missing[0];
+    return fail(`Before the first |, ${list} ${missing.length > 1 ? 'are' : 'is'} missing.`);
+  }
+  if (words.length > 3) return fail('Before the first | write exactly three things: the date, the time and the time zone.');
+  const [date, time, zoneIn] = words as [string, string, string];
+
+  const dm = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!dm) return fail(`"${date.slice(0, 40)}" is not a date: write YYYY-MM-DD, e.g. 2026-12-10.`);
+  const [year, month, day] = [Number(dm[1]), Number(dm[2]), Number(dm[3])];
+  if (!DateTime.fromObject({ year, month, day }, { zone: 'UTC' }).isValid) {
+    return fail(`${date} is not a date in the calendar (check the month and the day).`);
+  }
+  const tm = /^(\d{1,2}):(\d{2})$/.exec(time);
+  if (!tm || Number(tm[1]) > 23 || Number(tm[2]) > 59) {
+    return fail(`"${time.slice(0, 40)}" is not a time: write HH:MM on the 24-hour clock, e.g. 10:00 or 14:30.`);
+  }
+  const [hour, minute] = [Number(tm[1]), Number(tm[2])];
+  const zone = canonicalZone(zoneIn);
+  if (!zone) {
+    return fail(
+      `"${zoneIn.slice(0, 60)}" is not an IANA time zone: write a zone name such as Europe/Sofia, Asia/Baghdad or Asia/Dhaka (not an abbreviation or an offset).`,
+    );
+  }
+
+  let dt = DateTime.fromObject({ year, month, day, hour, minute }, { zone });
+  if (!dt.isValid || dt.hour !== hour || dt.minute !== minute || dt.day !== day) {
+    return fail(
+      `${date} ${time} does not exist in ${zone}: the clocks go forward then (daylight saving time). Choose another time.`,
+    );
+  }
+  let ambiguityNote: string | undefined;
+  const offsets = dt.getPossibleOffsets();
+  if (offsets.length > 1) {
+    const first = offsets.reduce((a, b) => (a.toMillis() <= b.toMillis() ? a : b));
+    dt = first;
+    ambiguityNote = `${date} ${time} occurs twice in ${zone} (the clocks go back that night); I took the first one, ${dt.toFormat('HH:mm ZZ')}.`;
+  }
+  const startsAt = dt.toJSDate();
+  if (startsAt.getTime() <= now.getTime()) {
+    return fail(`${date} ${time} ${zone} is in the past. Give a future date and time.`);
+  }
+  if (dt > DateTime.fromJSDate(now).plus({ years: MAX_YEARS_AHEAD })) {
+    return fail(`${date} is more than ${MAX_YEARS_AHEAD} years ahead: check the year.`);
+  }
+
+  const title = cleanText(rawTitle);
+  if (!title) return fail('The title is missing: write it between the first and the second |.');
+  if (title.length > MAX_TITLE) return fail(`The title is too long (${title.length} characters; at most ${MAX_TITLE}).`);
+  const place = cleanText(rawPlace);
+  if (!place) return fail('The place is missing: write it after the second | (or write online).');
+  if (place.length > MAX_PLACE) return fail(`The place is too long (${place.length} characters; at most ${MAX_PLACE}).`);
+
+  return {
+    ok: true,
+    value: {
+      startsAt,
+      zone,
+      local: `${date} ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`,
+      title,
+      place,
+      virtual: VIRTUAL.test(place),
+      ...(ambiguityNote ? { ambiguityNote } : {}),
+    },
+  };
+}
+
+/** Meeting ids: m12 for chat-added meetings, practice-base slugs (colep-4) for seeded ones. */
+export function normaliseMeetingId(s: string): string | undefined {
+  const id = s.trim().toLowerCase();
+  return /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id) && id.length <= 64 ? id : undefined;
+}
+
+const USER_ID_RULES: Record<string, { re: RegExp; hint: string }> = {
+  telegram: { re: /^telegram:\d{1,20}$/, hint: 'telegram:<numeric user id>, e.g. telegram:123456789' },
+  slack: { re: /^slack:[UW][A-Z0-9]{2,20}$/, hint: 'slack:<member id>, e.g. slack:U012AB3CD' },
+  console: { re: /^console:[A-Za-z0-9._-]{1,64}$/, hint: 'console:<name>, e.g. console:alice' },
+};
+
+/** Validates a platform-neutral user id; returns the problem in words, or undefined when fine. */
+export function userIdProblem(id: string): string | undefined {
+  const platform = id.slice(0, Math.max(0, id.indexOf(':')));
+  const rule = USER_ID_RULES[platform];
+  const all = Object.values(USER_ID_RULES).map((r) => r.hint).join('; ');
+  if (!rule) return `"${id.slice(0, 60)}" is not a user id. Write ${all}.`;
+  if (!rule.re.test(id)) return `"${id.slice(0, 60)}" is not a valid ${platform} user id. Write ${rule.hint}.`;
+  return undefined;
+}
+
+/** 7 days, 1 day, 3 hours, 45 minutes */
+export function humanDuration(ms: number): string {
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const days = ms / 86_400_000;
+  if (days >= 0.98) return plural(Math.round(days), 'day');
+  const hours = ms / 3_600_000;
+  if (hours >= 0.98) return plural(Math.round(hours), 'hour');
+  return plural(Math.max(1, Math.round(ms / 60_000)), 'minute');
+}

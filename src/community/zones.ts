@@ -1,0 +1,156 @@
+// Member-country time zones per community (seeds/communities.yaml, synced into the database),
+// and how a meeting time reads in each of them: local time, outside working hours, weekend.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DateTime, IANAZone } from 'luxon';
+import type { Logger } from 'pino';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { Store } from '../store/store.ts';
+
+export interface MemberZone {
+  country: string;
+  zone: string;
+  /** ISO weekdays (1 = Monday ... 7 = Sunday) */
+  weekend: number[];
+  workStart: string;
+  workEnd: string;
+}
+
+export function defaultSeedsDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../seeds');
+}
+
+const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
+const zoneName = z.string().refine((s) => IANAZone.isValidZone(s), { message: 'is not an IANA time zone' });
+const memberSchema = z.strictObject({
+  country: z.string().min(2).max(80),
+  zone: zoneName,
+  weekend: z.array(z.number().int().min(1).max(7)).max(3).default([6, 7]),
+  hours: z
+    .string()
+    .default('09:00-17:00')
+    .refine((s) => {
+      const [a, b] = s.split('-');
+      return !!a && !!b && hhmm.test(a) && hhmm.test(b) && a < b;
+    }, { message: 'must read HH:MM-HH:MM' }),
+});
+export const communitiesSeedSchema = z.strictObject({
+  communities: z
+    .array(
+      z.strictObject({
+        id: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
+        name: z.string().min(2),
+        members: z.array(memberSchema).min(1),
+      }),
+    )
+    .min(1),
+});
+
+export class SeedError extends Error {
+  override name = 'SeedError';
+}
+
+/** Reads seeds/communities.yaml and writes it into community_zones when its content changed
+ *  (idempotent: same file, no writes). Returns the community ids it knows. */
+export function syncCommunitySeeds(store: Store, seedsDir: string, log?: Logger): string[] {
+  const file = path.join(seedsDir, 'communities.yaml');
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new SeedError(`Cannot read ${file}: ${(err as Error).message}`);
+  }
+  const parsed = communitiesSeedSchema.safeParse(parseYaml(raw));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `- ${i.path.join('.')}: ${i.message}`);
+    throw new SeedError(`Invalid ${file}:\n${lines.join('\n')}`);
+  }
+  const hash = crypto.createHash('sha256').update(raw).digest('hex');
+  const db = store.db;
+  const ids = parsed.data.communities.map((c) => c.id);
+  const seen = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get('seed.communities.sha256');
+  if (seen?.value === hash) return ids;
+  const del = db.prepare('DELETE FROM community_zones WHERE community = ?');
+  const ins = db.prepare(
+    'INSERT INTO community_zones (community, position, country, zone, weekend, work_start, work_end) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  store.immediate(() => {
+    for (const c of parsed.data.communities) {
+      del.run(c.id);
+      c.members.forEach((m, i) => {
+        const [a, b] = m.hours.split('-') as [string, string];
+        ins.run(c.id, i, m.country, m.zone, m.weekend.join(','), a, b);
+      });
+    }
+    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+      'seed.communities.sha256',
+      hash,
+    );
+  });
+  log?.info({ communities: ids }, 'community zones loaded from seeds');
+  return ids;
+}
+
+export function memberZones(store: Store, community: string): MemberZone[] {
+  return store.db
+    .prepare<[string], { country: string; zone: string; weekend: string; work_start: string; work_end: string }>(
+      'SELECT country, zone, weekend, work_start, work_end FROM community_zones WHERE community = ? ORDER BY position',
+    )
+    .all(community)
+    .map((r) => ({
+      country: r.country,
+      zone: r.zone,
+      weekend: r.weekend.split(',').filter(Boolean).map(Number),
+      workStart: r.work_start,
+      workEnd: r.work_end,
+    }));
+}
+
+// en-US month abbreviations (Sep, not Sept); the day-month order comes from the format strings.
+export const LOCALE = 'en-US';
+
+/** "Thu 10 Dec 2026, 10:00" in the given zone. */
+export function formatLocal(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at, { zone }).setLocale(LOCALE).toFormat('ccc d LLL yyyy, HH:mm');
+}
+
+/** "Thu 10 Dec 2026, 10:00 Europe/Sofia (UTC+2)" */
+export function formatWithZone(at: Date, zone: string): string {
+  const dt = DateTime.fromJSDate(at, { zone }).setLocale(LOCALE);
+  return `${dt.toFormat('ccc d LLL yyyy, HH:mm')} ${zone} (UTC${dt.toFormat('ZZ').replace(/:00$/, '').replace(/^\+0(?=\d)/, '+').replace(/^-0(?=\d)/, '-')})`;
+}
+
+export interface MemberTime {
+  member: MemberZone;
+  local: string;
+  weekend: boolean;
+  outsideHours: boolean;
+}
+
+export function memberTimes(at: Date, zones: MemberZone[]): MemberTime[] {
+  return zones.map((m) => {
+    const dt = DateTime.fromJSDate(at, { zone: m.zone });
+    const hm = dt.toFormat('HH:mm');
+    return {
+      member: m,
+      local: dt.setLocale(LOCALE).toFormat('ccc d LLL, HH:mm'),
+      weekend: m.weekend.includes(dt.weekday),
+      outsideHours: hm < m.workStart || hm >= m.workEnd,
+    };
+  });
+}
+
+/** "Bangladesh (weekend), Pakistan (outside working hours 09:00-17:00)" or '' */
+export function inconvenientSummary(times: MemberTime[]): string[] {
+  return times
+    .filter((t) => t.weekend || t.outsideHours)
+    .map((t) => {
+      const why = [t.weekend ? 'weekend' : '', t.outsideHours ? `outside working hours ${t.member.workStart}-${t.member.workEnd}` : '']
+        .filter(Boolean)
+        .join(', ');
+      return `${t.member.country}: ${t.local} local (${why})`;
+    });
+}

@@ -1,0 +1,440 @@
+// A small BM25F index over typed arrays, built for sentence-long queries on up to ~100k entries.
+//
+// - Field boosts and per-field length normalisation (BM25F): tf~ = sum_f boost_f * tf_f / (1 - b_f + b_f * len_f / avg_f),
+//   impact(t, d) = idf(t) * tf~ / (k1 + tf~). Impacts are computed once at build time.
+// - A query is a list of slots (one per content word); each slot has alternatives (the word's stem,
+//   its synonym concept, an acronym's expansion) and scores the best alternative only, so a synonym
+//   never counts twice.
+// - Postings are stored in impact order and capped ("champion lists", Manning et al., IR book 7.1.3):
+//   a query reads at most `championCap` postings per term, so its cost stops growing with the base.
+//   While no term is longer than the cap (the real base) scoring is exact; beyond it the best
+//   candidates are re-scored exactly from a forward index.
+// - Scores are normalised by the query's maximum achievable score (sum over slots of the best
+//   impact any entry has for that slot), so they lie in 0..1 and mean the same across queries.
+
+export interface FieldSpec {
+  name: string;
+  boost: number;
+  /** BM25 length normalisation for this field (0 = none, 1 = full). */
+  b: number;
+}
+
+export interface SlotAlt {
+  term: string;
+  weight: number;
+}
+
+export interface QuerySlot {
+  alts: SlotAlt[];
+  /** Slot weight (an acronym expanded to k words gives k slots of weight 1/k). */
+  weight: number;
+}
+
+export interface RankOptions {
+  /** Return this many best documents (regardless of threshold). */
+  topK: number;
+  /** Count documents whose normalised score reaches this. */
+  countAbove: number;
+  /** Document filter. */
+  accept?: (doc: number) => boolean;
+}
+
+export interface Ranked {
+  docs: { doc: number; score: number }[];
+  total: number;
+  /** The normalising denominator (0 when the query has no slots). */
+  maxAchievable: number;
+  /** Slots none of whose alternatives occur in the index. */
+  unknownSlots: number;
+}
+
+export interface Bm25Options {
+  k1?: number;
+  championCap?: number;
+  /** Weight of a query word the base has never seen, relative to an unseen term's idf (0..1). */
+  unknownWeight?: number;
+  /** Postings one query reads at most, shared among its terms (each term still gets at least 256). */
+  queryBudget?: number;
+}
+
+export class Bm25Index {
+  readonly fields: FieldSpec[];
+  readonly k1: number;
+  readonly championCap: number;
+  readonly unknownWeight: number;
+  readonly queryBudget: number;
+  private terms = new Map<string, number>();
+  private termNames: string[] = [];
+  N = 0;
+  private df = new Int32Array(0);
+  private maxImpact = new Float32Array(0);
+  // champion postings (CSR)
+  private postStart = new Int32Array(1);
+  private postDoc = new Int32Array(0);
+  private postImpact = new Float32Array(0);
+  // forward index (CSR)
+  private fwdStart = new Int32Array(1);
+  private fwdTerm = new Int32Array(0);
+  private fwdImpact = new Float32Array(0);
+  /** Typical best impact relative to idf (used for unknown slots). */
+  private satRef = 0.5;
+  // scratch buffers reused across queries
+  private acc = new Float64Array(0);
+  private slotTmp = new Float64Array(0);
+  private touched = new Int32Array(0);
+  private slotTouched = new Int32Array(0);
+  private heapDoc = new Int32Array(64);
+  private heapRaw = new Float64Array(64);
+
+  constructor(fields: FieldSpec[], opts: Bm25Options = {}) {
+    this.fields = fields;
+    this.k1 = opts.k1 ?? 1.2;
+    this.championCap = opts.championCap ?? 2048;
+    this.unknownWeight = opts.unknownWeight ?? 1;
+    this.queryBudget = opts.queryBudget ?? 16_384;
+  }
+
+  private intern(t: string): number {
+    let id = this.terms.get(t);
+    if (id === undefined) {
+      id = this.termNames.length;
+      this.terms.set(t, id);
+      this.termNames.push(t);
+    }
+    return id;
+  }
+
+  /** Build from analysed documents: docs[d][f] = index terms of field f. */
+  build(docs: string[][][]): void {
+    const F = this.fields.length;
+    const N = docs.length;
+    this.N = N;
+    // pass 1: intern terms, field lengths
+    const lens = new Float64Array(N * F);
+    const sumLen = new Float64Array(F);
+    const tidOf: Int32Array[] = new Array(N);
+    for (let d = 0; d < N; d++) {
+      const doc = docs[d]!;
+      let n = 0;
+      for (let f = 0; f < F; f++) n += doc[f]?.length ?? 0;
+      const arr = new Int32Array(n + F);
+      let k = 0;
+      for (let f = 0; f < F; f++) {
+        const ts = doc[f] ?? [];
+        arr[k++] = ts.length;
+        for (const t of ts) arr[k++] = this.intern(t);
+        lens[d * F + f] = ts.length;
+        sumLen[f] = sumLen[f]! + ts.length;
+      }
+      tidOf[d] = arr;
+    }
+    const V = this.termNames.length;
+    const avg = Array.from(sumLen, (s) => (N > 0 ? s / N || 1 : 1));
+    // pass 2: tf~ per (doc, term) into the forward index; df
+    const df = new Int32Array(V);
+    const fwdStart = new Int32Array(N + 1);
+    let fwdTerm = new Int32Array(Math.max(16, N * 32));
+    let fwdTf = new Float32Array(fwdTerm.length);
+    // per-doc term frequencies in scratch arrays indexed by term id (no Map per document)
+    const tfAcc = new Float64Array(V);
+    const seen = new Int32Array(V).fill(-1);
+    let maxLen = 0;
+    for (let d = 0; d < N; d++) maxLen = Math.max(maxLen, tidOf[d]!.length);
+    const list = new Int32Array(maxLen);
+    let pos = 0;
+    for (let d = 0; d < N; d++) {
+      const arr = tidOf[d]!;
+      let nTerms = 0;
+      let k = 0;
+      for (let f = 0; f < F; f++) {
+        const n = arr[k++]!;
+        const spec = this.fields[f]!;
+        const norm = 1 - spec.b + (spec.b * lens[d * F + f]!) / avg[f]!;
+        const w = spec.boost / norm;
+        for (let i = 0; i < n; i++) {
+          const t = arr[k++]!;
+          if (seen[t] !== d) {
+            seen[t] = d;
+            tfAcc[t] = 0;
+            list[nTerms++] = t;
+          }
+          tfAcc[t] = tfAcc[t]! + w;
+        }
+      }
+      if (pos + nTerms > fwdTerm.length) {
+        const grow = Math.max(fwdTerm.length * 2, pos + nTerms);
+        const nt = new Int32Array(grow);
+        nt.set(fwdTerm);
+        fwdTerm = nt;
+        const nf = new Float32Array(grow);
+        nf.set(fwdTf);
+        fwdTf = nf;
+      }
+      fwdStart[d] = pos;
+      for (let i = 0; i < nTerms; i++) {
+        const t = list[i]!;
+        fwdTerm[pos] = t;
+        fwdTf[pos] = tfAcc[t]!;
+        pos++;
+        df[t] = df[t]! + 1;
+      }
+      tidOf[d] = undefined as unknown as Int32Array; // free as we go
+    }
+    fwdStart[N] = pos;
+    this.fwdStart = fwdStart;
+    this.fwdTerm = fwdTerm.subarray(0, pos);
+    // impacts
+    const idf = new Float64Array(V);
+    for (let t = 0; t < V; t++) idf[t] = Math.log(1 + (N - df[t]! + 0.5) / (df[t]! + 0.5));
+    const fwdImpact = new Float32Array(pos);
+    const maxImpact = new Float32Array(V);
+    const k1 = this.k1;
+    for (let i = 0; i < pos; i++) {
+      const t = this.fwdTerm[i]!;
+      const tf = fwdTf[i]!;
+      const imp = (idf[t]! * tf) / (k1 + tf);
+      fwdImpact[i] = imp;
+      if (imp > maxImpact[t]!) maxImpact[t] = imp;
+    }
+    this.fwdImpact = fwdImpact;
+    this.df = df;
+    this.maxImpact = maxImpact;
+    // typical best saturation (median of maxImpact / idf), for words the base has never seen
+    const sats: number[] = [];
+    for (let t = 0; t < V; t++) if (idf[t]! > 0) sats.push(maxImpact[t]! / idf[t]!);
+    sats.sort((a, b) => a - b);
+    this.satRef = sats.length ? sats[Math.floor(sats.length / 2)]! : 0.5;
+    // champion postings: per term, the `cap` highest impacts, in impact order
+    const cap = this.championCap;
+    const postStart = new Int32Array(V + 1);
+    for (let t = 0; t < V; t++) postStart[t + 1] = postStart[t]! + Math.min(df[t]!, cap);
+    const total = postStart[V]!;
+    const postDoc = new Int32Array(total);
+    const postImpact = new Float32Array(total);
+    // gather all postings per term (CSR by term), then order each term's list by impact
+    const allStart = new Int32Array(V + 1);
+    for (let t = 0; t < V; t++) allStart[t + 1] = allStart[t]! + df[t]!;
+    const fill = allStart.slice(0, V);
+    const allDoc = new Int32Array(pos);
+    const allImp = new Float32Array(pos);
+    for (let d = 0; d < N; d++) {
+      for (let i = fwdStart[d]!; i < fwdStart[d + 1]!; i++) {
+        const t = this.fwdTerm[i]!;
+        const at = fill[t]!++;
+        allDoc[at] = d;
+        allImp[at] = fwdImpact[i]!;
+      }
+    }
+    // sort key: quantised impact (desc) then doc id (asc), packed in one float64
+    const DOC_BITS = 2 ** Math.max(1, Math.ceil(Math.log2(N + 1)));
+    for (let t = 0; t < V; t++) {
+      const a = allStart[t]!;
+      const b = allStart[t + 1]!;
+      const out = postStart[t]!;
+      if (b - a === 1) {
+        postDoc[out] = allDoc[a]!;
+        postImpact[out] = allImp[a]!;
+        continue;
+      }
+      // all of a term's postings are in doc order, so the local index breaks ties by doc id
+      const keys = new Float64Array(b - a);
+      const scale = maxImpact[t]! > 0 ? 1e6 / maxImpact[t]! : 0;
+      for (let i = a; i < b; i++) keys[i - a] = (1e6 - Math.round(allImp[i]! * scale)) * DOC_BITS + (i - a);
+      keys.sort();
+      const n = Math.min(b - a, cap);
+      for (let i = 0; i < n; i++) {
+        const at = a + (keys[i]! % DOC_BITS);
+        postDoc[out + i] = allDoc[at]!;
+        postImpact[out + i] = allImp[at]!;
+      }
+    }
+    this.postStart = postStart;
+    this.postDoc = postDoc;
+    this.postImpact = postImpact;
+    this.acc = new Float64Array(N);
+    this.slotTmp = new Float64Array(N);
+    this.touched = new Int32Array(N);
+    this.slotTouched = new Int32Array(N);
+  }
+
+  has(term: string): boolean {
+    return this.terms.has(term);
+  }
+
+  docFreq(term: string): number {
+    const t = this.terms.get(term);
+    return t === undefined ? 0 : this.df[t]!;
+  }
+
+  /** idf of a term (an unseen term gets the largest idf). */
+  idf(term: string): number {
+    const df = this.docFreq(term);
+    return Math.log(1 + (this.N - df + 0.5) / (df + 0.5));
+  }
+
+  get vocabularySize(): number {
+    return this.termNames.length;
+  }
+
+  /** The best a slot can contribute in this base (0 when nothing in the base has it). */
+  slotMax(slot: QuerySlot): number {
+    let best = 0;
+    for (const a of slot.alts) {
+      const t = this.terms.get(a.term);
+      if (t !== undefined) best = Math.max(best, a.weight * this.maxImpact[t]!);
+    }
+    return best * slot.weight;
+  }
+
+  /** What an unseen word is assumed to be worth when normalising (so off-topic words lower the score). */
+  unknownSlotMax(slot: QuerySlot): number {
+    const idfUnseen = Math.log(1 + (this.N + 0.5) / 0.5);
+    return slot.weight * this.unknownWeight * idfUnseen * this.satRef;
+  }
+
+  rank(slots: QuerySlot[], opts: RankOptions): Ranked {
+    const N = this.N;
+    const resolved: { slot: number; alts: { t: number; w: number }[]; weight: number }[] = [];
+    let maxAchievable = 0;
+    let unknownSlots = 0;
+    let truncated = false;
+    for (let s = 0; s < slots.length; s++) {
+      const slot = slots[s]!;
+      const alts: { t: number; w: number }[] = [];
+      for (const a of slot.alts) {
+        const t = this.terms.get(a.term);
+        if (t !== undefined && !alts.some((x) => x.t === t)) alts.push({ t, w: a.weight });
+      }
+      if (alts.length === 0) {
+        unknownSlots++;
+        maxAchievable += this.unknownSlotMax(slot);
+        continue;
+      }
+      maxAchievable += this.slotMax(slot);
+      resolved.push({ slot: s, alts, weight: slot.weight });
+    }
+    let nAlts = 0;
+    for (const r of resolved) nAlts += r.alts.length;
+    const cap = Math.min(this.championCap, Math.max(256, Math.floor(this.queryBudget / Math.max(1, nAlts))));
+    for (const r of resolved) for (const a of r.alts) if (this.df[a.t]! > cap) truncated = true;
+    if (N === 0 || resolved.length === 0 || maxAchievable <= 0) return { docs: [], total: 0, maxAchievable, unknownSlots };
+
+    const acc = this.acc;
+    const tmp = this.slotTmp;
+    const touched = this.touched;
+    const slotTouched = this.slotTouched;
+    let nTouched = 0;
+    for (const r of resolved) {
+      let nSlot = 0;
+      for (const { t, w } of r.alts) {
+        const ww = w * r.weight;
+        const a = this.postStart[t]!;
+        const b = Math.min(this.postStart[t + 1]!, a + cap);
+        for (let i = a; i < b; i++) {
+          const d = this.postDoc[i]!;
+          const v = ww * this.postImpact[i]!;
+          const cur = tmp[d]!;
+          if (cur === 0) slotTouched[nSlot++] = d;
+          if (v > cur) tmp[d] = v;
+        }
+      }
+      for (let i = 0; i < nSlot; i++) {
+        const d = slotTouched[i]!;
+        if (acc[d] === 0) touched[nTouched++] = d;
+        acc[d] = acc[d]! + tmp[d]!;
+        tmp[d] = 0;
+      }
+    }
+
+    // select: count above threshold, keep the best `keep` in a typed min-heap (no allocation per candidate)
+    const threshold = opts.countAbove * maxAchievable;
+    const keep = Math.max(opts.topK, truncated ? 64 : 0);
+    if (this.heapDoc.length < keep) {
+      this.heapDoc = new Int32Array(keep);
+      this.heapRaw = new Float64Array(keep);
+    }
+    const hd = this.heapDoc;
+    const hr = this.heapRaw;
+    let size = 0;
+    let total = 0;
+    const accept = opts.accept;
+    // heap order: worse first (lower raw; on ties the higher doc id counts as worse)
+    const worse = (i: number, j: number) => hr[i]! < hr[j]! || (hr[i] === hr[j] && hd[i]! > hd[j]!);
+    const swap = (i: number, j: number) => {
+      const d = hd[i]!;
+      hd[i] = hd[j]!;
+      hd[j] = d;
+      const r = hr[i]!;
+      hr[i] = hr[j]!;
+      hr[j] = r;
+    };
+    const siftDown = (i: number) => {
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < size && worse(l, m)) m = l;
+        if (r < size && worse(r, m)) m = r;
+        if (m === i) return;
+        swap(i, m);
+        i = m;
+      }
+    };
+    for (let i = 0; i < nTouched; i++) {
+      const d = touched[i]!;
+      const raw = acc[d]!;
+      acc[d] = 0;
+      if (accept && !accept(d)) continue;
+      if (raw >= threshold) total++;
+      if (keep === 0) continue;
+      if (size < keep) {
+        let c = size++;
+        hd[c] = d;
+        hr[c] = raw;
+        while (c > 0) {
+          const p = (c - 1) >> 1;
+          if (!worse(c, p)) break;
+          swap(c, p);
+          c = p;
+        }
+      } else if (raw > hr[0]! || (raw === hr[0] && d < hd[0]!)) {
+        hd[0] = d;
+        hr[0] = raw;
+        siftDown(0);
+      }
+    }
+    const best: { doc: number; raw: number }[] = [];
+    for (let i = 0; i < size; i++) best.push({ doc: hd[i]!, raw: hr[i]! });
+    best.sort((x, y) => y.raw - x.raw || x.doc - y.doc);
+
+    if (truncated) {
+      // exact re-scoring of the best candidates from the forward index
+      const altOf = new Map<number, { s: number; w: number }[]>();
+      resolved.forEach((r, s) => {
+        for (const { t, w } of r.alts) {
+          const l = altOf.get(t) ?? [];
+          l.push({ s, w: w * r.weight });
+          altOf.set(t, l);
+        }
+      });
+      const slotBest = new Float64Array(resolved.length);
+      for (const b of best) {
+        slotBest.fill(0);
+        for (let i = this.fwdStart[b.doc]!; i < this.fwdStart[b.doc + 1]!; i++) {
+          const l = altOf.get(this.fwdTerm[i]!);
+          if (!l) continue;
+          const imp = this.fwdImpact[i]!;
+          for (const { s, w } of l) if (w * imp > slotBest[s]!) slotBest[s] = w * imp;
+        }
+        let exact = 0;
+        for (let s = 0; s < slotBest.length; s++) exact += slotBest[s]!;
+        if (b.raw < threshold && exact >= threshold) total++;
+        b.raw = exact;
+      }
+      best.sort((x, y) => y.raw - x.raw || x.doc - y.doc);
+    }
+
+    const docs = best.slice(0, opts.topK).map((b) => ({ doc: b.doc, score: Math.min(1, b.raw / maxAchievable) }));
+    return { docs, total, maxAchievable, unknownSlots };
+  }
+}

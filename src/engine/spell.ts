@@ -1,0 +1,150 @@
+// Spelling correction of single query words against the base's vocabulary, with fuse.js on short
+// strings only. Fuse proposes candidates from a small bucket: the words that share the first two
+// letters and are within reach in length (one Fuse per bucket, built lazily; typically under a
+// dozen words, so a search costs tens of microseconds). An optimal-string-alignment distance check
+// keeps only close ones (1 edit up to 7 letters, 2 from 8), preferring frequent words. Typos in the
+// first two letters, which the buckets cannot see, are found by looking up their one-edit variants.
+// Results are cached. Words the caller knows (vocabulary, common English) are never passed in,
+// so a real word is not turned into another.
+import Fuse from 'fuse.js';
+
+/** Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions), capped at max+1. */
+export function osaDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const n = a.length;
+  const m = b.length;
+  let prev2 = new Array<number>(m + 1).fill(0);
+  let prev = Array.from({ length: m + 1 }, (_, j) => j);
+  let cur = new Array<number>(m + 1).fill(0);
+  for (let i = 1; i <= n; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= m; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return prev[m]!;
+}
+
+export const maxEdits = (len: number): number => (len < 4 ? 0 : len < 8 ? 1 : 2);
+
+export interface SpellerOptions {
+  /** Largest number of cached corrections. */
+  cacheSize?: number;
+}
+
+export class Speller {
+  private readonly freq: Map<string, number>;
+  private readonly byPrefix = new Map<string, string[]>();
+  private readonly fuses = new Map<string, Fuse<string> | null>();
+  private readonly cache = new Map<string, string | null>();
+  private readonly cacheSize: number;
+
+  /**
+   * @param freq surface words (lower-case, American spelling) with how often the base uses them;
+   *   everyday English words can be given with frequency 0 so that their typos are fixed to them
+   *   ("anthing" -> "anything") rather than to a domain word.
+   */
+  constructor(freq: Map<string, number>, opts: SpellerOptions = {}) {
+    this.freq = freq;
+    this.cacheSize = opts.cacheSize ?? 10_000;
+    for (const w of freq.keys()) {
+      if (w.length < 3 || !/^[a-z]+$/.test(w)) continue;
+      const list = this.byPrefix.get(w.slice(0, 2)) ?? [];
+      list.push(w);
+      this.byPrefix.set(w.slice(0, 2), list);
+    }
+  }
+
+  has(word: string): boolean {
+    return this.freq.has(word);
+  }
+
+  /** Fuse over the words that share the first two letters and are within reach in length (built once per bucket). */
+  private fuseFor(word: string): Fuse<string> | undefined {
+    const key = `${word.slice(0, 2)}${word.length}`;
+    let f = this.fuses.get(key);
+    if (f === undefined) {
+      const max = maxEdits(word.length);
+      const list = (this.byPrefix.get(word.slice(0, 2)) ?? []).filter((w) => Math.abs(w.length - word.length) <= max);
+      f = list.length > 0 ? new Fuse(list, { includeScore: true, threshold: 0.35, ignoreLocation: true }) : null;
+      this.fuses.set(key, f);
+    }
+    return f ?? undefined;
+  }
+
+  private best(word: string, cands: Iterable<string>): string | undefined {
+    const max = maxEdits(word.length);
+    let best: string | undefined;
+    let bestD = max + 1;
+    let bestF = -1;
+    for (const c of cands) {
+      if (c === word) continue;
+      const d = osaDistance(word, c, max);
+      if (d > max) continue;
+      const f = this.freq.get(c) ?? 0;
+      if (d < bestD || (d === bestD && f > bestF)) {
+        best = c;
+        bestD = d;
+        bestF = f;
+      }
+    }
+    return best;
+  }
+
+  /** Two known words run together ("cyberpatrol" -> "cyber patrol"). */
+  private split(word: string): string | undefined {
+    let best: string | undefined;
+    let bestScore = 0;
+    for (let i = 3; i <= word.length - 3; i++) {
+      const fa = this.freq.get(word.slice(0, i));
+      const fb = this.freq.get(word.slice(i));
+      if (!fa || !fb) continue; // both must be words of the base
+      const s = Math.min(fa, fb);
+      if (s > bestScore) {
+        bestScore = s;
+        best = `${word.slice(0, i)} ${word.slice(i)}`;
+      }
+    }
+    return best;
+  }
+
+  /** One-edit variants in the first two letters, which the prefix buckets cannot see ("ncrypted", "ecnrypted", "enxrypted"). */
+  private headEdits(word: string): string | undefined {
+    const cands = new Set<string>([word.slice(1), word[0]! + word.slice(2), word[1]! + word[0]! + word.slice(2)]);
+    if (word.length > 2) cands.add(word[0]! + word[2]! + word[1]! + word.slice(3));
+    for (let c = 97; c <= 122; c++) {
+      const ch = String.fromCharCode(c);
+      cands.add(ch + word);
+      cands.add(word[0]! + ch + word.slice(1));
+      cands.add(word.slice(0, 2) + ch + word.slice(2));
+      cands.add(ch + word.slice(1));
+      cands.add(word[0]! + ch + word.slice(2));
+    }
+    const known: string[] = [];
+    for (const c of cands) if (this.freq.has(c)) known.push(c);
+    return this.best(word, known);
+  }
+
+  /** A correction for an unknown lower-case word (a known word, or two separated by a space), or undefined. */
+  correct(word: string): string | undefined {
+    if (word.length < 4 || word.length > 30 || !/^[a-z]+$/.test(word)) return undefined;
+    const hit = this.cache.get(word);
+    if (hit !== undefined) return hit ?? undefined;
+    let out = this.split(word);
+    if (!out) {
+      const fuse = this.fuseFor(word);
+      out = fuse ? this.best(word, fuse.search(word, { limit: 10 }).map((r) => r.item)) : undefined;
+      out ??= this.headEdits(word);
+    }
+    if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(word, out ?? null);
+    return out;
+  }
+}

@@ -1,0 +1,240 @@
+// Loads and validates the practice base in knowledge/ (themes.yaml, synonyms.yaml, meetings.yaml,
+// documents.yaml, entries/*.yaml; each a top-level YAML list). Every problem is reported on its
+// own line with the file, line, entry id (or list index) and field, so a secretariat member who
+// broke a file by hand can find and fix it.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LineCounter, isSeq, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import {
+  documentSchema,
+  entrySchema,
+  meetingSchema,
+  synonymSchema,
+  themeSchema,
+  type Entry,
+  type Meeting,
+  type PracticeBase,
+  type SourceDocument,
+  type Synonym,
+  type Theme,
+} from './schema.ts';
+
+export class KnowledgeError extends Error {
+  readonly problems: string[];
+  constructor(dir: string, problems: string[]) {
+    super(
+      `The practice base in ${dir} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+        problems.map((p) => `  - ${p}`).join('\n'),
+    );
+    this.name = 'KnowledgeError';
+    this.problems = problems;
+  }
+}
+
+/** The repository's knowledge/ folder, found from this module's location. */
+export function defaultKnowledgeDir(): string {
+  return fileURLToPath(new URL('../../knowledge/', import.meta.url));
+}
+
+type PathKey = string | number | symbol;
+
+function fieldPath(p: readonly PathKey[]): string {
+  let out = '';
+  for (const k of p) {
+    if (typeof k === 'number') out += `[${k}]`;
+    else out += out === '' ? String(k) : `.${String(k)}`;
+  }
+  return out;
+}
+
+interface ParsedFile {
+  /** display name, e.g. knowledge/entries/colep-3.yaml */
+  name: string;
+  doc: Document;
+  lines: LineCounter;
+  items: unknown[];
+}
+
+function readList(file: string, name: string, problems: string[]): ParsedFile | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    problems.push(`${name}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    return undefined;
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) {
+      const at = e.linePos?.[0];
+      problems.push(`${name}${at ? `:${at.line}:${at.col}` : ''}: YAML syntax: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
+    }
+    return undefined;
+  }
+  if (doc.contents === null) return { name, doc, lines, items: [] };
+  if (!isSeq(doc.contents)) {
+    problems.push(`${name}: must be a YAML list (each item starting with "- ")`);
+    return undefined;
+  }
+  const items = doc.toJS() as unknown[];
+  return { name, doc, lines, items };
+}
+
+function lineOf(f: ParsedFile, p: readonly PathKey[]): number | undefined {
+  for (let n = p.length; n >= 0; n--) {
+    const node = f.doc.getIn(p.slice(0, n).filter((k): k is string | number => typeof k !== 'symbol'), true) as
+      | { range?: [number, number, number] }
+      | undefined;
+    if (node && typeof node === 'object' && Array.isArray(node.range)) return f.lines.linePos(node.range[0]).line;
+  }
+  return undefined;
+}
+
+function label(what: string, item: unknown, i: number): string {
+  const id =
+    item && typeof item === 'object'
+      ? ((item as Record<string, unknown>).id ?? (item as Record<string, unknown>).file ?? (item as Record<string, unknown>).canonical)
+      : undefined;
+  return typeof id === 'string' && id !== '' ? `${what} "${id}" (item ${i + 1})` : `${what} at item ${i + 1}`;
+}
+
+/** Validate every item of a file with a schema; problems name file:line, the item and the field. */
+function validate<S extends z.ZodType>(f: ParsedFile, schema: S, what: string, problems: string[]): { value: z.output<S>; index: number }[] {
+  const out: { value: z.output<S>; index: number }[] = [];
+  f.items.forEach((item, i) => {
+    const r = schema.safeParse(item);
+    if (r.success) {
+      out.push({ value: r.data, index: i });
+      return;
+    }
+    for (const issue of r.error.issues) {
+      let p: PathKey[] = [...issue.path];
+      let field = fieldPath(p);
+      const keys = (issue as { keys?: string[] }).keys;
+      if (issue.code === 'unrecognized_keys' && keys?.length) {
+        field = fieldPath([...p, keys[0]!]);
+        p = [...p, keys[0]!];
+      }
+      const line = lineOf(f, [i, ...p]);
+      problems.push(
+        `${f.name}${line ? `:${line}` : ''}: ${label(what, item, i)}, field ${field === '' ? '(the item itself)' : `"${field}"`}: ${issue.message}`,
+      );
+    }
+  });
+  return out;
+}
+
+/** Load knowledge/ and validate it; throws KnowledgeError listing every problem. */
+export function loadPracticeBase(dir: string): PracticeBase {
+  const root = path.resolve(dir);
+  const shown = (file: string) => path.join(path.basename(root), path.relative(root, file));
+  const problems: string[] = [];
+  const pick = (base: string, optional = false): string | undefined => {
+    for (const ext of ['.yaml', '.yml']) {
+      const f = path.join(root, base + ext);
+      if (fs.existsSync(f)) return f;
+    }
+    if (!optional) problems.push(`${shown(path.join(root, `${base}.yaml`))}: missing`);
+    return undefined;
+  };
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) throw new KnowledgeError(root, [`${root}: no such folder`]);
+
+  const files = {
+    themes: pick('themes'),
+    synonyms: pick('synonyms', true),
+    meetings: pick('meetings'),
+    documents: pick('documents'),
+  };
+  const entriesDir = path.join(root, 'entries');
+  const entryFiles = fs.existsSync(entriesDir)
+    ? fs
+        .readdirSync(entriesDir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+        .map((f) => path.join(entriesDir, f))
+    : [];
+  if (entryFiles.length === 0) problems.push(`${shown(entriesDir)}/: no entry files (*.yaml)`);
+
+  const parse = (f: string | undefined) => (f ? readList(f, shown(f), problems) : undefined);
+  const themesF = parse(files.themes);
+  const synonymsF = parse(files.synonyms);
+  const meetingsF = parse(files.meetings);
+  const documentsF = parse(files.documents);
+  const entriesF = entryFiles.map((f) => parse(f));
+
+  const themes = themesF ? validate(themesF, themeSchema, 'theme', problems) : [];
+  const synonyms = synonymsF ? validate(synonymsF, synonymSchema, 'synonym', problems) : [];
+  const meetings = meetingsF ? validate(meetingsF, meetingSchema, 'meeting', problems) : [];
+  const documents = documentsF ? validate(documentsF, documentSchema, 'document', problems) : [];
+  const entries: { value: Entry; index: number; file: ParsedFile }[] = [];
+  for (const f of entriesF) if (f) for (const v of validate(f, entrySchema, 'entry', problems)) entries.push({ ...v, file: f });
+
+  // ---- cross-checks ----
+  const at = (f: ParsedFile, i: number, p: PathKey[]) => {
+    const line = lineOf(f, [i, ...p]);
+    return `${f.name}${line ? `:${line}` : ''}`;
+  };
+  const unique = <T>(list: { value: T; index: number }[], f: ParsedFile | undefined, key: (v: T) => string, what: string) => {
+    const seen = new Map<string, number>();
+    for (const { value, index } of list) {
+      const k = key(value);
+      const prev = seen.get(k);
+      if (prev !== undefined && f) problems.push(`${at(f, index, [])}: ${what} "${k}" (item ${index + 1}): duplicate id, already used by item ${prev + 1}`);
+      else seen.set(k, index);
+    }
+    return seen;
+  };
+  const themeIds = unique(themes, themesF, (t) => t.id, 'theme');
+  const meetingIds = unique(meetings, meetingsF, (m) => m.id, 'meeting');
+  const docByFile = new Map<string, SourceDocument>();
+  unique(documents, documentsF, (d) => d.file, 'document');
+  for (const { value } of documents) docByFile.set(value.file, value);
+
+  // cross-check only against lists that could be read (a broken file is reported once, not once per reference)
+  const haveThemes = themesF !== undefined;
+  const haveMeetings = meetingsF !== undefined;
+  const haveDocuments = documentsF !== undefined;
+  for (const { value: d, index } of documents) {
+    if (haveMeetings && !meetingIds.has(d.meeting) && documentsF)
+      problems.push(`${at(documentsF, index, ['meeting'])}: document "${d.file}" (item ${index + 1}), field "meeting": unknown meeting "${d.meeting}"`);
+  }
+  for (const { value: m, index } of meetings) {
+    m.documents.forEach((file, k) => {
+      if (haveDocuments && !docByFile.has(file) && meetingsF)
+        problems.push(`${at(meetingsF, index, ['documents', k])}: meeting "${m.id}" (item ${index + 1}), field "documents[${k}]": unknown document "${file}"`);
+    });
+  }
+
+  const entryIds = new Map<string, string>();
+  for (const { value: e, index, file } of entries) {
+    const who = `entry "${e.id}" (item ${index + 1})`;
+    const prev = entryIds.get(e.id);
+    if (prev) problems.push(`${at(file, index, ['id'])}: ${who}, field "id": duplicate id, already used in ${prev}`);
+    else entryIds.set(e.id, file.name);
+    e.themes.forEach((t, k) => {
+      if (haveThemes && !themeIds.has(t)) problems.push(`${at(file, index, ['themes', k])}: ${who}, field "themes[${k}]": unknown theme "${t}"`);
+    });
+    const doc = docByFile.get(e.source.document);
+    if (!doc) {
+      if (haveDocuments) problems.push(`${at(file, index, ['source', 'document'])}: ${who}, field "source.document": unknown document "${e.source.document}"`);
+    } else if (!doc.sections.includes(e.source.section)) {
+      problems.push(
+        `${at(file, index, ['source', 'section'])}: ${who}, field "source.section": "${e.source.section}" is not a section of ${doc.file} (sections: ${doc.sections.join(', ')})`,
+      );
+    }
+    if (haveMeetings && !meetingIds.has(e.source.meeting))
+      problems.push(`${at(file, index, ['source', 'meeting'])}: ${who}, field "source.meeting": unknown meeting "${e.source.meeting}"`);
+  }
+
+  if (problems.length > 0) throw new KnowledgeError(root, problems);
+  return {
+    themes: themes.map((t) => t.value as Theme),
+    synonyms: synonyms.map((s) => s.value as Synonym),
+    meetings: meetings.map((m) => m.value as Meeting),
+    documents: documents.map((d) => d.value as SourceDocument),
+    entries: entries.map((e) => e.value),
+  };
+}

@@ -1,0 +1,13 @@
+// The ordered list of schema migrations. Each runs once, in its own transaction, and sets
+// PRAGMA user_version to its version. Never edit a released migration: add a new one.
+import type Database from 'better-sqlite3';
+import { m001 } from './001-core.ts';
+import { m002 } from './002-agenda.ts';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+export const migrations: readonly Migration[] = [m001, m002];

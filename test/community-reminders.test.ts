@@ -1,0 +1,403 @@
+// Reminders and announcements on a fake clock and real database files: DST, restarts, moves,
+// cancellations, many chats, failures, retries and the crash window (at-least-once).
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { DeliveryError } from '../src/core/ports.ts';
+import { readAudit } from '../src/community/audit.ts';
+import { MAX_SLEEP_MS } from '../src/community/scheduler.ts';
+import {
+  createFakeClock,
+  createRecordingOutbound,
+  createTestBot,
+  createTestLogger,
+  GROUP,
+  removeTempDirs,
+  SECRETARIAT,
+  tempDbPath,
+  type TestBot,
+} from './helpers/community.ts';
+
+afterAll(removeTempDirs);
+
+const PRIVATE = SECRETARIAT; // the secretariat's private chat (allowed: the user holds a role)
+const OTHER = 'telegram:-100600';
+const bots: TestBot[] = [];
+afterEach(async () => {
+  for (const b of bots.splice(0)) if (b.community.store.db.open) await b.stop();
+});
+
+function bot(opts: Parameters<typeof createTestBot>[0] = {}): TestBot {
+  const b = createTestBot({
+    ...opts,
+    config: { allowedChats: [GROUP, OTHER], ...opts.config },
+    clock: opts.clock ?? createFakeClock('2026-03-01T08:00:00Z'),
+  });
+  bots.push(b);
+  return b;
+}
+
+/** Sets the clock and runs whatever is due. */
+async function at(b: TestBot, iso: string): Promise<void> {
+  b.clock.set(iso);
+  await b.community.runDue();
+}
+
+const reminders = (b: TestBot, chat = GROUP) => b.outbound.to(chat).filter((s) => s.text.startsWith('Reminder:'));
+const ledger = (b: TestBot) =>
+  b.community.store.db
+    .prepare<[], { meeting_id: string; offset_ms: number; chat_id: string; status: string; attempts: number; due_at: number }>(
+      'SELECT meeting_id, offset_ms, chat_id, status, attempts, due_at FROM reminder_deliveries ORDER BY due_at, chat_id',
+    )
+    .all();
+
+async function subscribeAndAdd(b: TestBot, spec = '2026-03-30 09:00 Europe/Sofia | 7th COLEP meeting | Sofia, Bulgaria'): Promise<string> {
+  expect(await b.sayText('/subscribe')).toContain('now subscribed');
+  const out = await b.sayText(`/meeting add ${spec}`, { chat: PRIVATE });
+  const id = /Id: (m\d+)/.exec(out)?.[1];
+  expect(id, out).toBeDefined();
+  await b.community.idle();
+  return id!;
+}
+
+describe('reminders', () => {
+  it('fires a 7-day reminder across the EU daylight-saving switch at 09:00 local (07:00 UTC), then 1 day and 1 hour before', async () => {
+    const b = bot();
+    b.community.start();
+    await subscribeAndAdd(b); // 2026-03-30 09:00 Sofia = 06:00 UTC (summer time from 29 March)
+    expect(b.outbound.to(GROUP).map((s) => s.text.split('\n')[0])).toEqual(['New meeting: 7th COLEP meeting']);
+
+    await at(b, '2026-03-23T06:59:00Z');
+    expect(reminders(b)).toHaveLength(0);
+    // The scheduler wakes at the due instant by itself (timer on the fake clock).
+    await b.clock.advanceTo('2026-03-23T07:00:30Z');
+    expect(reminders(b)).toHaveLength(1);
+    expect(reminders(b)[0]!.at.toISOString()).toBe('2026-03-23T07:00:00.000Z');
+    expect(reminders(b)[0]!.text).toContain('Starts in 7 days');
+
+    await at(b, '2026-03-29T05:59:00Z');
+    expect(reminders(b)).toHaveLength(1);
+    await at(b, '2026-03-29T06:00:00Z'); // 1 day before: 09:00 summer time
+    expect(reminders(b)).toHaveLength(2);
+    await at(b, '2026-03-30T04:59:59Z');
+    expect(reminders(b)).toHaveLength(2);
+    await at(b, '2026-03-30T05:00:00Z'); // 1 hour before
+    expect(reminders(b)).toHaveLength(3);
+    expect(reminders(b)[2]!.text).toContain('Starts in 1 hour');
+    await at(b, '2026-03-30T05:30:00Z');
+    expect(reminders(b)).toHaveLength(3);
+    expect(ledger(b).map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+  });
+
+  it('never sleeps longer than 60 seconds, even with the next reminder weeks away', async () => {
+    const b = bot();
+    b.community.start();
+    await subscribeAndAdd(b);
+    await b.community.idle();
+    const timers = b.clock.pendingTimers();
+    expect(timers).toHaveLength(1);
+    expect(timers[0]!.at.getTime() - b.clock.now().getTime()).toBeLessThanOrEqual(MAX_SLEEP_MS);
+    await b.clock.advance(MAX_SLEEP_MS);
+    expect(b.clock.pendingTimers()).toHaveLength(1);
+  });
+
+  it('skips offsets already past when the meeting is added (the announcement informs the chat)', async () => {
+    const b = bot({ clock: createFakeClock('2026-03-29T12:00:00Z') });
+    b.community.start();
+    const id = await subscribeAndAdd(b); // 7d and 1d are already past
+    await at(b, '2026-03-29T12:05:00Z');
+    expect(reminders(b)).toHaveLength(0);
+    await at(b, '2026-03-30T05:00:00Z');
+    expect(reminders(b)).toHaveLength(1);
+    expect(ledger(b)).toEqual([expect.objectContaining({ meeting_id: id, offset_ms: 3_600_000, status: 'sent' })]);
+  });
+
+  it('a restart in the middle of the reminder window loses nothing and sends nothing twice', async () => {
+    const databasePath = tempDbPath();
+    const b1 = bot({ config: { databasePath } });
+    b1.community.start();
+    await subscribeAndAdd(b1);
+    await at(b1, '2026-03-23T07:00:00Z');
+    expect(reminders(b1)).toHaveLength(1);
+    await b1.stop();
+
+    // Down over the 1-day reminder; back 2 hours later, before the meeting.
+    const b2 = bot({ config: { databasePath }, clock: createFakeClock('2026-03-29T08:00:00Z') });
+    b2.community.start();
+    await b2.community.idle();
+    expect(reminders(b2).map((r) => r.text)).toEqual([expect.stringContaining('Starts in 22 hours')]);
+    await at(b2, '2026-03-29T08:01:00Z');
+    expect(reminders(b2)).toHaveLength(1);
+    expect(b2.outbound.to(GROUP).filter((s) => s.text.startsWith('New meeting'))).toHaveLength(0); // not re-announced
+    await b2.stop();
+
+    // Restarted again right at the 1-hour reminder.
+    const b3 = bot({ config: { databasePath }, clock: createFakeClock('2026-03-30T05:00:00Z') });
+    b3.community.start();
+    await b3.community.idle();
+    expect(reminders(b3)).toHaveLength(1);
+    await at(b3, '2026-03-30T05:10:00Z');
+    expect(reminders(b3)).toHaveLength(1);
+    expect(ledger(b3).map((r) => [r.offset_ms, r.status, r.attempts])).toEqual([
+      [7 * 86_400_000, 'sent', 1],
+      [86_400_000, 'sent', 1],
+      [3_600_000, 'sent', 1],
+    ]);
+  });
+
+  it('after long downtime sends only the latest missed reminder, and skips (and logs) those of a meeting that has begun', async () => {
+    const databasePath = tempDbPath();
+    const b1 = bot({ config: { databasePath } });
+    b1.community.start();
+    await subscribeAndAdd(b1);
+    await subscribeAndAddSecond(b1);
+    await b1.stop();
+
+    const logger = createTestLogger();
+    // Back 30 minutes before m1 (missed 7d, 1d and 1h of m1) and after m2 began (2026-03-30 05:00 UTC).
+    const b2 = bot({ config: { databasePath }, clock: createFakeClock('2026-03-30T05:30:00Z'), logger });
+    b2.community.start();
+    await b2.community.idle();
+    const sent = reminders(b2);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.text).toContain('7th COLEP meeting');
+    expect(sent[0]!.text).toContain('Starts in 30 minutes');
+    const rows = ledger(b2);
+    expect(rows.filter((r) => r.meeting_id === 'm1').map((r) => r.status).sort()).toEqual(['sent', 'skipped', 'skipped']);
+    expect(rows.filter((r) => r.meeting_id === 'm2').map((r) => r.status)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(logger.lines().some((l) => l.meeting === 'm2' && /already begun/.test(String(l.msg)))).toBe(true);
+
+    async function subscribeAndAddSecond(b: TestBot) {
+      const out = await b.sayText('/meeting add 2026-03-30 07:00 Europe/Sofia | Early session | online', { chat: PRIVATE });
+      expect(out).toContain('Id: m2');
+    }
+  });
+
+  it('sends two reminders due at the same moment once each', async () => {
+    const b = bot();
+    b.community.start();
+    await subscribeAndAdd(b);
+    expect(await b.sayText('/meeting add 2026-03-30 09:00 Europe/Sofia | Parallel workshop | online', { chat: PRIVATE })).toContain('Id: m2');
+    await at(b, '2026-03-23T07:00:00Z');
+    await Promise.all([b.community.runDue(), b.community.runDue()]);
+    await at(b, '2026-03-23T07:00:00Z');
+    const sent = reminders(b).map((r) => r.text.split('\n')[0]);
+    expect(sent.sort()).toEqual(['Reminder: 7th COLEP meeting', 'Reminder: Parallel workshop']);
+  });
+
+  it('a moved meeting: reminders follow the new time, the old ones never fire, and chats are told', async () => {
+    const b = bot();
+    b.community.start();
+    const id = await subscribeAndAdd(b);
+    await at(b, '2026-03-23T07:00:00Z');
+    expect(reminders(b)).toHaveLength(1);
+
+    await at(b, '2026-03-24T10:00:00Z');
+    const out = await b.sayText(`/meeting edit ${id} 2026-04-06 09:00 Europe/Sofia | 7th COLEP meeting | Sofia, Bulgaria`, { chat: PRIVATE });
+    expect(out).toContain('Meeting changed');
+    await b.community.idle();
+    const changed = b.outbound.to(GROUP).filter((s) => s.text.startsWith('Meeting changed'));
+    expect(changed).toHaveLength(1);
+    expect(changed[0]!.text).toContain('Moved from Mon 30 Mar 2026, 09:00');
+    expect(changed[0]!.text).toContain('Mon 6 Apr 2026, 09:00');
+
+    await at(b, '2026-03-29T06:00:00Z'); // the old 1-day reminder
+    await at(b, '2026-03-30T05:00:00Z'); // the old 1-hour reminder
+    expect(reminders(b)).toHaveLength(1);
+    await at(b, '2026-03-30T06:00:00Z'); // 7 days before the new date
+    expect(reminders(b)).toHaveLength(2);
+    expect(reminders(b)[1]!.text).toContain('Mon 6 Apr 2026');
+    await at(b, '2026-04-05T06:00:00Z');
+    await at(b, '2026-04-06T05:00:00Z');
+    expect(reminders(b)).toHaveLength(4);
+    expect(readAudit(b.community.store, { action: 'meeting.edit' })).toHaveLength(1);
+  });
+
+  it('a cancelled meeting sends no more reminders and tells the chats', async () => {
+    const b = bot();
+    b.community.start();
+    const id = await subscribeAndAdd(b);
+    await at(b, '2026-03-23T07:00:00Z');
+    expect(await b.sayText(`/meeting cancel ${id}`, { chat: PRIVATE })).toContain('Meeting cancelled');
+    await b.community.idle();
+    expect(b.outbound.to(GROUP).filter((s) => s.text.startsWith('Meeting cancelled: 7th COLEP meeting'))).toHaveLength(1);
+    await at(b, '2026-03-29T06:00:00Z');
+    await at(b, '2026-03-30T05:00:00Z');
+    expect(reminders(b)).toHaveLength(1);
+    expect(await b.sayText('/meetings')).not.toContain('7th COLEP meeting -');
+    expect(await b.sayText(`/meeting ${id}`)).toContain('cancelled');
+  });
+
+  it('a chat subscribing later gets the reminders still to come, not the earlier ones', async () => {
+    const b = bot();
+    b.community.start();
+    await subscribeAndAdd(b);
+    await at(b, '2026-03-25T00:00:00Z');
+    await b.say('/subscribe', { chat: OTHER });
+    await at(b, '2026-03-25T00:01:00Z');
+    expect(reminders(b, OTHER)).toHaveLength(0);
+    await at(b, '2026-03-29T06:00:00Z');
+    expect(reminders(b, OTHER)).toHaveLength(1);
+    expect(reminders(b, GROUP)).toHaveLength(2);
+  });
+
+  it('delivers to a thousand subscribed chats, each exactly once', async () => {
+    const b = bot({ config: { allowedChats: [] } });
+    b.community.start();
+    const chats = Array.from({ length: 1000 }, (_, i) => `telegram:-100${2000 + i}`);
+    for (const chat of chats) await b.say('/subscribe', { chat, user: 'telegram:2002' });
+    expect(b.community.subscriptions.count()).toBe(1000);
+    await b.say('/meeting add 2026-03-30 09:00 Europe/Sofia | Big meeting | online', { chat: PRIVATE });
+    await b.community.idle();
+    expect(b.outbound.sent.filter((s) => s.text.startsWith('New meeting'))).toHaveLength(1000);
+    await at(b, '2026-03-23T07:00:00Z');
+    await at(b, '2026-03-23T07:01:00Z');
+    const got = b.outbound.sent.filter((s) => s.text.startsWith('Reminder:')).map((s) => s.chatId);
+    expect(got).toHaveLength(1000);
+    expect(new Set(got)).toEqual(new Set(chats));
+  });
+});
+
+describe('delivery failures', () => {
+  it("unsubscribes a chat that has removed the bot ('gone'), with a log line and an audit row", async () => {
+    const logger = createTestLogger();
+    const b = bot({ logger });
+    b.community.start();
+    await b.say('/subscribe', { chat: OTHER });
+    await subscribeAndAdd(b);
+    b.outbound.behave = (chat) => {
+      if (chat === OTHER) throw new DeliveryError('gone', 'Forbidden: bot was kicked from the group chat');
+    };
+    await at(b, '2026-03-23T07:00:00Z');
+    expect(reminders(b, GROUP)).toHaveLength(1);
+    expect(b.community.subscriptions.get(OTHER)).toBeUndefined();
+    expect(b.community.subscriptions.get(GROUP)).toBeDefined();
+    expect(logger.lines().some((l) => l.chat === OTHER && /unsubscrib/.test(String(l.msg)))).toBe(true);
+    expect(readAudit(b.community.store, { action: 'unsubscribe' })).toEqual([expect.objectContaining({ actor: 'system', subject: OTHER })]);
+    const tried = b.outbound.attempts.filter((a) => a.chatId === OTHER).length;
+    await at(b, '2026-03-29T06:00:00Z');
+    expect(b.outbound.attempts.filter((a) => a.chatId === OTHER).length).toBe(tried);
+  });
+
+  it('retries transient failures with exponential backoff, then delivers once', async () => {
+    const b = bot();
+    b.community.start();
+    await subscribeAndAdd(b);
+    let failures = 2;
+    b.outbound.behave = () => {
+      if (failures-- > 0) throw new DeliveryError('transient', '502 Bad Gateway');
+    };
+    await at(b, '2026-03-23T07:00:00Z');
+    expect(reminders(b)).toHaveLength(0);
+    await at(b, '2026-03-23T07:00:29Z');
+    expect(b.outbound.attempts.filter((a) => a.text.startsWith('Reminder:'))).toHaveLength(1);
+    await at(b, '2026-03-23T07:00:30Z'); // +30 s
+    expect(b.outbound.attempts.filter((a) => a.text.startsWith('Reminder:'))).toHaveLength(2);
+    await at(b, '2026-03-23T07:01:29Z');
+    expect(reminders(b)).toHaveLength(0);
+    await at(b, '2026-03-23T07:01:30Z'); // +60 s
+    expect(reminders(b)).toHaveLength(1);
+    await at(b, '2026-03-23T07:10:00Z');
+    expect(reminders(b)).toHaveLength(1);
+    expect(ledger(b)[0]).toMatchObject({ status: 'sent', attempts: 3 });
+  });
+
+  it('waits as long as a rate limit says', async () => {
+    const b = bot();
+    b.community.start();
+    await subscribeAndAdd(b);
+    let limited = true;
+    b.outbound.behave = () => {
+      if (limited) {
+        limited = false;
+        throw new DeliveryError('rate-limited', 'Too Many Requests: retry after 7', 7000);
+      }
+    };
+    await at(b, '2026-03-23T07:00:00Z');
+    await at(b, '2026-03-23T07:00:06Z');
+    expect(reminders(b)).toHaveLength(0);
+    await at(b, '2026-03-23T07:00:07Z');
+    expect(reminders(b)).toHaveLength(1);
+  });
+
+  it('gives up on a permanent failure with a log line, and on endless transient ones after a few attempts', async () => {
+    const logger = createTestLogger();
+    const b = bot({ logger });
+    b.community.start();
+    await b.say('/subscribe', { chat: OTHER });
+    await subscribeAndAdd(b);
+    b.outbound.behave = (chat) => {
+      throw new DeliveryError(chat === OTHER ? 'permanent' : 'transient', chat === OTHER ? 'Bad Request: chat not found' : 'ETIMEDOUT');
+    };
+    await at(b, '2026-03-23T07:00:00Z');
+    for (let minute = 1; minute <= 120; minute++) await at(b, new Date(Date.parse('2026-03-23T07:00:00Z') + minute * 60_000).toISOString());
+    const rows = ledger(b);
+    expect(rows.find((r) => r.chat_id === OTHER)).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(rows.find((r) => r.chat_id === GROUP)).toMatchObject({ status: 'failed', attempts: 6 });
+    expect(logger.lines().some((l) => l.chat === OTHER && /permanently/.test(String(l.msg)))).toBe(true);
+    expect(b.community.subscriptions.get(OTHER)).toBeDefined(); // not 'gone': still subscribed
+  });
+
+  it('a crash between send and record errs at-least-once: the interrupted reminder is sent again on start, once', async () => {
+    const databasePath = tempDbPath();
+    const b1 = bot({ config: { databasePath } });
+    b1.community.start();
+    await subscribeAndAdd(b1);
+    b1.outbound.behave = () => 'hang'; // the process "dies" inside the send
+    b1.clock.set('2026-03-23T07:00:00Z');
+    void b1.community.runDue();
+    for (let i = 0; i < 20 && b1.outbound.attempts.filter((a) => a.text.startsWith('Reminder:')).length === 0; i++) {
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(b1.outbound.attempts.filter((a) => a.text.startsWith('Reminder:'))).toHaveLength(1);
+    expect(ledger(b1)[0]!.status).toBe('sending');
+    b1.community.store.close(); // crash: nothing after the send is recorded
+    bots.splice(bots.indexOf(b1), 1);
+
+    const logger = createTestLogger();
+    const b2 = bot({ config: { databasePath }, clock: createFakeClock('2026-03-23T07:02:00Z'), logger });
+    b2.community.start();
+    await b2.community.idle();
+    expect(reminders(b2)).toHaveLength(1);
+    expect(ledger(b2)[0]).toMatchObject({ status: 'sent', attempts: 2 });
+    expect(logger.messages().some((m) => /at-least-once/.test(m))).toBe(true);
+    await at(b2, '2026-03-23T07:05:00Z');
+    expect(reminders(b2)).toHaveLength(1);
+  });
+
+  it('stop() waits for deliveries in flight before closing the database', async () => {
+    const b = bot();
+    b.community.start();
+    await subscribeAndAdd(b);
+    let release!: () => void;
+    b.outbound.behave = () => new Promise<void>((r) => (release = r));
+    b.clock.set('2026-03-23T07:00:00Z');
+    void b.community.runDue();
+    for (let i = 0; i < 20 && !release; i++) await new Promise((r) => setImmediate(r));
+    let stopped = false;
+    const stopping = b.stop().then(() => (stopped = true));
+    await new Promise((r) => setImmediate(r));
+    expect(stopped).toBe(false);
+    const dbPath = b.community.store.path;
+    release();
+    await stopping;
+    expect(b.community.store.db.open).toBe(false);
+    const again = bot({ config: { databasePath: dbPath }, clock: createFakeClock('2026-03-23T07:01:00Z') });
+    expect(ledger(again)[0]).toMatchObject({ status: 'sent' });
+  });
+});
+
+describe('/remind', () => {
+  it('posts a reminder of the next meeting here and in the subscribed chats, audited', async () => {
+    const b = bot();
+    b.community.start();
+    await b.say('/subscribe', { chat: OTHER });
+    await subscribeAndAdd(b);
+    const out = await b.sayText('/remind');
+    expect(out).toContain('Reminder: 7th COLEP meeting');
+    expect(out).toContain('Also posted to 1 subscribed chat');
+    await b.community.idle();
+    expect(reminders(b, OTHER)).toHaveLength(1);
+    expect(reminders(b, GROUP)).toHaveLength(0); // it got the command's reply instead
+    expect(readAudit(b.community.store, { action: 'remind' })).toHaveLength(1);
+    expect(await b.sayText('/remind', { user: 'telegram:2002' })).toMatch(/only the secretariat/);
+  });
+});

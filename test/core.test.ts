@@ -1,0 +1,134 @@
+// The core dispatcher through the real app (real engine, real SQLite file in a temp folder).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import type { Incoming } from '../src/core/ports.ts';
+import { inlineToPlain, type Reply } from '../src/core/reply.ts';
+
+const apps: App[] = [];
+afterEach(async () => {
+  while (apps.length) await apps.pop()!.stop();
+});
+
+function makeApp(env: Record<string, string> = {}) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-core-'));
+  const app = createApp(loadConfig({ DATABASE_PATH: path.join(dir, 'bot.db'), ...env }), { log: pino({ level: 'silent' }) });
+  apps.push(app);
+  return app;
+}
+
+const msg = (text: string, over: Partial<Incoming> = {}): Incoming => ({
+  platform: 'telegram',
+  chat: { id: 'telegram:-100', type: 'group' },
+  user: { id: 'telegram:7' },
+  text,
+  addressed: true,
+  ...over,
+});
+
+/** Everything a reader would see, as plain text. */
+function plain(replies: Reply[]): string {
+  return replies
+    .flatMap((r) =>
+      r.blocks.map((b) => {
+        switch (b.type) {
+          case 'paragraph':
+            return inlineToPlain(b.parts);
+          case 'list':
+            return b.items.map(inlineToPlain).join('\n');
+          case 'entry':
+            return `${b.title}\n${b.text}\n${b.citation.label}`;
+          case 'divider':
+            return '';
+          default:
+            return b.text;
+        }
+      }),
+    )
+    .join('\n');
+}
+
+describe('core dispatcher', () => {
+  it('answers a question with entries that cite meeting, date and section', async () => {
+    const app = makeApp();
+    const replies = await app.core.handleMessage(msg('/ask how do others handle encrypted data?'));
+    const entries = replies[0]!.blocks.filter((b) => b.type === 'entry');
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.some((e) => e.type === 'entry' && e.citation.label === '3rd COLEP meeting, 4 May 2023, Challenges')).toBe(true);
+  });
+
+  it('ignores free text in a group unless the bot is addressed', async () => {
+    const app = makeApp();
+    expect(await app.core.handleMessage(msg('encrypted data', { addressed: false }))).toEqual([]);
+    expect((await app.core.handleMessage(msg('encrypted data', { addressed: true }))).length).toBe(1);
+  });
+
+  it('pages through more results with a short button and keeps them distinct', async () => {
+    const app = makeApp();
+    const [first] = await app.core.handleMessage(msg('/ask social media platforms'));
+    const more = first!.buttons?.flat().find((b) => b.label.startsWith('More'));
+    expect(more).toBeDefined();
+    expect(Buffer.byteLength(more!.action)).toBeLessThanOrEqual(64);
+    const ids1 = first!.blocks.flatMap((b) => (b.type === 'entry' ? [b.id] : []));
+    const [second] = await app.core.handleAction({ platform: 'telegram', chat: msg('').chat, user: msg('').user, action: more!.action });
+    const ids2 = second!.blocks.flatMap((b) => (b.type === 'entry' ? [b.id] : []));
+    expect(ids2.length).toBeGreaterThan(0);
+    expect(ids2.filter((id) => ids1.includes(id))).toEqual([]);
+  });
+
+  it('gives an overview by theme with counts for /challenges and /practices without a topic', async () => {
+    const app = makeApp();
+    for (const cmd of ['/challenges', '/practices']) {
+      const [r] = await app.core.handleMessage(msg(cmd));
+      expect(r!.blocks.filter((b) => b.type === 'entry')).toEqual([]);
+      expect(plain([r!])).toMatch(/\(\d+\)/);
+      expect(r!.buttons?.flat().length).toBeGreaterThan(0);
+    }
+  });
+
+  it('answers /practices training with good practices only', async () => {
+    const app = makeApp();
+    const [r] = await app.core.handleMessage(msg('/practices training'));
+    const entries = r!.blocks.filter((b) => b.type === 'entry');
+    expect(entries.length).toBeGreaterThan(0);
+    for (const e of entries) expect(e.type === 'entry' && e.kind).toBe('good-practice');
+  });
+
+  it('handles hostile and odd input politely', async () => {
+    const app = makeApp();
+    for (const text of ['/ask ' + 'a'.repeat(5000), '/ask <b>x</b> *bold* _it_ `code`', '/ask 🚨🚨', '/ask ما هي الممارسات', '/ask Как дела', '/ask', '/challenges     ', '/nonsense', '/', '/ask !!!']) {
+      const replies = await app.core.handleMessage(msg(text));
+      expect(replies.length).toBeGreaterThan(0);
+      expect(plain(replies)).not.toMatch(/went wrong/);
+    }
+    expect(plain(await app.core.handleMessage(msg('/ask ' + 'a'.repeat(5000))))).toMatch(/first 500 characters/);
+    expect(plain(await app.core.handleMessage(msg('/ask')))).toMatch(/Add your question/);
+    expect(plain(await app.core.handleMessage(msg('/chalenges')))).toMatch(/Did you mean \/challenges\?/);
+  });
+
+  it('keeps community commands out of chats that are not allowed, telling the chat id', async () => {
+    const app = makeApp({ ALLOWED_CHATS: 'telegram:-1', SECRETARIAT: 'telegram:7' });
+    const out = plain(await app.core.handleMessage(msg('/meetings', { chat: { id: 'telegram:-555', type: 'group' } })));
+    expect(out).toContain('telegram:-555');
+    expect(out).toMatch(/secretariat/);
+    // Public commands still answer there.
+    expect(plain(await app.core.handleMessage(msg('/sources', { chat: { id: 'telegram:-555', type: 'group' } })))).toContain('001_f556e3455b226015.txt');
+  });
+
+  it('refuses secretariat commands to officers, naming the role', async () => {
+    const app = makeApp({ ALLOWED_CHATS: 'telegram:-100', SECRETARIAT: 'telegram:1' });
+    const out = plain(await app.core.handleMessage(msg('/meeting add 2030-01-10 10:00 Europe/Sofia | X | Sofia')));
+    expect(out).toMatch(/secretariat/i);
+    expect(out).not.toMatch(/added/i);
+  });
+
+  it('builds /help from the registry', async () => {
+    const app = makeApp();
+    const out = plain(await app.core.handleMessage(msg('/help')));
+    for (const c of ['/ask', '/challenges', '/practices', '/opportunities', '/meetings', '/sources', '/suggest', '/poll', '/meeting add']) expect(out).toContain(c);
+  });
+});

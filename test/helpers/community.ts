@@ -1,0 +1,339 @@
+// Shared test helpers for the community features (parts A and B): temp databases, a fake clock,
+// a recording outbound port, a capturing logger, a tiny engine, and a bot built on the real core.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pino, type Logger } from 'pino';
+import type { Config } from '../../src/config.ts';
+import { createCommunity, type CommunityModule } from '../../src/community/index.ts';
+import { createCore } from '../../src/core/core.ts';
+import { createOutboundRouter, type OutboundRouter } from '../../src/core/outbound.ts';
+import type { Capabilities, Clock, Core, Incoming, Outbound, Platform, SendOptions, SentRef } from '../../src/core/ports.ts';
+import { inlineToPlain, type DocumentAttachment, type PollView, type Reply } from '../../src/core/reply.ts';
+import type { Engine } from '../../src/engine/types.ts';
+import type { Meeting, PracticeBase } from '../../src/knowledge/schema.ts';
+import { openStore, type Store } from '../../src/store/store.ts';
+
+// ------------------------------------------------------------------------------------------------
+// Temp folders and databases
+
+const made: string[] = [];
+
+/** A fresh temp folder (`pb-...`). */
+export function tempDir(prefix = 'pb-'): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(d);
+  return d;
+}
+
+/** A path for a database file in a fresh temp folder (the file does not exist yet). */
+export function tempDbPath(name = 'practice-bot.db'): string {
+  return path.join(tempDir(), name);
+}
+
+/** Opens a real store on a fresh temp file. */
+export function tempStore(log?: Logger): Store {
+  return openStore(tempDbPath(), { log });
+}
+
+/** Removes the temp folders made so far (call from afterAll if you like). */
+export function removeTempDirs(): void {
+  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+
+// ------------------------------------------------------------------------------------------------
+// Fake clock
+
+export interface FakeClock extends Clock {
+  /** Sets the time without firing timers. */
+  set(t: Date | string): void;
+  /** Moves time forward, firing due timers in order (awaiting the promises they start). */
+  advance(ms: number): Promise<void>;
+  /** Moves time to t (forward only), firing due timers in order. */
+  advanceTo(t: Date | string): Promise<void>;
+  /** Timers not yet fired or cancelled. */
+  pendingTimers(): { at: Date }[];
+}
+
+/** Lets queued promise callbacks and I/O callbacks run. */
+export async function flush(rounds = 5): Promise<void> {
+  for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setImmediate(r));
+}
+
+export function createFakeClock(start: Date | string = '2026-01-05T08:00:00Z'): FakeClock {
+  let now = new Date(start).getTime();
+  let seq = 0;
+  const timers: { id: number; at: number; fn: () => void }[] = [];
+  const fire = async (until: number) => {
+    for (;;) {
+      timers.sort((a, b) => a.at - b.at || a.id - b.id);
+      const t = timers[0];
+      if (!t || t.at > until) break;
+      timers.shift();
+      now = Math.max(now, t.at);
+      t.fn();
+      await flush();
+    }
+    now = Math.max(now, until);
+    await flush();
+  };
+  return {
+    now: () => new Date(now),
+    setTimeout(fn, ms) {
+      const t = { id: seq++, at: now + Math.max(0, ms), fn };
+      timers.push(t);
+      return {
+        cancel: () => {
+          const i = timers.indexOf(t);
+          if (i >= 0) timers.splice(i, 1);
+        },
+      };
+    },
+    set(t) {
+      now = new Date(t).getTime();
+    },
+    advance: (ms) => fire(now + ms),
+    advanceTo: (t) => fire(new Date(t).getTime()),
+    pendingTimers: () => timers.map((t) => ({ at: new Date(t.at) })),
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Recording outbound port
+
+export interface SentMessage {
+  kind: 'send' | 'document' | 'poll' | 'updatePoll' | 'closePoll';
+  chatId: string;
+  reply?: Reply;
+  doc?: DocumentAttachment;
+  poll?: PollView;
+  opts?: SendOptions;
+  /** Plain-text rendering of what was sent. */
+  text: string;
+  at: Date;
+}
+
+/** What a send does: return nothing to succeed, throw (e.g. a DeliveryError) to fail, return
+ *  'hang' to never settle (simulates the process dying mid-send), or return a promise to delay
+ *  the send until it settles (rejecting fails the send). */
+export type Behaviour = (chatId: string, what: SentMessage) => void | 'hang' | Promise<void>;
+
+export interface RecordingOutbound extends Outbound {
+  sent: SentMessage[];
+  /** Every attempt, including failed ones. */
+  attempts: SentMessage[];
+  behave: Behaviour | undefined;
+  to(chatId: string): SentMessage[];
+  /** Totals closePoll returns (native anonymous polls); default undefined. */
+  closeTotals?: number[];
+}
+
+export function createRecordingOutbound(opts: { platform?: Platform; capabilities?: Partial<Capabilities>; clock?: Clock; behave?: Behaviour } = {}): RecordingOutbound {
+  const platform = opts.platform ?? 'console';
+  let n = 0;
+  const self: RecordingOutbound = {
+    platform,
+    capabilities: { polls: 'none', documents: true, editMessages: false, ...opts.capabilities },
+    sent: [],
+    attempts: [],
+    behave: opts.behave,
+    to: (chatId) => self.sent.filter((s) => s.chatId === chatId),
+    async send(chatId, reply, o) {
+      return record({ kind: 'send', chatId, reply, opts: o, text: replyText(reply), at: now() });
+    },
+    async sendDocument(chatId, doc, o) {
+      return record({ kind: 'document', chatId, doc, opts: o, text: doc.caption ?? doc.filename, at: now() });
+    },
+    async sendPoll(chatId, poll, o) {
+      const ref = await record({ kind: 'poll', chatId, poll, opts: o, text: pollText(poll), at: now() });
+      return platform === 'telegram' ? { ...ref, platformPollId: `tgpoll-${ref.messageId}` } : ref;
+    },
+    async updatePoll(ref, poll) {
+      await record({ kind: 'updatePoll', chatId: ref.chatId, poll, text: pollText(poll), at: now() });
+    },
+    async closePoll(ref, poll) {
+      await record({ kind: 'closePoll', chatId: ref.chatId, poll, text: pollText(poll), at: now() });
+      return self.closeTotals ? { totals: self.closeTotals } : undefined;
+    },
+  };
+  function now() {
+    return opts.clock?.now() ?? new Date();
+  }
+  async function record(m: SentMessage): Promise<SentRef> {
+    self.attempts.push(m);
+    const b = self.behave?.(m.chatId, m);
+    if (b === 'hang') return new Promise<SentRef>(() => {});
+    if (b) await b;
+    self.sent.push(m);
+    return { chatId: m.chatId, messageId: String(++n) };
+  }
+  return self;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Rendering replies as plain text (for assertions)
+
+export function replyText(r: Reply | Reply[] | undefined): string {
+  if (!r) return '';
+  if (Array.isArray(r)) return r.map(replyText).join('\n---\n');
+  const lines: string[] = [];
+  for (const b of r.blocks) {
+    switch (b.type) {
+      case 'heading':
+        lines.push(b.text);
+        break;
+      case 'paragraph':
+        lines.push(inlineToPlain(b.parts));
+        break;
+      case 'list':
+        b.items.forEach((it, i) => lines.push(`${b.ordered ? `${i + 1}.` : '-'} ${inlineToPlain(it)}`));
+        break;
+      case 'entry':
+        lines.push(`${b.title}: ${b.text} (${b.citation.label})`);
+        break;
+      case 'notice':
+        lines.push(`[${b.level}] ${b.text}`);
+        break;
+      case 'divider':
+        lines.push('---');
+        break;
+    }
+  }
+  for (const row of r.buttons ?? []) lines.push(row.map((x) => `[${x.label}]`).join(' '));
+  if (r.document) lines.push(`(document ${r.document.filename})`);
+  return lines.join('\n');
+}
+
+function pollText(p: PollView): string {
+  return [p.question, ...p.options.map((o) => `${o.index + 1}. ${o.text}${o.votes !== undefined ? ` (${o.votes})` : ''}`), p.note].join('\n');
+}
+
+// ------------------------------------------------------------------------------------------------
+// Logger that keeps its lines
+
+export interface TestLogger {
+  log: Logger;
+  lines: () => Record<string, unknown>[];
+  messages: () => string[];
+}
+
+export function createTestLogger(level = 'debug'): TestLogger {
+  const out: Record<string, unknown>[] = [];
+  const log = pino({ level }, { write: (s: string) => void out.push(JSON.parse(s) as Record<string, unknown>) });
+  return { log, lines: () => out, messages: () => out.map((l) => String(l.msg ?? '')) };
+}
+
+// ------------------------------------------------------------------------------------------------
+// A tiny engine (until/unless the real one is wanted) and config
+
+export const COLEP3: Meeting = {
+  id: 'colep-3',
+  title: '3rd COLEP meeting',
+  series: 'COLEP',
+  date: { start: '2023-05-04', precision: 'day' },
+  status: 'held',
+  place: { virtual: true, note: 'online' },
+  hosts: ['Bulgaria', 'Iraq'],
+  topic: 'Law Enforcement in the Digital Sphere',
+  documents: ['000_fd187bde8d8e5a71.txt', '001_f556e3455b226015.txt'],
+};
+
+export const COLEP4: Meeting = {
+  id: 'colep-4',
+  title: '4th COLEP meeting',
+  series: 'COLEP',
+  date: { start: '2023-09', end: '2023-10', precision: 'month', label: 'September or October 2023' },
+  status: 'announced',
+  place: { virtual: false, city: 'Sofia', country: 'Bulgaria' },
+  hosts: [],
+  documents: [],
+};
+
+export function fakeEngine(meetings: Meeting[] = [COLEP3, COLEP4], extra: Partial<PracticeBase> = {}): Engine {
+  const base: PracticeBase = { themes: [], synonyms: [], meetings, documents: [], entries: [], ...extra };
+  return {
+    base,
+    search: (query) => ({ query, hits: [], total: 0, suggestions: [] }),
+    themesFor: () => [],
+    closestCommand: () => undefined,
+  };
+}
+
+export const SECRETARIAT = 'telegram:1001';
+export const CO_CHAIR = 'telegram:2002';
+export const OFFICER = 'telegram:3003';
+export const GROUP = 'telegram:-100500';
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    databasePath: overrides.databasePath ?? tempDbPath(),
+    allowedChats: [GROUP],
+    secretariat: [SECRETARIAT],
+    coChairs: [CO_CHAIR],
+    reminderOffsetsMs: [7 * 86_400_000, 86_400_000, 3_600_000],
+    port: 0,
+    logLevel: 'silent',
+    community: 'colep',
+    gapsRetentionDays: 180,
+    ...overrides,
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// A whole bot: real store, real community, real core, fake clock, recording outbound(s)
+
+export interface TestBot {
+  core: Core;
+  community: CommunityModule;
+  clock: FakeClock;
+  config: Config;
+  engine: Engine;
+  router: OutboundRouter;
+  /** The telegram outbound (default chats are telegram:...). */
+  outbound: RecordingOutbound;
+  logger: TestLogger;
+  /** Sends a message as `user` (default the secretariat) in `chat` (default GROUP, a group). */
+  say(text: string, opts?: { user?: string; chat?: string; chatType?: Incoming['chat']['type']; threadId?: string }): Promise<Reply[]>;
+  /** Same, rendered as plain text. */
+  sayText(text: string, opts?: { user?: string; chat?: string; chatType?: Incoming['chat']['type']; threadId?: string }): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export function createTestBot(opts: { config?: Partial<Config>; clock?: FakeClock; engine?: Engine; outbound?: RecordingOutbound; logger?: TestLogger; seedsDir?: string; start?: boolean } = {}): TestBot {
+  const clock = opts.clock ?? createFakeClock();
+  const config = testConfig(opts.config);
+  const engine = opts.engine ?? fakeEngine();
+  const logger = opts.logger ?? createTestLogger();
+  const router = createOutboundRouter();
+  const outbound = opts.outbound ?? createRecordingOutbound({ platform: 'telegram', clock });
+  router.register(outbound);
+  const community = createCommunity({ config, clock, engine, outbound: router, log: logger.log, seedsDir: opts.seedsDir });
+  const core = createCore({ config, clock, engine, outbound: router, log: logger.log, community });
+  if (opts.start !== false) community.start();
+  const say: TestBot['say'] = (text, o = {}) => {
+    const chat = o.chat ?? GROUP;
+    const platform = (chat.slice(0, chat.indexOf(':')) || 'console') as Platform;
+    return core.handleMessage({
+      platform,
+      chat: { id: chat, type: o.chatType ?? (chat === GROUP || chat.includes(':-') || chat.startsWith('slack:C') ? 'group' : 'private') },
+      user: { id: o.user ?? SECRETARIAT },
+      text,
+      addressed: true,
+      ...(o.threadId ? { threadId: o.threadId } : {}),
+    });
+  };
+  let stopped: Promise<void> | undefined;
+  return {
+    core,
+    community,
+    clock,
+    config,
+    engine,
+    router,
+    outbound,
+    logger,
+    say,
+    sayText: async (t, o) => replyText(await say(t, o)),
+    stop: () => (stopped ??= community.stop()),
+  };
+}
