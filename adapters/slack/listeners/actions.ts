@@ -1,0 +1,69 @@
+// Buttons. Vote buttons (`pb-vote:<i>`, value `<poll id>:<i>`) feed core.vote - the same function
+// Telegram's poll answers feed - and the poll message is edited in place with the new counts.
+// Every other button (`pb:<row>:<col>`, value = the core's action data) goes to core.handleAction,
+// and its replies are posted where the button was (same thread), or in the user's DM for a button
+// on the App Home tab.
+import type { App, BlockButtonAction, ButtonAction } from '@slack/bolt';
+import { chatOf, userOf, type SlackDeps } from '../context.ts';
+import { ACTION_PREFIX, renderReply, VOTE_PREFIX } from '../render-blocks.ts';
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export function parseVote(value: string | undefined): { pollId: number; index: number } | undefined {
+  const m = /^(\d{1,12}):(\d{1,3})$/.exec(value ?? '');
+  return m ? { pollId: Number(m[1]), index: Number(m[2]) } : undefined;
+}
+
+export function register(app: App, deps: SlackDeps): void {
+  const { core, poster, web } = deps;
+
+  async function onVote({ body, action }: { body: BlockButtonAction; action: ButtonAction }): Promise<void> {
+    const vote = parseVote(action.value);
+    const channel = body.channel?.id;
+    const ts = body.message?.ts ?? (body.container?.message_ts as string | undefined);
+    if (!vote) return;
+    const view = await core.vote({
+      pollId: vote.pollId,
+      user: userOf(body.user.id, body.user.name ?? body.user.username),
+      optionIndexes: [vote.index],
+      toggle: true,
+    });
+    if (!view) {
+      const [m] = renderReply({ blocks: [{ type: 'paragraph', parts: ['This poll is closed: votes are no longer counted.'] }] });
+      if (body.response_url && m) await web.respond(body.response_url, { response_type: 'ephemeral', replace_original: false, ...m });
+      return;
+    }
+    // The core has usually edited the message already (Outbound.updatePoll); an identical edit is skipped.
+    if (channel && ts) await poster.postPollUpdate(channel, ts, view);
+  }
+
+  async function onButton({ body, action }: { body: BlockButtonAction; action: ButtonAction }): Promise<void> {
+    if (!action.value) return;
+    const channel = body.channel?.id ?? (await web.openIm(body.user.id));
+    const threadTs = (body.message?.thread_ts as string | undefined) ?? (body.container?.thread_ts as string | undefined);
+    const replies = await core.handleAction({
+      platform: 'slack',
+      chat: chatOf(channel, body.channel?.name),
+      user: userOf(body.user.id, body.user.name ?? body.user.username),
+      action: action.value,
+      ...(threadTs ? { threadId: threadTs } : {}),
+    });
+    await poster.post(replies, {
+      channel,
+      user: body.user.id,
+      ...(threadTs ? { threadTs } : {}),
+      ...(body.response_url ? { responseUrl: body.response_url } : {}),
+      refusalsEphemeral: true,
+    });
+  }
+
+  // One listener for both kinds of button (Bolt runs every listener's matchers on every request).
+  const vote = new RegExp(`^${escapeRe(VOTE_PREFIX)}\\d+$`);
+  const other = new RegExp(`^${escapeRe(ACTION_PREFIX)}`);
+  app.action<BlockButtonAction>(new RegExp(`^(?:${escapeRe(VOTE_PREFIX)}|${escapeRe(ACTION_PREFIX)})`), async ({ ack, body, action }) => {
+    await ack();
+    if (action.type !== 'button') return;
+    if (vote.test(action.action_id)) return onVote({ body, action });
+    if (other.test(action.action_id)) return onButton({ body, action });
+  });
+}

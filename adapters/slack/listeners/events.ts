@@ -1,0 +1,73 @@
+// Free questions: app mentions (answered in the thread: `thread_ts ?? ts`) and direct messages
+// (answered in the DM, in a thread only when the question was asked in one). Bot messages and
+// message subtypes (edits, joins, files) are ignored. The App Home tab shows the core's overview.
+import type { App, types } from '@slack/bolt';
+
+type AppMentionEvent = types.AppMentionEvent;
+type AppHomeOpenedEvent = types.AppHomeOpenedEvent;
+type GenericMessageEvent = types.GenericMessageEvent;
+
+/** The fields of a message event this adapter reads (any subtype). */
+type MessageEvent = Pick<GenericMessageEvent, 'channel' | 'channel_type' | 'ts' | 'thread_ts'> & {
+  subtype?: string;
+  bot_id?: string;
+  user?: string;
+  text?: string;
+};
+import { chatOf, userOf, type SlackDeps } from '../context.ts';
+import { slackToPlain, stripBotMention } from '../mrkdwn.ts';
+import { renderHome } from '../render-blocks.ts';
+
+export function questionText(text: string | undefined, botUserId: string | undefined): string {
+  return slackToPlain(stripBotMention(text ?? '', botUserId)).trim();
+}
+
+export function register(app: App, deps: SlackDeps): void {
+  const { core, poster } = deps;
+
+  async function onMention(event: AppMentionEvent): Promise<void> {
+    // In a DM the message event answers it; a bot's own mention never needs an answer.
+    if (event.channel.startsWith('D') || event.bot_id || event.subtype || !event.user) return;
+    const threadTs = event.thread_ts ?? event.ts;
+    const text = questionText(event.text, deps.botUserId());
+    const replies = await core.handleMessage({
+      platform: 'slack',
+      chat: chatOf(event.channel),
+      user: userOf(event.user),
+      text: text === '' ? '/help' : text,
+      addressed: true,
+      threadId: threadTs,
+    });
+    await poster.post(replies, { channel: event.channel, threadTs, user: event.user });
+  }
+
+  async function onMessage(event: MessageEvent): Promise<void> {
+    if (event.channel_type !== 'im' || event.subtype !== undefined) return;
+    if (event.bot_id || !event.user || typeof event.text !== 'string') return;
+    const threadTs = event.thread_ts;
+    const text = questionText(event.text, deps.botUserId());
+    if (text === '') return;
+    const replies = await core.handleMessage({
+      platform: 'slack',
+      chat: chatOf(event.channel),
+      user: userOf(event.user),
+      text,
+      addressed: true,
+      ...(threadTs ? { threadId: threadTs } : {}),
+    });
+    await poster.post(replies, { channel: event.channel, ...(threadTs ? { threadTs } : {}), user: event.user });
+  }
+
+  async function onHomeOpened(event: AppHomeOpenedEvent): Promise<void> {
+    if (event.tab !== 'home') return;
+    const reply = await core.home({ id: `slack:${event.user}` });
+    await deps.web.publishHome(event.user, renderHome(reply, deps.render));
+  }
+
+  // One listener for the three events (Bolt runs every listener's matchers on every request).
+  app.event(/^(?:app_mention|message|app_home_opened)$/, async ({ event }) => {
+    if (event.type === 'app_mention') return onMention(event);
+    if (event.type === 'message') return onMessage(event as MessageEvent);
+    if (event.type === 'app_home_opened') return onHomeOpened(event);
+  });
+}

@@ -1,0 +1,77 @@
+// The real `practice-bot` bin with SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET + SLACK_API_URL (the
+// fake), serving HTTP mode on PORT: signed slash commands and mentions are answered, unsigned
+// ones refused, the token never logged, and SIGTERM stops it cleanly.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { blocksText, startFakeSlack } from './helpers/fake-slack.ts';
+import { ROOT } from './helpers/run-cli.ts';
+import { eventCallback, postSigned, slashCommand } from './helpers/slack-sign.ts';
+
+const BIN = path.join(ROOT, 'bin/practice-bot.js');
+const TOKEN = 'xoxb-9999-8888-clitokenvalue';
+const SECRET = 'cli-signing-secret';
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+describe('npx practice-bot with SLACK_BOT_TOKEN (HTTP mode)', () => {
+  it('verifies the token, serves /slack/events on PORT, answers signed requests, refuses unsigned ones, stops on SIGTERM', async () => {
+    const fake = await startFakeSlack({ botToken: TOKEN });
+    cleanups.push(() => fake.close());
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-slcli-'));
+    const child = spawn(process.execPath, [BIN], {
+      cwd: dir,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        DATABASE_PATH: path.join(dir, 'data', 'bot.db'),
+        LOG_LEVEL: 'info',
+        PORT: '0',
+        SLACK_BOT_TOKEN: TOKEN,
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: fake.url,
+        ALLOWED_CHATS: 'slack:C100',
+        SECRETARIAT: 'slack:USEC',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    cleanups.push(async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    const port = await fake.waitFor(() => Number(/"port":(\d+)[^\n]*http server listening/.exec(out)?.[1]) || undefined, 'the http server', 20_000);
+    await fake.waitFor(() => out.includes('adapter started'), 'the adapter', 20_000);
+    expect(fake.callsTo('auth.test')).toHaveLength(1);
+    const url = `http://127.0.0.1:${port}/slack/events`;
+
+    const responseUrl = fake.responseUrl();
+    const r = await postSigned(url, SECRET, slashCommand({ text: 'subscribe', user_id: 'USEC', channel_id: 'C100', response_url: responseUrl }));
+    expect(r.status).toBe(200);
+    const sub = await fake.waitFor(() => fake.messagesIn('C100')[0], 'the /practice subscribe answer');
+    expect(blocksText(sub.blocks)).toMatch(/subscribed/);
+
+    const ev = eventCallback({ type: 'app_mention', user: 'U1', text: '<@UBOT> encryption', ts: '1766400000.000001', channel: 'C100', event_ts: '1766400000.000001' });
+    expect((await postSigned(url, SECRET, ev)).status).toBe(200);
+    const answer = await fake.waitFor(() => fake.messagesIn('C100').find((m) => m.thread_ts === '1766400000.000001'), 'the threaded answer');
+    expect(blocksText(answer.blocks)).toMatch(/encrypt/i);
+
+    const calls = fake.calls.length;
+    expect((await postSigned(url, 'wrong-secret', slashCommand({ text: 'help', user_id: 'U1', channel_id: 'C100', response_url: responseUrl }))).status).toBe(401);
+    expect(fake.calls.length).toBe(calls);
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).not.toContain(TOKEN);
+    expect(out).not.toContain(SECRET);
+  });
+});
