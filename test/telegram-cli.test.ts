@@ -1,0 +1,100 @@
+// The real `practice-bot` bin with TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT pointing at the fake
+// Bot API: long polling and webhook mode, answered commands, and a clean stop on SIGTERM.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/run-cli.ts';
+import { checkTelegramHtml, privateChat, startFakeTelegram, supergroup, user, type FakeTelegram } from './helpers/fake-telegram.ts';
+
+const BIN = path.join(ROOT, 'bin/practice-bot.js');
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
+
+function startBin(env: Record<string, string>): { child: ChildProcess; out: () => string; exited: Promise<number | null> } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-tgcli-'));
+  const child = spawn(process.execPath, [BIN], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_PATH: path.join(dir, 'data', 'bot.db'), LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  cleanups.push(async () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await exited;
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return { child, out: () => out, exited };
+}
+
+async function fakeFor(): Promise<FakeTelegram> {
+  const fake = await startFakeTelegram();
+  cleanups.push(() => fake.close());
+  return fake;
+}
+
+const SEC = user(1001, 'Sofia');
+const G = supergroup(-1001001, 'COLEP officers');
+
+describe('npx practice-bot with TELEGRAM_BOT_TOKEN', () => {
+  it('long polling: answers, subscribes an allowed group, and stops cleanly on SIGTERM', async () => {
+    const fake = await fakeFor();
+    const bin = startBin({
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      ALLOWED_CHATS: 'telegram:-1001001',
+      SECRETARIAT: 'telegram:1001',
+      REMINDER_OFFSETS: '1d,1h',
+    });
+    await fake.waitFor((calls) => calls.some((c) => c.method === 'getUpdates' && c.params.timeout > 0) || undefined, 20_000, 'long polling');
+    fake.enqueue(fake.text({ chat: privateChat(SEC), from: SEC, text: '/start' }));
+    fake.enqueue(fake.text({ chat: G, from: SEC, text: '/subscribe@practice_test_bot' }));
+    const [welcome, subscribed] = await fake.waitFor(() => {
+      const a = fake.textsIn(SEC.id);
+      const b = fake.textsIn(G.id);
+      return a.length && b.length ? [a[0]!, b[0]!] : undefined;
+    }, 20_000, 'replies');
+    expect(checkTelegramHtml(welcome).text).toMatch(/practice-bot/i);
+    expect(checkTelegramHtml(subscribed).text).toMatch(/subscribed/i);
+    bin.child.kill('SIGTERM');
+    expect(await bin.exited).toBe(0);
+    expect(bin.out()).not.toContain(fake.token.split(':')[1]!);
+  });
+
+  it('webhook mode: registers the webhook with its secret and serves it on PORT; a wrong secret gets 401', async () => {
+    const fake = await fakeFor();
+    const bin = startBin({
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.apiRoot,
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/tg/webhook',
+      TELEGRAM_WEBHOOK_SECRET: 'cli-secret',
+      PORT: '0',
+    });
+    await fake.waitFor(() => fake.webhook() ?? undefined, 20_000, 'setWebhook');
+    expect(fake.webhook()).toMatchObject({ url: 'https://bot.example.org/tg/webhook', secret: 'cli-secret' });
+    const port = await waitForPort(bin.out);
+    const url = `http://127.0.0.1:${port}/tg/webhook`;
+    const u = user(42);
+    expect(await fake.postWebhook(url, fake.text({ chat: privateChat(u), from: u, text: '/start' }), 'nope')).toBe(401);
+    expect(fake.textsIn(42)).toHaveLength(0);
+    expect(await fake.postWebhook(url, fake.text({ chat: privateChat(u), from: u, text: '/start' }), 'cli-secret')).toBe(200);
+    expect(fake.textsIn(42)).toHaveLength(1);
+    bin.child.kill('SIGINT');
+    expect(await bin.exited).toBe(0);
+  });
+});
+
+async function waitForPort(out: () => string): Promise<number> {
+  for (let i = 0; i < 400; i++) {
+    const m = /"port":(\d+)[^\n]*http server listening/.exec(out());
+    if (m) return Number(m[1]);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no "http server listening" line:\n${out()}`);
+}
