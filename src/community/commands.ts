@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { CommandContext, CommandSpec } from '../commands/types.ts';
 import type { Clock } from '../core/ports.ts';
-import { notAllowedReply, roleRefusal } from './replies.ts';
+import { notAllowedReply, roleRefusal } from '../commands/refusals.ts';
 import type { Block, Inline, Reply } from '../core/reply.ts';
 import type { Store } from '../store/store.ts';
 import type { Audit } from './audit.ts';

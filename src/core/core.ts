@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Community } from '../community/types.ts';
-import type { Access, AccessControl, Actor, CommandContext, CommandSpec, Role, Services } from '../commands/types.ts';
+import type { AccessControl, Actor, CommandContext, CommandSpec, Role, Services } from '../commands/types.ts';
 import {
   ask,
   createPracticeBaseCommands,
@@ -13,6 +13,7 @@ import {
 } from '../commands/practice-base.ts';
 import type { Engine } from '../engine/types.ts';
 import { KINDS, type Kind } from '../knowledge/schema.ts';
+import { hasAccess, notAllowedReply, roleRefusal } from '../commands/refusals.ts';
 import { errorFields } from './logger.ts';
 import type { OutboundRouter } from './outbound.ts';
 import type { ActionInput, Clock, Core, Incoming } from './ports.ts';
@@ -45,47 +46,6 @@ export function createConfigAccess(config: Config): AccessControl {
     isChatAllowed: (chat, userId) =>
       open || config.allowedChats.includes(chat.id) || (chat.type === 'private' && rolesOf(userId).size > 0),
   };
-}
-
-const ROLE_WORDS: Record<Exclude<Access, 'public' | 'member'>, string> = {
-  organiser: 'the secretariat or a co-chair',
-  secretariat: 'the secretariat',
-};
-
-export function notAllowedReply(chatId: string): Reply {
-  return {
-    refusal: true,
-    blocks: [
-      {
-        type: 'paragraph',
-        parts: [
-          'Meetings, agenda suggestions, polls and reminders are only available in chats the secretariat has approved. ',
-          'To have this chat approved, give the secretariat its id: ',
-          { text: chatId, code: true },
-          '. Questions about the practice base (/ask, /challenges, /practices, /opportunities, /sources) work everywhere.',
-        ],
-      },
-    ],
-  };
-}
-
-export function roleRefusal(access: Exclude<Access, 'public' | 'member'>, usage: string): Reply {
-  return {
-    refusal: true,
-    blocks: [
-      {
-        type: 'paragraph',
-        parts: [`Sorry, only ${ROLE_WORDS[access]} can use `, { text: usage, code: true }, '. If you should have that role, ask the secretariat.'],
-      },
-    ],
-  };
-}
-
-/** True when the actor may run something with this access level (the chat check is separate). */
-export function hasAccess(access: Access, roles: Set<Role>): boolean {
-  if (access === 'public' || access === 'member') return true;
-  if (access === 'secretariat') return roles.has('secretariat');
-  return roles.has('secretariat') || roles.has('co-chair');
 }
 
 const apology = (): Reply => ({

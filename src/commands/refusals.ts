@@ -1,6 +1,11 @@
-// Refusals used inside community commands (subcommand checks). Same wording as the core's
-// dispatcher (src/core/core.ts), kept here so the community module does not import the core.
+// Refusals shared by the dispatcher (src/core/core.ts) and subcommand checks in the community module.
 import type { Reply } from '../core/reply.ts';
+import type { Access, Role } from './types.ts';
+
+const ROLE_WORDS: Record<Exclude<Access, 'public' | 'member'>, string> = {
+  organiser: 'the secretariat or a co-chair',
+  secretariat: 'the secretariat',
+};
 
 export function notAllowedReply(chatId: string): Reply {
   return {
@@ -19,9 +24,7 @@ export function notAllowedReply(chatId: string): Reply {
   };
 }
 
-const ROLE_WORDS = { organiser: 'the secretariat or a co-chair', secretariat: 'the secretariat' } as const;
-
-export function roleRefusal(access: 'organiser' | 'secretariat', usage: string): Reply {
+export function roleRefusal(access: Exclude<Access, 'public' | 'member'>, usage: string): Reply {
   return {
     refusal: true,
     blocks: [
@@ -31,4 +34,11 @@ export function roleRefusal(access: 'organiser' | 'secretariat', usage: string):
       },
     ],
   };
+}
+
+/** True when the actor may run something with this access level (the chat check is separate). */
+export function hasAccess(access: Access, roles: Set<Role>): boolean {
+  if (access === 'public' || access === 'member') return true;
+  if (access === 'secretariat') return roles.has('secretariat');
+  return roles.has('secretariat') || roles.has('co-chair');
 }
