@@ -85,6 +85,7 @@ export const smallBase: PracticeBase = {
     entry('police-cooperation', 'next-step', 'Police-to-police cooperation', 'Police to police cooperation, especially information sharing, is essential to crack down on transnational criminals.', ['cooperation'], 'Next Steps'),
     entry('biometrics-risks', 'conclusion', 'Harness biometrics and integrated border management', 'Understand the latest technology such as biometrics and integrated border management systems, including the risks of removing human interaction.', ['biometrics'], 'Emerging issues'),
     entry('labour-exploitation', 'challenge', 'Labour exploitation through online job adverts', 'Labour exploitation usually starts with online job advertisements and messages targeted at vulnerable groups.', ['trafficking-in-persons'], 'Challenges', { keywords: ['forced labour', 'job scams'] }),
+    entry('time-limits', 'challenge', 'Legal deadlines of 90 days are unrealistic', 'Several countries require an investigation to end within 90 days, too short for complex digital cases.', ['e-evidence']),
     entry('attendance-colep3', 'fact', 'Who attended the 3rd COLEP meeting', 'Officers from Azerbaijan, Bangladesh, Bosnia and Herzegovina, Bulgaria, France, Hungary, Iraq, North Macedonia and Pakistan attended.', ['cooperation'], 'Challenges'),
   ],
 };
@@ -141,6 +142,27 @@ describe('engine: ranking', () => {
   it('ignores case and diacritics', () => {
     expect(top('ÉNCRYPTED DÂTA')).toBe('encrypted-data-volume');
     expect(top('Prosecutors TRAINING')).toBe('prosecutor-training');
+  });
+
+  it('reads number words as digits', () => {
+    expect(top('ninety day deadline for investigations')).toBe('time-limits');
+  });
+
+  it('matches a word cut short', () => {
+    expect(top('encryp data')).toBe('encrypted-data-volume');
+  });
+
+  it('accepts a weaker hit only when two words of the question agree', () => {
+    const strict = createEngine(smallBase, { threshold: 0.9, coveredThreshold: 0.2 });
+    // one word in common (score well under 0.9): nothing close
+    const one = strict.search('courts hippopotamus giraffe');
+    expect(one.hits).toEqual([]);
+    expect(one.total).toBe(0);
+    // two words in common with the same entry: accepted from the lower threshold
+    const two = strict.search('courts unprepared hippopotamus giraffe');
+    expect(two.hits[0]?.entry.id).toBe('courts-unprepared');
+    expect(two.hits[0]!.score).toBeLessThan(0.9);
+    expect(two.total).toBe(two.hits.length);
   });
 
   it('uses keywords', () => {

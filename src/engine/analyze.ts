@@ -36,7 +36,7 @@ export function tokenize(text: string, max = Infinity): Token[] {
     const raw = m[0];
     const lower = raw.toLowerCase();
     let caps = 0;
-    for (let i = 0; i < raw.length && caps < 2; i++) if (raw[i] !== lower[i]) caps++;
+    if (raw !== lower) for (let i = 0; i < raw.length && caps < 2; i++) if (raw[i] !== lower[i]) caps++;
     out.push({ raw, norm: americanise(lower), caps: caps >= 2 });
     if (out.length >= max) break;
   }
@@ -60,15 +60,30 @@ const SPELLING: Record<string, string> = {
   manoeuvre: 'maneuver', manoeuvres: 'maneuvers', practise: 'practice', practised: 'practiced', practises: 'practices',
   practising: 'practicing', analogue: 'analog', catalogue: 'catalog', dialogue: 'dialog', dialogues: 'dialogs',
   artefact: 'artifact', artefacts: 'artifacts', draught: 'draft', plough: 'plow', pyjamas: 'pajamas',
-  towards: 'toward', afterwards: 'afterward', e: 'e',
+  towards: 'toward', afterwards: 'afterward', analysis: 'analyze', analyses: 'analyzes', paralysis: 'paralyze',
 };
 /** Words the -ise/-our/-tre rules must leave alone because the US form is the same word. */
 const KEEP = new Set(['hour', 'hours', 'four', 'your', 'yours', 'tour', 'tours', 'pour', 'sour', 'flour', 'our', 'ours']);
 
 const usCache = new Map<string, string>();
 
-/** Map British spellings to American ones (rules plus a short list). Both sides get the same mapping. */
+/** Number words as digits, so "ninety days" meets "90 days" and "fourth meeting" meets "4th meeting". */
+const NUMBERS: Record<string, string> = Object.fromEntries(
+  [
+    ['one', '1'], ['two', '2'], ['three', '3'], ['four', '4'], ['five', '5'], ['six', '6'], ['seven', '7'], ['eight', '8'],
+    ['nine', '9'], ['ten', '10'], ['eleven', '11'], ['twelve', '12'], ['thirteen', '13'], ['fourteen', '14'], ['fifteen', '15'],
+    ['sixteen', '16'], ['seventeen', '17'], ['eighteen', '18'], ['nineteen', '19'], ['twenty', '20'], ['thirty', '30'],
+    ['forty', '40'], ['fifty', '50'], ['sixty', '60'], ['seventy', '70'], ['eighty', '80'], ['ninety', '90'], ['hundred', '100'],
+    ['thousand', '1000'], ['first', '1st'], ['second', '2nd'], ['third', '3rd'], ['fourth', '4th'], ['fifth', '5th'],
+    ['sixth', '6th'], ['seventh', '7th'], ['eighth', '8th'], ['ninth', '9th'], ['tenth', '10th'], ['eleventh', '11th'],
+    ['twelfth', '12th'], ['twentieth', '20th'], ['fortieth', '40th'], ['fiftieth', '50th'],
+  ],
+);
+
+/** Map British spellings to American ones (rules plus a short list), and number words to digits. Both sides get the same mapping. */
 export function americanise(w: string): string {
+  const n = NUMBERS[w];
+  if (n !== undefined) return n;
   if (w.length < 4) return w;
   let out = usCache.get(w);
   if (out === undefined) {
@@ -108,7 +123,7 @@ export const STOP_WORDS = new Set(
   shan she should shouldn so some such than that the their theirs them themselves then there these they this those
   through to too under until up upon very was wasn we were weren what when where which while who whom why will with
   within without won would wouldn you your yours yourself yourselves s t d ll m re ve y also etc eg ie via per may
-  might must shall us whose whether yet ever every either neither much many lot lots`
+  might must shall us whose whether yet ever every either neither much many lot lots else`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -123,12 +138,28 @@ export const QUERY_FILLER = new Set(
   discussed discussing explain describe give show list know want wanted need needs think thoughts get gets got
   go going goes went done make makes made use used using uses usually typically generally currently really actually
   example examples kind kinds sort sorts type types good best better well exist existing available recommend
-  recommended suggest suggested anything`
+  recommended suggest suggested anything happen happened happens happening ones`
     .split(/\s+/)
     .filter(Boolean),
 );
 // "good practice(s)" / "best practice(s)" as a phrase are handled by the kind field, so the
 // adjectives themselves need not carry weight; "use", "work" are too general to rank by.
+
+/** Filler words that still carry a topic in some of their forms ("findings", "needs", "working group"). */
+const FILLER_EXACT_ONLY = new Set(['find', 'finding', 'need', 'needs', 'good', 'best', 'better', 'well', 'work', 'list', 'type', 'types', 'kind', 'kinds', 'question', 'questions', 'way', 'ways', 'example', 'examples', 'experience', 'experiences', 'approach', 'approaches', 'use', 'uses', 'used', 'using', 'share', 'give']);
+let fillerStemSet: Set<string> | undefined;
+/** Stems of the filler words, so their other forms go too ("telling", "handles"). */
+function fillerStems(): Set<string> {
+  fillerStemSet ??= new Set([...QUERY_FILLER].filter((w) => !FILLER_EXACT_ONLY.has(w)).map((w) => stem(w)));
+  return fillerStemSet;
+}
+
+let commonStemSet: Set<string> | undefined;
+/** Stems of COMMON_WORDS: their inflected forms ("girls", "relationships") are not typos either. */
+export function commonStems(): Set<string> {
+  commonStemSet ??= new Set([...COMMON_WORDS].map((w) => stem(americanise(w))));
+  return commonStemSet;
+}
 
 /** Common English words that are never spelling-corrected into something else. */
 export const COMMON_WORDS = new Set([
@@ -301,8 +332,9 @@ export function contentWords(tokens: Token[], table: SynonymTable, dropFiller = 
       continue;
     }
     if (STOP_WORDS.has(token.norm)) continue;
-    if (dropFiller && QUERY_FILLER.has(token.norm)) continue;
-    out.push({ token, stem: stem(token.norm), groups: [], acronym: false });
+    const st = stem(token.norm);
+    if (dropFiller && (QUERY_FILLER.has(token.norm) || fillerStems().has(st))) continue;
+    out.push({ token, stem: st, groups: [], acronym: false });
   }
   // phrases (longest first at each position); overlapping matches are all kept
   for (let i = 0; i < out.length; i++) {

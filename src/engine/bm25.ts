@@ -6,9 +6,10 @@
 //   its synonym concept, an acronym's expansion) and scores the best alternative only, so a synonym
 //   never counts twice.
 // - Postings are stored in impact order and capped ("champion lists", Manning et al., IR book 7.1.3):
-//   a query reads at most `championCap` postings per term, so its cost stops growing with the base.
-//   While no term is longer than the cap (the real base) scoring is exact; beyond it the best
-//   candidates are re-scored exactly from a forward index.
+//   a query reads at most `queryBudget` postings shared by its terms (at least 256 and at most
+//   `championCap` each), so its cost stops growing with the base. While no term is longer than its
+//   share (the real base) scoring is exact; beyond it the best 64 candidates are re-scored exactly
+//   from a forward index, and `total` counts the candidates that were read.
 // - Scores are normalised by the query's maximum achievable score (sum over slots of the best
 //   impact any entry has for that slot), so they lie in 0..1 and mean the same across queries.
 
@@ -28,6 +29,8 @@ export interface QuerySlot {
   alts: SlotAlt[];
   /** Slot weight (an acronym expanded to k words gives k slots of weight 1/k). */
   weight: number;
+  /** The word itself is not in the index (its alternatives are guesses): normalise as for an unseen word. */
+  unseen?: boolean;
 }
 
 export interface RankOptions {
@@ -35,12 +38,15 @@ export interface RankOptions {
   topK: number;
   /** Count documents whose normalised score reaches this. */
   countAbove: number;
+  /** ... or reaches `score` while matching query words worth at least `words` (two words agreeing). */
+  countAboveIfCovered?: { score: number; words: number };
   /** Document filter. */
   accept?: (doc: number) => boolean;
 }
 
 export interface Ranked {
-  docs: { doc: number; score: number }[];
+  /** Best first; `matched` is the weight of the query words the document matches (1 per word). */
+  docs: { doc: number; score: number; matched: number }[];
   total: number;
   /** The normalising denominator (0 when the query has no slots). */
   maxAchievable: number;
@@ -80,11 +86,13 @@ export class Bm25Index {
   private satRef = 0.5;
   // scratch buffers reused across queries
   private acc = new Float64Array(0);
+  private cov = new Float64Array(0);
   private slotTmp = new Float64Array(0);
   private touched = new Int32Array(0);
   private slotTouched = new Int32Array(0);
   private heapDoc = new Int32Array(64);
   private heapRaw = new Float64Array(64);
+  private heapCov = new Float64Array(64);
 
   constructor(fields: FieldSpec[], opts: Bm25Options = {}) {
     this.fields = fields;
@@ -252,6 +260,7 @@ export class Bm25Index {
     this.postDoc = postDoc;
     this.postImpact = postImpact;
     this.acc = new Float64Array(N);
+    this.cov = new Float64Array(N);
     this.slotTmp = new Float64Array(N);
     this.touched = new Int32Array(N);
     this.slotTouched = new Int32Array(N);
@@ -270,6 +279,23 @@ export class Bm25Index {
   idf(term: string): number {
     const df = this.docFreq(term);
     return Math.log(1 + (this.N - df + 0.5) / (df + 0.5));
+  }
+
+  private sortedTerms: string[] | undefined;
+
+  /** Index terms that start with `prefix` (concept terms excluded), most frequent first. */
+  termsWithPrefix(prefix: string, limit: number): string[] {
+    const sorted = (this.sortedTerms ??= this.termNames.filter((t) => !t.startsWith('~')).sort());
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: string[] = [];
+    for (let i = lo; i < sorted.length && sorted[i]!.startsWith(prefix) && out.length < 50; i++) out.push(sorted[i]!);
+    return out.sort((a, b) => this.docFreq(b) - this.docFreq(a)).slice(0, limit);
   }
 
   get vocabularySize(): number {
@@ -310,7 +336,7 @@ export class Bm25Index {
         maxAchievable += this.unknownSlotMax(slot);
         continue;
       }
-      maxAchievable += this.slotMax(slot);
+      maxAchievable += slot.unseen ? Math.max(this.unknownSlotMax(slot), this.slotMax(slot)) : this.slotMax(slot);
       resolved.push({ slot: s, alts, weight: slot.weight });
     }
     let nAlts = 0;
@@ -321,6 +347,7 @@ export class Bm25Index {
 
     const acc = this.acc;
     const tmp = this.slotTmp;
+    const cov = this.cov;
     const touched = this.touched;
     const slotTouched = this.slotTouched;
     let nTouched = 0;
@@ -342,21 +369,28 @@ export class Bm25Index {
         const d = slotTouched[i]!;
         if (acc[d] === 0) touched[nTouched++] = d;
         acc[d] = acc[d]! + tmp[d]!;
+        cov[d] = cov[d]! + r.weight;
         tmp[d] = 0;
       }
     }
 
     // select: count above threshold, keep the best `keep` in a typed min-heap (no allocation per candidate)
     const threshold = opts.countAbove * maxAchievable;
+    const covered = opts.countAboveIfCovered;
+    const lowThreshold = covered ? Math.min(threshold, covered.score * maxAchievable) : threshold;
+    const minWords = covered ? covered.words - 1e-9 : Infinity;
+    const passes = (raw: number, words: number) => raw >= threshold || (raw >= lowThreshold && words >= minWords);
     const keep = Math.max(opts.topK, truncated ? 64 : 0);
     if (this.heapDoc.length < keep) {
       this.heapDoc = new Int32Array(keep);
       this.heapRaw = new Float64Array(keep);
+      this.heapCov = new Float64Array(keep);
     }
     const hd = this.heapDoc;
     const hr = this.heapRaw;
     let size = 0;
     let total = 0;
+    const hc = this.heapCov;
     const accept = opts.accept;
     // heap order: worse first (lower raw; on ties the higher doc id counts as worse)
     const worse = (i: number, j: number) => hr[i]! < hr[j]! || (hr[i] === hr[j] && hd[i]! > hd[j]!);
@@ -367,6 +401,9 @@ export class Bm25Index {
       const r = hr[i]!;
       hr[i] = hr[j]!;
       hr[j] = r;
+      const c = hc[i]!;
+      hc[i] = hc[j]!;
+      hc[j] = c;
     };
     const siftDown = (i: number) => {
       for (;;) {
@@ -383,14 +420,17 @@ export class Bm25Index {
     for (let i = 0; i < nTouched; i++) {
       const d = touched[i]!;
       const raw = acc[d]!;
+      const words = cov[d]!;
       acc[d] = 0;
+      cov[d] = 0;
       if (accept && !accept(d)) continue;
-      if (raw >= threshold) total++;
+      if (passes(raw, words)) total++;
       if (keep === 0) continue;
       if (size < keep) {
         let c = size++;
         hd[c] = d;
         hr[c] = raw;
+        hc[c] = words;
         while (c > 0) {
           const p = (c - 1) >> 1;
           if (!worse(c, p)) break;
@@ -400,11 +440,12 @@ export class Bm25Index {
       } else if (raw > hr[0]! || (raw === hr[0] && d < hd[0]!)) {
         hd[0] = d;
         hr[0] = raw;
+        hc[0] = words;
         siftDown(0);
       }
     }
-    const best: { doc: number; raw: number }[] = [];
-    for (let i = 0; i < size; i++) best.push({ doc: hd[i]!, raw: hr[i]! });
+    const best: { doc: number; raw: number; words: number }[] = [];
+    for (let i = 0; i < size; i++) best.push({ doc: hd[i]!, raw: hr[i]!, words: hc[i]! });
     best.sort((x, y) => y.raw - x.raw || x.doc - y.doc);
 
     if (truncated) {
@@ -427,14 +468,21 @@ export class Bm25Index {
           for (const { s, w } of l) if (w * imp > slotBest[s]!) slotBest[s] = w * imp;
         }
         let exact = 0;
-        for (let s = 0; s < slotBest.length; s++) exact += slotBest[s]!;
-        if (b.raw < threshold && exact >= threshold) total++;
+        let words = 0;
+        for (let s = 0; s < slotBest.length; s++) {
+          exact += slotBest[s]!;
+          if (slotBest[s]! > 0) words += resolved[s]!.weight;
+        }
+        if (!passes(b.raw, b.words) && passes(exact, words)) total++;
         b.raw = exact;
+        b.words = words;
       }
       best.sort((x, y) => y.raw - x.raw || x.doc - y.doc);
     }
 
-    const docs = best.slice(0, opts.topK).map((b) => ({ doc: b.doc, score: Math.min(1, b.raw / maxAchievable) }));
+    const docs = best
+      .slice(0, opts.topK)
+      .map((b) => ({ doc: b.doc, score: Math.min(1, b.raw / maxAchievable), matched: Math.round(b.words * 1000) / 1000 }));
     return { docs, total, maxAchievable, unknownSlots };
   }
 }

@@ -10,6 +10,7 @@ import {
   STOP_WORDS,
   analyseField,
   buildSynonymTable,
+  commonStems,
   contentWords,
   fold,
   tokenize,
@@ -26,7 +27,18 @@ import type { Engine, SearchHit, SearchOptions, SearchResult } from './types.ts'
  * noise. A query word the base has never seen counts as a word worth an unseen term, so a query
  * that is mostly off-topic ("recipe for banana bread") stays below it even when one word matches.
  */
-export const SCORE_THRESHOLD = 0.3;
+export const SCORE_THRESHOLD = 0.35;
+/**
+ * A hit that matches at least two different words of the question is accepted from this lower
+ * score: two words agreeing is evidence an isolated match ("stock market today" -> "market") is not.
+ */
+export const COVERED_THRESHOLD = 0.25;
+
+/** A query word the base has never seen counts as this share of an unseen term's best score. */
+export const UNKNOWN_WEIGHT = 1;
+
+/** Weight of a partial-word match (the query word is a prefix of an indexed term, or the reverse). */
+const PARTIAL_WEIGHT = 0.7;
 
 /** Index fields: title > themes > keywords/text; kind words and the source (meeting, place, section) weigh little. */
 export const FIELDS: FieldSpec[] = [
@@ -51,8 +63,12 @@ const KIND_WORDS: Record<Kind, string> = {
 export interface EngineOptions {
   /** Score threshold override (0..1), mainly for experiments. */
   threshold?: number;
+  /** Lower threshold for hits that match at least two query words (0..1). */
+  coveredThreshold?: number;
   /** Postings read per query term at most (see Bm25Index). */
   championCap?: number;
+  /** How much a query word the base has never seen counts against the score (see Bm25Index). */
+  unknownWeight?: number;
 }
 
 /** Per-entry text of each index field, in FIELDS order. */
@@ -123,6 +139,8 @@ export interface PracticeEngine extends Engine {
 
 export function createEngine(base: PracticeBase, options: EngineOptions = {}): PracticeEngine {
   const threshold = options.threshold ?? SCORE_THRESHOLD;
+  const covered = { score: Math.min(threshold, options.coveredThreshold ?? COVERED_THRESHOLD), words: 2 };
+  const passes = (score: number, matched: number) => score >= threshold || (score >= covered.score && matched >= covered.words - 1e-9);
   const table: SynonymTable = buildSynonymTable(base.synonyms);
   const themeById = new Map(base.themes.map((t) => [t.id, t]));
   const themeByLabel = new Map(base.themes.map((t) => [fold(t.label), t]));
@@ -138,7 +156,7 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     return terms;
   };
   const entries = base.entries;
-  const index = new Bm25Index(FIELDS, { championCap: options.championCap ?? 2048 });
+  const index = new Bm25Index(FIELDS, { championCap: options.championCap ?? 2048, unknownWeight: options.unknownWeight ?? UNKNOWN_WEIGHT });
   // themes, kind and context repeat across entries: analyse each distinct text once
   const docs = indexFieldTexts(base).map((texts) => texts.map((t, f) => (f === 2 || f === 3 ? analyseField(t, table) : analyseCached(t))));
   index.build(docs);
@@ -171,7 +189,8 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     COMMON_WORDS.has(t.norm) ||
     vocab.has(t.norm) ||
     table.acronyms.has(t.norm) ||
-    index.has(stem(t.norm));
+    index.has(stem(t.norm)) ||
+    commonStems().has(stem(t.norm));
 
   // ---- query analysis ----
   const analyse = (query: string): AnalysedQuery => {
@@ -221,14 +240,26 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
         weight: 1,
       });
     }
+    // a word the index does not know may be cut short ("lecouf") or longer than a known stem
+    // ("biometrically"): offer those terms as weaker alternatives
+    for (const slot of slots) {
+      if (slot.alts.some((a) => index.has(a.term))) continue;
+      const s = slot.alts[0]!.term;
+      if (s.length < 5 || !/^[a-z]+$/.test(s)) continue;
+      const extra = index.termsWithPrefix(s, 3);
+      for (let k = s.length - 1; extra.length === 0 && k >= 6; k--) if (index.has(s.slice(0, k))) extra.push(s.slice(0, k));
+      for (const term of extra) slot.alts.push({ term, weight: PARTIAL_WEIGHT });
+      if (extra.length > 0) slot.unseen = true;
+    }
     return { slots, ...(changed ? { corrected: shown.join(' ') } : {}) };
   };
 
   // ---- themes ----
   const themeTerms = base.themes.map((t) => ({
     theme: t,
-    strong: new Set(analyseField(`${t.id.replace(/-/g, ' ')} ${t.label} ${t.terms.join(' ')}`, table)),
-    weak: new Set(analyseField(t.description, table)),
+    label: new Set(analyseField(`${t.id.replace(/-/g, ' ')} ${t.label}`, table)),
+    terms: new Set(analyseField(t.terms.join(' '), table)),
+    description: new Set(analyseField(t.description, table)),
   }));
   let themeFuse: Fuse<{ theme: Theme; text: string }> | undefined;
   const slotWeight = (s: QuerySlot): number => {
@@ -237,7 +268,7 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     return best * s.weight;
   };
 
-  /** Themes whose label/terms (or, at half weight, description) cover at least half of the query's weight. */
+  /** Themes whose name, terms or (at half weight) description cover at least half of the query's weight, best first. */
   const themesForSlots = (slots: QuerySlot[], topic: string): Theme[] => {
     if (slots.length === 0) return [];
     const weights = slots.map(slotWeight);
@@ -246,8 +277,10 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     for (const tt of themeTerms) {
       let got = 0;
       slots.forEach((s, i) => {
-        if (s.alts.some((a) => tt.strong.has(a.term))) got += weights[i]!;
-        else if (s.alts.some((a) => tt.weak.has(a.term))) got += 0.5 * weights[i]!;
+        // a word of the theme's name counts most, one of its terms nearly as much, its description half
+        if (s.alts.some((a) => tt.label.has(a.term))) got += weights[i]!;
+        else if (s.alts.some((a) => tt.terms.has(a.term))) got += 0.9 * weights[i]!;
+        else if (s.alts.some((a) => tt.description.has(a.term))) got += 0.5 * weights[i]!;
       });
       const score = sum > 0 ? got / sum : 0;
       if (score >= 0.5) scored.push({ theme: tt.theme, score });
@@ -310,10 +343,15 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
         ? (d: number) => (!kinds || kinds.has(kindOf[d]!)) && (!themeIdx || themesOf[d]!.includes(themeIdx))
         : undefined;
 
-    const ranked = index.rank(slots, { topK: Math.max(offset + limit, 3), countAbove: threshold, ...(accept ? { accept } : {}) });
+    const ranked = index.rank(slots, {
+      // hits below the threshold but covering two words interleave with the others: read enough to fill the page
+      topK: 2 * (offset + limit) + 16,
+      countAbove: threshold,
+      countAboveIfCovered: covered,
+      ...(accept ? { accept } : {}),
+    });
     const hits: SearchHit[] = [];
-    for (const r of ranked.docs.slice(offset, offset + limit)) {
-      if (r.score < threshold) break;
+    for (const r of ranked.docs.filter((d) => passes(d.score, d.matched)).slice(offset, offset + limit)) {
       hits.push({ entry: entries[r.doc]!, score: Math.round(r.score * 1e4) / 1e4 });
     }
     result.hits = hits;

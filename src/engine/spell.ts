@@ -86,6 +86,8 @@ export class Speller {
     let bestF = -1;
     for (const c of cands) {
       if (c === word) continue;
+      // four-letter words: any edit but a swap mostly makes another real word ("bake" -> "base", "kids" -> "kinds")
+      if (word.length === 4 && (c.length !== 4 || [...c].sort().join('') !== [...word].sort().join(''))) continue;
       const d = osaDistance(word, c, max);
       if (d > max) continue;
       const f = this.freq.get(c) ?? 0;
@@ -115,17 +117,22 @@ export class Speller {
     return best;
   }
 
-  /** One-edit variants in the first two letters, which the prefix buckets cannot see ("ncrypted", "ecnrypted", "enxrypted"). */
+  /**
+   * One-edit variants in the first two letters, which the prefix buckets cannot see ("ecnrypted",
+   * "enxrypted"). Edits of the very first letter only for words of 7 letters or more: in shorter
+   * words they mostly turn one real word into another ("mount" -> "amount", "tall" -> "all").
+   */
   private headEdits(word: string): string | undefined {
-    const cands = new Set<string>([word.slice(1), word[0]! + word.slice(2), word[1]! + word[0]! + word.slice(2)]);
+    const first = word.length >= 7;
+    const cands = new Set<string>([word[0]! + word.slice(2)]);
     if (word.length > 2) cands.add(word[0]! + word[2]! + word[1]! + word.slice(3));
+    if (first) cands.add(word.slice(1)).add(word[1]! + word[0]! + word.slice(2));
     for (let c = 97; c <= 122; c++) {
       const ch = String.fromCharCode(c);
-      cands.add(ch + word);
       cands.add(word[0]! + ch + word.slice(1));
       cands.add(word.slice(0, 2) + ch + word.slice(2));
-      cands.add(ch + word.slice(1));
       cands.add(word[0]! + ch + word.slice(2));
+      if (first) cands.add(ch + word).add(ch + word.slice(1));
     }
     const known: string[] = [];
     for (const c of cands) if (this.freq.has(c)) known.push(c);
