@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { citationFor, formatMeetingDate } from '../src/knowledge/citation.ts';
 import { KnowledgeError, defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
@@ -10,8 +10,14 @@ import type { Meeting } from '../src/knowledge/schema.ts';
 
 const realDir = defaultKnowledgeDir();
 
+const temps: string[] = [];
+afterAll(() => {
+  for (const t of temps) fs.rmSync(t, { recursive: true, force: true });
+});
+
 function copyBase(): string {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-kn-'));
+  temps.push(tmp);
   const dir = path.join(tmp, 'knowledge');
   fs.cpSync(realDir, dir, { recursive: true });
   return dir;
