@@ -16,6 +16,8 @@ export interface CommunityAccess extends AccessControl {
   /** Granted in chat, from the database. */
   grantedRolesOf(userId: string): Set<Role>;
   granted(): { userId: string; role: Role; grantedBy: string; grantedAt: Date }[];
+  /** Forget the cached granted roles (call after writing the roles table). */
+  invalidate(): void;
 }
 
 export function createAccess(store: Store, config: Config): CommunityAccess {
@@ -23,7 +25,7 @@ export function createAccess(store: Store, config: Config): CommunityAccess {
   const allowed = new Set(config.allowedChats);
   const secretariat = new Set(config.secretariat);
   const coChairs = new Set(config.coChairs);
-  const byUser = store.db.prepare<[string], { role: Role }>('SELECT role FROM roles WHERE user_id = ?');
+  const all = store.db.prepare<[], { user_id: string; role: Role }>('SELECT user_id, role FROM roles');
   const list = store.db.prepare<[], { user_id: string; role: Role; granted_by: string; granted_at: number }>(
     'SELECT user_id, role, granted_by, granted_at FROM roles ORDER BY role, user_id',
   );
@@ -34,7 +36,16 @@ export function createAccess(store: Store, config: Config): CommunityAccess {
     if (coChairs.has(userId)) roles.add('co-chair');
     return roles;
   };
-  const grantedRolesOf = (userId: string) => new Set(byUser.all(userId).map((r) => r.role));
+  // Every message checks roles, so granted roles are read from the table once and kept until this
+  // process writes the table again (it is the only writer: /role invalidates after each change).
+  let cache: Map<string, Role[]> | undefined;
+  const grantedRolesOf = (userId: string) => {
+    if (!cache) {
+      cache = new Map();
+      for (const r of all.all()) cache.set(r.user_id, [...(cache.get(r.user_id) ?? []), r.role]);
+    }
+    return new Set(cache.get(userId) ?? []);
+  };
   const rolesOf = (userId: string) => {
     const roles = configRolesOf(userId);
     if (userId) for (const r of grantedRolesOf(userId)) roles.add(r);
@@ -46,6 +57,9 @@ export function createAccess(store: Store, config: Config): CommunityAccess {
     configRolesOf,
     grantedRolesOf,
     isChatAllowed: (chat, userId) => open || allowed.has(chat.id) || (chat.type === 'private' && rolesOf(userId).size > 0),
+    invalidate: () => {
+      cache = undefined;
+    },
     granted: () =>
       list.all().map((r) => ({ userId: r.user_id, role: r.role, grantedBy: r.granted_by, grantedAt: new Date(r.granted_at) })),
   };
@@ -70,6 +84,14 @@ export function createRoleCommand(deps: { store: Store; access: CommunityAccess;
     'INSERT INTO roles (user_id, role, granted_by, granted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
   );
   const remove = store.db.prepare<[string, string]>('DELETE FROM roles WHERE user_id = ? AND role = ?');
+  /** A write to the roles table; the access cache is dropped once it has committed or rolled back. */
+  const write = <T>(fn: () => T): T => {
+    try {
+      return store.immediate(fn);
+    } finally {
+      access.invalidate();
+    }
+  };
 
   function listReply(): Reply {
     const items: string[] = [];
@@ -113,7 +135,7 @@ export function createRoleCommand(deps: { store: Store; access: CommunityAccess;
       const now = clock.now();
       if (verb === 'grant') {
         const fromConfig = access.configRolesOf(user).has(role);
-        const done = store.immediate(() => {
+        const done = write(() => {
           if (fromConfig || access.grantedRolesOf(user).has(role)) return false;
           insert.run(user, role, ctx.actor.id, now.getTime());
           audit(ctx.actor.id, 'role.grant', user, { role });
@@ -130,7 +152,7 @@ export function createRoleCommand(deps: { store: Store; access: CommunityAccess;
           ),
         );
       }
-      const done = store.immediate(() => {
+      const done = write(() => {
         const r = remove.run(user, role);
         if (r.changes) audit(ctx.actor.id, 'role.revoke', user, { role });
         return r.changes > 0;
