@@ -15,6 +15,18 @@ import { formatWithZone, inconvenientSummary, LOCALE, memberTimes, type MemberZo
 // ical-generator's default export, whichever way the module system hands it over.
 const ical = ((icalModule as unknown as { default?: typeof icalModule }).default ?? icalModule) as typeof icalModule;
 
+/** The columns a meeting added or edited in chat sets from its spec. */
+function specColumns(spec: MeetingSpec) {
+  return {
+    title: spec.title,
+    startsAt: spec.startsAt.getTime(),
+    zone: spec.zone,
+    dateStart: spec.local.slice(0, 10),
+    place: spec.place,
+    virtual: spec.virtual ? 1 : 0,
+  };
+}
+
 export type Precision = 'minute' | 'day' | 'month' | 'season' | 'year';
 
 export interface MeetingRecord {
@@ -243,12 +255,7 @@ export function createMeetings(deps: MeetingsDeps) {
       const id = allocateId();
       insertChat.run({
         id,
-        title: spec.title,
-        startsAt: spec.startsAt.getTime(),
-        zone: spec.zone,
-        dateStart: spec.local.slice(0, 10),
-        place: spec.place,
-        virtual: spec.virtual ? 1 : 0,
+        ...specColumns(spec),
         now: now.getTime(),
         by,
       });
@@ -258,12 +265,7 @@ export function createMeetings(deps: MeetingsDeps) {
     update(id: string, spec: MeetingSpec, moved: boolean, now: Date): void {
       updateChat.run({
         id,
-        title: spec.title,
-        startsAt: spec.startsAt.getTime(),
-        zone: spec.zone,
-        dateStart: spec.local.slice(0, 10),
-        place: spec.place,
-        virtual: spec.virtual ? 1 : 0,
+        ...specColumns(spec),
         moved: moved ? 1 : 0,
         now: now.getTime(),
       });
