@@ -131,4 +131,16 @@ describe('core dispatcher', () => {
     const out = plain(await app.core.handleMessage(msg('/help')));
     for (const c of ['/ask', '/challenges', '/practices', '/opportunities', '/meetings', '/sources', '/suggest', '/poll', '/meeting add']) expect(out).toContain(c);
   });
+  it('keeps unanswered questions for /gaps only from allowed chats', async () => {
+    const app = makeApp({ ALLOWED_CHATS: 'telegram:-100', SECRETARIAT: 'telegram:1' });
+    const outside = { chat: { id: 'telegram:-555', type: 'group' as const } };
+    const r1 = plain(await app.core.handleMessage(msg('/ask recipe for banana bread with walnuts', outside)));
+    expect(r1).toMatch(/nothing close/);
+    expect(r1).not.toMatch(/noted/);
+    const r2 = plain(await app.core.handleMessage(msg('/ask best pizza dough hydration')));
+    expect(r2).toMatch(/noted \(without your name\)/);
+    const gaps = plain(await app.core.handleMessage(msg('/gaps', { user: { id: 'telegram:1' } })));
+    expect(gaps).toContain('best pizza dough hydration');
+    expect(gaps).not.toContain('banana bread');
+  });
 });

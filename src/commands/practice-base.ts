@@ -108,10 +108,13 @@ export async function ask(ctx: CommandContext, memory: QueryMemory, question: st
     ? [{ type: 'notice', level: 'info', text: `Your message was long; I used its first ${MAX_QUESTION_CHARS} characters.` }]
     : [];
   if (result.hits.length === 0) {
-    services.community?.recordGap(q);
     const r = nothingClose(services, 'that question', result);
     r.blocks.unshift(...intro);
-    r.blocks.push({ type: 'paragraph', parts: [{ text: 'The question has been noted (without your name) so the secretariat can fill the gap.', italic: true }] });
+    // Only allowed chats leave anything in the database; elsewhere nothing is stored.
+    if (ctx.chatAllowed && services.community) {
+      services.community.recordGap(q);
+      r.blocks.push({ type: 'paragraph', parts: [{ text: 'The question has been noted (without your name) so the secretariat can fill the gap.', italic: true }] });
+    }
     return r;
   }
   return answerReply(services, memory, q, opts, result, intro);
