@@ -81,7 +81,7 @@ export function answerReply(
   return { blocks, buttons };
 }
 
-export function nothingClose(services: Services, what: string, result: SearchResult): Reply {
+export function nothingClose(what: string, result: SearchResult): Reply {
   const blocks: Block[] = [
     { type: 'paragraph', parts: [`The practice base has nothing close to ${what}.`] },
   ];
@@ -89,7 +89,6 @@ export function nothingClose(services: Services, what: string, result: SearchRes
     blocks.push({ type: 'paragraph', parts: ['You could try: ', { text: result.suggestions.slice(0, 6).join(', '), bold: true }, '.'] });
   }
   blocks.push({ type: 'paragraph', parts: ['Send /challenges or /practices for an overview by theme, or /sources to see what the base holds.'] });
-  void services;
   return { blocks };
 }
 
@@ -108,10 +107,10 @@ export async function ask(ctx: CommandContext, memory: QueryMemory, question: st
     ? [{ type: 'notice', level: 'info', text: `Your message was long; I used its first ${MAX_QUESTION_CHARS} characters.` }]
     : [];
   if (result.hits.length === 0) {
-    const r = nothingClose(services, 'that question', result);
+    const r = nothingClose('that question', result);
     r.blocks.unshift(...intro);
     // Only allowed chats leave anything in the database; elsewhere nothing is stored.
-    if (ctx.chatAllowed && services.community) {
+    if (ctx.chatAllowed) {
       services.community.recordGap(q);
       r.blocks.push({ type: 'paragraph', parts: [{ text: 'The question has been noted (without your name) so the secretariat can fill the gap.', italic: true }] });
     }
@@ -147,7 +146,7 @@ function overview(services: Services, kind: Kind, command: string): Reply {
   return { blocks, buttons };
 }
 
-export function entriesOfKindInTheme(services: Services, memory: QueryMemory, kind: Kind, theme: string, offset = 0): Reply {
+export function entriesOfKindInTheme(services: Services, kind: Kind, theme: string, offset = 0): Reply {
   const all = services.engine.base.entries.filter((e) => e.kind === kind && e.themes.includes(theme));
   const page = all.slice(offset, offset + 5);
   const blocks: Block[] = [{ type: 'heading', text: `${KIND_LABELS[kind].many}: ${themeLabel(services, theme)} (${all.length})` }];
@@ -156,7 +155,6 @@ export function entriesOfKindInTheme(services: Services, memory: QueryMemory, ki
   if (offset + page.length < all.length) {
     buttons.push([{ label: `More (${all.length - offset - page.length})`, action: `th:${kind}:${theme}:${offset + page.length}` }]);
   }
-  void memory;
   return { blocks, buttons };
 }
 
@@ -173,9 +171,9 @@ function byKind(ctx: CommandContext, memory: QueryMemory): Reply {
     return answerReply(services, memory, topic, opts, result, [{ type: 'heading', text: `${KIND_LABELS[kind].many}: ${topic}` }]);
   }
   if (theme && services.engine.base.entries.some((e) => e.kind === kind && e.themes.includes(theme.id))) {
-    return entriesOfKindInTheme(services, memory, kind, theme.id);
+    return entriesOfKindInTheme(services, kind, theme.id);
   }
-  const r = nothingClose(services, `"${topic}" among the ${KIND_LABELS[kind].many.toLowerCase()}`, result);
+  const r = nothingClose(`"${topic}" among the ${KIND_LABELS[kind].many.toLowerCase()}`, result);
   return r;
 }
 

@@ -67,8 +67,8 @@ export interface Services {
   access: AccessControl;
   /** Routes by chat id prefix to the adapter that owns the chat. */
   outbound: OutboundRouter;
-  /** Filled in by the community module (store-backed); undefined only in unit tests of the foundation. */
-  community?: import('../community/types.ts').Community;
+  /** The community module (store-backed). */
+  community: import('../community/types.ts').Community;
   /** All registered commands (for /help and suggestions). */
   commands: () => CommandSpec[];
 }

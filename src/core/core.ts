@@ -3,7 +3,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Community } from '../community/types.ts';
-import type { AccessControl, Actor, CommandContext, CommandSpec, Role, Services } from '../commands/types.ts';
+import type { Actor, CommandContext, CommandSpec, Services } from '../commands/types.ts';
 import {
   ask,
   createPracticeBaseCommands,
@@ -25,28 +25,11 @@ export interface CoreDeps {
   engine: Engine;
   outbound: OutboundRouter;
   log: Logger;
-  community?: Community;
+  community: Community;
 }
 
 /** Longest message the core looks at; anything beyond is ignored (and the reply says so where it matters). */
 export const MAX_MESSAGE_CHARS = 10_000;
-
-/** Config-only access control, used when no community module (and so no store) is present. */
-export function createConfigAccess(config: Config): AccessControl {
-  const open = config.allowedChats.length === 0;
-  const rolesOf = (userId: string) => {
-    const roles = new Set<Role>();
-    if (config.secretariat.includes(userId)) roles.add('secretariat');
-    if (config.coChairs.includes(userId)) roles.add('co-chair');
-    return roles;
-  };
-  return {
-    open,
-    rolesOf,
-    isChatAllowed: (chat, userId) =>
-      open || config.allowedChats.includes(chat.id) || (chat.type === 'private' && rolesOf(userId).size > 0),
-  };
-}
 
 const apology = (): Reply => ({
   refusal: true,
@@ -57,7 +40,7 @@ export function createCore(deps: CoreDeps): Core {
   const { config, clock, engine, outbound, community } = deps;
   const log = deps.log.child({ module: 'core' });
   const memory = createQueryMemory();
-  const access = community?.access ?? createConfigAccess(config);
+  const { access } = community;
 
   const registry = new Map<string, CommandSpec>();
   const names: string[] = [];
@@ -70,7 +53,7 @@ export function createCore(deps: CoreDeps): Core {
     community,
     commands: () => [...new Set(registry.values())],
   };
-  for (const spec of [...createPracticeBaseCommands(memory), ...(community?.commands ?? [])]) {
+  for (const spec of [...createPracticeBaseCommands(memory), ...community.commands]) {
     for (const n of [spec.name, ...(spec.aliases ?? [])]) {
       if (registry.has(n)) throw new Error(`command /${n} is registered twice`);
       registry.set(n, spec);
@@ -157,17 +140,17 @@ export function createCore(deps: CoreDeps): Core {
         return [answerReply(services, memory, saved.query, opts, result)];
       }
       if (kind === 'fb' && a) {
-        community?.recordFeedback(a, b === '1');
+        community.recordFeedback(a, b === '1');
         return [{ blocks: [{ type: 'paragraph', parts: [b === '1' ? 'Thanks, noted as helpful.' : 'Thanks, noted. The secretariat reviews unhelpful answers to improve the base.'] }] }];
       }
       if (kind === 'th' && a && b && (KINDS as readonly string[]).includes(a)) {
         const offset = Math.max(0, Number(input.action.split(':')[3]) || 0);
-        return [entriesOfKindInTheme(services, memory, a as Kind, b, offset)];
+        return [entriesOfKindInTheme(services, a as Kind, b, offset)];
       }
       if (kind === 'cmd' && a) {
         return handleMessage({ ...msg, text: `/${a}` });
       }
-      const fromCommunity = await community?.handleAction?.(input, base);
+      const fromCommunity = await community.handleAction?.(input, base);
       if (fromCommunity) return fromCommunity;
       return [{ blocks: [{ type: 'paragraph', parts: ['That button is no longer active.'] }] }];
     } catch (err) {
@@ -185,7 +168,6 @@ export function createCore(deps: CoreDeps): Core {
     handleMessage,
     handleAction,
     vote: async (input) => {
-      if (!community) return undefined;
       try {
         return await community.vote(input);
       } catch (err) {
@@ -194,15 +176,15 @@ export function createCore(deps: CoreDeps): Core {
       }
     },
     pollTotals: async (id, totals) => {
-      await community?.pollTotals(id, totals);
+      await community.pollTotals(id, totals);
     },
     chatGone: async (chatId, reason) => {
       log.info({ chat: chatId, reason }, 'chat gone');
-      await community?.chatGone(chatId, reason);
+      await community.chatGone(chatId, reason);
     },
     chatMigrated: async (from, to) => {
       log.info({ from, to }, 'chat migrated');
-      await community?.chatMigrated(from, to);
+      await community.chatMigrated(from, to);
     },
     introduction(chat) {
       const allowed = access.isChatAllowed(chat, '');
@@ -224,10 +206,7 @@ export function createCore(deps: CoreDeps): Core {
         ],
       };
     },
-    home: async (user) =>
-      community
-        ? community.home(user.id)
-        : { blocks: [{ type: 'paragraph', parts: ['No meetings or polls yet.'] }] },
+    home: (user) => community.home(user.id),
     commandMenu: (scope) =>
       publicMenu()
         // Menus show what most people can use; organiser commands stay out of group menus.
