@@ -3,6 +3,7 @@
 // 127.0.0.1, and requests signed like Slack's.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CommunityModule } from '../src/community/index.ts';
+import type { Reply } from '../src/core/reply.ts';
 import { blocksText, buttonsOf, type FakeMessage } from './helpers/fake-slack.ts';
 import { CHANNEL, CHANNEL_2, CO_CHAIR, OFFICER, OTHER_CHANNEL, SECRETARIAT, startSlackHarness, type SlackHarness } from './helpers/slack-harness.ts';
 
@@ -325,6 +326,24 @@ describe('Slack: reminders to two channels, paced per channel', () => {
       expect(visible(m)).toContain('<!date^1767772800^{date_short_pretty} {time}|');
     }
     expect(h.fake.enforced).toHaveLength(0);
+  });
+
+  it('a channel that goes quiet and is used again keeps its spacing (an old idle timer does not reset it)', async () => {
+    const say = (text: string): Reply => ({ blocks: [{ type: 'paragraph', parts: [text] }] });
+    h = await startSlackHarness({ adapter: { minPostIntervalMs: 400 } });
+    h.fake.enforceRate(350);
+    const out = h.adapter.outbound;
+    const at = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const since = h.fake.callsTo('chat.postMessage').length;
+    // A is posted; the channel is idle, and its idle timer is due 410 ms later. B, sent at once,
+    // waits its 400 ms and leaves the channel idle again just before that timer fires; C comes
+    // after the timer, about 50 ms after B, and must still wait for B's 400 ms.
+    await out.send(`slack:${CHANNEL}`, say('A'));
+    await Promise.all([out.send(`slack:${CHANNEL}`, say('B')), at(450).then(() => out.send(`slack:${CHANNEL}`, say('C')))]);
+    const posts = h.fake.callsTo('chat.postMessage').slice(since);
+    expect(posts.map((c) => c.status)).toEqual([200, 200, 200]);
+    expect(h.fake.enforced).toHaveLength(0);
+    for (let i = 1; i < posts.length; i++) expect(posts[i]!.at - posts[i - 1]!.at).toBeGreaterThanOrEqual(350);
   });
 
   it('several posts to one channel go out spaced, so the per-channel limit refuses none', async () => {

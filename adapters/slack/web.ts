@@ -294,9 +294,11 @@ export function createSlackWeb(opts: SlackWebOptions): SlackWeb {
     );
     void l.tail.then(() => {
       if (--l.pending === 0) {
-        // Forget idle channels once their spacing no longer matters.
+        // Forget idle channels once their spacing no longer matters. A timer from an earlier idle
+        // spell can fire after the channel was used again and went idle once more: it must not
+        // drop the lane then, or the next post would not wait for the last one.
         const t = setTimeout(() => {
-          if (l.pending === 0 && lanes.get(channel) === l) lanes.delete(channel);
+          if (l.pending === 0 && Date.now() - l.last >= gap && lanes.get(channel) === l) lanes.delete(channel);
         }, gap + 10);
         t.unref?.();
       }
