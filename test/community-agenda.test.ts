@@ -581,6 +581,26 @@ describe('gaps and feedback', () => {
     expect(h.agenda.nextDueAt()?.toISOString()).toBe('2026-02-19T08:00:00.000Z');
     expect(await h.say('/gaps')).toContain('1. A newer question (once');
   });
+
+  it('writes questions and feedback behind the answer: within a second, at 100 queued, and at stop', async () => {
+    const h = setup();
+    h.agenda.recordGap('How do others preserve chat logs?');
+    h.agenda.recordFeedback('entry:colep-3-gp-1', true);
+    // The answer does not wait for the disk: nothing is written yet ...
+    expect(h.count('agenda_gaps')).toBe(0);
+    // ... and one second later both are, by the timer on the injected clock.
+    await h.clock.advance(1000);
+    expect(h.count('agenda_gaps')).toBe(1);
+    expect(h.count('agenda_feedback')).toBe(1);
+
+    for (let i = 0; i < 100; i++) h.agenda.recordGap(`question number ${i} about encrypted phones`);
+    expect(h.count('agenda_gaps')).toBe(101);
+
+    h.agenda.recordGap('Asked just before a shutdown');
+    h.agenda.flush();
+    expect(h.db.prepare('SELECT question FROM agenda_gaps ORDER BY id DESC LIMIT 1').get()).toEqual({ question: 'Asked just before a shutdown' });
+    expect(h.clock.pendingTimers()).toEqual([]);
+  });
 });
 
 describe('schema', () => {

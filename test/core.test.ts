@@ -143,4 +143,14 @@ describe('core dispatcher', () => {
     expect(gaps).toContain('best pizza dough hydration');
     expect(gaps).not.toContain('banana bread');
   });
+
+  it('keeps an unanswered question asked just before a shutdown', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-core-'));
+    const env = { DATABASE_PATH: path.join(dir, 'bot.db'), ALLOWED_CHATS: 'telegram:-100', SECRETARIAT: 'telegram:1' };
+    const first = createApp(loadConfig(env), { log: pino({ level: 'silent' }) });
+    expect(plain(await first.core.handleMessage(msg('/ask best pizza dough hydration')))).toMatch(/noted/);
+    await first.stop();
+    const second = makeApp(env);
+    expect(plain(await second.core.handleMessage(msg('/gaps', { user: { id: 'telegram:1' } })))).toContain('best pizza dough hydration');
+  });
 });

@@ -188,6 +188,7 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
     stop() {
       return (stopping ??= (async () => {
         await scheduler.stop();
+        agenda.flush();
         store.close();
       })());
     },

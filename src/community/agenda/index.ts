@@ -779,6 +779,35 @@ export function createAgenda(deps: AgendaDeps): Agenda {
     },
   };
 
+  // Unanswered questions and answer feedback are written behind: queued, then written in one
+  // transaction at most a second later, at 100 queued, before anything reads them, and at stop.
+  // With synchronous=FULL each write is a disk sync, which an answer should not wait for. A batch
+  // that cannot be written (disk full) is logged and dropped: these are statistics, not messages.
+  type PendingWrite = { gap: [string, string, number] } | { feedback: { key: string; h: number; n: number; at: number } };
+  const pending: PendingWrite[] = [];
+  let flushTimer: { cancel(): void } | undefined;
+  function flushWrites(): void {
+    flushTimer?.cancel();
+    flushTimer = undefined;
+    if (pending.length === 0) return;
+    const batch = pending.splice(0);
+    try {
+      store.immediate(() => {
+        for (const w of batch) {
+          if ('gap' in w) repo.insertGap.run(...w.gap);
+          else repo.feedback.run(w.feedback);
+        }
+      });
+    } catch (err) {
+      log.error({ err: errorFields(err), dropped: batch.length }, 'could not save unanswered questions and feedback');
+    }
+  }
+  function writeBehind(w: PendingWrite): void {
+    pending.push(w);
+    if (pending.length >= 100) flushWrites();
+    else flushTimer ??= clock.setTimeout(flushWrites, 1000);
+  }
+
   const gaps: CommandSpec = {
     name: 'gaps',
     usage: '/gaps',
@@ -786,6 +815,7 @@ export function createAgenda(deps: AgendaDeps): Agenda {
     access: 'secretariat',
     group: 'Administration',
     run(ctx) {
+      flushWrites();
       const days = deps.gapsRetentionDays;
       const since = days > 0 ? ctx.now.getTime() - days * DAY_MS : 0;
       const groups = repo.gapGroups.all(since, 20);
@@ -880,13 +910,13 @@ export function createAgenda(deps: AgendaDeps): Agenda {
     recordGap(q) {
       const text = clip(cleanText(redactPersonalData(cleanText(String(q ?? '')))), MAX_GAP_CHARS);
       if (!text) return;
-      repo.insertGap.run(text, normalise(text), clock.now().getTime());
+      writeBehind({ gap: [text, normalise(text), clock.now().getTime()] });
     },
 
     recordFeedback(key, helpful) {
       const k = clip(cleanText(String(key ?? '')), 200);
       if (!k) return;
-      repo.feedback.run({ key: k, h: helpful ? 1 : 0, n: helpful ? 0 : 1, at: clock.now().getTime() });
+      writeBehind({ feedback: { key: k, h: helpful ? 1 : 0, n: helpful ? 0 : 1, at: clock.now().getTime() } });
     },
 
     async tick(now) {
@@ -899,6 +929,7 @@ export function createAgenda(deps: AgendaDeps): Agenda {
         }
       }
       try {
+        flushWrites();
         purge(now);
       } catch (err) {
         log.error({ err: errorFields(err) }, 'could not purge old unanswered questions');
@@ -906,6 +937,7 @@ export function createAgenda(deps: AgendaDeps): Agenda {
     },
 
     nextDueAt() {
+      flushWrites();
       const times: number[] = [];
       const close = repo.nextClose.get()?.at;
       if (close != null) times.push(close);
@@ -922,5 +954,7 @@ export function createAgenda(deps: AgendaDeps): Agenda {
     openPolls() {
       return repo.openPolls.all().map((r) => viewOf(r));
     },
+
+    flush: flushWrites,
   };
 }

@@ -37,6 +37,7 @@ export interface Agenda {
   pollTotals(platformPollId: string, totals: number[]): Promise<void>;
   chatMigrated(from: string, to: string): void;
   chatGone(chatId: string): void;
+  /** Queues an unanswered question; written within a second, or before /gaps, tick or flush. */
   recordGap(q: string): void;
   recordFeedback(key: string, helpful: boolean): void;
   handleAction?(input: ActionInput, ctx: Omit<CommandContext, 'args' | 'command'>): Promise<Reply[] | undefined>;
@@ -45,4 +46,6 @@ export interface Agenda {
   /** The next instant tick() has work (e.g. a poll's close time), if any. */
   nextDueAt(): Date | undefined;
   openPolls(): PollView[];
+  /** Writes queued gaps and feedback now (they are written behind; see recordGap). */
+  flush(): void;
 }
