@@ -1,6 +1,7 @@
 // Behaviour of the answer engine on a small hand-made base (the real base is tested in recall.test.ts).
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../src/engine/engine.ts';
+import type { SearchOptions } from '../src/engine/types.ts';
 import type { Entry, PracticeBase } from '../src/knowledge/schema.ts';
 
 const DOC = '001_f556e3455b226015.txt';
@@ -191,6 +192,24 @@ describe('engine: ranking', () => {
     expect(p1.hits.map((h) => h.entry.id)).toEqual(all.hits.slice(0, 2).map((h) => h.entry.id));
     expect(p2.hits.map((h) => h.entry.id)).toEqual(all.hits.slice(2, 4).map((h) => h.entry.id));
     expect(p1.total).toBe(all.total);
+  });
+
+  it('answers a repeated question the same, with or without remembered searches, and no caller can alter a shared answer', () => {
+    const fresh = createEngine(smallBase, { resultCache: 0 });
+    const cases: [string, SearchOptions][] = [
+      ['how do others handle encrypted data?', {}],
+      ['training', { limit: 2, offset: 2 }],
+      ['chalenges with encryptoin', { kinds: ['challenge'] }],
+    ];
+    for (const [q, opts] of cases) {
+      const first = engine.search(q, opts);
+      expect(engine.search(q, opts)).toEqual(first);
+      expect(fresh.search(q, opts)).toEqual(first);
+    }
+    const shared = engine.search('training', { limit: 2 });
+    expect(() => (shared.hits as unknown[]).push('x')).toThrow(TypeError);
+    expect(() => Object.assign(shared, { total: 0 })).toThrow(TypeError);
+    expect(engine.search('training', { limit: 2 }).hits).toHaveLength(2);
   });
 
   it('gives scores in 0..1, best first', () => {

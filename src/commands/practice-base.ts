@@ -30,16 +30,26 @@ export function createQueryMemory(max = 5000) {
 }
 export type QueryMemory = ReturnType<typeof createQueryMemory>;
 
+/** Entry blocks are built once per entry: the practice base does not change while the bot runs.
+ *  They are frozen, since every reply that shows the entry shares the same block. */
+const entryBlocks = new WeakMap<Entry, Block>();
+
 export function entryBlock(entry: Entry, services: Services): Block {
-  return {
-    type: 'entry',
-    id: entry.id,
-    kind: entry.kind,
-    title: entry.title,
-    text: entry.text,
-    themes: entry.themes,
-    citation: citationFor(entry, services.engine.base),
-  };
+  let block = entryBlocks.get(entry);
+  if (!block) {
+    const citation = Object.freeze(citationFor(entry, services.engine.base));
+    block = Object.freeze({
+      type: 'entry',
+      id: entry.id,
+      kind: entry.kind,
+      title: entry.title,
+      text: entry.text,
+      themes: entry.themes,
+      citation,
+    } as const);
+    entryBlocks.set(entry, block);
+  }
+  return block;
 }
 
 function themeLabel(services: Services, id: string): string {
@@ -163,13 +173,13 @@ function byKind(ctx: CommandContext, memory: QueryMemory): Reply {
   const { services } = ctx;
   const { text: topic } = shorten(ctx.args);
   if (topic === '' || !/[\p{L}\p{N}]/u.test(topic)) return overview(services, kind, ctx.command);
-  // A topic that names a theme lists that theme; otherwise search within the kind.
-  const theme = services.engine.themesFor(topic)[0];
+  // Entries of the kind that match the topic; failing that, the theme the topic names.
   const opts: SearchOptions = { kinds: [kind], limit: PAGE };
   const result = services.engine.search(topic, opts);
   if (result.hits.length > 0) {
     return answerReply(services, memory, topic, opts, result, [{ type: 'heading', text: `${KIND_LABELS[kind].many}: ${topic}` }]);
   }
+  const theme = services.engine.themesFor(topic)[0];
   if (theme && services.engine.base.entries.some((e) => e.kind === kind && e.themes.includes(theme.id))) {
     return entriesOfKindInTheme(services, kind, theme.id);
   }
@@ -205,8 +215,21 @@ function sources(services: Services): Reply {
   return { blocks };
 }
 
-export function helpReply(ctx: Pick<CommandContext, 'services' | 'actor' | 'chatAllowed'>): Reply {
-  const cmds = ctx.services.commands().filter((c) => c.listed !== false);
+/** /help lists every command with who may use it; the registry is fixed once the core is built,
+ *  so the reply is built once per core. */
+const helpReplies = new WeakMap<Services, Block[]>();
+
+export function helpReply(ctx: Pick<CommandContext, 'services'>): Reply {
+  let blocks = helpReplies.get(ctx.services);
+  if (!blocks) {
+    blocks = buildHelp(ctx.services);
+    helpReplies.set(ctx.services, blocks);
+  }
+  return { blocks: [...blocks] };
+}
+
+function buildHelp(services: Services): Block[] {
+  const cmds = services.commands().filter((c) => c.listed !== false);
   const groups = new Map<string, CommandSpec[]>();
   for (const c of cmds) groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
   const blocks: Block[] = [{ type: 'heading', text: 'practice-bot commands' }];
@@ -227,7 +250,7 @@ export function helpReply(ctx: Pick<CommandContext, 'services' | 'actor' | 'chat
     });
   }
   blocks.push({ type: 'paragraph', parts: ['In a private chat any message is a question; in a group, mention me or reply to me.'] });
-  return { blocks };
+  return blocks.map((b) => Object.freeze(b));
 }
 
 export function createPracticeBaseCommands(memory: QueryMemory): CommandSpec[] {

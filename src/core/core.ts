@@ -28,6 +28,8 @@ export interface CoreDeps {
   community: Community;
 }
 
+const COMMAND = /^\/([\p{L}\p{N}_-]+)(?:@[A-Za-z0-9_]+)?(?:\s+([\s\S]*))?$/u;
+
 /** Longest message the core looks at; anything beyond is ignored (and the reply says so where it matters). */
 export const MAX_MESSAGE_CHARS = 10_000;
 
@@ -98,17 +100,21 @@ export function createCore(deps: CoreDeps): Core {
     return { refusal: true, blocks: parts, buttons: guess ? [[{ label: `/${guess}`, action: `cmd:${guess}` }]] : undefined };
   }
 
+  // Per-message bindings are added where something is logged, not for every message: a pino
+  // child logger per message costs more than answering most questions.
+  const debugOn = () => log.isLevelEnabled('debug');
+  const scope = (chat: string, platform: string) => ({ chat, platform });
+
   async function handleMessage(msg: Incoming): Promise<Reply[]> {
-    const child = log.child({ chat: msg.chat.id, platform: msg.platform });
     try {
       let text = (msg.text ?? '').slice(0, MAX_MESSAGE_CHARS).trim();
-      const m = /^\/([\p{L}\p{N}_-]+)(?:@[A-Za-z0-9_]+)?(?:\s+([\s\S]*))?$/u.exec(text);
+      const m = COMMAND.exec(text);
       if (!m) {
         if (text.startsWith('/')) {
           return [unknownCommand(text.slice(1).split(/\s/)[0] ?? '')];
         }
         if (!msg.addressed || text === '') return [];
-        child.debug({ text }, 'free question');
+        if (debugOn()) log.debug({ ...scope(msg.chat.id, msg.platform), text }, 'free question');
         const ctx: CommandContext = { ...baseContext(msg), command: 'ask', args: text };
         return [await ask(ctx, memory, text)];
       }
@@ -116,18 +122,17 @@ export function createCore(deps: CoreDeps): Core {
       text = (m[2] ?? '').trim();
       const spec = registry.get(word);
       if (!spec) return [unknownCommand(word)];
-      child.debug({ command: spec.name, text }, 'command');
+      if (debugOn()) log.debug({ ...scope(msg.chat.id, msg.platform), command: spec.name, text }, 'command');
       const ctx: CommandContext = { ...baseContext(msg), command: spec.name, args: text };
       return await runCommand(spec, ctx);
     } catch (err) {
-      child.error({ err: errorFields(err) }, 'command failed');
+      log.error({ ...scope(msg.chat.id, msg.platform), err: errorFields(err) }, 'command failed');
       return [apology()];
     }
   }
 
   async function handleAction(input: ActionInput): Promise<Reply[]> {
     const msg: Incoming = { platform: input.platform, chat: input.chat, user: input.user, text: '', addressed: true, threadId: input.threadId };
-    const child = log.child({ chat: input.chat.id, platform: input.platform });
     try {
       const [kind, a, b] = input.action.split(':');
       const base = baseContext(msg);
@@ -154,7 +159,7 @@ export function createCore(deps: CoreDeps): Core {
       if (fromCommunity) return fromCommunity;
       return [{ blocks: [{ type: 'paragraph', parts: ['That button is no longer active.'] }] }];
     } catch (err) {
-      child.error({ err: errorFields(err) }, 'action failed');
+      log.error({ ...scope(input.chat.id, input.platform), err: errorFields(err) }, 'action failed');
       return [apology()];
     }
   }

@@ -63,6 +63,38 @@ export interface Bm25Options {
   queryBudget?: number;
 }
 
+// A min-heap of candidates in three parallel typed arrays (doc, raw score, covered words), so
+// ranking allocates nothing per candidate. Heap order: worse first (lower raw score; on ties the
+// higher doc id counts as worse). Module functions rather than closures made per query.
+function heapWorse(hd: Int32Array, hr: Float64Array, i: number, j: number): boolean {
+  return hr[i]! < hr[j]! || (hr[i] === hr[j] && hd[i]! > hd[j]!);
+}
+
+function heapSwap(hd: Int32Array, hr: Float64Array, hc: Float64Array, i: number, j: number): void {
+  const d = hd[i]!;
+  hd[i] = hd[j]!;
+  hd[j] = d;
+  const r = hr[i]!;
+  hr[i] = hr[j]!;
+  hr[j] = r;
+  const c = hc[i]!;
+  hc[i] = hc[j]!;
+  hc[j] = c;
+}
+
+function heapSiftDown(hd: Int32Array, hr: Float64Array, hc: Float64Array, size: number, i: number): void {
+  for (;;) {
+    const l = 2 * i + 1;
+    const r = l + 1;
+    let m = i;
+    if (l < size && heapWorse(hd, hr, l, m)) m = l;
+    if (r < size && heapWorse(hd, hr, r, m)) m = r;
+    if (m === i) return;
+    heapSwap(hd, hr, hc, i, m);
+    i = m;
+  }
+}
+
 export class Bm25Index {
   readonly fields: FieldSpec[];
   readonly k1: number;
@@ -379,7 +411,6 @@ export class Bm25Index {
     const covered = opts.countAboveIfCovered;
     const lowThreshold = covered ? Math.min(threshold, covered.score * maxAchievable) : threshold;
     const minWords = covered ? covered.words - 1e-9 : Infinity;
-    const passes = (raw: number, words: number) => raw >= threshold || (raw >= lowThreshold && words >= minWords);
     const keep = Math.max(opts.topK, truncated ? 64 : 0);
     if (this.heapDoc.length < keep) {
       this.heapDoc = new Int32Array(keep);
@@ -392,31 +423,6 @@ export class Bm25Index {
     let total = 0;
     const hc = this.heapCov;
     const accept = opts.accept;
-    // heap order: worse first (lower raw; on ties the higher doc id counts as worse)
-    const worse = (i: number, j: number) => hr[i]! < hr[j]! || (hr[i] === hr[j] && hd[i]! > hd[j]!);
-    const swap = (i: number, j: number) => {
-      const d = hd[i]!;
-      hd[i] = hd[j]!;
-      hd[j] = d;
-      const r = hr[i]!;
-      hr[i] = hr[j]!;
-      hr[j] = r;
-      const c = hc[i]!;
-      hc[i] = hc[j]!;
-      hc[j] = c;
-    };
-    const siftDown = (i: number) => {
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < size && worse(l, m)) m = l;
-        if (r < size && worse(r, m)) m = r;
-        if (m === i) return;
-        swap(i, m);
-        i = m;
-      }
-    };
     for (let i = 0; i < nTouched; i++) {
       const d = touched[i]!;
       const raw = acc[d]!;
@@ -424,7 +430,7 @@ export class Bm25Index {
       acc[d] = 0;
       cov[d] = 0;
       if (accept && !accept(d)) continue;
-      if (passes(raw, words)) total++;
+      if (raw >= threshold || (raw >= lowThreshold && words >= minWords)) total++;
       if (keep === 0) continue;
       if (size < keep) {
         let c = size++;
@@ -433,15 +439,15 @@ export class Bm25Index {
         hc[c] = words;
         while (c > 0) {
           const p = (c - 1) >> 1;
-          if (!worse(c, p)) break;
-          swap(c, p);
+          if (!heapWorse(hd, hr, c, p)) break;
+          heapSwap(hd, hr, hc, c, p);
           c = p;
         }
       } else if (raw > hr[0]! || (raw === hr[0] && d < hd[0]!)) {
         hd[0] = d;
         hr[0] = raw;
         hc[0] = words;
-        siftDown(0);
+        heapSiftDown(hd, hr, hc, size, 0);
       }
     }
     const best: { doc: number; raw: number; words: number }[] = [];
@@ -473,7 +479,8 @@ export class Bm25Index {
           exact += slotBest[s]!;
           if (slotBest[s]! > 0) words += resolved[s]!.weight;
         }
-        if (!passes(b.raw, b.words) && passes(exact, words)) total++;
+        const passedBefore = b.raw >= threshold || (b.raw >= lowThreshold && b.words >= minWords);
+        if (!passedBefore && (exact >= threshold || (exact >= lowThreshold && words >= minWords))) total++;
         b.raw = exact;
         b.words = words;
       }

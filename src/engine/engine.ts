@@ -17,6 +17,7 @@ import {
   type SynonymTable,
   type Token,
 } from './analyze.ts';
+import { createLru } from '../core/lru.ts';
 import { Bm25Index, type FieldSpec, type QuerySlot } from './bm25.ts';
 import { Speller, osaDistance } from './spell.ts';
 import { stem } from './stem.ts';
@@ -69,6 +70,18 @@ export interface EngineOptions {
   championCap?: number;
   /** How much a query word the base has never seen counts against the score (see Bm25Index). */
   unknownWeight?: number;
+  /** How many recent searches are kept for repeated questions and "more" pages (0: none). */
+  resultCache?: number;
+}
+
+/** Recent searches kept (a few hundred kilobytes at most). */
+export const RESULT_CACHE = 1000;
+
+function freezeResult(r: SearchResult): SearchResult {
+  for (const h of r.hits) Object.freeze(h);
+  Object.freeze(r.hits);
+  Object.freeze(r.suggestions);
+  return Object.freeze(r);
 }
 
 /** Per-entry text of each index field, in FIELDS order. */
@@ -127,6 +140,25 @@ export function indexFieldTexts(base: PracticeBase): string[][] {
   return base.entries.map((e) => entryFieldTexts(e, { themes, context }));
 }
 
+/** Adds a query slot unless one with the same terms is there already ("encryption encrypted"). */
+function pushSlot(slots: QuerySlot[], seen: Set<string>, slot: QuerySlot): void {
+  let key: string;
+  if (slot.alts.length === 1) key = slot.alts[0]!.term;
+  else {
+    const terms: string[] = [];
+    for (const a of slot.alts) terms.push(a.term);
+    key = terms.sort().join('|');
+  }
+  if (seen.has(key)) return;
+  seen.add(key);
+  slots.push(slot);
+}
+
+function anyIndexed(index: Bm25Index, slot: QuerySlot): boolean {
+  for (const a of slot.alts) if (index.has(a.term)) return true;
+  return false;
+}
+
 export interface AnalysedQuery {
   slots: QuerySlot[];
   corrected?: string;
@@ -183,14 +215,24 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
   const speller = new Speller(spellWords);
 
   /** Does the base (or English) know this word, so that it must not be corrected? */
-  const knownWord = (t: Token): boolean =>
-    t.norm.length < 4 ||
-    !/^[a-z]+$/.test(t.norm) ||
-    COMMON_WORDS.has(t.norm) ||
-    vocab.has(t.norm) ||
-    table.acronyms.has(t.norm) ||
-    index.has(stem(t.norm)) ||
-    commonStems().has(stem(t.norm));
+  const isKnown = (w: string): boolean =>
+    w.length < 4 ||
+    !/^[a-z]+$/.test(w) ||
+    COMMON_WORDS.has(w) ||
+    vocab.has(w) ||
+    table.acronyms.has(w) ||
+    index.has(stem(w)) ||
+    commonStems().has(stem(w));
+  const known = new Map<string, boolean>();
+  const knownWord = (t: Token): boolean => {
+    let k = known.get(t.norm);
+    if (k === undefined) {
+      k = isKnown(t.norm);
+      if (known.size > 50_000) known.clear();
+      known.set(t.norm, k);
+    }
+    return k;
+  };
 
   // ---- query analysis ----
   const analyse = (query: string): AnalysedQuery => {
@@ -214,36 +256,26 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     }
     const slots: QuerySlot[] = [];
     const seen = new Set<string>();
-    const push = (slot: QuerySlot) => {
-      const key = slot.alts
-        .map((a) => a.term)
-        .sort()
-        .join('|');
-      if (seen.has(key)) return;
-      seen.add(key);
-      slots.push(slot);
-    };
     for (const w of contentWords(fixed, table, true)) {
       if (w.acronym) {
         const groups = w.groups.map((g) => table.groups[g]!);
         if (groups.length === 1 && groups[0]!.expansion.length > 0) {
           const g = groups[0]!;
           const k = g.expansion.length;
-          for (const s of g.expansion) push({ alts: [{ term: g.concept, weight: 1 }, { term: s, weight: 1 }], weight: 1 / k });
+          for (const s of g.expansion) pushSlot(slots, seen, { alts: [{ term: g.concept, weight: 1 }, { term: s, weight: 1 }], weight: 1 / k });
         } else {
-          push({ alts: groups.map((g) => ({ term: g.concept, weight: 1 })), weight: 1 });
+          pushSlot(slots, seen, { alts: groups.map((g) => ({ term: g.concept, weight: 1 })), weight: 1 });
         }
         continue;
       }
-      push({
-        alts: [{ term: w.stem, weight: 1 }, ...w.groups.map((g) => ({ term: table.groups[g]!.concept, weight: 1 }))],
-        weight: 1,
-      });
+      const alts = [{ term: w.stem, weight: 1 }];
+      for (const g of w.groups) alts.push({ term: table.groups[g]!.concept, weight: 1 });
+      pushSlot(slots, seen, { alts, weight: 1 });
     }
     // a word the index does not know may be cut short ("lecouf") or longer than a known stem
     // ("biometrically"): offer those terms as weaker alternatives
     for (const slot of slots) {
-      if (slot.alts.some((a) => index.has(a.term))) continue;
+      if (anyIndexed(index, slot)) continue;
       const s = slot.alts[0]!.term;
       if (s.length < 5 || !/^[a-z]+$/.test(s)) continue;
       const extra = index.termsWithPrefix(s, 3);
@@ -327,10 +359,22 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
   };
 
   // ---- search ----
+  // The base does not change while the engine lives, so a search is a pure function of its
+  // question and options: the latest ones are kept (frozen, as every caller shares them). A
+  // question asked again, or the next page of a "more results" button, costs one lookup.
+  const recent = createLru<string, SearchResult>(Math.max(0, options.resultCache ?? RESULT_CACHE));
   const search = (query: string, opts: SearchOptions = {}): SearchResult => {
     const q = typeof query === 'string' ? query : '';
     const limit = Math.max(0, Math.min(100, Math.floor(opts.limit ?? 3)));
     const offset = Math.max(0, Math.floor(opts.offset ?? 0));
+    const key = `${limit}|${offset}|${opts.kinds?.join(',') ?? ''}|${opts.theme ?? ''}|${q}`;
+    const known = recent.get(key);
+    if (known) return known;
+    const result = freezeResult(searchUncached(q, limit, offset, opts));
+    if (options.resultCache !== 0) recent.set(key, result);
+    return result;
+  };
+  const searchUncached = (q: string, limit: number, offset: number, opts: SearchOptions): SearchResult => {
     const { slots, corrected } = analyse(q);
     const result: SearchResult = { query: q, hits: [], total: 0, suggestions: [] };
     if (corrected !== undefined) result.corrected = corrected;
@@ -351,7 +395,11 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
       ...(accept ? { accept } : {}),
     });
     const hits: SearchHit[] = [];
-    for (const r of ranked.docs.filter((d) => passes(d.score, d.matched)).slice(offset, offset + limit)) {
+    let passed = 0;
+    for (const r of ranked.docs) {
+      if (!passes(r.score, r.matched)) continue;
+      if (passed++ < offset) continue;
+      if (hits.length >= limit) break;
       hits.push({ entry: entries[r.doc]!, score: Math.round(r.score * 1e4) / 1e4 });
     }
     result.hits = hits;
