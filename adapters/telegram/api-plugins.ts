@@ -53,8 +53,7 @@ export interface ApiPipelineOptions {
 }
 
 export function networkRetry(attempts: number, firstDelayMs: number): Transformer {
-  return async (prev, method, payload, signal) => {
-    if (!IDEMPOTENT_METHODS.has(method)) return prev(method, payload, signal);
+  const retrying: Transformer = async (prev, method, payload, signal) => {
     let delay = firstDelayMs;
     for (let i = 0; ; i++) {
       try {
@@ -66,6 +65,9 @@ export function networkRetry(attempts: number, firstDelayMs: number): Transforme
       }
     }
   };
+  // Other methods pass straight through (no extra async frame per call).
+  return (prev, method, payload, signal) =>
+    IDEMPOTENT_METHODS.has(method) ? retrying(prev, method, payload, signal) : prev(method, payload, signal);
 }
 
 export function createApiPipeline(opts: ApiPipelineOptions = {}): Transformer[] {

@@ -12,6 +12,7 @@ import type { HttpRoute } from '../../src/core/http-server.ts';
 import { errorFields } from '../../src/core/logger.ts';
 import { createLru } from '../../src/core/lru.ts';
 import type { Core } from '../../src/core/ports.ts';
+import { createBotApiHttpClient } from './http-client.ts';
 import { createApiPipeline, type ApiPipelineOptions } from './api-plugins.ts';
 import { toDeliveryError } from './errors.ts';
 import { callbacksFeature } from './features/callbacks.ts';
@@ -70,24 +71,24 @@ function adapterLogger(log: Logger): Logger {
 export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAdapter {
   const log = adapterLogger(opts.log);
   const { core } = opts;
+  const apiHttp = createBotApiHttpClient();
   const bot = new Bot<Context>(opts.token, {
     ...(opts.botInfo ? { botInfo: opts.botInfo } : {}),
     client: {
       ...(opts.apiRoot ? { apiRoot: opts.apiRoot.replace(/\/+$/, '') } : {}),
       // Long polls take up to pollTimeoutSeconds; nothing else should take this long.
       timeoutSeconds: (opts.pollTimeoutSeconds ?? 30) + 30,
+      fetch: apiHttp.fetch,
     },
   });
   bot.api.config.use(...createApiPipeline(opts.api));
   // The runner is silent; its failed long polls are logged here (not the ones stop() aborts).
-  bot.api.config.use(async (prev, method, payload, signal) => {
+  bot.api.config.use((prev, method, payload, signal) => {
     if (method !== 'getUpdates') return prev(method, payload, signal);
-    try {
-      return await prev(method, payload, signal);
-    } catch (err) {
+    return prev(method, payload, signal).catch((err: unknown) => {
       if (!signal?.aborted) log.warn({ err: errorFields(err) }, 'getUpdates failed; the runner retries');
       throw err;
-    }
+    });
   });
 
   const render: RenderOptions = { dateTimeEntities: true, ...opts.render };
@@ -278,6 +279,7 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
       await Promise.resolve(r?.stop()).catch(() => {});
       // Let updates in flight finish (their replies included).
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      await apiHttp.close();
       log.info('telegram adapter stopped');
     },
   };

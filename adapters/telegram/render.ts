@@ -31,8 +31,12 @@ export interface RenderedReply {
 
 /** Escapes text for Telegram HTML (text and attribute values alike). */
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const SPECIAL = /[&<>"]/;
+const SPECIALS = /[&<>"]/g;
+const escapeChar = (c: string) => ESCAPES[c]!;
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"]/g, (c) => ESCAPES[c]!);
+  // Most text has nothing to escape: test first, replace only when needed.
+  return SPECIAL.test(s) ? s.replace(SPECIALS, escapeChar) : s;
 }
 
 const SAFE_LINK = /^(https?:\/\/|tg:\/\/|mailto:)/i;
@@ -62,7 +66,21 @@ export function renderInline(parts: Inline[], opts: RenderOptions = {}): string 
 
 const NOTICE_MARK = { info: 'ℹ️', warning: '⚠️', error: '❗' } as const;
 
+// Blocks the core shares between replies (entries, /help) are frozen: each is rendered once.
+const renderedFrozen = { withTime: new WeakMap<Block, string>(), plainTime: new WeakMap<Block, string>() };
+
 export function renderBlock(b: Block, opts: RenderOptions = {}): string {
+  if (!Object.isFrozen(b)) return renderBlockNow(b, opts);
+  const cache = opts.dateTimeEntities === false ? renderedFrozen.plainTime : renderedFrozen.withTime;
+  let html = cache.get(b);
+  if (html === undefined) {
+    html = renderBlockNow(b, opts);
+    cache.set(b, html);
+  }
+  return html;
+}
+
+function renderBlockNow(b: Block, opts: RenderOptions): string {
   switch (b.type) {
     case 'heading':
       return `<b>${escapeHtml(b.text)}</b>`;

@@ -7,7 +7,7 @@ import { createLru } from '../../../src/core/lru.ts';
 export function dedupeFeature(log: Logger, size = 4096): Composer<Context> {
   const seen = createLru<number, true>(size);
   const c = new Composer<Context>();
-  c.use(async (ctx, next) => {
+  c.use((ctx, next) => {
     const u = ctx.update as unknown as { update_id?: unknown } | null;
     if (!u || typeof u !== 'object' || typeof u.update_id !== 'number' || !Number.isSafeInteger(u.update_id)) {
       log.warn('ignored a body that is not a Telegram update');
@@ -18,7 +18,7 @@ export function dedupeFeature(log: Logger, size = 4096): Composer<Context> {
       return;
     }
     seen.set(u.update_id, true);
-    await next();
+    return next();
   });
   return c;
 }
