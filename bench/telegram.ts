@@ -5,7 +5,9 @@
 //    (real app: core, engine, SQLite; the adapter with dedupe, sequentialize, auto-retry), in the
 //    same run. The full bot's rate limiter is off for this row: with Telegram's limits on it is
 //    capped at ~29 messages a second by design, which the last row shows. A third row replays the
-//    core's answers (computed once per text) to show the adapter's own share of the cost.
+//    core's answers (computed once per text) to show the adapter's own share of the cost. Two
+//    workloads: a mix that repeats eight questions and two commands (so the engine's recent
+//    searches answer most of it), and questions that are all different (the core's full cost).
 // 2. Reminder fan-out to 1,000 subscribed chats through the real scheduler and adapter, against a
 //    fake that enforces Telegram's limits (30 messages/s overall, 20/min per group): 429s, lost,
 //    duplicates, and the delivery rate against 30/s.
@@ -27,7 +29,9 @@ import { loadConfig } from '../src/config.ts';
 import { startHttpServer, type HttpRoute } from '../src/core/http-server.ts';
 import type { Clock, Core } from '../src/core/ports.ts';
 import type { Reply } from '../src/core/reply.ts';
+import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
 import { startFakeTelegram } from '../test/helpers/fake-telegram.ts';
+import { queryMix } from './engine.ts';
 
 const SECRET = 'bench-secret';
 const QUESTIONS = [
@@ -123,7 +127,8 @@ function textUpdate(chatId: number, text: string): string {
   });
 }
 
-/** Private-chat updates from `users` officers: free questions and a few commands. */
+/** Private-chat updates from `users` officers: free questions and a few commands. The eight
+ *  questions repeat, so from the second round on the engine answers them from its recent searches. */
 function workload(n: number, users: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
@@ -132,6 +137,18 @@ function workload(n: number, users: number): string[] {
     out.push(textUpdate(chat, text));
   }
   return out;
+}
+
+/** Free questions that are all different (generated as in bench/engine.ts: templates over phrases
+ *  of the real base, 30% with a typo), so no answer is ever a repeat: the core's full cost. */
+function distinctQuestions(): (n: number, users: number) => string[] {
+  const pool = queryMix(loadPracticeBase(defaultKnowledgeDir()), 40_000, 11);
+  let at = 0;
+  return (n, users) => {
+    const out: string[] = [];
+    for (let i = 0; i < n; i++) out.push(textUpdate(10_000 + (i % users), pool[at++ % pool.length]!));
+    return out;
+  };
 }
 
 type FakeRef = { token: string; apiRoot: string; botInfo: unknown };
@@ -252,7 +269,7 @@ async function fakeChild(): Promise<void> {
 }
 
 async function throughput(): Promise<void> {
-  const ROUNDS = 4;
+  const ROUNDS = 5;
   const PER_ROUND = 750;
   const WARM = 300;
   const CONC = 16;
@@ -263,9 +280,15 @@ async function throughput(): Promise<void> {
   const echoAcc = acc('bare grammY echo bot');
   const fullAcc = acc('full bot (rate limiter off)');
   const adapterAcc = acc('adapter only: core answers replayed');
+  const echoDistinctAcc = acc('bare grammY echo bot');
+  const fullDistinctAcc = acc('full bot (rate limiter off)');
   const limitedAcc = acc("full bot (Telegram's limits on)");
+  const distinct = distinctQuestions();
   const measure = async (a: Acc, url: string, updates: string[]) => {
     await fake.reset();
+    // A pause, so work left by the bot measured before (its timers, either process's garbage
+    // collection) is done before this one starts.
+    await new Promise((r) => setTimeout(r, 250));
     const r = await load(url, updates, CONC);
     a.n += r.n;
     a.seconds += r.seconds;
@@ -281,10 +304,18 @@ async function throughput(): Promise<void> {
     await load(full.url, workload(WARM, USERS), CONC);
     await load(cached.url, workload(WARM, USERS), CONC);
     // Alternate the two, so a change in machine load hits both alike.
+    await load(full.url, distinct(WARM, USERS), CONC);
+    // Each round measures every bot and workload once; the order turns by one each round, so that
+    // over the rounds each takes every place once (a place in the order has a cost of its own).
+    const steps: (() => Promise<void>)[] = [
+      () => measure(echoAcc, echo.url, workload(PER_ROUND, USERS)),
+      () => measure(fullAcc, full.url, workload(PER_ROUND, USERS)),
+      () => measure(adapterAcc, cached.url, workload(PER_ROUND, USERS)),
+      () => measure(echoDistinctAcc, echo.url, distinct(PER_ROUND, USERS)),
+      () => measure(fullDistinctAcc, full.url, distinct(PER_ROUND, USERS)),
+    ];
     for (let i = 0; i < ROUNDS; i++) {
-      await measure(echoAcc, echo.url, workload(PER_ROUND, USERS));
-      await measure(fullAcc, full.url, workload(PER_ROUND, USERS));
-      await measure(adapterAcc, cached.url, workload(PER_ROUND, USERS));
+      for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length]!();
     }
     await echo.close();
     await full.close();
@@ -300,17 +331,25 @@ async function throughput(): Promise<void> {
     await fake.close();
   }
   const rate = (a: Acc) => a.n / a.seconds;
-  const base = rate(echoAcc);
   console.log(
-    `Webhook throughput on loopback: ${ROUNDS} alternating rounds of ${PER_ROUND} updates per bot (after ${WARM} warm-up each), ${CONC} concurrent`,
+    `Webhook throughput on loopback: ${ROUNDS} rounds of ${PER_ROUND} updates per bot and workload, in turning order (after ${WARM} warm-up each),`,
   );
-  console.log(`connections, ${USERS} private chats; every update answered with sendMessage to the fake Bot API (running in its own`);
-  console.log('process); the workload is free questions, /help and /challenges encryption.\n');
-  console.log(row(['bot', 'updates', 'updates/s', 'p50 ms', 'p99 ms', 'API sends', 'non-200', 'vs bare']));
-  console.log(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
-  for (const a of [echoAcc, fullAcc, adapterAcc, limitedAcc]) {
+  console.log(`${CONC} concurrent connections, ${USERS} private chats; every update answered with sendMessage to the fake Bot API (in its`);
+  console.log('own process). Workloads: the mix is eight free questions, /help and /challenges encryption, over and over; the other');
+  console.log('is free questions that are all different (30% with a typo). Each bot is compared with the echo bot on the same workload.\n');
+  console.log(row(['bot', 'workload', 'updates', 'updates/s', 'p50 ms', 'p99 ms', 'API sends', 'non-200', 'vs bare']));
+  console.log(row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
+  const lines: [Acc, string, Acc][] = [
+    [echoAcc, 'mix', echoAcc],
+    [fullAcc, 'mix', echoAcc],
+    [adapterAcc, 'mix', echoAcc],
+    [echoDistinctAcc, 'all different', echoDistinctAcc],
+    [fullDistinctAcc, 'all different', echoDistinctAcc],
+    [limitedAcc, '150 questions, 150 chats', echoAcc],
+  ];
+  for (const [a, workloadName, base] of lines) {
     a.lat.sort((x, y) => x - y);
-    console.log(row([a.name, a.n, f1(rate(a)), f2(pct(a.lat, 50)), f2(pct(a.lat, 99)), a.sends, a.errors, f2(rate(a) / base)]));
+    console.log(row([a.name, workloadName, a.n, f1(rate(a)), f2(pct(a.lat, 50)), f2(pct(a.lat, 99)), a.sends, a.errors, f2(rate(a) / rate(base))]));
   }
   console.log('');
 }
