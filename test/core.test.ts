@@ -144,6 +144,25 @@ describe('core dispatcher', () => {
     expect(gaps).not.toContain('banana bread');
   });
 
+  it('shows the secretariat which questions got answers marked not helpful, and counts presses only from allowed chats', async () => {
+    const app = makeApp({ ALLOWED_CHATS: 'telegram:-100', SECRETARIAT: 'telegram:1' });
+    const press = async (question: string, chat: Incoming['chat'], helpful: boolean) => {
+      const [answer] = await app.core.handleMessage(msg(`/ask ${question}`, { chat }));
+      const button = answer!.buttons!.flat().find((x) => x.label === (helpful ? 'Helpful' : 'Not helpful'))!;
+      const [thanks] = await app.core.handleAction({ platform: 'telegram', chat, user: { id: 'telegram:7' }, action: button.action });
+      expect(plain([thanks!])).toMatch(/^Thanks, noted/);
+    };
+    const allowed = { id: 'telegram:-100', type: 'group' as const };
+    await press('how do others handle encrypted data?', allowed, false);
+    await press('how do others handle encrypted data?', allowed, false);
+    await press('how do others handle encrypted data?', allowed, true);
+    await press('training prosecutors on electronic evidence', { id: 'telegram:-555', type: 'group' }, false);
+    const gaps = plain(await app.core.handleMessage(msg('/gaps', { user: { id: 'telegram:1' } })));
+    expect(gaps).toContain('1 helpful, 2 not helpful.');
+    expect(gaps).toContain('how do others handle encrypted data?: 2 not helpful, 1 helpful');
+    expect(gaps).not.toContain('prosecutors');
+  });
+
   it('keeps an unanswered question asked just before a shutdown', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-core-'));
     const env = { DATABASE_PATH: path.join(dir, 'bot.db'), ALLOWED_CHATS: 'telegram:-100', SECRETARIAT: 'telegram:1' };

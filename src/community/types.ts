@@ -16,7 +16,7 @@ export interface Community {
   home(userId: string): Promise<Reply>;
   /** Keep a question /ask could not answer (text and time, not the asker). */
   recordGap(question: string): void;
-  /** Helpful / not helpful on an answer (key: the query's short token or entry id). */
+  /** Helpful / not helpful on the answer to a question (key: the question; personal data is masked). */
   recordFeedback(key: string, helpful: boolean): void;
   /** Community buttons (e.g. numbered-choice votes where there are no polls). Undefined = not ours. */
   handleAction?(input: ActionInput, ctx: Omit<CommandContext, 'args' | 'command'>): Promise<Reply[] | undefined>;

@@ -145,7 +145,10 @@ export function createCore(deps: CoreDeps): Core {
         return [answerReply(services, memory, saved.query, opts, result)];
       }
       if (kind === 'fb' && a) {
-        community.recordFeedback(a, b === '1');
+        // Feedback is kept per question (what the secretariat can act on), and, like unanswered
+        // questions, only from allowed chats. A button whose question has been forgotten counts nothing.
+        const saved = memory.get(a);
+        if (saved && base.chatAllowed) community.recordFeedback(saved.query, b === '1');
         return [{ blocks: [{ type: 'paragraph', parts: [b === '1' ? 'Thanks, noted as helpful.' : 'Thanks, noted. The secretariat reviews unhelpful answers to improve the base.'] }] }];
       }
       if (kind === 'th' && a && b && (KINDS as readonly string[]).includes(a)) {

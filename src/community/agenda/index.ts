@@ -847,9 +847,9 @@ export function createAgenda(deps: AgendaDeps): Agenda {
       else {
         blocks.push(p(`${helpful} helpful, ${notHelpful} not helpful.`));
         if (worst.length) {
-          blocks.push(p('Answers marked not helpful most often:'), {
+          blocks.push(p('Questions whose answers were marked not helpful most often:'), {
             type: 'list',
-            items: worst.map((w) => [code(w.key), `: ${w.not_helpful} not helpful, ${w.helpful} helpful`]),
+            items: worst.map((w) => [w.key, `: ${w.not_helpful} not helpful, ${w.helpful} helpful`]),
           });
         }
       }
@@ -914,7 +914,8 @@ export function createAgenda(deps: AgendaDeps): Agenda {
     },
 
     recordFeedback(key, helpful) {
-      const k = clip(cleanText(String(key ?? '')), 200);
+      // The key is the question that was answered: personal data is masked as in gaps.
+      const k = clip(cleanText(redactPersonalData(cleanText(String(key ?? '')))), 200);
       if (!k) return;
       writeBehind({ feedback: { key: k, h: helpful ? 1 : 0, n: helpful ? 0 : 1, at: clock.now().getTime() } });
     },
