@@ -63,6 +63,11 @@ export interface Bm25Options {
   queryBudget?: number;
 }
 
+/** Does a raw score pass: above the threshold, or above the lower one with enough query words covered. */
+function passes(raw: number, words: number, threshold: number, lowThreshold: number, minWords: number): boolean {
+  return raw >= threshold || (raw >= lowThreshold && words >= minWords);
+}
+
 // A min-heap of candidates in three parallel typed arrays (doc, raw score, covered words), so
 // ranking allocates nothing per candidate. Heap order: worse first (lower raw score; on ties the
 // higher doc id counts as worse). Module functions rather than closures made per query.
@@ -430,7 +435,7 @@ export class Bm25Index {
       acc[d] = 0;
       cov[d] = 0;
       if (accept && !accept(d)) continue;
-      if (raw >= threshold || (raw >= lowThreshold && words >= minWords)) total++;
+      if (passes(raw, words, threshold, lowThreshold, minWords)) total++;
       if (keep === 0) continue;
       if (size < keep) {
         let c = size++;
@@ -479,8 +484,7 @@ export class Bm25Index {
           exact += slotBest[s]!;
           if (slotBest[s]! > 0) words += resolved[s]!.weight;
         }
-        const passedBefore = b.raw >= threshold || (b.raw >= lowThreshold && b.words >= minWords);
-        if (!passedBefore && (exact >= threshold || (exact >= lowThreshold && words >= minWords))) total++;
+        if (!passes(b.raw, b.words, threshold, lowThreshold, minWords) && passes(exact, words, threshold, lowThreshold, minWords)) total++;
         b.raw = exact;
         b.words = words;
       }

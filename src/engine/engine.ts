@@ -74,7 +74,7 @@ export interface EngineOptions {
   resultCache?: number;
 }
 
-/** Recent searches kept (a few hundred kilobytes at most). */
+/** Recent searches kept: their keys (question text) and small result objects that point at entries. */
 export const RESULT_CACHE = 1000;
 
 function freezeResult(r: SearchResult): SearchResult {

@@ -779,6 +779,9 @@ export function createAgenda(deps: AgendaDeps): Agenda {
     },
   };
 
+  /** A question as kept for /gaps: personal data masked, whitespace cleaned, at most `max` characters. */
+  const maskedQuestion = (q: unknown, max: number) => clip(cleanText(redactPersonalData(cleanText(String(q ?? '')))), max);
+
   // Unanswered questions and answer feedback are written behind: queued, then written in one
   // transaction at most a second later, at 100 queued, before anything reads them, and at stop.
   // With synchronous=FULL each write is a disk sync, which an answer should not wait for. A batch
@@ -908,14 +911,14 @@ export function createAgenda(deps: AgendaDeps): Agenda {
     },
 
     recordGap(q) {
-      const text = clip(cleanText(redactPersonalData(cleanText(String(q ?? '')))), MAX_GAP_CHARS);
+      const text = maskedQuestion(q, MAX_GAP_CHARS);
       if (!text) return;
       writeBehind({ gap: [text, normalise(text), clock.now().getTime()] });
     },
 
     recordFeedback(key, helpful) {
       // The key is the question that was answered: personal data is masked as in gaps.
-      const k = clip(cleanText(redactPersonalData(cleanText(String(key ?? '')))), 200);
+      const k = maskedQuestion(key, 200);
       if (!k) return;
       writeBehind({ feedback: { key: k, h: helpful ? 1 : 0, n: helpful ? 0 : 1, at: clock.now().getTime() } });
     },
