@@ -171,6 +171,16 @@ describe('Slack: questions by mention and DM, buttons, App Home', () => {
     expect(newMessages(h, since2).map((m) => m.thread_ts)).toEqual([root]);
   });
 
+  it('a mention with nothing else is answered with the commands, in its thread', async () => {
+    const since = h.fake.messages.length;
+    const r = await h.mention('<@UBOT>');
+    await h.settle();
+    const posted = newMessages(h, since);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]!.thread_ts).toBe(r.ts);
+    expect(visible(posted[0]!)).toContain('/practice challenges');
+  });
+
   it('"More results" posts the next page in the same thread', async () => {
     const since = h.fake.messages.length;
     const q = await h.mention('<@UBOT> how do others handle encrypted data?');
@@ -326,6 +336,25 @@ describe('Slack: reminders to two channels, paced per channel', () => {
       expect(visible(m)).toContain('<!date^1767772800^{date_short_pretty} {time}|');
     }
     expect(h.fake.enforced).toHaveLength(0);
+  });
+
+  it('a subscription made by a top-level mention belongs to the channel: the answer is threaded, the reminder is not', async () => {
+    h = await startSlackHarness();
+    const since0 = h.fake.messages.length;
+    const r = await h.mention('<@UBOT> /subscribe', { user: SECRETARIAT, channel: CHANNEL });
+    await h.settle();
+    const answer = newMessages(h, since0, CHANNEL);
+    expect(answer.map(visible).join('\n')).toMatch(/subscribed/i);
+    expect(answer.map((m) => m.thread_ts)).toEqual([r.ts]);
+    await h.command('meeting add 2026-01-07 10:00 Europe/Sofia | Extra COLEP meeting | online', { user: SECRETARIAT });
+    await h.settle();
+    const since = h.fake.messages.length;
+    await h.clock.advanceTo('2026-01-06T08:00:30Z');
+    await h.settle();
+    await h.fake.waitFor(() => newMessages(h, since, CHANNEL).length >= 1, 'the reminder');
+    const reminder = newMessages(h, since, CHANNEL)[0]!;
+    expect(visible(reminder)).toMatch(/Extra COLEP meeting/);
+    expect(reminder.thread_ts).toBeUndefined();
   });
 
   it('a channel that goes quiet and is used again keeps its spacing (an old idle timer does not reset it)', async () => {

@@ -29,14 +29,16 @@ export function register(app: App, deps: SlackDeps): void {
     // In a DM the message event answers it; a bot's own mention never needs an answer.
     if (event.channel.startsWith('D') || event.bot_id || event.subtype || !event.user) return;
     const threadTs = event.thread_ts ?? event.ts;
-    const text = questionText(event.text, deps.botUserId());
+    // The answer goes under the mention, but the conversation is the channel unless the mention was
+    // in a thread: a subscription or a poll started by a top-level mention belongs to the channel,
+    // so later announcements must not land under that one message.
     const replies = await core.handleMessage({
       platform: 'slack',
       chat: chatOf(event.channel),
       user: userOf(event.user),
-      text: text === '' ? '/help' : text,
+      text: questionText(event.text, deps.botUserId()),
       addressed: true,
-      threadId: threadTs,
+      ...(event.thread_ts ? { threadId: event.thread_ts } : {}),
     });
     await poster.post(replies, { channel: event.channel, threadTs, user: event.user });
   }
@@ -46,7 +48,6 @@ export function register(app: App, deps: SlackDeps): void {
     if (event.bot_id || !event.user || typeof event.text !== 'string') return;
     const threadTs = event.thread_ts;
     const text = questionText(event.text, deps.botUserId());
-    if (text === '') return;
     const replies = await core.handleMessage({
       platform: 'slack',
       chat: chatOf(event.channel),
