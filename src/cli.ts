@@ -12,7 +12,7 @@ import { startHttpServer, type HttpRoute, type HttpServerHandle } from './core/h
 import { createLogger, errorFields } from './core/logger.ts';
 import type { Engine, SearchOptions } from './engine/types.ts';
 import { citationFor } from './knowledge/citation.ts';
-import { KINDS, type Kind } from './knowledge/schema.ts';
+import { KIND_LABELS, KINDS, type Kind } from './knowledge/schema.ts';
 
 const USAGE = `practice-bot: a chat assistant for practitioner communities
 
@@ -74,7 +74,7 @@ function loadEnvConfig(): Config {
   return loadConfig(process.env);
 }
 
-async function cmdAsk(args: string[], io: Io): Promise<number> {
+async function cmdAsk(args: string[], io: Io, output: { closed(): boolean }): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -126,7 +126,15 @@ async function cmdAsk(args: string[], io: Io): Promise<number> {
       } catch (err) {
         out = JSON.stringify({ query: line, results: [], suggestions: [], error: errorFields(err).message });
       }
-      if (!io.stdout.write(`${out}\n`)) await new Promise((r) => io.stdout.once('drain', r));
+      if (output.closed()) break;
+      if (!io.stdout.write(`${out}\n`)) {
+        await new Promise((r) => {
+          io.stdout.once('drain', r);
+          io.stdout.once('error', r);
+          io.stdout.once('close', r);
+        });
+      }
+      if (output.closed()) break;
     }
     return 0;
   }
@@ -143,6 +151,7 @@ async function cmdAsk(args: string[], io: Io): Promise<number> {
     type: 'entry' as const,
     id: h.entry.id,
     kind: h.entry.kind,
+    kindLabel: KIND_LABELS[h.entry.kind].one,
     title: h.entry.title,
     text: h.entry.text,
     themes: h.entry.themes,
@@ -222,14 +231,25 @@ async function runBots(config: Config): Promise<number> {
   return 0;
 }
 
+/** A reader that stops early (`| head -1`) closes the pipe: the output then ends quietly (EPIPE is
+ *  not a failure of the bot), instead of an unhandled 'error' event with a stack trace. */
+function watchOutput(out: NodeJS.WritableStream): { closed(): boolean } {
+  let closed = false;
+  out.on('error', () => {
+    closed = true;
+  });
+  return { closed: () => closed };
+}
+
 export async function main(argv: string[], io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [command, ...rest] = argv;
+  const output = watchOutput(io.stdout);
   try {
     if (command === '--help' || command === '-h' || command === 'help') {
       io.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    if (command === 'ask') return await cmdAsk(rest, io);
+    if (command === 'ask') return await cmdAsk(rest, io, output);
     if (command === 'console') {
       const { values } = parseArgs({ args: rest, options: { as: { type: 'string' } } });
       if (values.as !== undefined && !/^(telegram|slack|console):[A-Za-z0-9_.-]{1,64}$/.test(values.as)) {

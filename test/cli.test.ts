@@ -31,6 +31,13 @@ describe('practice-bot ask', () => {
     for (const x of out.results) expect(x.kind).toBe('good-practice');
   });
 
+  it('batch mode ends quietly when the reader stops early (| head -1)', async () => {
+    const r = await runCli(['ask', '--json'], { input: 'encrypted data\n'.repeat(3000), closeStdoutAfter: 1, env: { DATABASE_PATH: tmpDb() } });
+    expect(r.stderr).not.toMatch(/EPIPE|Unhandled|at .*\.ts:\d+/);
+    expect(r.code).toBe(0);
+    expect(r.stdout.startsWith('{"query":"encrypted data"')).toBe(true);
+  });
+
   it('refuses an unknown kind with the list of kinds', async () => {
     const r = await runCli(['ask', '--kind', 'gossip', 'x']);
     expect(r.code).toBe(2);
@@ -80,6 +87,8 @@ describe('practice-bot console', () => {
     expect(r.stdout).toMatch(/Challenges: \d+ in the practice base/);
     expect(r.stdout).toMatch(/Good practices/i);
     expect(r.stdout).toContain('3rd COLEP meeting');
+    // each entry says what kind it is, beside its citation
+    expect(r.stdout).toMatch(/\n  Good practice · \([^)\n]*COLEP[^)\n]*\)/);
     expect(r.stdout).toMatch(/Sofia/);
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
   });

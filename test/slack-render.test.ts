@@ -12,6 +12,7 @@ const entry = (i: number, text = `Text of entry ${i}.`): Block => ({
   type: 'entry',
   id: `e${i}`,
   kind: 'good-practice',
+  kindLabel: 'Good practice',
   title: `Entry ${i}`,
   text,
   citation: { label: `3rd COLEP meeting, 4 May 2023, Good Practices`, document: 'd.txt', section: 'Good Practices', meeting: 'colep-3' },

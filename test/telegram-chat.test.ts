@@ -55,9 +55,9 @@ describe.each<Mode>(['polling', 'webhook'])('Telegram adapter (%s)', (mode) => {
 
     const ch = await h.say(privateChat(OFFICER), OFFICER, '/challenges encryption');
     const html = texts(ch).join('\n');
-    // Entries: bold title, text, italic citation.
+    // Entries: bold title, text, the kind and the italic citation.
     expect(html).toMatch(/<b>[^<]*encrypt[^<]*<\/b>\n/i);
-    expect(html).toMatch(/<i>3rd COLEP meeting, 4 May 2023, [^<]+<\/i>/);
+    expect(html).toMatch(/\nChallenge · <i>3rd COLEP meeting, 4 May 2023, [^<]+<\/i>/);
 
     const before = h.fake.sent('sendMessage', G1.id).length;
     expect(await h.say(G1, OFFICER, '/help@other_bot')).toEqual([]);
@@ -89,6 +89,27 @@ describe.each<Mode>(['polling', 'webhook'])('Telegram adapter (%s)', (mode) => {
     expect(texts(priv).join('\n')).toMatch(/encrypt/i);
     expect(priv[0]!.params.reply_parameters).toBeUndefined();
     expectNoRejectedHtml(h.fake);
+  });
+
+  it('a bare mention is answered with the commands; an anonymous admin gets public commands and a refusal for the rest', async () => {
+    const h = await startHarness({ mode });
+    const bare = await h.say(G1, OFFICER, `@${BOT_USERNAME}`);
+    expect(texts(bare)).toHaveLength(1);
+    expect(visible(texts(bare)[0]!)).toMatch(/\/challenges/);
+
+    // Telegram sends an anonymous admin's messages from GroupAnonymousBot, with the group as sender_chat.
+    const anon = (text: string) => {
+      const u = fakeText(h, G1, { id: 1087968824, first_name: 'Group', username: 'GroupAnonymousBot', is_bot: true }, text);
+      (u.message as Record<string, unknown>).sender_chat = { id: G1.id, type: 'supergroup', title: G1.title };
+      return u;
+    };
+    const help = await deliverAndCollect(h, anon(`/help@${BOT_USERNAME}`), G1.id);
+    expect(visible(texts(help)[0] ?? '')).toMatch(/\/challenges/);
+    const add = await deliverAndCollect(h, anon(`/meeting@${BOT_USERNAME} add 2027-01-07 10:00 Europe/Sofia | Anon meeting | online`), G1.id);
+    expect(visible(texts(add).join('\n'))).toMatch(/secretariat/i);
+    expect(visible(texts(await h.say(G1, OFFICER, `/meetings@${BOT_USERNAME}`)).join('\n'))).not.toContain('Anon meeting');
+    // Another bot's message is still ignored.
+    expect(await h.say(G1, { id: 4242, first_name: 'Other', is_bot: true }, `/help@${BOT_USERNAME}`)).toEqual([]);
   });
 
   it('keeps replies in the forum topic they were asked in', async () => {
@@ -198,6 +219,7 @@ describe.each<Mode>(['polling', 'webhook'])('Telegram adapter (%s)', (mode) => {
         type: 'entry',
         id: `e${i}`,
         kind: 'challenge',
+        kindLabel: 'Challenge',
         title: `Entry number ${i} <&>`,
         text: `${'Officers report that "encrypted" data & <tags> are hard to analyse. '.repeat(3)}(${i})`,
         citation: { label: `3rd COLEP meeting, 4 May 2023, Challenges ${i}`, document: 'x.txt', section: 'Challenges', meeting: 'colep-3' },

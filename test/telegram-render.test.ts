@@ -46,6 +46,7 @@ describe('Telegram HTML rendering', () => {
           type: 'entry',
           id: 'e1',
           kind: 'challenge',
+          kindLabel: 'Challenge <&>',
           title: 'Encrypted apps',
           text: 'Smugglers use <encrypted> apps.',
           citation: { label: '3rd COLEP meeting, 4 May 2023, Challenges', document: 'd', section: 's', meeting: 'm' },
@@ -53,7 +54,7 @@ describe('Telegram HTML rendering', () => {
         },
       ],
     });
-    expect(r.chunks[0]).toBe('<b>Encrypted apps</b>\nSmugglers use &lt;encrypted&gt; apps.\n<i>3rd COLEP meeting, 4 May 2023, Challenges</i>');
+    expect(r.chunks[0]).toBe('<b>Encrypted apps</b>\nSmugglers use &lt;encrypted&gt; apps.\nChallenge &lt;&amp;&gt; · <i>3rd COLEP meeting, 4 May 2023, Challenges</i>');
   });
 
   it('renders times as date-time entities with the written fallback, or the fallback alone', () => {
@@ -117,7 +118,7 @@ describe('Telegram HTML rendering', () => {
         const pick = Math.floor(rnd() * 4);
         if (pick === 0) blocks.push({ type: 'paragraph', parts: [str(len), { text: str(len / 3), bold: true, italic: rnd() < 0.5 }] });
         else if (pick === 1)
-          blocks.push({ type: 'entry', id: 'e', kind: 'k', title: str(40), text: str(len), citation: { label: str(30), document: '', section: '', meeting: '' }, themes: [] });
+          blocks.push({ type: 'entry', id: 'e', kind: 'k', kindLabel: str(12), title: str(40), text: str(len), citation: { label: str(30), document: '', section: '', meeting: '' }, themes: [] });
         else if (pick === 2) blocks.push({ type: 'list', items: [[str(len / 2)], [{ time: '2026-01-01T00:00:00Z', fallback: str(20) }]] });
         else blocks.push({ type: 'heading', text: str(len / 10) });
       }

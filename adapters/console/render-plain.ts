@@ -10,7 +10,7 @@ function block(b: Block): string {
     case 'list':
       return b.items.map((it, i) => `${b.ordered ? `${i + 1}.` : '-'} ${inlineToPlain(it)}`).join('\n');
     case 'entry':
-      return `* ${b.title}\n  ${b.text}\n  (${b.citation.label})`;
+      return `* ${b.title}\n  ${b.text}\n  ${b.kindLabel ? `${b.kindLabel} · ` : ''}(${b.citation.label})`;
     case 'notice':
       return `${b.level === 'error' ? '!! ' : b.level === 'warning' ? '! ' : 'i '}${b.text}`;
     case 'divider':

@@ -137,14 +137,6 @@ export function pack(tokens: string[], limit: number = LIMITS.sectionText): stri
 const section = (text: string): SlackBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const context = (text: string): SlackBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(text, LIMITS.sectionText) }] });
 
-const KIND_LABELS: Record<string, string> = {
-  challenge: 'Challenge',
-  'good-practice': 'Good practice',
-  opportunity: 'Opportunity',
-  'next-step': 'Next step',
-  conclusion: 'Conclusion',
-  fact: 'Fact',
-};
 const NOTICE_ICONS = { info: ':information_source:', warning: ':warning:', error: ':x:' } as const;
 
 /** One unit of layout: kept whole in one message. */
@@ -192,8 +184,7 @@ function unitsOf(block: Block, opts: RenderOptions): Unit[] {
     case 'entry': {
       const title = `*${escapeMrkdwn(clip(block.title.replace(/\s+/g, ' ').trim(), 300))}*`;
       const body = pack([title, '\n', ...plainTokens(block.text, LIMITS.sectionText - title.length - 2)]);
-      const kind = KIND_LABELS[block.kind] ?? block.kind;
-      const cite = `${escapeMrkdwn(kind)} · :page_facing_up: ${escapeMrkdwn(block.citation.label)}`;
+      const cite = `${escapeMrkdwn(block.kindLabel)} · :page_facing_up: ${escapeMrkdwn(block.citation.label)}`;
       return [{ blocks: [...body.map(section), context(cite)], plain: `${block.title}: ${block.text} (${block.citation.label})` }];
     }
     case 'notice': {

@@ -91,7 +91,9 @@ function renderBlockNow(b: Block, opts: RenderOptions): string {
     case 'entry': {
       const lines = [`<b>${escapeHtml(b.title)}</b>`];
       if (b.text.trim() !== '') lines.push(escapeHtml(b.text));
-      if (b.citation.label) lines.push(`<i>${escapeHtml(b.citation.label)}</i>`);
+      const kind = b.kindLabel ? `${escapeHtml(b.kindLabel)} · ` : '';
+      if (b.citation.label) lines.push(`${kind}<i>${escapeHtml(b.citation.label)}</i>`);
+      else if (kind) lines.push(escapeHtml(b.kindLabel));
       return lines.join('\n');
     }
     case 'notice':

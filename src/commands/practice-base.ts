@@ -42,6 +42,7 @@ export function entryBlock(entry: Entry, services: Services): Block {
       type: 'entry',
       id: entry.id,
       kind: entry.kind,
+      kindLabel: KIND_LABELS[entry.kind].one,
       title: entry.title,
       text: entry.text,
       themes: entry.themes,

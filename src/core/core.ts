@@ -113,7 +113,9 @@ export function createCore(deps: CoreDeps): Core {
         if (text.startsWith('/')) {
           return [unknownCommand(text.slice(1).split(/\s/)[0] ?? '')];
         }
-        if (!msg.addressed || text === '') return [];
+        if (!msg.addressed) return [];
+        // Only the bot's name ("@practice_bot" and nothing else): say what it can do.
+        if (text === '') return handleMessage({ ...msg, text: '/help' });
         if (debugOn()) log.debug({ ...scope(msg.chat.id, msg.platform), text }, 'free question');
         const ctx: CommandContext = { ...baseContext(msg), command: 'ask', args: text };
         return [await ask(ctx, memory, text)];

@@ -25,7 +25,7 @@ export type Block =
   | { type: 'paragraph'; parts: Inline[] }
   | { type: 'list'; items: Inline[][]; ordered?: boolean }
   /** One practice-base entry (an answer). Adapters keep an entry whole when splitting long replies. */
-  | { type: 'entry'; id: string; kind: string; title: string; text: string; citation: Citation; themes: string[] }
+  | { type: 'entry'; id: string; kind: string; /** "Challenge", "Good practice": shown with the citation on every platform. */ kindLabel: string; title: string; text: string; citation: Citation; themes: string[] }
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; text: string }
   | { type: 'divider' };
 

@@ -10,7 +10,8 @@ const BIN = path.join(ROOT, 'bin/practice-bot.js');
 /** Runs the real `practice-bot` bin in a child process with its own environment (no inherited tokens). */
 export function runCli(
   args: string[],
-  opts: { input?: string; env?: Record<string, string> } = {},
+  /** closeStdoutAfter: stop reading the output once this many characters came (as `| head` does). */
+  opts: { input?: string; env?: Record<string, string>; closeStdoutAfter?: number } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
@@ -21,7 +22,10 @@ export function runCli(
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString('utf8');
+      if (opts.closeStdoutAfter !== undefined && stdout.length >= opts.closeStdoutAfter) child.stdout.destroy();
+    });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));

@@ -3,7 +3,7 @@
 import { Composer, type Context } from 'grammy';
 import type { Message, UserFromGetMe } from 'grammy/types';
 import type { Incoming } from '../../../src/core/ports.ts';
-import { chatIdOf, chatOf, userOf } from '../ids.ts';
+import { chatIdOf, chatOf, userIdOf, userOf } from '../ids.ts';
 import type { FeatureDeps } from './context.ts';
 
 export interface Interpreted {
@@ -18,7 +18,7 @@ const COMMAND = /^\/([A-Za-z0-9_]{1,64})(?:@([A-Za-z0-9_]{1,64}))?(?=$|\s)/;
  *  this bot, a message from a bot. `/cmd@thisbot` becomes `/cmd`; a mention is cut out. */
 export function interpret(msg: Message, me: UserFromGetMe): Interpreted | undefined {
   const raw = msg.text;
-  if (raw === undefined || msg.from === undefined || msg.from.is_bot) return undefined;
+  if (raw === undefined || senderOf(msg) === undefined) return undefined;
   const cmd = COMMAND.exec(raw);
   if (cmd) {
     if (cmd[2] && cmd[2].toLowerCase() !== me.username.toLowerCase()) return undefined;
@@ -54,6 +54,16 @@ export function interpret(msg: Message, me: UserFromGetMe): Interpreted | undefi
   return { text, addressed: true };
 }
 
+/** Who wrote a message: a person, or an admin posting anonymously as the group (Telegram sends those
+ *  from the GroupAnonymousBot account, with the group as `sender_chat`). They get the group's id as
+ *  their user id, which holds no role unless one is granted to it, so public commands work for them
+ *  and privileged ones are refused as for any member. Other bots and channel posts: undefined. */
+export function senderOf(msg: Pick<Message, 'from' | 'sender_chat' | 'chat'>): Incoming['user'] | undefined {
+  if (msg.sender_chat && msg.sender_chat.id === msg.chat.id) return { id: userIdOf(msg.chat.id), name: 'Anonymous admin' };
+  if (msg.from === undefined || msg.from.is_bot || msg.sender_chat) return undefined;
+  return userOf(msg.from);
+}
+
 export function threadIdOf(msg: Pick<Message, 'is_topic_message' | 'message_thread_id'>): string | undefined {
   return msg.is_topic_message && msg.message_thread_id ? String(msg.message_thread_id) : undefined;
 }
@@ -76,7 +86,7 @@ export function messagesFeature(d: FeatureDeps): Composer<Context> {
     const incoming: Incoming = {
       platform: 'telegram',
       chat: chatOf(msg.chat),
-      user: userOf(msg.from),
+      user: senderOf(msg)!,
       text: what.text,
       addressed: what.addressed,
       ...(threadId ? { threadId } : {}),
