@@ -111,12 +111,20 @@ describe('engine: ranking', () => {
   it('does not correct words that are fine', () => {
     expect(engine.search('encrypted data').corrected).toBeUndefined();
     expect(engine.search('how do colleagues handle encrypted data').corrected).toBeUndefined();
+    // English words the base does not use are not turned into base words ("channels" -> "changes")
+    for (const q of ['smugglers advertise on channels', 'reset seized phones', 'convince platforms']) {
+      expect(engine.search(q).corrected, q).toBeUndefined();
+    }
   });
 
   it('splits words run together', () => {
     const r = engine.search('cyberpatrol unit');
     expect(r.hits[0]?.entry.id).toBe('cyber-patrol-unit');
     expect(r.corrected).toBe('cyber patrol unit');
+    // also when the whole is an English word the base does not use
+    const crumbs = engine.search('breadcrumbs traffickers leave online');
+    expect(crumbs.corrected).toBe('bread crumbs traffickers leave online');
+    expect(crumbs.hits[0]?.entry.id).toBe('bread-crumbs');
   });
 
   it('expands acronyms both ways', () => {
@@ -278,6 +286,11 @@ describe('engine: odd input never throws', () => {
 
   it('still answers the words it can read inside markup and emoji', () => {
     expect(top('<b>encrypted</b> data 🔐')).toBe('encrypted-data-volume');
+    // tags, entities and links are not words of the question: they do not lower the score
+    const plain = engine.search('encrypted data').hits[0]!.score;
+    for (const q of ['<b>encrypted</b> data', 'encrypted &amp; data', '<a href="https://example.org/x">encrypted</a> data https://example.org/y']) {
+      expect(engine.search(q).hits[0]?.score, q).toBe(plain);
+    }
     expect(top('encrypted data '.repeat(700))).toBe('encrypted-data-volume');
   });
 });

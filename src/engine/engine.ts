@@ -19,6 +19,7 @@ import {
 } from './analyze.ts';
 import { createLru } from '../core/lru.ts';
 import { Bm25Index, type FieldSpec, type QuerySlot } from './bm25.ts';
+import { isEnglishWord } from './english.ts';
 import { Speller, osaDistance } from './spell.ts';
 import { stem } from './stem.ts';
 import type { Engine, SearchHit, SearchOptions, SearchResult } from './types.ts';
@@ -37,6 +38,10 @@ export const COVERED_THRESHOLD = 0.25;
 
 /** A query word the base has never seen counts as this share of an unseen term's best score. */
 export const UNKNOWN_WEIGHT = 1;
+
+/** Markup pasted with a question (HTML tags, character entities, links) is not part of it: left in,
+ *  "<b>cyber</b> patrol" or "encrypted &amp;" would count "b" or "amp" as words the base never saw. */
+const MARKUP = /<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>|&(?:[a-z]{2,8}|#\d{1,7}|#x[0-9a-f]{1,6});|\b(?:https?|ftp):\/\/[^\s<>]+/gi;
 
 /** Weight of a partial-word match (the query word is a prefix of an indexed term, or the reverse). */
 const PARTIAL_WEIGHT = 0.7;
@@ -214,20 +219,29 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
   for (const w of COMMON_WORDS) if (w.length >= 3 && !spellWords.has(w)) spellWords.set(w, 0);
   const speller = new Speller(spellWords);
 
-  /** Does the base (or English) know this word, so that it must not be corrected? */
-  const isKnown = (w: string): boolean =>
+  /** What is known of a word: the base (or everyday English it uses) knows it, so it is left alone;
+   *  only English knows it ("safeguards"), so it is not corrected but may be two base words run
+   *  together; or nobody does, so it is a typo to correct. */
+  const KNOWN = 0;
+  const ENGLISH_ONLY = 1;
+  const UNKNOWN = 2;
+  const wordState = (w: string): number =>
     w.length < 4 ||
     !/^[a-z]+$/.test(w) ||
     COMMON_WORDS.has(w) ||
     vocab.has(w) ||
     table.acronyms.has(w) ||
     index.has(stem(w)) ||
-    commonStems().has(stem(w));
-  const known = new Map<string, boolean>();
-  const knownWord = (t: Token): boolean => {
+    commonStems().has(stem(w))
+      ? KNOWN
+      : isEnglishWord(w)
+        ? ENGLISH_ONLY
+        : UNKNOWN;
+  const known = new Map<string, number>();
+  const knownWord = (t: Token): number => {
     let k = known.get(t.norm);
     if (k === undefined) {
-      k = isKnown(t.norm);
+      k = wordState(t.norm);
       if (known.size > 50_000) known.clear();
       known.set(t.norm, k);
     }
@@ -236,13 +250,14 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
 
   // ---- query analysis ----
   const analyse = (query: string): AnalysedQuery => {
-    const raw = typeof query === 'string' ? query.slice(0, MAX_QUERY_CHARS) : '';
+    const raw = typeof query === 'string' ? query.slice(0, MAX_QUERY_CHARS).replace(MARKUP, ' ') : '';
     const tokens = tokenize(raw, MAX_QUERY_TOKENS);
     const fixed: Token[] = [];
     const shown: string[] = [];
     let changed = false;
     for (const t of tokens) {
-      const fix = t.caps || knownWord(t) ? undefined : speller.correct(t.norm);
+      const state = t.caps ? KNOWN : knownWord(t);
+      const fix = state === UNKNOWN ? speller.correct(t.norm) : state === ENGLISH_ONLY ? speller.splitCompound(t.norm) : undefined;
       if (!fix) {
         fixed.push(t);
         shown.push(t.raw.toLowerCase());

@@ -100,7 +100,11 @@ export class Speller {
     return best;
   }
 
-  /** Two known words run together ("cyberpatrol" -> "cyber patrol"). */
+  /** Two known words run together ("cyberpatrol" -> "cyber patrol", "safeguards" -> "safe guards"). */
+  splitCompound(word: string): string | undefined {
+    return word.length < 6 || word.length > 30 ? undefined : this.split(word);
+  }
+
   private split(word: string): string | undefined {
     let best: string | undefined;
     let bestScore = 0;
