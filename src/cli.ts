@@ -74,7 +74,10 @@ function loadEnvConfig(): Config {
   return loadConfig(process.env);
 }
 
-async function cmdAsk(args: string[], io: Io, output: { closed(): boolean }): Promise<number> {
+async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Promise<number> {
+  // "--limit -1" reads to parseArgs as a missing value followed by an option: take a negative number
+  // as the value, so the range check below answers it.
+  const args = argv.flatMap((a, i) => (a === '--limit' && /^-\d/.test(argv[i + 1] ?? '') ? [] : i > 0 && argv[i - 1] === '--limit' && /^-\d/.test(a) ? [`--limit=${a}`] : [a]));
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -112,6 +115,10 @@ async function cmdAsk(args: string[], io: Io, output: { closed(): boolean }): Pr
     opts.theme = theme.id;
   }
   const question = positionals.join(' ');
+  if (positionals.length > 0 && question.trim() === '') {
+    io.stderr.write('The question is empty. Usage: practice-bot ask "<question>" [--kind K] [--theme T] [--limit N] [--json]\n');
+    return 2;
+  }
   if (values.json) {
     if (question.trim() !== '') {
       io.stdout.write(`${JSON.stringify(askJson(engine, question, opts))}\n`);

@@ -23,16 +23,31 @@ const idList = (prefixes: readonly string[], what: string) =>
       return items;
     });
 
-/** Parses `7d,1d,1h,30m` into milliseconds, largest first, duplicates removed. */
+/** The reminder offsets when REMINDER_OFFSETS is unset or empty (CONTRACT.md). */
+export const DEFAULT_REMINDER_OFFSETS = '7d,1d,1h';
+/** The longest reminder offset: a year (meetings can be set at most 5 years ahead, and an
+ *  offset further out than that could never fire). */
+export const MAX_REMINDER_OFFSET_DAYS = 365;
+const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000 } as const;
+
+/** Parses `7d,1d,1h,30m` into milliseconds, largest first, duplicates removed. An empty value
+ *  (or only spaces and commas) means the default `7d,1d,1h`; `none` turns reminders off. */
 export function parseOffsets(s: string): number[] | string {
+  if (/^none$/i.test(s.trim())) return [];
+  const items = s.split(',').map((x) => x.trim()).filter(Boolean);
+  if (!items.length) return parseOffsets(DEFAULT_REMINDER_OFFSETS);
   const out = new Set<number>();
-  for (const raw of s.split(',').map((x) => x.trim()).filter(Boolean)) {
-    const m = /^(\d{1,4})\s*([dhm])$/i.exec(raw);
-    if (!m) return `"${raw}" is not a duration: use a number with d, h or m, e.g. 7d,1d,1h`;
+  for (const raw of items) {
+    const m = /^(\d+)\s*([dhm])$/i.exec(raw);
+    if (!m) return `"${raw.slice(0, 40)}" is not a duration: use a number with d, h or m, e.g. 7d,1d,1h (or none for no reminders)`;
     const n = Number(m[1]);
     if (n <= 0) return `"${raw}" must be more than zero`;
-    const unit = m[2]!.toLowerCase();
-    out.add(n * (unit === 'd' ? 86_400_000 : unit === 'h' ? 3_600_000 : 60_000));
+    const ms = n * UNIT_MS[m[2]!.toLowerCase() as keyof typeof UNIT_MS];
+    if (ms > MAX_REMINDER_OFFSET_DAYS * UNIT_MS.d) {
+      const d = MAX_REMINDER_OFFSET_DAYS;
+      return `"${raw.slice(0, 40)}" is too large: a reminder can go out at most ${d} days before a meeting (${d}d, ${d * 24}h or ${d * 1440}m)`;
+    }
+    out.add(ms);
   }
   return [...out].sort((a, b) => b - a);
 }
@@ -55,7 +70,7 @@ export const configSchema = z
     CO_CHAIRS: idList(['telegram', 'slack', 'console'], 'user id'),
     REMINDER_OFFSETS: z
       .string()
-      .default('7d,1d,1h')
+      .default(DEFAULT_REMINDER_OFFSETS)
       .transform((s, ctx) => {
         const r = parseOffsets(s);
         if (typeof r === 'string') {

@@ -38,6 +38,18 @@ describe('practice-bot ask', () => {
     expect(r.stdout.startsWith('{"query":"encrypted data"')).toBe(true);
   });
 
+  it('refuses a bad --limit (negative too) and an empty question, with the reason', async () => {
+    for (const args of [['--limit', '-1', 'x'], ['--limit', '0', 'x'], ['--limit=-3', 'x']]) {
+      const r = await runCli(['ask', ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toBe('--limit must be a whole number from 1 to 100\n');
+    }
+    const empty = await runCli(['ask', '--json', ''], { input: 'encrypted data\n' });
+    expect(empty.code).toBe(2);
+    expect(empty.stdout).toBe('');
+    expect(empty.stderr).toMatch(/question is empty/);
+  });
+
   it('refuses an unknown kind with the list of kinds', async () => {
     const r = await runCli(['ask', '--kind', 'gossip', 'x']);
     expect(r.code).toBe(2);
@@ -93,9 +105,14 @@ describe('practice-bot console', () => {
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
   });
 
-  it('suggests the closest command for a typo', async () => {
-    const r = await runCli(['console'], { input: '/practises\n', env: { DATABASE_PATH: tmpDb() } });
+  it('suggests the closest command for a typo, and /as with a bad id gets its usage', async () => {
+    const r = await runCli(['console'], { input: '/practises\n/as a b\n/challanges encryption\n/press cmd:challenges encryption\n', env: { DATABASE_PATH: tmpDb() } });
     expect(r.stdout).toContain('Did you mean /practices?');
+    expect(r.stdout).toContain('Usage: /as <user id>');
+    expect(r.stdout).not.toContain("don't know the command /as");
+    // the suggested button can be pressed as the console shows it, topic included
+    expect(r.stdout).toContain('(type: /press cmd:challenges encryption)');
+    expect(r.stdout).toContain('== Challenges: encryption ==');
   });
 
   it('stops with a clear message on bad configuration', async () => {

@@ -283,7 +283,7 @@ describe('/poll', () => {
     await h.say('/poll', { user: CHAIR });
     const voters = ['slack:UVOTER1', 'slack:UVOTER2', 'slack:UVOTER3'];
     for (const [i, v] of voters.entries()) {
-      expect(await h.say('/vote 1', { user: v })).toContain('Done');
+      expect(await h.say('/vote 1', { user: v })).toContain('Your vote for option 1 is recorded. Anonymous poll');
       if (i < 2) await h.say('/vote 3', { user: v });
     }
     // double vote by toggling twice is a retraction, not two votes
@@ -582,6 +582,49 @@ describe('gaps and feedback', () => {
     expect(await h.say('/gaps')).toContain('1. A newer question (once');
   });
 
+  it('answer feedback counts one vote per person per answer, which they can change; /gaps counts that way', async () => {
+    const h = setup();
+    const q = 'How do others preserve chat logs?';
+    // one person pressing "Helpful" twice counts once
+    expect(h.agenda.recordFeedback(q, true, { token: 't1', voter: ALICE })).toBe('new');
+    expect(h.agenda.recordFeedback(q, true, { token: 't1', voter: ALICE })).toBe('same');
+    expect(await h.say('/gaps')).toContain('1 helpful, 0 not helpful.');
+    // ... and can change their mind, without counting both ways
+    expect(h.agenda.recordFeedback(q, false, { token: 't1', voter: ALICE })).toBe('changed');
+    expect(h.agenda.recordFeedback(q, false, { token: 't1', voter: ALICE })).toBe('same');
+    let out = await h.say('/gaps');
+    expect(out).toContain('0 helpful, 1 not helpful.');
+    expect(out).toContain(`${q}: 1 not helpful, 0 helpful`);
+    expect(h.agenda.recordFeedback(q, true, { token: 't1', voter: ALICE })).toBe('changed');
+    expect(await h.say('/gaps')).toContain('1 helpful, 0 not helpful.');
+    // another person, and the same person on another answer, count on their own
+    expect(h.agenda.recordFeedback(q, false, { token: 't1', voter: BOB })).toBe('new');
+    expect(h.agenda.recordFeedback(q, false, { token: 't2', voter: ALICE })).toBe('new');
+    out = await h.say('/gaps');
+    expect(out).toContain('1 helpful, 2 not helpful.');
+    expect(out).toContain(`${q}: 2 not helpful, 1 helpful`);
+    // nothing to count
+    expect(h.agenda.recordFeedback(q, true, { token: '', voter: CAROL })).toBe('ignored');
+    expect(h.agenda.recordFeedback('   ', true, { token: 't3', voter: CAROL })).toBe('ignored');
+    expect(await h.say('/gaps')).toContain('1 helpful, 2 not helpful.');
+    // voters are not stored: the database holds per-question totals only
+    const dump = dumpDatabase(h.db);
+    for (const v of [ALICE, BOB, CAROL]) expect(dump).not.toContain(v.slice('telegram:'.length));
+    expect(h.db.prepare('SELECT key, helpful, not_helpful FROM agenda_feedback').all()).toEqual([{ key: q, helpful: 1, not_helpful: 2 }]);
+  });
+
+  it('a changed feedback vote never takes a total below zero (e.g. after the purge)', async () => {
+    const h = setup({ retentionDays: 1 });
+    const q = 'Which tools trace cryptocurrency?';
+    h.agenda.recordFeedback(q, true, { token: 't1', voter: ALICE });
+    h.agenda.flush();
+    h.clock.set('2026-01-07T08:00:00Z');
+    await h.agenda.tick(h.clock.now());
+    expect(h.count('agenda_feedback')).toBe(0);
+    expect(h.agenda.recordFeedback(q, false, { token: 't1', voter: ALICE })).toBe('changed');
+    expect(await h.say('/gaps', { user: CHAIR })).toContain('0 helpful, 1 not helpful.');
+  });
+
   it('writes questions and feedback behind the answer: within a second, at 100 queued, and at stop', async () => {
     const h = setup();
     h.agenda.recordGap('How do others preserve chat logs?');
@@ -610,7 +653,8 @@ describe('schema', () => {
     v1.db.prepare("INSERT INTO meta (key, value) VALUES ('keep', 'me')").run();
     v1.close();
     const store = openStore(file);
-    expect(store.db.pragma('user_version', { simple: true })).toBe(2);
+    // 2 or later: migrations added since (e.g. 003) also run on the way up.
+    expect(store.db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(2);
     expect(store.db.prepare("SELECT value FROM meta WHERE key = 'keep'").get()).toEqual({ value: 'me' });
     const h = setup({ store });
     expect(await h.say('/suggest Kept across restarts')).toContain('is saved');

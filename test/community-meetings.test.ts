@@ -7,6 +7,7 @@ import type { Inline, Reply } from '../src/core/reply.ts';
 import { readAudit } from '../src/community/audit.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
 import { defaultSeedsDir } from '../src/community/zones.ts';
+import { DEFAULT_MEETING_LENGTH_MS, hasTakenPlace, type MeetingRecord } from '../src/community/meetings.ts';
 import {
   CO_CHAIR,
   createFakeClock,
@@ -39,16 +40,63 @@ const inlines = (r: Reply[]): Inline[] =>
   r.flatMap((x) => x.blocks).flatMap((b) => (b.type === 'paragraph' ? b.parts : b.type === 'list' ? b.items.flat() : []));
 
 describe('/meetings', () => {
-  it('with nothing upcoming says so, and shows the latest held meeting and the 4th COLEP announced without a date', async () => {
+  it('with nothing upcoming says so, and shows the latest held meeting, its date range with an en-dash as citations write it', async () => {
     const b = bot();
     const out = await b.sayText('/meetings', { user: OFFICER });
     expect(out).toContain('No upcoming meeting is scheduled yet.');
-    expect(out).toMatch(/Latest held\n- EC.Europol thematic meeting on digital migrant smuggling - 29-30 April 2024/);
-    expect(out).toMatch(/Announced, no exact date yet\n- 4th COLEP meeting - September or October 2023 \(no exact date yet\), Sofia, Bulgaria - \/meeting colep-4/);
+    expect(out).toMatch(/Latest held\n- EC.Europol thematic meeting on digital migrant smuggling - 29\u201330 April 2024,/);
+    expect(await b.sayText('/meeting europol-2024-digital-smuggling', { user: OFFICER })).toContain('When: 29\u201330 April 2024\n');
+  });
+
+  it('lists the 4th COLEP ("September or October 2023") as announced while its window is open, and as past once it has closed', async () => {
+    const during = bot({ clock: createFakeClock('2023-10-31T23:59:00Z') });
+    expect(await during.sayText('/meetings', { user: OFFICER })).toMatch(
+      /Announced, no exact date yet\n- 4th COLEP meeting - September or October 2023 \(no exact date yet\), Sofia, Bulgaria - \/meeting colep-4/,
+    );
+    expect(await during.sayText('/meeting colep-4', { user: OFFICER })).not.toContain('has taken place');
+    await during.stop();
+
+    const after = bot({ clock: createFakeClock('2023-11-01T00:00:00Z') });
+    const list = await after.sayText('/meetings', { user: OFFICER });
+    expect(list).not.toContain('Announced, no exact date yet');
+    expect(list).toMatch(/Earlier, exact date not recorded\n- 4th COLEP meeting - September or October 2023 \(exact date not recorded\), Sofia, Bulgaria/);
+    const details = await after.sayText('/meeting colep-4', { user: OFFICER });
+    expect(details).toContain('[info] This meeting has taken place.');
+    expect(details).toContain('When: September or October 2023 (exact date not recorded)');
+    expect(await after.sayText('/meeting colep-4 ics', { user: OFFICER })).toMatch(/has taken place \(September or October 2023\); its exact date is not recorded/);
+    expect(await after.sayText('/meeting edit colep-4 2026-10-15 10:00 Europe/Sofia | 4th COLEP meeting | Sofia')).toMatch(/already taken place/);
+  });
+
+  it('hasTakenPlace: a meeting is past once its whole year, month or day window has passed; a cancelled one never took place', () => {
+    const rec = (over: Partial<MeetingRecord>): MeetingRecord => ({
+      id: 'x',
+      title: 'X',
+      source: 'practice-base',
+      precision: 'month',
+      sortAt: new Date(0),
+      status: 'announced',
+      cancelled: false,
+      virtual: false,
+      remindersFrom: new Date(0),
+      updatedAt: new Date(0),
+      revision: 0,
+      ...over,
+    });
+    const year = rec({ precision: 'year', dateStart: '2025' });
+    expect(hasTakenPlace(year, new Date('2025-12-31T23:59:59Z'))).toBe(false);
+    expect(hasTakenPlace(year, new Date('2026-01-01T00:00:00Z'))).toBe(true);
+    const months = rec({ dateStart: '2023-09', dateEnd: '2023-10' });
+    expect(hasTakenPlace(months, new Date('2023-10-31T12:00:00Z'))).toBe(false);
+    expect(hasTakenPlace(months, new Date('2023-11-01T00:00:00Z'))).toBe(true);
+    const days = rec({ precision: 'day', dateStart: '2027-04-29', dateEnd: '2027-04-30' });
+    expect(hasTakenPlace(days, new Date('2027-04-30T23:00:00Z'))).toBe(false);
+    expect(hasTakenPlace(days, new Date('2027-05-01T00:00:00Z'))).toBe(true);
+    expect(hasTakenPlace(rec({ ...months, cancelled: true }), new Date('2030-01-01T00:00:00Z'))).toBe(false);
+    expect(hasTakenPlace(rec({ precision: 'minute', startsAt: new Date('2027-01-01T10:00:00Z'), zone: 'UTC' }), new Date('2027-01-01T10:00:00Z'))).toBe(true);
   });
 
   it('lists meetings added in chat first, soonest first, merged with the practice base', async () => {
-    const b = bot();
+    const b = bot({ clock: createFakeClock('2023-08-01T08:00:00Z') });
     await b.say('/meeting add 2026-12-10 10:00 Europe/Sofia | 7th COLEP meeting | Sofia, Bulgaria');
     await b.say('/meeting add 2026-09-15 14:00 Asia/Baghdad | 6th COLEP meeting | online');
     const out = await b.sayText('/meetings', { user: OFFICER });
@@ -149,7 +197,9 @@ describe('/meeting <id>', () => {
 
     const [none] = await b.say('/meeting colep-4 ics', { user: OFFICER });
     expect(none?.document).toBeUndefined();
-    expect((await import('./helpers/community.ts')).replyText(none)).toMatch(/no exact date yet \(September or October 2023\)/);
+    expect((await import('./helpers/community.ts')).replyText(none)).toMatch(/has taken place \(September or October 2023\)/);
+    const early = bot({ clock: createFakeClock('2023-08-01T08:00:00Z') });
+    expect(await early.sayText('/meeting colep-4 ics', { user: OFFICER })).toMatch(/no exact date yet \(September or October 2023\)/);
 
     await b.say('/meeting cancel m1');
     const [cancelled] = await b.say('/meeting m1 ics', { user: OFFICER });
@@ -160,7 +210,8 @@ describe('/meeting <id>', () => {
 describe('/meeting edit and cancel', () => {
   it('the secretariat can give the announced 4th COLEP an exact date; reseeding the practice base leaves it alone', async () => {
     const databasePath = tempDbPath();
-    const b = bot({ config: { databasePath } });
+    // Before its announced window (September or October 2023) has passed.
+    const b = bot({ config: { databasePath }, clock: createFakeClock('2023-08-01T08:00:00Z') });
     const out = await b.sayText('/meeting edit colep-4 2026-10-15 10:00 Europe/Sofia | 4th COLEP meeting | Sofia, Bulgaria');
     expect(out).toContain('Meeting changed: 4th COLEP meeting');
     expect(await b.sayText('/meetings', { user: OFFICER })).toMatch(/Upcoming\n- 4th COLEP meeting - Thu 15 Oct 2026, 10:00 Europe\/Sofia/);
@@ -236,5 +287,61 @@ describe('seeds', () => {
     await b2.stop();
     fs.writeFileSync(path.join(dir, 'communities.yaml'), yaml.replace('Asia/Dhaka', 'Asia/Dacca_Nowhere'));
     expect(() => createTestBot({ config: { databasePath }, seedsDir: dir })).toThrow(/communities\.yaml[\s\S]*IANA time zone/);
+  });
+});
+
+describe('calendar files: length and revisions', () => {
+  const icsOf = async (b: TestBot, id: string) => (await b.say(`/meeting ${id} ics`, { user: OFFICER }))[0]?.document?.content ?? '';
+
+  it('gives a meeting added in chat an end two hours after its start (no zero-length event)', async () => {
+    const b = bot();
+    await b.say('/meeting add 2026-12-10 10:00 Europe/Sofia | 7th COLEP meeting | Sofia, Bulgaria');
+    const ics = await icsOf(b, 'm1');
+    expect(ics).toContain('DTSTART:20261210T080000Z');
+    expect(ics).toContain('DTEND:20261210T100000Z');
+    expect(ics).not.toContain('DURATION');
+    expect(DEFAULT_MEETING_LENGTH_MS).toBe(2 * 3_600_000);
+  });
+
+  it('raises SEQUENCE on every edit and on cancel, keeps the UID, and keeps it across a restart', async () => {
+    const databasePath = tempDbPath();
+    const b = bot({ config: { databasePath } });
+    await b.say('/meeting add 2026-12-10 10:00 Europe/Sofia | 7th COLEP meeting | Sofia, Bulgaria');
+    const seq = async (x: TestBot) => /SEQUENCE:(\d+)/.exec(await icsOf(x, 'm1'))?.[1];
+    expect(await seq(b)).toBe('0');
+    expect(await b.sayText('/meeting edit m1 2026-12-10 11:00 Europe/Sofia | 7th COLEP meeting | Sofia, Bulgaria')).toContain('Meeting changed');
+    expect(await seq(b)).toBe('1');
+    expect(await b.sayText('/meeting edit m1 2026-12-10 11:00 Europe/Sofia | 7th COLEP meeting (final) | Sofia, Bulgaria')).toContain('Meeting changed');
+    expect(await seq(b)).toBe('2');
+    expect(await b.sayText('/meeting edit m1 2026-12-10 11:00 Europe/Sofia | 7th COLEP meeting (final) | Sofia, Bulgaria')).toMatch(/Nothing changed/);
+    expect(await seq(b)).toBe('2');
+    await b.say('/meeting cancel m1');
+    const cancelled = await icsOf(b, 'm1');
+    expect(cancelled).toContain('SEQUENCE:3');
+    expect(cancelled).toContain('STATUS:CANCELLED');
+    expect(cancelled).toContain('UID:m1@practice-bot');
+    await b.say('/meeting cancel m1'); // already cancelled: no new revision
+    await b.stop();
+    const again = bot({ config: { databasePath } });
+    expect(await seq(again)).toBe('3');
+  });
+});
+
+describe('/meeting add and edit with nothing after them', () => {
+  it('names every missing part and shows the full usage line', async () => {
+    const b = bot();
+    await b.say('/meeting add 2026-12-10 10:00 Europe/Sofia | 7th COLEP meeting | Sofia, Bulgaria');
+    const missing = '[error] The date (YYYY-MM-DD), the time (HH:MM), the IANA time zone (e.g. Europe/Sofia), the title and the place are missing.';
+    const add = await b.sayText('/meeting add');
+    expect(add).toContain(missing);
+    expect(add).toContain('Write: /meeting add <YYYY-MM-DD> <HH:MM> <IANA time zone> | <title> | <place or online>');
+    const edit = await b.sayText('/meeting edit m1');
+    expect(edit).toContain(missing);
+    expect(edit).toContain('Write: /meeting edit <id> <YYYY-MM-DD> <HH:MM> <IANA time zone> | <title> | <place or online>');
+    expect(await b.sayText('/meeting add 2026-12-10 | Title')).toContain(
+      '[error] The time (HH:MM), the IANA time zone (e.g. Europe/Sofia) and the place are missing.',
+    );
+    // The parts after | are still named on their own when the date, time and zone are there.
+    expect(await b.sayText('/meeting add 2026-12-10 10:00 Europe/Sofia')).toContain('The title and the place are missing: separate the three parts with |.');
   });
 });

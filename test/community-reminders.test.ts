@@ -4,11 +4,14 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../src/core/ports.ts';
 import { readAudit } from '../src/community/audit.ts';
 import { MAX_SLEEP_MS } from '../src/community/scheduler.ts';
+import { parseOffsets } from '../src/config.ts';
+import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
 import {
   createFakeClock,
   createRecordingOutbound,
   createTestBot,
   createTestLogger,
+  fakeEngine,
   GROUP,
   removeTempDirs,
   SECRETARIAT,
@@ -399,5 +402,89 @@ describe('/remind', () => {
     expect(reminders(b, GROUP)).toHaveLength(0); // it got the command's reply instead
     expect(readAudit(b.community.store, { action: 'remind' })).toHaveLength(1);
     expect(await b.sayText('/remind', { user: 'telegram:2002' })).toMatch(/only the secretariat/);
+  });
+});
+
+describe('reminder wording', () => {
+  it('writes offsets exactly in the add reply and in /subscribe (REMINDER_OFFSETS=90m,1d,25h)', async () => {
+    const b = bot({ config: { reminderOffsetsMs: parseOffsets('90m,1d,25h') as number[] } });
+    expect(await b.sayText('/subscribe')).toContain('reminders 1 day 1 hour, 1 day and 1 hour 30 minutes before each meeting');
+    expect(await b.sayText('/meeting add 2026-03-30 09:00 Europe/Sofia | 7th COLEP meeting | Sofia', { chat: PRIVATE })).toContain(
+      'Reminders go out 1 day 1 hour, 1 day and 1 hour 30 minutes before.',
+    );
+  });
+
+  it('says "Starts in 1 hour 2 minutes" for a 62-minute offset, and the real time left, to the minute, when sent late', async () => {
+    const databasePath = tempDbPath();
+    const b1 = bot({ config: { databasePath, reminderOffsetsMs: [86_400_000, 62 * 60_000] } });
+    b1.community.start();
+    await subscribeAndAdd(b1); // 2026-03-30 06:00 UTC
+    expect(await b1.sayText('/subscribe')).toContain('reminders 1 day and 1 hour 2 minutes before each meeting');
+    await at(b1, '2026-03-29T06:00:00Z');
+    expect(reminders(b1).map((r) => r.text.split('\n')[1])).toEqual([expect.stringMatching(/^Starts in 1 day: /)]);
+    await b1.stop();
+    // Down over the 62-minute reminder; back 40 seconds after it was due: 61 min 20 s left.
+    const b2 = bot({ config: { databasePath, reminderOffsetsMs: [86_400_000, 62 * 60_000] }, clock: createFakeClock('2026-03-30T04:58:40Z') });
+    b2.community.start();
+    await b2.community.idle();
+    expect(reminders(b2).map((r) => r.text.split('\n')[1])).toEqual([expect.stringMatching(/^Starts in 1 hour 1 minute: Mon 30 Mar 2026, 09:00/)]);
+    await b2.stop();
+    const b3 = bot({ config: { reminderOffsetsMs: [62 * 60_000] } });
+    b3.community.start();
+    await subscribeAndAdd(b3);
+    await b3.clock.advanceTo('2026-03-30T04:58:30Z'); // woken by its own timer at 04:58:00, on time
+    expect(reminders(b3).map((r) => r.text.split('\n')[1])).toEqual([expect.stringMatching(/^Starts in 1 hour 2 minutes: /)]);
+    expect(reminders(b3)[0]!.at.toISOString()).toBe('2026-03-30T04:58:00.000Z');
+  });
+
+  it("shows the member countries' local times in one compact line, and keeps the time entity", async () => {
+    const b = bot();
+    b.community.start();
+    await subscribeAndAdd(b); // Mon 30 Mar 2026, 09:00 Sofia (summer time) = 06:00 UTC
+    await at(b, '2026-03-30T05:00:00Z');
+    const [r] = reminders(b);
+    expect(r!.text).toContain(
+      'Member countries: 08:00 Bosnia and Herzegovina, France, Hungary, North Macedonia; 09:00 Bulgaria, Iraq; 10:00 Azerbaijan; 11:00 Pakistan; 12:00 Bangladesh',
+    );
+    const parts = r!.reply!.blocks.flatMap((x) => (x.type === 'paragraph' ? x.parts : []));
+    expect(parts).toContainEqual({ time: '2026-03-30T06:00:00.000Z', fallback: 'Mon 30 Mar 2026, 09:00 Europe/Sofia (UTC+3)' });
+    expect(r!.text.split('\n').length).toBeLessThanOrEqual(5); // heading, starts in, member times, where, details
+  });
+
+  it('writes the day in the compact line where a member country is already on the next day', async () => {
+    const b = bot({ config: { community: 'bali-process' } });
+    b.community.start();
+    await subscribeAndAdd(b, '2026-03-30 22:00 Asia/Bangkok | Late call | online');
+    await at(b, '2026-03-30T14:00:00Z');
+    const [r] = reminders(b);
+    expect(r!.text).toMatch(/Member countries: .*Tue 31 Mar, 04:00 New Zealand/);
+    expect(r!.text).not.toMatch(/Member countries: [^\n]*Mon 30 Mar/);
+  });
+});
+
+describe('/remind for meetings that are over', () => {
+  it('says a past meeting with an approximate or day date has already taken place', async () => {
+    const b = bot({ clock: createFakeClock('2026-11-23T19:00:00Z'), engine: fakeEngine(loadPracticeBase(defaultKnowledgeDir()).meetings) });
+    expect(await b.sayText('/remind europol-2024-digital-smuggling')).toBe(
+      'EC\u2013Europol thematic meeting on digital migrant smuggling (europol-2024-digital-smuggling) has already taken place, so there is nothing to remind about.',
+    );
+    expect(await b.sayText('/remind colep-4')).toBe('4th COLEP meeting (colep-4) has already taken place, so there is nothing to remind about.');
+    const early = bot({ clock: createFakeClock('2023-08-01T08:00:00Z') });
+    expect(await early.sayText('/remind colep-4')).toMatch(/has no exact date and time yet/);
+  });
+});
+
+describe('/subscribe audit', () => {
+  it('audits a new subscription and a move to another thread, not a repeated /subscribe', async () => {
+    const b = bot();
+    expect(await b.sayText('/subscribe')).toContain('now subscribed');
+    expect(await b.sayText('/subscribe')).toContain('already subscribed');
+    expect(await b.sayText('/subscribe', { user: 'telegram:2002' })).toContain('already subscribed');
+    expect(readAudit(b.community.store, { action: 'subscribe' })).toHaveLength(1);
+    expect(await b.sayText('/subscribe', { threadId: '77' })).toContain('already subscribed');
+    expect(readAudit(b.community.store, { action: 'subscribe' })).toEqual([
+      expect.objectContaining({ subject: GROUP }),
+      expect.objectContaining({ subject: GROUP, details: { threadId: '77' } }),
+    ]);
   });
 });

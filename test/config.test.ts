@@ -52,6 +52,22 @@ describe('configuration', () => {
     expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_APP_TOKEN.*SLACK_SIGNING_SECRET/);
   });
 
+  it('reads an empty REMINDER_OFFSETS (as copied from .env.example, or spaces) as the default 7d,1d,1h; none turns reminders off', () => {
+    const def = [7 * 86_400_000, 86_400_000, 3_600_000];
+    for (const v of ['', '   ', ' , ,']) expect(loadConfig({ REMINDER_OFFSETS: v }).reminderOffsetsMs, JSON.stringify(v)).toEqual(def);
+    expect(loadConfig({ REMINDER_OFFSETS: 'none' }).reminderOffsetsMs).toEqual([]);
+  });
+
+  it('says an offset is too large, and what the maximum is, instead of "not a duration"', () => {
+    expect(() => loadConfig({ REMINDER_OFFSETS: '100000d' })).toThrow(
+      '- REMINDER_OFFSETS: "100000d" is too large: a reminder can go out at most 365 days before a meeting (365d, 8760h or 525600m)',
+    );
+    expect(parseOffsets('365d,8760h,525600m')).toEqual([365 * 86_400_000]);
+    expect(parseOffsets('8761h')).toMatch(/too large/);
+    expect(parseOffsets('99999999999999999999999m')).toMatch(/too large/);
+    expect(parseOffsets('90m,1d,25h')).toEqual([25 * 3_600_000, 86_400_000, 90 * 60_000]);
+  });
+
   it('sorts reminder offsets largest first and drops duplicates', () => {
     expect(parseOffsets('1h,7d,1h,30m')).toEqual([7 * 86_400_000, 3_600_000, 1_800_000]);
     expect(parseOffsets('0h')).toMatch(/more than zero/);

@@ -110,6 +110,38 @@ describe('core dispatcher', () => {
     expect(plain(await app.core.handleMessage(msg('/chalenges')))).toMatch(/Did you mean \/challenges\?/);
   });
 
+  it('"did you mean" keeps the topic, and its button runs the command with it', async () => {
+    const app = makeApp();
+    const [r] = await app.core.handleMessage(msg('/challanges encryption'));
+    expect(plain([r!])).toMatch(/Did you mean \/challenges encryption\?/);
+    const button = r!.buttons!.flat()[0]!;
+    expect(button.action).toBe('cmd:challenges encryption');
+    const pressed = await app.core.handleAction({ platform: 'telegram', chat: msg('').chat, user: msg('').user, action: button.action });
+    expect(pressed[0]!.blocks[0]).toMatchObject({ type: 'heading', text: 'Challenges: encryption' });
+    // a command that takes nothing is offered bare; a topic too long for a button stays in the words only
+    expect(plain(await app.core.handleMessage(msg('/hlep me')))).toMatch(/Did you mean \/help\?/);
+    const [long] = await app.core.handleMessage(msg(`/challanges ${'encrypted data '.repeat(6)}`));
+    expect(long!.buttons!.flat()[0]!.action).toBe('cmd:challenges');
+  });
+
+  it('a theme picker offers only themes that have entries of the kind asked for', async () => {
+    const app = makeApp();
+    const base = app.engine.base;
+    const withPractices = new Set(base.themes.filter((t) => base.entries.some((e) => e.kind === 'good-practice' && e.themes.includes(t.id))).map((t) => t.label));
+    const scams = base.themes.find((t) => t.id === 'scams-fraud' || /scam/i.test(t.label))!;
+    expect(withPractices.has(scams.label)).toBe(false);
+    for (const topic of ['scams', scams.label]) {
+      const [r] = await app.core.handleMessage(msg(`/practices ${topic}`));
+      const text = plain([r!]);
+      expect(text).toMatch(/nothing close/);
+      const offered = /You could try: (.*)\./.exec(text)?.[1]?.split(', ') ?? [];
+      for (const label of offered) expect(withPractices.has(label), label).toBe(true);
+      expect(text).toContain(`The theme ${scams.label} has no good practices`);
+    }
+    const [bogus] = await app.core.handleAction({ platform: 'telegram', chat: msg('').chat, user: msg('').user, action: 'th:good-practice:bogus' });
+    expect(plain([bogus!])).toMatch(/not in the practice base/);
+  });
+
   it('keeps community commands out of chats that are not allowed, telling the chat id', async () => {
     const app = makeApp({ ALLOWED_CHATS: 'telegram:-1', SECRETARIAT: 'telegram:7' });
     const out = plain(await app.core.handleMessage(msg('/meetings', { chat: { id: 'telegram:-555', type: 'group' } })));
@@ -150,7 +182,7 @@ describe('core dispatcher', () => {
       const [answer] = await app.core.handleMessage(msg(`/ask ${question}`, { chat }));
       const button = answer!.buttons!.flat().find((x) => x.label === (helpful ? 'Helpful' : 'Not helpful'))!;
       const [thanks] = await app.core.handleAction({ platform: 'telegram', chat, user: { id: 'telegram:7' }, action: button.action });
-      expect(plain([thanks!])).toMatch(/^Thanks, noted/);
+      expect(plain([thanks!])).toMatch(chat.id === 'telegram:-100' ? /^Thanks, noted/ : /only collected in the community's chats/);
     };
     const allowed = { id: 'telegram:-100', type: 'group' as const };
     await press('how do others handle encrypted data?', allowed, false);
@@ -161,6 +193,24 @@ describe('core dispatcher', () => {
     expect(gaps).toContain('1 helpful, 2 not helpful.');
     expect(gaps).toContain('how do others handle encrypted data?: 2 not helpful, 1 helpful');
     expect(gaps).not.toContain('prosecutors');
+  });
+
+  it('counts one feedback vote per person and answer, which they can change', async () => {
+    const app = makeApp({ ALLOWED_CHATS: 'telegram:-100', SECRETARIAT: 'telegram:1' });
+    const chat = { id: 'telegram:-100', type: 'group' as const };
+    const [answer] = await app.core.handleMessage(msg('/ask how do others handle encrypted data?', { chat }));
+    const buttons = answer!.buttons!.flat();
+    const action = (label: string) => buttons.find((x) => x.label === label)!.action;
+    const press = async (user: string, label: string) =>
+      plain(await app.core.handleAction({ platform: 'telegram', chat, user: { id: user }, action: action(label) }));
+    expect(await press('telegram:7', 'Not helpful')).toMatch(/^Thanks, noted/);
+    expect(await press('telegram:7', 'Not helpful')).toMatch(/already marked this answer not helpful; it counts once/);
+    expect(await press('telegram:7', 'Helpful')).toMatch(/^Changed: .* now says helpful/);
+    expect(await press('telegram:8', 'Not helpful')).toMatch(/^Thanks, noted/);
+    const expired = plain(await app.core.handleAction({ platform: 'telegram', chat, user: { id: 'telegram:7' }, action: 'fb:x' }));
+    expect(expired).toMatch(/expired, so nothing was recorded/);
+    const gaps = plain(await app.core.handleMessage(msg('/gaps', { user: { id: 'telegram:1' } })));
+    expect(gaps).toContain('1 helpful, 1 not helpful.');
   });
 
   it('keeps an unanswered question asked just before a shutdown', async () => {

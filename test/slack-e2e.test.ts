@@ -143,6 +143,18 @@ describe('Slack: every command through /practice', () => {
     // Public commands still work there.
     expect((await run('sources', { channel: OTHER_CHANNEL })).posted).toHaveLength(1);
   });
+
+  it('subscribe is refused where the bot cannot post on its own (another person\'s DM), and nothing is stored', async () => {
+    const dm = 'DHUMAN01';
+    h.fake.fail({ method: 'conversations.info', channel: dm, error: 'channel_not_found', times: Infinity });
+    h.fake.fail({ method: 'chat.postMessage', channel: dm, error: 'channel_not_found', times: Infinity });
+    const r = await run('subscribe', { user: SECRETARIAT, channel: dm });
+    const said = r.responses.map((x) => String(x.text)).join('\n');
+    expect(said).toMatch(/cannot post in this conversation/);
+    expect(said).not.toMatch(/now subscribed/);
+    const row = (h.app.community as CommunityModule).store.db.prepare('SELECT count(*) AS n FROM subscriptions WHERE chat_id = ?').get(`slack:${dm}`) as { n: number };
+    expect(row.n).toBe(0);
+  });
 });
 
 describe('Slack: questions by mention and DM, buttons, App Home', () => {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { m001 } from '../src/store/migrations/001-core.ts';
+import { m002 } from '../src/store/migrations/002-agenda.ts';
 import { migrations } from '../src/store/migrations/index.ts';
 import { openStore, StoreError, type Migration } from '../src/store/store.ts';
 import { createTestLogger, removeTempDirs, tempDbPath, tempDir } from './helpers/community.ts';
@@ -79,6 +80,32 @@ describe('openStore', () => {
         extra: null,
       });
       expect(store.db.prepare('SELECT count(*) AS n FROM roles').get()).toEqual({ n: 1 });
+    } finally {
+      store.close();
+    }
+  });
+
+  it('migration 3 adds a meeting revision (0 for existing meetings) to a version-2 database, in place', () => {
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3]);
+    const file = tempDbPath();
+    const v2 = openStore(file, { migrations: [m001, m002] });
+    expect(userVersion(v2.db)).toBe(2);
+    v2.db
+      .prepare(
+        `INSERT INTO meetings (id, title, source, starts_at, zone, date_precision, sort_at, status, created_at, updated_at)
+         VALUES ('m1', 'Kept meeting', 'chat', 1, 'Europe/Sofia', 'minute', 1, 'scheduled', 1, 1)`,
+      )
+      .run();
+    v2.close();
+    const inode = fs.statSync(file).ino;
+    const logger = createTestLogger();
+    const store = openStore(file, { log: logger.log });
+    try {
+      expect(userVersion(store.db)).toBe(3);
+      expect(fs.statSync(file).ino).toBe(inode);
+      expect(logger.lines().filter((l) => l.msg === 'database migrated').map((l) => l.name)).toEqual(['meeting-revision']);
+      expect(store.db.prepare("SELECT title, revision FROM meetings WHERE id = 'm1'").get()).toEqual({ title: 'Kept meeting', revision: 0 });
+      expect(() => store.db.prepare("UPDATE meetings SET revision = -1 WHERE id = 'm1'").run()).toThrow(/CHECK/);
     } finally {
       store.close();
     }

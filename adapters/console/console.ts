@@ -57,7 +57,7 @@ export function createConsoleAdapter(opts: ConsoleOptions): AdapterHandle & { ru
   async function line(raw: string): Promise<void> {
     const text = raw.replace(/\r$/, '');
     if (text.trim() === '') return;
-    const as = /^\/as(?:\s+(\S+))?\s*$/.exec(text.trim());
+    const as = /^\/as(?:\s+(.*))?$/i.exec(text.trim());
     if (as) {
       if (!as[1] || !USER_ID.test(as[1])) {
         write('Usage: /as <user id>, e.g. /as telegram:42\n');
@@ -69,7 +69,7 @@ export function createConsoleAdapter(opts: ConsoleOptions): AdapterHandle & { ru
     }
     const chat = { id: chatId, type: 'private' as const, title: 'console' };
     const user = { id: userId };
-    const press = /^\/press\s+(\S+)\s*$/.exec(text.trim());
+    const press = /^\/press\s+(\S.*)$/.exec(text.trim());
     if (press) {
       show(await core.handleAction({ platform: 'console', chat, user, action: press[1]! }));
       return;

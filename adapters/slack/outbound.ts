@@ -56,6 +56,7 @@ export function createSlackOutbound(deps: SlackOutboundDeps): Outbound {
         return { chatId, messageId: first ?? '' } satisfies SentRef;
       });
     },
+    canPost: (chatId) => web.canPost(channelOf(chatId)),
     async sendDocument(chatId, doc, opts) {
       const channel = channelOf(chatId);
       return guard(chatId, 'document', async () => ({ chatId, messageId: await web.uploadFile(channel, doc, opts?.threadId) }));

@@ -224,6 +224,9 @@ export interface SlackWeb {
   publishHome(user: string, view: types.HomeView): Promise<void>;
   /** The DM channel between the bot and a user. */
   openIm(user: string): Promise<string>;
+  /** Whether the bot can post in a conversation unprompted: false when Slack does not show it the
+   *  conversation (another person's DM, a private channel it is not in) or it is archived. */
+  canPost(channel: string): Promise<boolean>;
   /** Posts to a response_url (slash commands, block actions). */
   respond(url: string, body: Record<string, unknown>): Promise<void>;
   /** Resolves when every queued post is done. */
@@ -395,6 +398,20 @@ export function createSlackWeb(opts: SlackWebOptions): SlackWeb {
       const id = r.channel?.id;
       if (!id) throw new SlackDeliveryError('permanent', 'slack conversations.open: no channel', 'no_channel');
       return id;
+    },
+    async canPost(channel) {
+      try {
+        const r = await call('conversations.info', () => client.conversations.info({ channel }), true);
+        const c = r.channel as { is_im?: boolean; is_mpim?: boolean; is_private?: boolean; is_member?: boolean; is_archived?: boolean } | undefined;
+        if (!c) return true;
+        if (c.is_archived) return false;
+        // public channels take posts without joining (chat:write.public); the rest need membership
+        return c.is_im === true || c.is_member === true || (c.is_private !== true && c.is_mpim !== true);
+      } catch (err) {
+        if (err instanceof SlackDeliveryError && GONE_CODES.has(err.slackCode)) return false;
+        log.warn({ channel, err: errorFields(err) }, 'slack: conversations.info failed; assuming the bot can post');
+        return true;
+      }
     },
     async respond(url, body) {
       if (!/^https?:\/\//.test(url)) throw new SlackDeliveryError('permanent', 'slack response_url: not an http(s) URL', 'bad_url');

@@ -158,6 +158,10 @@ function overview(services: Services, kind: Kind, command: string): Reply {
 }
 
 export function entriesOfKindInTheme(services: Services, kind: Kind, theme: string, offset = 0): Reply {
+  const command = Object.entries(KIND_COMMAND).find(([, k]) => k === kind)?.[0] ?? 'challenges';
+  if (!services.engine.base.themes.some((t) => t.id === theme)) {
+    return { blocks: [{ type: 'paragraph', parts: [`That theme is not in the practice base. Send /${command} for the themes there are.`] }] };
+  }
   const all = services.engine.base.entries.filter((e) => e.kind === kind && e.themes.includes(theme));
   const page = all.slice(offset, offset + 5);
   const blocks: Block[] = [{ type: 'heading', text: `${KIND_LABELS[kind].many}: ${themeLabel(services, theme)} (${all.length})` }];
@@ -184,7 +188,22 @@ function byKind(ctx: CommandContext, memory: QueryMemory): Reply {
   if (theme && services.engine.base.entries.some((e) => e.kind === kind && e.themes.includes(theme.id))) {
     return entriesOfKindInTheme(services, kind, theme.id);
   }
-  const r = nothingClose(`"${topic}" among the ${KIND_LABELS[kind].many.toLowerCase()}`, result);
+  // Suggest only themes that have entries of this kind: a theme offered here must give a list.
+  const { base } = services.engine;
+  const hasKind = (themeId: string) => base.entries.some((e) => e.kind === kind && e.themes.includes(themeId));
+  const labels = new Set(base.themes.filter((t) => hasKind(t.id)).map((t) => t.label));
+  const r = nothingClose(`"${topic}" among the ${KIND_LABELS[kind].many.toLowerCase()}`, {
+    ...result,
+    suggestions: result.suggestions.filter((l) => labels.has(l)),
+  });
+  if (theme) {
+    // The topic names a theme that has none of this kind: say which commands do have it.
+    const others = Object.entries(KIND_COMMAND)
+      .filter(([, k]) => k !== kind && base.entries.some((e) => e.kind === k && e.themes.includes(theme.id)))
+      .map(([c]) => `/${c} ${theme.label.toLowerCase()}`);
+    if (others.length === 0) others.push(`/ask ${theme.label.toLowerCase()}`);
+    r.blocks.splice(1, 0, { type: 'paragraph', parts: [`The theme ${theme.label} has no ${KIND_LABELS[kind].many.toLowerCase()}; try `, { text: others.join(' or '), code: true }, '.'] });
+  }
   return r;
 }
 

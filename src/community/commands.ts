@@ -5,9 +5,11 @@ import type { CommandContext, CommandSpec } from '../commands/types.ts';
 import type { Clock } from '../core/ports.ts';
 import { notAllowedReply, roleRefusal } from '../commands/refusals.ts';
 import type { Block, Inline, Reply } from '../core/reply.ts';
+import type { OutboundRouter } from '../core/outbound.ts';
+import type { Outbound } from '../core/ports.ts';
 import type { Store } from '../store/store.ts';
 import type { Audit } from './audit.ts';
-import { isTimed, timeInline, type MeetingRecord, type Meetings } from './meetings.ts';
+import { hasTakenPlace, isTimed, timeInline, type MeetingRecord, type Meetings } from './meetings.ts';
 import { humanDuration, MEETING_EXAMPLE, MEETING_SYNTAX, normaliseMeetingId, parseMeetingSpec, type MeetingSpec } from './parse.ts';
 import { reminderDueAt, type Scheduler } from './scheduler.ts';
 import type { Subscriptions } from './subscriptions.ts';
@@ -21,6 +23,8 @@ export interface CommandsDeps {
   subscriptions: Subscriptions;
   scheduler: Scheduler;
   offsetsMs: number[];
+  /** Asked whether the bot can post in a chat before it is subscribed (Outbound.canPost). */
+  outbound: OutboundRouter;
 }
 
 const para = (...parts: Inline[]): Block => ({ type: 'paragraph', parts });
@@ -219,7 +223,7 @@ export function createMeetingCommands(deps: CommandsDeps): CommandSpec[] {
       const meeting = id ? meetings.get(id) : undefined;
       if (!id || !meeting) return unknownMeeting(m[1]!);
       const tail = rest.trim().toLowerCase();
-      if (tail === 'ics' || tail === 'ical' || tail === 'calendar') return meetings.icsReply(meeting);
+      if (tail === 'ics' || tail === 'ical' || tail === 'calendar') return meetings.icsReply(meeting, ctx.now);
       if (tail) return refusal(para('Write ', { text: `/meeting ${id}`, code: true }, ' or ', { text: `/meeting ${id} ics`, code: true }, '.'));
       return meetings.detailsReply(meeting, ctx.now);
     },
@@ -231,12 +235,32 @@ export function createMeetingCommands(deps: CommandsDeps): CommandSpec[] {
     description: 'Post meeting announcements and reminders in this chat (secretariat, co-chairs)',
     access: 'organiser',
     group: 'Meetings',
-    run(ctx) {
+    async run(ctx) {
       if (!ctx.chatAllowed) return notAllowedReply(ctx.msg.chat.id);
       const chat = ctx.msg.chat;
+      // A command can come from a conversation the bot cannot post in unprompted (Slack: another
+      // person's DM, a private channel it was not invited to): reminders would never arrive there.
+      let port: Outbound | undefined;
+      try {
+        port = deps.outbound.for(chat.id);
+      } catch {
+        port = undefined;
+      }
+      if (port?.canPost && !(await port.canPost(chat.id))) {
+        return refusal(
+          para(
+            'I cannot post in this conversation on my own, so announcements and reminders could not reach it. ',
+            'Add me to it first (in Slack: invite the app to the channel), or subscribe a channel I am in.',
+          ),
+        );
+      }
       const isNew = store.immediate(() => {
+        const before = subscriptions.get(chat.id);
         const isNew = subscriptions.subscribe(chat, ctx.msg.threadId, ctx.actor.id, ctx.now);
-        audit(ctx.actor.id, 'subscribe', chat.id, ctx.msg.threadId ? { threadId: ctx.msg.threadId } : undefined);
+        // Audit real changes only: a new subscription, or one moved to another thread. A repeated /subscribe changes nothing.
+        if (isNew || before?.threadId !== ctx.msg.threadId) {
+          audit(ctx.actor.id, 'subscribe', chat.id, ctx.msg.threadId ? { threadId: ctx.msg.threadId } : undefined);
+        }
         return isNew;
       });
       return {
@@ -302,6 +326,9 @@ export function createMeetingCommands(deps: CommandsDeps): CommandSpec[] {
         }
       }
       if (meeting.cancelled) return refusal(para(`${meeting.title} (${meeting.id}) was cancelled, so there is nothing to remind about.`));
+      if (!isTimed(meeting) && hasTakenPlace(meeting, ctx.now)) {
+        return refusal(para(`${meeting.title} (${meeting.id}) has already taken place, so there is nothing to remind about.`));
+      }
       if (!isTimed(meeting)) {
         return refusal(para(`${meeting.title} (${meeting.id}) has no exact date and time yet, so there is nothing to remind about.`));
       }

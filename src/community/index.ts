@@ -114,7 +114,7 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
   });
 
   const commands: CommandSpec[] = [
-    ...createMeetingCommands({ store, clock, audit, log, meetings, subscriptions, scheduler, offsetsMs: config.reminderOffsetsMs }),
+    ...createMeetingCommands({ store, clock, audit, log, meetings, subscriptions, scheduler, offsetsMs: config.reminderOffsetsMs, outbound }),
     createRoleCommand({ store, access, audit, clock }),
     ...agenda.commands,
   ];
@@ -177,7 +177,7 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
       return { blocks } satisfies Reply;
     },
     recordGap: (q) => agenda.recordGap(q),
-    recordFeedback: (key, helpful) => agenda.recordFeedback(key, helpful),
+    recordFeedback: (key, helpful, vote) => agenda.recordFeedback(key, helpful, vote),
     ...(agenda.handleAction ? { handleAction: (input, ctx) => agenda.handleAction!(input, ctx) } : {}),
     start() {
       if (access.open) {

@@ -5,12 +5,13 @@ import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { Block, Inline, Reply } from '../core/reply.ts';
 import type { Engine } from '../engine/types.ts';
+import { formatMeetingDate } from '../knowledge/citation.ts';
 import type { Meeting } from '../knowledge/schema.ts';
 import type { Store } from '../store/store.ts';
 import type { AgendaMeetings } from './agenda/types.ts';
 import type { MeetingSpec } from './parse.ts';
 import { humanDuration } from './parse.ts';
-import { formatWithZone, inconvenientSummary, LOCALE, memberTimes, type MemberZone } from './zones.ts';
+import { compactMemberTimes, formatWithZone, inconvenientSummary, LOCALE, memberTimes, type MemberZone } from './zones.ts';
 
 // ical-generator's default export, whichever way the module system hands it over.
 const ical = ((icalModule as unknown as { default?: typeof icalModule }).default ?? icalModule) as typeof icalModule;
@@ -48,6 +49,8 @@ export interface MeetingRecord {
   remindersFrom: Date;
   createdBy?: string;
   updatedAt: Date;
+  /** Bumped on every edit, cancel and practice-base change; the .ics SEQUENCE. */
+  revision: number;
 }
 
 interface Row {
@@ -69,6 +72,7 @@ interface Row {
   reminders_from: number;
   created_by: string | null;
   updated_at: number;
+  revision: number;
 }
 
 const toRecord = (r: Row): MeetingRecord => ({
@@ -90,6 +94,7 @@ const toRecord = (r: Row): MeetingRecord => ({
   remindersFrom: new Date(r.reminders_from),
   ...(r.created_by ? { createdBy: r.created_by } : {}),
   updatedAt: new Date(r.updated_at),
+  revision: r.revision,
 });
 
 /** First instant (UTC) of a YYYY, YYYY-MM or YYYY-MM-DD date. */
@@ -104,22 +109,41 @@ export function placeOf(m: Meeting): string {
   return where || 'place not announced';
 }
 
-/** "4 May 2023", "29-30 April 2024", "September or October 2023", "May 2023". */
+/** "4 May 2023", "29–30 April 2024", "September or October 2023", "May 2023": written the way
+ *  citations write meeting dates (src/knowledge/citation.ts), en-dash ranges included. */
 export function meetingDateText(m: MeetingRecord): string {
   if (m.dateLabel) return m.dateLabel;
   const start = m.dateStart;
   if (!start) return m.startsAt ? formatWithZone(m.startsAt, m.zone ?? 'UTC') : 'date not announced';
-  const fmt = (s: string) => {
-    const parts = s.split('-').length;
-    const dt = DateTime.fromISO(s, { zone: 'UTC' }).setLocale(LOCALE);
-    return parts === 3 ? dt.toFormat('d LLLL yyyy') : parts === 2 ? dt.toFormat('LLLL yyyy') : dt.toFormat('yyyy');
-  };
-  if (!m.dateEnd || m.dateEnd === start) return fmt(start);
-  const a = DateTime.fromISO(start, { zone: 'UTC' });
-  const b = DateTime.fromISO(m.dateEnd, { zone: 'UTC' });
-  if (start.length === 10 && m.dateEnd.length === 10 && a.hasSame(b, 'month')) return `${a.day}-${fmt(m.dateEnd)}`;
-  return `${fmt(start)} to ${fmt(m.dateEnd)}`;
+  if (m.precision !== 'minute') {
+    return formatMeetingDate({ date: { start, ...(m.dateEnd ? { end: m.dateEnd } : {}), precision: m.precision } });
+  }
+  const dt = DateTime.fromISO(start, { zone: 'UTC' }).setLocale(LOCALE);
+  return start.length === 10 ? dt.toFormat('d LLLL yyyy') : start.length === 7 ? dt.toFormat('LLLL yyyy') : dt.toFormat('yyyy');
 }
+
+/** The first instant (UTC) after a YYYY, YYYY-MM or YYYY-MM-DD date: the end of that year, month or day. */
+function partialDateEnd(s: string): number {
+  const [y = 1970, m, d] = s.split('-').map(Number);
+  if (m === undefined) return Date.UTC(y + 1, 0, 1);
+  if (d === undefined) return Date.UTC(y, m, 1);
+  return Date.UTC(y, m - 1, d + 1);
+}
+
+/** Whether a meeting is over by `now`: a timed one once it has begun; a practice-base one once it
+ *  is recorded as held, or once its whole date window (the year, month(s) or day(s) it was given
+ *  in, UTC) has passed, even when no exact date was ever announced. A cancelled meeting never
+ *  took place. */
+export function hasTakenPlace(m: Pick<MeetingRecord, 'cancelled' | 'startsAt' | 'status' | 'dateStart' | 'dateEnd'>, now: Date): boolean {
+  if (m.cancelled) return false;
+  if (m.startsAt) return m.startsAt.getTime() <= now.getTime();
+  if (m.status === 'held') return true;
+  const last = m.dateEnd ?? m.dateStart;
+  return !!last && partialDateEnd(last) <= now.getTime();
+}
+
+/** How long a timed meeting lasts in its calendar file: the chat syntax gives a start only. */
+export const DEFAULT_MEETING_LENGTH_MS = 2 * 3_600_000;
 
 export const timeInline = (at: Date, zone: string): Inline => ({ time: at.toISOString(), fallback: formatWithZone(at, zone) });
 
@@ -142,7 +166,7 @@ export function createMeetings(deps: MeetingsDeps) {
   const log = deps.log.child({ module: 'meetings' });
 
   const COLS =
-    'id, title, series, source, starts_at, zone, date_start, date_end, date_precision, date_label, sort_at, status, cancelled, place, virtual, reminders_from, created_by, updated_at';
+    'id, title, series, source, starts_at, zone, date_start, date_end, date_precision, date_label, sort_at, status, cancelled, place, virtual, reminders_from, created_by, updated_at, revision';
   const getStmt = db.prepare<[string], Row>(`SELECT ${COLS} FROM meetings WHERE id = ?`);
   const allStmt = db.prepare<[], Row>(`SELECT ${COLS} FROM meetings ORDER BY sort_at, id`);
   const nextStmt = db.prepare<[number], Row>(
@@ -160,17 +184,19 @@ export function createMeetings(deps: MeetingsDeps) {
   const updateChat = db.prepare(
     `UPDATE meetings SET title = @title, source = 'chat', starts_at = @startsAt, zone = @zone, date_start = @dateStart, date_end = NULL,
        date_precision = 'minute', date_label = NULL, sort_at = @startsAt, status = 'scheduled', place = @place, virtual = @virtual,
-       reminders_from = CASE WHEN @moved = 1 THEN @now ELSE reminders_from END, updated_at = @now
+       reminders_from = CASE WHEN @moved = 1 THEN @now ELSE reminders_from END, updated_at = @now, revision = revision + 1
      WHERE id = @id`,
   );
-  const cancelStmt = db.prepare<[number, string]>('UPDATE meetings SET cancelled = 1, updated_at = ? WHERE id = ?');
+  const cancelStmt = db.prepare<[number, string]>(
+    'UPDATE meetings SET cancelled = 1, updated_at = ?, revision = revision + 1 WHERE id = ? AND cancelled = 0',
+  );
   const upsertSeed = db.prepare(
     `INSERT INTO meetings (id, title, series, source, starts_at, zone, date_start, date_end, date_precision, date_label, sort_at, status, cancelled, place, virtual, reminders_from, created_by, created_at, updated_at)
      VALUES (@id, @title, @series, 'practice-base', NULL, NULL, @dateStart, @dateEnd, @precision, @label, @sortAt, @status, 0, @place, @virtual, 0, NULL, @now, @now)
      ON CONFLICT (id) DO UPDATE SET title = excluded.title, series = excluded.series, date_start = excluded.date_start,
        date_end = excluded.date_end, date_precision = excluded.date_precision, date_label = excluded.date_label,
        sort_at = excluded.sort_at, status = excluded.status, place = excluded.place, virtual = excluded.virtual,
-       updated_at = excluded.updated_at
+       updated_at = excluded.updated_at, revision = meetings.revision + 1
      WHERE meetings.source = 'practice-base' AND (meetings.title, meetings.series, meetings.date_start, meetings.date_end,
        meetings.date_precision, meetings.date_label, meetings.sort_at, meetings.status, meetings.place, meetings.virtual)
        IS NOT (excluded.title, excluded.series, excluded.date_start, excluded.date_end, excluded.date_precision,
@@ -203,17 +229,15 @@ export function createMeetings(deps: MeetingsDeps) {
     return m.precision === 'day' && m.status !== 'held' && !!m.dateStart && (m.dateEnd ?? m.dateStart) >= todayUtc(now);
   }
 
-  /** Announced by the practice base without an exact date (e.g. the 4th COLEP, "September or October 2023"). */
-  function isUndated(m: MeetingRecord): boolean {
-    return !m.cancelled && !m.startsAt && m.status === 'announced' && m.precision !== 'day' && m.precision !== 'minute';
+  /** Announced by the practice base without an exact date (e.g. the 4th COLEP, "September or
+   *  October 2023"), and its date window not over yet. */
+  function isUndated(m: MeetingRecord, now: Date): boolean {
+    return (
+      !m.cancelled && !m.startsAt && m.status === 'announced' && m.precision !== 'day' && m.precision !== 'minute' && !hasTakenPlace(m, now)
+    );
   }
 
-  function isPast(m: MeetingRecord, now: Date): boolean {
-    if (m.cancelled) return false;
-    if (m.startsAt) return m.startsAt.getTime() <= now.getTime();
-    if (m.status === 'held') return true;
-    return m.precision === 'day' && !!m.dateStart && (m.dateEnd ?? m.dateStart) < todayUtc(now);
-  }
+  const isPast = hasTakenPlace;
 
   function upcoming(now: Date): MeetingRecord[] {
     return all().filter((m) => isUpcoming(m, now));
@@ -226,6 +250,17 @@ export function createMeetings(deps: MeetingsDeps) {
     while (existsStmt.get(id));
     seqSet.run(String(n));
     return id;
+  }
+
+  function listLine(m: MeetingRecord, now?: Date): Inline[] {
+    return [
+      { text: m.title, bold: true },
+      m.cancelled ? ' (cancelled)' : '',
+      ' - ',
+      ...api.whenParts(m, now),
+      m.place ? `, ${m.place}` : '',
+      ` - /meeting ${m.id}`,
+    ];
   }
 
   const api = {
@@ -316,43 +351,48 @@ export function createMeetings(deps: MeetingsDeps) {
       return inconvenientSummary(memberTimes(at, deps.zones()));
     },
 
-    whenParts(m: MeetingRecord): Inline[] {
+    /** When a meeting is; `now` tells an approximate date still to come ("no exact date yet") from
+     *  one whose window has passed ("exact date not recorded"). */
+    whenParts(m: MeetingRecord, now?: Date): Inline[] {
       if (isTimed(m)) return [timeInline(m.startsAt, m.zone)];
-      const exact = m.precision === 'day';
-      return [`${meetingDateText(m)}${exact ? '' : ' (no exact date yet)'}`];
+      if (m.precision === 'day') return [meetingDateText(m)];
+      const over = now !== undefined && hasTakenPlace(m, now);
+      return [`${meetingDateText(m)} (${over ? 'exact date not recorded' : 'no exact date yet'})`];
     },
 
-    /** One line of the /meetings list. */
+    /** One line of a list of upcoming meetings (one argument, so it can be given to map()). */
     listItem(m: MeetingRecord): Inline[] {
-      return [
-        { text: m.title, bold: true },
-        m.cancelled ? ' (cancelled)' : '',
-        ' - ',
-        ...api.whenParts(m),
-        m.place ? `, ${m.place}` : '',
-        ` - /meeting ${m.id}`,
-      ];
+      return listLine(m);
     },
 
     listReply(now: Date): Reply {
       const list = all();
       const up = list.filter((m) => isUpcoming(m, now)).slice(0, 15);
-      const undated = list.filter(isUndated).reverse();
+      const undated = list.filter((m) => isUndated(m, now)).reverse();
       const blocks: Block[] = [{ type: 'heading', text: 'Meetings' }];
       if (up.length) {
         blocks.push({ type: 'paragraph', parts: [{ text: 'Upcoming', bold: true }] });
-        blocks.push({ type: 'list', items: up.map(api.listItem) });
+        blocks.push({ type: 'list', items: up.map((m) => listLine(m, now)) });
       } else {
         blocks.push({ type: 'paragraph', parts: ['No upcoming meeting is scheduled yet.'] });
         const held = list.filter((m) => isPast(m, now)).sort((a, b) => b.sortAt.getTime() - a.sortAt.getTime())[0];
         if (held) {
           blocks.push({ type: 'paragraph', parts: [{ text: 'Latest held', bold: true }] });
-          blocks.push({ type: 'list', items: [api.listItem(held)] });
+          blocks.push({ type: 'list', items: [listLine(held, now)] });
+        }
+        // Announced without an exact date, and that window is over (the 4th COLEP, "September or
+        // October 2023"): still worth a line, since the base holds no record of the exact date.
+        const unrecorded = list
+          .filter((m) => m !== held && !m.cancelled && !m.startsAt && m.status === 'announced' && m.precision !== 'day' && m.precision !== 'minute' && isPast(m, now))
+          .reverse();
+        if (unrecorded.length) {
+          blocks.push({ type: 'paragraph', parts: [{ text: 'Earlier, exact date not recorded', bold: true }] });
+          blocks.push({ type: 'list', items: unrecorded.map((m) => listLine(m, now)) });
         }
       }
       if (undated.length) {
         blocks.push({ type: 'paragraph', parts: [{ text: 'Announced, no exact date yet', bold: true }] });
-        blocks.push({ type: 'list', items: undated.map(api.listItem) });
+        blocks.push({ type: 'list', items: undated.map((m) => listLine(m, now)) });
       }
       blocks.push({
         type: 'paragraph',
@@ -366,7 +406,7 @@ export function createMeetings(deps: MeetingsDeps) {
       const blocks: Block[] = [{ type: 'heading', text: m.title }];
       if (m.cancelled) blocks.push({ type: 'notice', level: 'warning', text: 'This meeting has been cancelled.' });
       else if (isPast(m, now)) blocks.push({ type: 'notice', level: 'info', text: 'This meeting has taken place.' });
-      blocks.push({ type: 'paragraph', parts: ['When: ', ...api.whenParts(m)] });
+      blocks.push({ type: 'paragraph', parts: ['When: ', ...api.whenParts(m, now)] });
       if (m.place) blocks.push({ type: 'paragraph', parts: [`Where: ${m.place}`] });
       if (base?.hosts.length) blocks.push({ type: 'paragraph', parts: [`Hosts: ${base.hosts.join(', ')}`] });
       if (base?.topic) blocks.push({ type: 'paragraph', parts: [`Topic: ${base.topic}`] });
@@ -390,11 +430,14 @@ export function createMeetings(deps: MeetingsDeps) {
       return { blocks };
     },
 
-    /** The iCalendar file, or a reason there is none. */
-    icsReply(m: MeetingRecord): Reply {
+    /** The iCalendar file, or a reason there is none. UID is stable (`<id>@practice-bot`); SEQUENCE
+     *  is the meeting's revision, so calendar apps take an edit or a cancellation as an update.
+     *  A timed meeting lasts DEFAULT_MEETING_LENGTH_MS (the chat syntax gives no end time). */
+    icsReply(m: MeetingRecord, now?: Date): Reply {
       const cal = ical({ name: m.title, prodId: { company: 'practice-bot', product: 'practice-bot', language: 'EN' } });
       const common = {
         id: `${m.id}@practice-bot`,
+        sequence: m.revision,
         summary: m.title,
         ...(m.place ? { location: m.place } : {}),
         ...(m.cancelled ? { status: ICalEventStatus.CANCELLED } : {}),
@@ -402,11 +445,20 @@ export function createMeetings(deps: MeetingsDeps) {
         stamp: m.updatedAt,
       };
       if (isTimed(m)) {
-        cal.createEvent({ ...common, start: m.startsAt });
+        cal.createEvent({ ...common, start: m.startsAt, end: new Date(m.startsAt.getTime() + DEFAULT_MEETING_LENGTH_MS) });
       } else if (m.precision === 'day' && m.dateStart) {
         const start = DateTime.fromISO(m.dateStart, { zone: 'UTC' });
         const end = DateTime.fromISO(m.dateEnd ?? m.dateStart, { zone: 'UTC' }).plus({ days: 1 });
         cal.createEvent({ ...common, start, end, allDay: true });
+      } else if (now && hasTakenPlace(m, now)) {
+        return {
+          blocks: [
+            {
+              type: 'paragraph',
+              parts: [`${m.title} has taken place (${meetingDateText(m)}); its exact date is not recorded, so there is no calendar file.`],
+            },
+          ],
+        };
       } else {
         return {
           blocks: [
@@ -428,15 +480,22 @@ export function createMeetings(deps: MeetingsDeps) {
       };
     },
 
-    /** The reminder posted before a meeting; `now` gives the "starts in" wording. */
-    reminderReply(m: MeetingRecord & { startsAt: Date; zone: string }, now: Date): Reply {
+    /** The reminder posted before a meeting. "Starts in" is the reminder's offset when it goes out
+     *  on time (`due`: the offset and the instant it was due; "7 days" stays 7 calendar days across
+     *  a daylight-saving change), otherwise (sent late after downtime or retries, or /remind) the
+     *  real time left, to the minute. Member-country times come in one compact line. */
+    reminderReply(m: MeetingRecord & { startsAt: Date; zone: string }, now: Date, due?: { offsetMs: number; dueAt: number }): Reply {
       const left = m.startsAt.getTime() - now.getTime();
+      const onTime = due !== undefined && Math.round(left / 60_000) === Math.round((m.startsAt.getTime() - due.dueAt) / 60_000);
+      const times = memberTimes(m.startsAt, deps.zones());
+      const ownDay = DateTime.fromJSDate(m.startsAt, { zone: m.zone }).setLocale(LOCALE).toFormat('ccc d LLL');
       return {
         blocks: [
           { type: 'heading', text: `Reminder: ${m.title}` },
-          { type: 'paragraph', parts: [`Starts in ${humanDuration(left)}: `, timeInline(m.startsAt, m.zone)] },
+          { type: 'paragraph', parts: [`Starts in ${humanDuration(onTime ? due.offsetMs : left)}: `, timeInline(m.startsAt, m.zone)] },
+          ...(times.length ? [{ type: 'paragraph', parts: [`Member countries: ${compactMemberTimes(times, ownDay)}`] } as Block] : []),
           ...(m.place ? [{ type: 'paragraph', parts: [`Where: ${m.place}`] } as Block] : []),
-          { type: 'paragraph', parts: ['Local times and agenda: ', { text: `/meeting ${m.id}`, code: true }] },
+          { type: 'paragraph', parts: ['Details and agenda: ', { text: `/meeting ${m.id}`, code: true }] },
         ],
       };
     },

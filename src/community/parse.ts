@@ -44,11 +44,21 @@ export function cleanText(s: string): string {
     .trim();
 }
 
+const WHEN_PARTS = ['the date (YYYY-MM-DD)', 'the time (HH:MM)', 'the IANA time zone (e.g. Europe/Sofia)'];
+const listWords = (items: string[]) => (items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? ''));
+const sentenceStart = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 const VIRTUAL = /^(online|virtual|remote|video ?call|videoconference|zoom|teams|webex)$/i;
 
 export function parseMeetingSpec(input: string, now: Date): ParseResult<MeetingSpec> {
   const parts = input.split('|');
   if (parts.length < 3) {
+    const whenWords = (parts[0] ?? '').split(/\s+/).filter(Boolean).length;
+    if (whenWords < 3) {
+      // Say everything that is missing, not only the parts after the first |.
+      const missing = [...WHEN_PARTS.slice(whenWords), ...(parts.length === 1 ? ['the title'] : []), 'the place'];
+      return fail(`${sentenceStart(listWords(missing))} ${missing.length > 1 ? 'are' : 'is'} missing.`);
+    }
     return fail(
       parts.length === 1
         ? 'The title and the place are missing: separate the three parts with |.'
@@ -60,9 +70,8 @@ export function parseMeetingSpec(input: string, now: Date): ParseResult<MeetingS
 
   const words = when.split(/\s+/).filter(Boolean);
   if (words.length < 3) {
-    const missing = ['the date (YYYY-MM-DD)', 'the time (HH:MM)', 'the IANA time zone (e.g. Europe/Sofia)'].slice(words.length);
-    const list = missing.length > 1 ? `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}` : missing[0];
-    return fail(`Before the first |, ${list} ${missing.length > 1 ? 'are' : 'is'} missing.`);
+    const missing = WHEN_PARTS.slice(words.length);
+    return fail(`Before the first |, ${listWords(missing)} ${missing.length > 1 ? 'are' : 'is'} missing.`);
   }
   if (words.length > 3) return fail('Before the first | write exactly three things: the date, the time and the time zone.');
   const [date, time, zoneIn] = words as [string, string, string];
@@ -149,12 +158,15 @@ export function userIdProblem(id: string): string | undefined {
   return undefined;
 }
 
-/** 7 days, 1 day, 3 hours, 45 minutes */
+/** A duration written exactly, to the minute: "7 days", "1 day 1 hour", "1 hour 30 minutes",
+ *  "1 hour 2 minutes". Seconds are rounded to the nearest minute; never less than "1 minute". */
 export function humanDuration(ms: number): string {
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  const days = ms / 86_400_000;
-  if (days >= 0.98) return plural(Math.round(days), 'day');
-  const hours = ms / 3_600_000;
-  if (hours >= 0.98) return plural(Math.round(hours), 'hour');
-  return plural(Math.max(1, Math.round(ms / 60_000)), 'minute');
+  const total = Math.max(1, Math.round(ms / 60_000));
+  const days = Math.floor(total / 1440);
+  const hours = Math.floor((total % 1440) / 60);
+  const minutes = total % 60;
+  return [days ? plural(days, 'day') : '', hours ? plural(hours, 'hour') : '', minutes ? plural(minutes, 'minute') : '']
+    .filter(Boolean)
+    .join(' ');
 }

@@ -264,7 +264,7 @@ export function createScheduler(deps: SchedulerDeps) {
         log.info({ meeting: m.id, chat: w.chatId }, 'reminder not sent: the meeting has begun');
         return void finish(w, 'skipped', 'the meeting had begun before it could be sent');
       }
-      reply = meetings.reminderReply(m, now);
+      reply = meetings.reminderReply(m, now, { offsetMs: w.offsetMs ?? 0, dueAt: w.dueAt ?? 0 });
     } else {
       if ((w.createdAt ?? 0) + ANNOUNCEMENT_TTL_MS < now.getTime()) return void finish(w, 'skipped', 'announcement expired');
       reply = JSON.parse(w.reply ?? '{"blocks":[]}') as Reply;

@@ -3,6 +3,7 @@
 import type { ActionInput, ChatId, VoteInput } from '../core/ports.ts';
 import type { PollView, Reply } from '../core/reply.ts';
 import type { AccessControl, CommandContext, CommandSpec } from '../commands/types.ts';
+import type { FeedbackOutcome, FeedbackVote } from './agenda/types.ts';
 
 export interface Community {
   /** meetings, meeting, subscribe, unsubscribe, remind, suggest, agenda, poll, gaps, role */
@@ -17,7 +18,8 @@ export interface Community {
   /** Keep a question /ask could not answer (text and time, not the asker). */
   recordGap(question: string): void;
   /** Helpful / not helpful on the answer to a question (key: the question; personal data is masked). */
-  recordFeedback(key: string, helpful: boolean): void;
+  /** One vote per voter and answer (the button's token), which the voter can change. */
+  recordFeedback(key: string, helpful: boolean, vote?: FeedbackVote): FeedbackOutcome;
   /** Community buttons (e.g. numbered-choice votes where there are no polls). Undefined = not ours. */
   handleAction?(input: ActionInput, ctx: Omit<CommandContext, 'args' | 'command'>): Promise<Reply[] | undefined>;
   /** Start the reminder scheduler (sends missed reminders first). */

@@ -125,22 +125,51 @@ export function formatWithZone(at: Date, zone: string): string {
 
 export interface MemberTime {
   member: MemberZone;
+  /** "Thu 10 Dec, 13:00" */
   local: string;
+  /** "Thu 10 Dec" */
+  day: string;
+  /** "13:00" */
+  time: string;
+  /** The local wall-clock time, sortable: "2026-12-10T13:00" */
+  wall: string;
   weekend: boolean;
   outsideHours: boolean;
 }
 
 export function memberTimes(at: Date, zones: MemberZone[]): MemberTime[] {
   return zones.map((m) => {
-    const dt = DateTime.fromJSDate(at, { zone: m.zone });
+    const dt = DateTime.fromJSDate(at, { zone: m.zone }).setLocale(LOCALE);
     const hm = dt.toFormat('HH:mm');
     return {
       member: m,
-      local: dt.setLocale(LOCALE).toFormat('ccc d LLL, HH:mm'),
+      local: dt.toFormat('ccc d LLL, HH:mm'),
+      day: dt.toFormat('ccc d LLL'),
+      time: hm,
+      wall: dt.toFormat("yyyy-MM-dd'T'HH:mm"),
       weekend: m.weekend.includes(dt.weekday),
       outsideHours: hm < m.workStart || hm >= m.workEnd,
     };
   });
+}
+
+/** Member times in one short line, countries grouped by local time, earliest first:
+ *  "09:00 Bosnia and Herzegovina, France; 10:00 Bulgaria; 14:00 Bangladesh". The day is written
+ *  only where it differs from `sameDayAs` (the meeting's own local day, e.g. "Thu 10 Dec"). */
+export function compactMemberTimes(times: MemberTime[], sameDayAs?: string): string {
+  const groups = new Map<string, MemberTime[]>();
+  for (const t of [...times].sort((a, b) => (a.wall < b.wall ? -1 : a.wall > b.wall ? 1 : 0))) {
+    const g = groups.get(t.wall);
+    if (g) g.push(t);
+    else groups.set(t.wall, [t]);
+  }
+  return [...groups.values()]
+    .map((g) => {
+      const first = g[0]!;
+      const when = first.day === sameDayAs ? first.time : `${first.day}, ${first.time}`;
+      return `${when} ${g.map((t) => t.member.country).join(', ')}`;
+    })
+    .join('; ');
 }
 
 /** "Bangladesh (weekend), Pakistan (outside working hours 09:00-17:00)" or '' */

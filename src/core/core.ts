@@ -17,7 +17,7 @@ import { hasAccess, notAllowedReply, roleRefusal } from '../commands/refusals.ts
 import { errorFields } from './logger.ts';
 import type { OutboundRouter } from './outbound.ts';
 import type { ActionInput, Clock, Core, Incoming } from './ports.ts';
-import type { Reply } from './reply.ts';
+import { MAX_ACTION_BYTES, type Button, type Reply } from './reply.ts';
 
 export interface CoreDeps {
   config: Config;
@@ -88,16 +88,28 @@ export function createCore(deps: CoreDeps): Core {
     return Array.isArray(out) ? out : [out];
   }
 
-  function unknownCommand(word: string): Reply {
+  /** "Did you mean /challenges?", keeping what followed the command ("/challanges encryption"
+   *  offers "/challenges encryption"), in words and, when it fits a button, as one. */
+  function unknownCommand(word: string, args = ''): Reply {
     const guess = engine.closestCommand(word, names);
+    const spec = guess ? registry.get(guess) : undefined;
+    const takesArgs = !!spec && (/\s/.test(spec.usage) || (spec.subcommands?.length ?? 0) > 0);
+    const rest = takesArgs ? args.replace(/\s+/g, ' ').trim() : '';
+    const suggestion = guess ? (rest ? `/${guess} ${rest.slice(0, 100)}` : `/${guess}`) : undefined;
     const parts: Reply['blocks'] = [
       {
         type: 'paragraph',
-        parts: [`I don't know the command /${word.slice(0, 40)}.`, guess ? ` Did you mean /${guess}?` : ''],
+        parts: [`I don't know the command /${word.slice(0, 40)}.`, suggestion ? ` Did you mean ${suggestion}?` : ''],
       },
       { type: 'paragraph', parts: ['Send /help for the list of commands.'] },
     ];
-    return { refusal: true, blocks: parts, buttons: guess ? [[{ label: `/${guess}`, action: `cmd:${guess}` }]] : undefined };
+    let button: Button | undefined;
+    if (guess && suggestion) {
+      // Button data must stay small (Telegram: 64 bytes): the topic goes in only when it fits.
+      const full = `cmd:${suggestion.slice(1)}`;
+      button = Buffer.byteLength(full) <= MAX_ACTION_BYTES ? { label: suggestion.slice(0, 60), action: full } : { label: `/${guess}`, action: `cmd:${guess}` };
+    }
+    return { refusal: true, blocks: parts, buttons: button ? [[button]] : undefined };
   }
 
   // Per-message bindings are added where something is logged, not for every message: a pino
@@ -111,7 +123,8 @@ export function createCore(deps: CoreDeps): Core {
       const m = COMMAND.exec(text);
       if (!m) {
         if (text.startsWith('/')) {
-          return [unknownCommand(text.slice(1).split(/\s/)[0] ?? '')];
+          const [name = '', ...rest] = text.slice(1).split(/\s+/);
+          return [unknownCommand(name, rest.join(' '))];
         }
         if (!msg.addressed) return [];
         // Only the bot's name ("@practice_bot" and nothing else): say what it can do.
@@ -123,7 +136,7 @@ export function createCore(deps: CoreDeps): Core {
       const word = m[1]!.toLowerCase();
       text = (m[2] ?? '').trim();
       const spec = registry.get(word);
-      if (!spec) return [unknownCommand(word)];
+      if (!spec) return [unknownCommand(word, text)];
       if (debugOn()) log.debug({ ...scope(msg.chat.id, msg.platform), command: spec.name, text }, 'command');
       const ctx: CommandContext = { ...baseContext(msg), command: spec.name, args: text };
       return await runCommand(spec, ctx);
@@ -150,15 +163,21 @@ export function createCore(deps: CoreDeps): Core {
         // Feedback is kept per question (what the secretariat can act on), and, like unanswered
         // questions, only from allowed chats. A button whose question has been forgotten counts nothing.
         const saved = memory.get(a);
-        if (saved && base.chatAllowed) community.recordFeedback(saved.query, b === '1');
-        return [{ blocks: [{ type: 'paragraph', parts: [b === '1' ? 'Thanks, noted as helpful.' : 'Thanks, noted. The secretariat reviews unhelpful answers to improve the base.'] }] }];
+        const say = (text: string): Reply[] => [{ blocks: [{ type: 'paragraph', parts: [text] }] }];
+        if (!saved || (b !== '1' && b !== '0')) return say('That button has expired, so nothing was recorded. Please ask again.');
+        if (!base.chatAllowed) return say("Feedback is only collected in the community's chats; nothing was recorded.");
+        const helpful = b === '1';
+        const outcome = community.recordFeedback(saved.query, helpful, { token: a, voter: input.user.id });
+        if (outcome === 'changed') return say(`Changed: your feedback on this answer now says ${helpful ? 'helpful' : 'not helpful'}.`);
+        if (outcome === 'same') return say(`You already marked this answer ${helpful ? 'helpful' : 'not helpful'}; it counts once.`);
+        return say(helpful ? 'Thanks, noted as helpful.' : 'Thanks, noted. The secretariat reviews unhelpful answers to improve the base.');
       }
       if (kind === 'th' && a && b && (KINDS as readonly string[]).includes(a)) {
         const offset = Math.max(0, Number(input.action.split(':')[3]) || 0);
         return [entriesOfKindInTheme(services, a as Kind, b, offset)];
       }
       if (kind === 'cmd' && a) {
-        return handleMessage({ ...msg, text: `/${a}` });
+        return handleMessage({ ...msg, text: `/${input.action.slice('cmd:'.length)}` });
       }
       const fromCommunity = await community.handleAction?.(input, base);
       if (fromCommunity) return fromCommunity;

@@ -90,6 +90,11 @@ export interface Outbound {
   updatePoll?(ref: SentRef, poll: PollView): Promise<void>;
   /** Close a poll; for native anonymous polls returns the final totals per option index. */
   closePoll?(ref: SentRef, poll: PollView): Promise<{ totals?: number[] } | void>;
+  /** Can the bot post to this chat on its own, later (reminders, announcements)? Asked before a
+   *  subscription is stored. Only platforms where a command can come from a conversation the bot
+   *  is not in (Slack: another person's DM, a private channel it was not invited to) implement it;
+   *  "cannot tell" (an error) counts as yes. */
+  canPost?(chatId: ChatId): Promise<boolean>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -29,7 +29,10 @@ export type Block =
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; text: string }
   | { type: 'divider' };
 
-/** A button; `action` is opaque callback data for `Core.handleAction`, at most 64 bytes. */
+/** Longest button action the core makes, in UTF-8 bytes (Telegram's callback data limit). */
+export const MAX_ACTION_BYTES = 64;
+
+/** A button; `action` is opaque callback data for `Core.handleAction`, at most MAX_ACTION_BYTES. */
 export interface Button {
   label: string;
   action: string;

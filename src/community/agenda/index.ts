@@ -16,17 +16,24 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { CommandContext, CommandSpec } from '../../commands/types.ts';
 import { errorFields } from '../../core/logger.ts';
+import { createLru } from '../../core/lru.ts';
 import type { SentRef, VoteInput } from '../../core/ports.ts';
 import type { Block, Inline, PollView, Reply } from '../../core/reply.ts';
+import { hasTakenPlace } from '../meetings.ts';
 import { canonicalZone, cleanText } from '../parse.ts';
 import { formatWithZone } from '../zones.ts';
 import { PERSONAL_DATA_LABEL, personalDataKinds, redactPersonalData } from './pii.ts';
-import { createAgendaRepo, type PollRow } from './repo.ts';
+import { createAgendaRepo, type MeetingInfoRow, type PollRow } from './repo.ts';
 import { findSimilar, normalise } from './similar.ts';
-import type { Agenda, AgendaDeps } from './types.ts';
+import type { Agenda, AgendaDeps, FeedbackOutcome, FeedbackVote } from './types.ts';
 
 export const MIN_SUGGESTION = 3;
 export const MAX_SUGGESTION = 300;
+/** A suggestion needs at least this many letters or digits ("---" or "!!!" is not an agenda item). */
+export const MIN_SUGGESTION_ALNUM = 3;
+/** How many answers' feedback voters are remembered (in memory only). The core forgets a button's
+ *  token after 5,000 newer answers; this keeps more, so a token the core still honours is known. */
+export const FEEDBACK_TOKENS = 20_000;
 export const MAX_POLL_OPTIONS = 10;
 export const MAX_GAP_CHARS = 500;
 const DAY_MS = 86_400_000;
@@ -75,13 +82,27 @@ export function createAgenda(deps: AgendaDeps): Agenda {
     return { id, title, label: when ? `${title}, ${when}` : title };
   }
 
-  /** Why suggestions / polls for this meeting make no sense any more, if so. */
+  /** meetings.ts's hasTakenPlace on the fields of a meeting row it reads. */
+  const takenPlace = (r: MeetingInfoRow, now: Date): boolean =>
+    hasTakenPlace(
+      {
+        cancelled: r.cancelled === 1,
+        ...(r.starts_at !== null ? { startsAt: new Date(r.starts_at) } : {}),
+        status: r.status,
+        ...(r.date_start ? { dateStart: r.date_start } : {}),
+        ...(r.date_end ? { dateEnd: r.date_end } : {}),
+      },
+      now,
+    );
+
+  /** Why suggestions / polls for this meeting make no sense any more, if so: cancelled, or taken
+   *  place (timed and begun, held, or an undated one whose whole date window has passed, e.g. the
+   *  4th COLEP meeting, "September or October 2023"). */
   function meetingClosedReason(id: string, now: Date): string | undefined {
     const row = repo.meetingInfo.get(id);
     if (!row) return undefined;
     if (row.cancelled) return 'was cancelled';
-    if (row.starts_at != null && row.starts_at <= now.getTime()) return 'has already taken place';
-    if (row.starts_at == null && row.status === 'held') return 'has already taken place';
+    if (takenPlace(row, now)) return 'has already taken place';
     return undefined;
   }
 
@@ -90,6 +111,33 @@ export function createAgenda(deps: AgendaDeps): Agenda {
       p('There is no upcoming meeting with a date yet, so I do not know which meeting this is for. '),
       p('Give the meeting id after the command: ', code(`${command} <meeting id> ${example}`.trim()), '. ', 'The ids are listed by ', code('/meetings'), '.'),
     );
+
+  /** First segments of the hyphenated meeting ids known (e.g. "colep" from colep-4). */
+  function idPrefixes(): Set<string> {
+    const ids = [...repo.meetingIds.all().map((r) => r.id), ...deps.engine.base.meetings.map((m) => m.id)];
+    return new Set(ids.filter((id) => id.includes('-')).map((id) => id.slice(0, id.indexOf('-')).toLowerCase()));
+  }
+
+  /** Whether a word has the shape of a meeting id, as ids are made: m1, m2, ... for meetings added
+   *  in chat (meetings.ts), and the practice base's slugs such as colep-4 or
+   *  europol-2024-digital-smuggling (lower-case words joined by hyphens, with a digit, starting
+   *  with the first word of a known id). Ordinary words ("Encryption", "cross-border", "covid-19",
+   *  "2024-2025") are not. */
+  function idShaped(word: string): boolean {
+    const w = word.toLowerCase();
+    if (/^m\d{1,9}$/.test(w)) return true;
+    if (!/^[a-z0-9]+(?:-[a-z0-9]+)+$/.test(w) || !/\d/.test(w)) return false;
+    return idPrefixes().has(w.slice(0, w.indexOf('-')));
+  }
+
+  /** A word given where a meeting id may stand: the meeting's id (case as typed or lower case),
+   *  'unknown' when it looks like an id but names no meeting, undefined when it is not an id. */
+  function lookupMeeting(word: string): { id: string } | 'unknown' | undefined {
+    if (meetings.meetingExists(word)) return { id: word };
+    const lower = word.toLowerCase();
+    if (lower !== word && meetings.meetingExists(lower)) return { id: lower };
+    return idShaped(word) ? 'unknown' : undefined;
+  }
 
   const unknownMeetingReply = (id: string): Reply =>
     refusal(p('There is no meeting with the id ', code(clip(id, 40)), '. See ', code('/meetings'), ' for the ids.'));
@@ -189,6 +237,8 @@ export function createAgenda(deps: AgendaDeps): Agenda {
     }
     const why = meetingClosedReason(meeting.id, ctx.now);
     if (why) return refusal(p(`${meeting.label} ${why}: there is nothing left to put to a vote.`));
+    const late = close && closesTooLate(meeting.id, close, ctx.now);
+    if (late) return late;
 
     const suggestions = repo.suggestionsOf.all(meeting.id);
     if (suggestions.length < 2) {
@@ -358,8 +408,9 @@ export function createAgenda(deps: AgendaDeps): Agenda {
     return createHmac('sha256', key).update(`${pollId}\u0000${userId}\u0000${idx}`).digest('base64url');
   }
 
-  /** Applies a vote; returns the poll after it, or undefined when the poll is not open. */
-  function applyVote(poll: PollRow, input: VoteInput, now: Date): PollRow | undefined {
+  /** Applies a vote; returns the poll after it and the options the person's vote was added to and
+   *  taken from, or undefined when the poll is not open. */
+  function applyVote(poll: PollRow, input: VoteInput, now: Date): { poll: PollRow; added: number[]; removed: number[] } | undefined {
     return store.immediate(() => {
       const fresh = repo.poll.get(poll.id);
       if (!fresh || fresh.status !== 'open') return undefined;
@@ -388,19 +439,22 @@ export function createAgenda(deps: AgendaDeps): Agenda {
       let desired: Set<number>;
       if (input.toggle) {
         const i = input.optionIndexes[0];
-        if (input.optionIndexes.length !== 1 || i === undefined || !valid(i)) return fresh;
+        if (input.optionIndexes.length !== 1 || i === undefined || !valid(i)) return { poll: fresh, added: [], removed: [] };
         desired = new Set(current);
         if (desired.has(i)) desired.delete(i);
         else desired.add(i);
       } else {
         desired = new Set(input.optionIndexes.filter(valid));
       }
+      const added: number[] = [];
+      const removed: number[] = [];
       for (const i of current) {
         if (desired.has(i)) continue;
         if (fresh.anonymous) {
           if (key) repo.deleteBallot.run(fresh.id, hmacToken(key, fresh.id, userId, i));
           repo.addTotal.run(-1, fresh.id, i);
         } else repo.deleteNamedVote.run(fresh.id, i, userId);
+        removed.push(i);
       }
       for (const i of desired) {
         if (current.has(i)) continue;
@@ -409,12 +463,18 @@ export function createAgenda(deps: AgendaDeps): Agenda {
           repo.insertBallot.run(fresh.id, hmacToken(key, fresh.id, userId, i));
           repo.addTotal.run(1, fresh.id, i);
         } else repo.insertNamedVote.run(fresh.id, i, userId, input.user.name ?? null, now.getTime());
+        added.push(i);
       }
-      return fresh;
+      return { poll: fresh, added, removed };
     });
   }
 
   async function vote(input: VoteInput): Promise<PollView | undefined> {
+    return (await voteWithChange(input))?.view;
+  }
+
+  /** vote(), also telling which options the person's vote was added to and taken from. */
+  async function voteWithChange(input: VoteInput): Promise<{ view: PollView; added: number[]; removed: number[] } | undefined> {
     const poll =
       input.pollId !== undefined
         ? repo.poll.get(input.pollId)
@@ -422,8 +482,9 @@ export function createAgenda(deps: AgendaDeps): Agenda {
           ? repo.pollByPlatform.get(input.platformPollId)
           : undefined;
     if (!poll || poll.status !== 'open') return undefined;
-    const after = applyVote(poll, input, clock.now());
-    if (!after) return undefined;
+    const change = applyVote(poll, input, clock.now());
+    if (!change) return undefined;
+    const after = change.poll;
     const view = viewOf(after);
     const ref = refOf(after);
     if (ref && pollsMode(after.chat_id) === 'buttons') {
@@ -433,7 +494,7 @@ export function createAgenda(deps: AgendaDeps): Agenda {
         log.warn({ err: errorFields(err), poll: after.id }, 'could not update the poll in place');
       }
     }
-    return view;
+    return { view, added: change.added, removed: change.removed };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -455,11 +516,13 @@ export function createAgenda(deps: AgendaDeps): Agenda {
       }
       let meeting: MeetingRef;
       let raw: string;
-      if (meetings.meetingExists(m[1]!)) {
+      const named = lookupMeeting(m[1]!);
+      if (named === 'unknown') return unknownMeetingReply(m[1]!);
+      if (named) {
         if (!m[2]?.trim()) {
-          return refusal(p('Write the suggestion after the meeting id, e.g. ', code(`/suggest ${m[1]} Encryption of seized mobile devices`), '.'));
+          return refusal(p('Write the suggestion after the meeting id, e.g. ', code(`/suggest ${named.id} Encryption of seized mobile devices`), '.'));
         }
-        meeting = meetingRef(m[1]!);
+        meeting = meetingRef(named.id);
         raw = m[2];
       } else {
         const next = meetings.nextMeeting(ctx.now);
@@ -477,6 +540,17 @@ export function createAgenda(deps: AgendaDeps): Agenda {
           p(
             `That suggestion is too long (${n.toLocaleString('en-GB')} characters): an agenda item has at most ${MAX_SUGGESTION}. `,
             'Please shorten it to a title-like line; details can go to the secretariat.',
+          ),
+        );
+      }
+      const alnum = (text.match(/[\p{L}\p{N}]/gu) ?? []).length;
+      if (alnum < MIN_SUGGESTION_ALNUM) {
+        return refusal(
+          p(
+            `I did not save this suggestion: it has ${alnum === 0 ? 'no letters or digits' : `only ${alnum} letter${alnum === 1 ? '' : 's'} or digit${alnum === 1 ? '' : 's'}`}. `,
+            `An agenda item needs at least ${MIN_SUGGESTION_ALNUM} letters or digits, e.g. `,
+            code('/suggest Encryption of seized mobile devices'),
+            '.',
           ),
         );
       }
@@ -547,8 +621,9 @@ export function createAgenda(deps: AgendaDeps): Agenda {
       const id = ctx.args.trim().split(/\s+/)[0] ?? '';
       let meeting: MeetingRef;
       if (id) {
-        if (!meetings.meetingExists(id)) return unknownMeetingReply(id);
-        meeting = meetingRef(id);
+        const named = lookupMeeting(id);
+        if (named === undefined || named === 'unknown') return unknownMeetingReply(id);
+        meeting = meetingRef(named.id);
       } else {
         const next = meetings.nextMeeting(ctx.now);
         if (!next) return noMeetingReply('/agenda', '');
@@ -602,6 +677,27 @@ export function createAgenda(deps: AgendaDeps): Agenda {
     if (at.getTime() <= now.getTime()) return `${date} ${time} ${zone} is already past: give a close time in the future.`;
     if (at.getTime() - now.getTime() > 366 * DAY_MS) return 'That close time is more than a year ahead: check the year.';
     return { at, zone };
+  }
+
+  /** A refusal when a poll on this meeting's agenda would close after the meeting starts. */
+  function closesTooLate(meetingId: string, close: { at: Date; zone: string }, now: Date): Reply | undefined {
+    const row = repo.meetingInfo.get(meetingId);
+    if (row?.starts_at == null || close.at.getTime() <= row.starts_at) return undefined;
+    const start = new Date(row.starts_at);
+    const meeting = meetingRef(meetingId);
+    // Example: 18:00 the day before the meeting, in its zone, when that is still ahead.
+    const zone = row.zone ?? 'UTC';
+    const eve = DateTime.fromMillis(row.starts_at, { zone }).minus({ days: 1 }).set({ hour: 18, minute: 0, second: 0, millisecond: 0 });
+    const example = eve.toMillis() > now.getTime() ? `/poll close-at ${eve.toFormat('yyyy-MM-dd HH:mm')} ${zone}` : undefined;
+    return refusal(
+      p(
+        'A poll must close by the start of the meeting it is for. ',
+        `${meeting.title} starts on `,
+        { time: start.toISOString(), fallback: formatWithZone(start, zone) },
+        `, and ${formatWithZone(close.at, close.zone)} is after that.`,
+      ),
+      example ? p('Give an earlier close time, e.g. ', code(example), '.') : p('Give an earlier close time, or close the poll with ', code('/poll close'), '.'),
+    );
   }
 
   const pollUsage = (problem?: string): Reply =>
@@ -677,8 +773,12 @@ export function createAgenda(deps: AgendaDeps): Agenda {
           close = r;
           i += 3;
         } else if (parsePollId(w) !== undefined && close) pollId = parsePollId(w);
-        else if (meetings.meetingExists(w)) meetingId = w;
-        else return pollUsage(`I don't understand "${clip(w, 40)}" (not a meeting id nor an option).`);
+        else {
+          const named = lookupMeeting(w);
+          if (named === 'unknown') return unknownMeetingReply(w);
+          if (!named) return pollUsage(`I don't understand "${clip(w, 40)}" (not a meeting id nor an option).`);
+          meetingId = named.id;
+        }
       }
       if (pollId !== undefined && !close) return pollUsage();
 
@@ -700,6 +800,8 @@ export function createAgenda(deps: AgendaDeps): Agenda {
         }
         if (target) {
           const id = target.id;
+          const late = closesTooLate(target.meeting_id, close, ctx.now);
+          if (late) return late;
           const changed = store.immediate(() => repo.setClose.run(close.at.getTime(), close.zone, id).changes > 0);
           if (!changed) return refusal(p(`Poll #${id} is already closed.`));
           audit(ctx.actor.id, 'poll.close-at', `poll:${id}`, { closesAt: close.at.toISOString(), zone: close.zone });
@@ -762,14 +864,17 @@ export function createAgenda(deps: AgendaDeps): Agenda {
       }
       const count = optionsOf(target).length;
       if (n < 1 || n > count) return refusal(p(`Poll #${target.id} has options 1 to ${count}.`));
-      const before = target.anonymous ? undefined : new Set(repo.namedVotesOfUser.all(target.id, ctx.actor.id).map((r) => r.idx));
-      const view = await vote({ pollId: target.id, user: { id: ctx.actor.id, ...(ctx.actor.name ? { name: ctx.actor.name } : {}) }, optionIndexes: [n - 1], toggle: true });
-      if (!view) return refusal(p(`Poll #${target.id} is closed.`));
-      const status = before
-        ? before.has(n - 1)
+      const result = await voteWithChange({ pollId: target.id, user: { id: ctx.actor.id, ...(ctx.actor.name ? { name: ctx.actor.name } : {}) }, optionIndexes: [n - 1], toggle: true });
+      if (!result) return refusal(p(`Poll #${target.id} is closed.`));
+      const { view } = result;
+      const takenBack = result.removed.includes(n - 1);
+      const status = target.anonymous
+        ? takenBack
+          ? `Your vote for option ${n} is taken back. Anonymous poll: only the totals are kept.`
+          : `Your vote for option ${n} is recorded. Anonymous poll: only the totals are kept. Sending the same again takes it back.`
+        : takenBack
           ? `Your vote for option ${n} is taken back.`
-          : `Your vote for option ${n} is recorded (named poll: voters are recorded).`
-        : 'Done. Anonymous poll: only the totals are kept. Sending the same again takes it back.';
+          : `Your vote for option ${n} is recorded (named poll: voters are recorded).`;
       return {
         blocks: [
           p(status),
@@ -778,6 +883,15 @@ export function createAgenda(deps: AgendaDeps): Agenda {
       };
     },
   };
+
+  // Answer feedback: one vote per person per answer (its button token), which they can change.
+  // Who voted is kept only in memory, as HMAC-SHA256(random per-process key, token + user id), for
+  // as long as the core can still resolve the token (its query memory is an in-process LRU of
+  // 5,000 answers, so after a restart the buttons count nothing anyway). Nothing about voters
+  // reaches the database, which keeps per-question totals only (as before). A database table of
+  // hashed voters would outlive the tokens it guards for no gain and need a schema change.
+  const feedbackKey = randomBytes(32);
+  const feedbackVoters = createLru<string, { key: string; votes: Map<string, boolean> }>(FEEDBACK_TOKENS);
 
   /** A question as kept for /gaps: personal data masked, whitespace cleaned, at most `max` characters. */
   const maskedQuestion = (q: unknown, max: number) => clip(cleanText(redactPersonalData(cleanText(String(q ?? '')))), max);
@@ -916,11 +1030,32 @@ export function createAgenda(deps: AgendaDeps): Agenda {
       writeBehind({ gap: [text, normalise(text), clock.now().getTime()] });
     },
 
-    recordFeedback(key, helpful) {
+    recordFeedback(key: string, helpful: boolean, by?: FeedbackVote): FeedbackOutcome {
       // The key is the question that was answered: personal data is masked as in gaps.
       const k = maskedQuestion(key, 200);
-      if (!k) return;
-      writeBehind({ feedback: { key: k, h: helpful ? 1 : 0, n: helpful ? 0 : 1, at: clock.now().getTime() } });
+      if (!k || (by && (!by.token || !by.voter))) return 'ignored';
+      const at = clock.now().getTime();
+      const count = (target: string, h: number, n: number) => writeBehind({ feedback: { key: target, h, n, at } });
+      if (!by) {
+        count(k, helpful ? 1 : 0, helpful ? 0 : 1);
+        return 'new';
+      }
+      let answer = feedbackVoters.get(by.token);
+      if (!answer) {
+        // The totals belong to the question the token was first given for.
+        answer = { key: k, votes: new Map() };
+        feedbackVoters.set(by.token, answer);
+      }
+      const voter = createHmac('sha256', feedbackKey).update(`${by.token}\u0000${by.voter}`).digest('base64url');
+      const before = answer.votes.get(voter);
+      if (before === helpful) return 'same';
+      answer.votes.set(voter, helpful);
+      if (before === undefined) {
+        count(answer.key, helpful ? 1 : 0, helpful ? 0 : 1);
+        return 'new';
+      }
+      count(answer.key, helpful ? 1 : -1, helpful ? -1 : 1);
+      return 'changed';
     },
 
     async tick(now) {

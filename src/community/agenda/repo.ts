@@ -37,6 +37,7 @@ export interface OptionRow {
   votes: number;
 }
 
+/** What the agenda reads of a meeting (table meetings, schema version 1). */
 export interface MeetingInfoRow {
   id: string;
   title: string;
@@ -44,7 +45,8 @@ export interface MeetingInfoRow {
   zone: string | null;
   date_label: string | null;
   date_start: string | null;
-  status: string;
+  date_end: string | null;
+  status: 'scheduled' | 'held' | 'announced';
   cancelled: number;
 }
 
@@ -68,8 +70,9 @@ export function createAgendaRepo(store: Store) {
   const SUPPORT = '(SELECT COUNT(*) FROM agenda_supporters p WHERE p.suggestion_id = s.id)';
 
   const s = {
+    meetingIds: db.prepare<[], { id: string }>('SELECT id FROM meetings'),
     meetingInfo: db.prepare<[string], MeetingInfoRow>(
-      'SELECT id, title, starts_at, zone, date_label, date_start, status, cancelled FROM meetings WHERE id = ?',
+      'SELECT id, title, starts_at, zone, date_label, date_start, date_end, status, cancelled FROM meetings WHERE id = ?',
     ),
 
     suggestionsOf: db.prepare<[string], SuggestionRow>(
@@ -163,9 +166,11 @@ export function createAgendaRepo(store: Store) {
     purgeGaps: db.prepare<[number]>('DELETE FROM agenda_gaps WHERE asked_at <= ?'),
     oldestGap: db.prepare<[], { at: number | null }>('SELECT MIN(asked_at) AS at FROM agenda_gaps'),
 
+    // @h and @n are changes (+1, or -1 when a person changes their vote); never below 0, e.g. when
+    // the row was purged between a vote and its change.
     feedback: db.prepare<{ key: string; h: number; n: number; at: number }>(
-      `INSERT INTO agenda_feedback (key, helpful, not_helpful, updated_at) VALUES (@key, @h, @n, @at)
-       ON CONFLICT (key) DO UPDATE SET helpful = helpful + @h, not_helpful = not_helpful + @n, updated_at = @at`,
+      `INSERT INTO agenda_feedback (key, helpful, not_helpful, updated_at) VALUES (@key, MAX(0, @h), MAX(0, @n), @at)
+       ON CONFLICT (key) DO UPDATE SET helpful = MAX(0, helpful + @h), not_helpful = MAX(0, not_helpful + @n), updated_at = @at`,
     ),
     feedbackTotals: db.prepare<[], { helpful: number | null; not_helpful: number | null; keys: number }>(
       'SELECT SUM(helpful) AS helpful, SUM(not_helpful) AS not_helpful, COUNT(*) AS keys FROM agenda_feedback',

@@ -19,6 +19,15 @@ export interface AgendaMeetings {
   saveAgenda(meetingId: string, items: { text: string; votes: number }[]): void;
 }
 
+/** What recordFeedback did with a press, so the caller can word its answer. */
+export type FeedbackOutcome = 'new' | 'changed' | 'same' | 'ignored';
+
+/** Who gave feedback on which answer: the answer's button token and the person's platform id. */
+export interface FeedbackVote {
+  token: string;
+  voter: string;
+}
+
 export interface AgendaDeps {
   store: Store;
   clock: Clock;
@@ -39,7 +48,13 @@ export interface Agenda {
   chatGone(chatId: string): void;
   /** Queues an unanswered question; written within a second, or before /gaps, tick or flush. */
   recordGap(q: string): void;
-  recordFeedback(key: string, helpful: boolean): void;
+  /** Helpful / not helpful on one answer. With `vote` (the answer's button token and the person
+   *  pressing), it counts once per person per answer and can be changed: 'new' (counted), 'changed'
+   *  (their earlier vote now counts the other way), 'same' (already counted that way; nothing
+   *  changes), 'ignored' (nothing to count: empty key or token). Voters are kept only in memory,
+   *  as keyed hashes, while the token can still be pressed (see FEEDBACK_TOKENS in ./index.ts).
+   *  Without `vote` every call counts (no identity to deduplicate on). */
+  recordFeedback(key: string, helpful: boolean, vote?: FeedbackVote): FeedbackOutcome;
   handleAction?(input: ActionInput, ctx: Omit<CommandContext, 'args' | 'command'>): Promise<Reply[] | undefined>;
   /** Closes polls whose close time has passed, purges old gaps. Called on every scheduler wake. */
   tick(now: Date): Promise<void>;
