@@ -269,14 +269,15 @@ async function fakeChild(): Promise<void> {
 }
 
 async function throughput(): Promise<void> {
-  const ROUNDS = 5;
-  const PER_ROUND = 750;
+  const ROUNDS = 10;
+  const PER_ROUND = 500;
   const WARM = 300;
   const CONC = 16;
   const USERS = 400;
   const fake = await startRemoteFake();
-  type Acc = { name: string; n: number; seconds: number; lat: number[]; errors: number; sends: number };
-  const acc = (name: string): Acc => ({ name, n: 0, seconds: 0, lat: [], errors: 0, sends: 0 });
+  // rates: this bot's rate in each round, so it can be set against the echo bot's in the same round
+  type Acc = { name: string; n: number; seconds: number; lat: number[]; errors: number; sends: number; rates: number[] };
+  const acc = (name: string): Acc => ({ name, n: 0, seconds: 0, lat: [], errors: 0, sends: 0, rates: [] });
   const echoAcc = acc('bare grammY echo bot');
   const fullAcc = acc('full bot (rate limiter off)');
   const adapterAcc = acc('adapter only: core answers replayed');
@@ -294,6 +295,7 @@ async function throughput(): Promise<void> {
     a.seconds += r.seconds;
     a.lat.push(...r.lat);
     a.errors += r.errors;
+    a.rates.push(r.perSecond);
     a.sends += (await fake.stats()).sends;
   };
   try {
@@ -303,10 +305,10 @@ async function throughput(): Promise<void> {
     await load(echo.url, workload(WARM, USERS), CONC);
     await load(full.url, workload(WARM, USERS), CONC);
     await load(cached.url, workload(WARM, USERS), CONC);
-    // Alternate the two, so a change in machine load hits both alike.
+    // and the full bot on new questions too (its spelling corrections and search paths)
     await load(full.url, distinct(WARM, USERS), CONC);
     // Each round measures every bot and workload once; the order turns by one each round, so that
-    // over the rounds each takes every place once (a place in the order has a cost of its own).
+    // over the rounds each takes every place equally often (a place in the order has a cost of its own).
     const steps: (() => Promise<void>)[] = [
       () => measure(echoAcc, echo.url, workload(PER_ROUND, USERS)),
       () => measure(fullAcc, full.url, workload(PER_ROUND, USERS)),
@@ -337,8 +339,10 @@ async function throughput(): Promise<void> {
   console.log(`${CONC} concurrent connections, ${USERS} private chats; every update answered with sendMessage to the fake Bot API (in its`);
   console.log('own process). Workloads: the mix is eight free questions, /help and /challenges encryption, over and over; the other');
   console.log('is free questions that are all different (30% with a typo). Each bot is compared with the echo bot on the same workload.\n');
-  console.log(row(['bot', 'workload', 'updates', 'updates/s', 'p50 ms', 'p99 ms', 'API sends', 'non-200', 'vs bare']));
-  console.log(row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
+  console.log('"vs bare" is the rate over all rounds against the echo bot\'s; "per round" sets each round\'s rate against the');
+  console.log("echo bot's in the same round (seconds apart, so a change in the machine's load hits both): median (lowest-highest).\n");
+  console.log(row(['bot', 'workload', 'updates', 'updates/s', 'p50 ms', 'p99 ms', 'API sends', 'non-200', 'vs bare', 'per round']));
+  console.log(row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
   const lines: [Acc, string, Acc][] = [
     [echoAcc, 'mix', echoAcc],
     [fullAcc, 'mix', echoAcc],
@@ -349,7 +353,11 @@ async function throughput(): Promise<void> {
   ];
   for (const [a, workloadName, base] of lines) {
     a.lat.sort((x, y) => x - y);
-    console.log(row([a.name, workloadName, a.n, f1(rate(a)), f2(pct(a.lat, 50)), f2(pct(a.lat, 99)), a.sends, a.errors, f2(rate(a) / rate(base))]));
+    const paired = a.rates.length === base.rates.length ? a.rates.map((r, i) => r / base.rates[i]!).sort((x, y) => x - y) : [];
+    const perRound = paired.length > 0 ? `${f2(paired[Math.floor(paired.length / 2)]!)} (${f2(paired[0]!)}-${f2(paired[paired.length - 1]!)})` : '';
+    console.log(
+      row([a.name, workloadName, a.n, f1(rate(a)), f2(pct(a.lat, 50)), f2(pct(a.lat, 99)), a.sends, a.errors, f2(rate(a) / rate(base)), perRound]),
+    );
   }
   console.log('');
 }
