@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { m001 } from '../src/store/migrations/001-core.ts';
 import { m002 } from '../src/store/migrations/002-agenda.ts';
@@ -50,16 +51,20 @@ describe('openStore', () => {
     store.close();
   });
 
-  it('upgrades an older database in place, keeping its data', () => {
-    const file = tempDbPath();
-    const old = openStore(file, { migrations: [m001] });
-    expect(userVersion(old.db)).toBe(1);
-    old.db
+  /** A meeting row as schema version 1 already had it, to see it survive an upgrade. */
+  const addKeptMeeting = (db: Database.Database) =>
+    db
       .prepare(
         `INSERT INTO meetings (id, title, source, starts_at, zone, date_precision, sort_at, status, created_at, updated_at)
          VALUES ('m1', 'Kept meeting', 'chat', 1, 'Europe/Sofia', 'minute', 1, 'scheduled', 1, 1)`,
       )
       .run();
+
+  it('upgrades an older database in place, keeping its data', () => {
+    const file = tempDbPath();
+    const old = openStore(file, { migrations: [m001] });
+    expect(userVersion(old.db)).toBe(1);
+    addKeptMeeting(old.db);
     old.db.prepare("INSERT INTO roles (user_id, role, granted_by, granted_at) VALUES ('telegram:5', 'co-chair', 'telegram:1', 1)").run();
     old.close();
     const inode = fs.statSync(file).ino;
@@ -90,12 +95,7 @@ describe('openStore', () => {
     const file = tempDbPath();
     const v2 = openStore(file, { migrations: [m001, m002] });
     expect(userVersion(v2.db)).toBe(2);
-    v2.db
-      .prepare(
-        `INSERT INTO meetings (id, title, source, starts_at, zone, date_precision, sort_at, status, created_at, updated_at)
-         VALUES ('m1', 'Kept meeting', 'chat', 1, 'Europe/Sofia', 'minute', 1, 'scheduled', 1, 1)`,
-      )
-      .run();
+    addKeptMeeting(v2.db);
     v2.close();
     const inode = fs.statSync(file).ino;
     const logger = createTestLogger();
