@@ -229,15 +229,15 @@ export function createMeetings(deps: MeetingsDeps) {
     return m.precision === 'day' && m.status !== 'held' && !!m.dateStart && (m.dateEnd ?? m.dateStart) >= todayUtc(now);
   }
 
-  /** Announced by the practice base without an exact date (e.g. the 4th COLEP, "September or
-   *  October 2023"), and its date window not over yet. */
-  function isUndated(m: MeetingRecord, now: Date): boolean {
-    return (
-      !m.cancelled && !m.startsAt && m.status === 'announced' && m.precision !== 'day' && m.precision !== 'minute' && !hasTakenPlace(m, now)
-    );
+  /** Announced by the practice base without an exact date (e.g. the 4th COLEP, "September or October 2023"). */
+  function isApproximate(m: MeetingRecord): boolean {
+    return !m.cancelled && !m.startsAt && m.status === 'announced' && m.precision !== 'day' && m.precision !== 'minute';
   }
 
   const isPast = hasTakenPlace;
+
+  /** Approximate, and its date window not over yet. */
+  const isUndated = (m: MeetingRecord, now: Date): boolean => isApproximate(m) && !isPast(m, now);
 
   function upcoming(now: Date): MeetingRecord[] {
     return all().filter((m) => isUpcoming(m, now));
@@ -382,9 +382,7 @@ export function createMeetings(deps: MeetingsDeps) {
         }
         // Announced without an exact date, and that window is over (the 4th COLEP, "September or
         // October 2023"): still worth a line, since the base holds no record of the exact date.
-        const unrecorded = list
-          .filter((m) => m !== held && !m.cancelled && !m.startsAt && m.status === 'announced' && m.precision !== 'day' && m.precision !== 'minute' && isPast(m, now))
-          .reverse();
+        const unrecorded = list.filter((m) => m !== held && isApproximate(m) && isPast(m, now)).reverse();
         if (unrecorded.length) {
           blocks.push({ type: 'paragraph', parts: [{ text: 'Earlier, exact date not recorded', bold: true }] });
           blocks.push({ type: 'list', items: unrecorded.map((m) => listLine(m, now)) });
