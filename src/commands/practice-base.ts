@@ -185,13 +185,12 @@ function byKind(ctx: CommandContext, memory: QueryMemory): Reply {
     return answerReply(services, memory, topic, opts, result, [{ type: 'heading', text: `${KIND_LABELS[kind].many}: ${topic}` }]);
   }
   const theme = services.engine.themesFor(topic)[0];
-  if (theme && services.engine.base.entries.some((e) => e.kind === kind && e.themes.includes(theme.id))) {
-    return entriesOfKindInTheme(services, kind, theme.id);
-  }
-  // Suggest only themes that have entries of this kind: a theme offered here must give a list.
   const { base } = services.engine;
-  const hasKind = (themeId: string) => base.entries.some((e) => e.kind === kind && e.themes.includes(themeId));
-  const labels = new Set(base.themes.filter((t) => hasKind(t.id)).map((t) => t.label));
+  /** Does the base hold an entry of kind `k` in this theme? */
+  const covers = (themeId: string, k: Kind) => base.entries.some((e) => e.kind === k && e.themes.includes(themeId));
+  if (theme && covers(theme.id, kind)) return entriesOfKindInTheme(services, kind, theme.id);
+  // Suggest only themes that have entries of this kind: a theme offered here must give a list.
+  const labels = new Set(base.themes.filter((t) => covers(t.id, kind)).map((t) => t.label));
   const r = nothingClose(`"${topic}" among the ${KIND_LABELS[kind].many.toLowerCase()}`, {
     ...result,
     suggestions: result.suggestions.filter((l) => labels.has(l)),
@@ -199,7 +198,7 @@ function byKind(ctx: CommandContext, memory: QueryMemory): Reply {
   if (theme) {
     // The topic names a theme that has none of this kind: say which commands do have it.
     const others = Object.entries(KIND_COMMAND)
-      .filter(([, k]) => k !== kind && base.entries.some((e) => e.kind === k && e.themes.includes(theme.id)))
+      .filter(([, k]) => k !== kind && covers(theme.id, k))
       .map(([c]) => `/${c} ${theme.label.toLowerCase()}`);
     if (others.length === 0) others.push(`/ask ${theme.label.toLowerCase()}`);
     r.blocks.splice(1, 0, { type: 'paragraph', parts: [`The theme ${theme.label} has no ${KIND_LABELS[kind].many.toLowerCase()}; try `, { text: others.join(' or '), code: true }, '.'] });
