@@ -77,7 +77,12 @@ function loadEnvConfig(): Config {
 async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Promise<number> {
   // "--limit -1" reads to parseArgs as a missing value followed by an option: take a negative number
   // as the value, so the range check below answers it.
-  const args = argv.flatMap((a, i) => (a === '--limit' && /^-\d/.test(argv[i + 1] ?? '') ? [] : i > 0 && argv[i - 1] === '--limit' && /^-\d/.test(a) ? [`--limit=${a}`] : [a]));
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (argv[i] === '--limit' && next !== undefined && /^-\d/.test(next)) args.push(`--limit=${argv[++i]}`);
+    else args.push(argv[i]!);
+  }
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
