@@ -110,6 +110,24 @@ describe('core dispatcher', () => {
     expect(plain(await app.core.handleMessage(msg('/chalenges')))).toMatch(/Did you mean \/challenges\?/);
   });
 
+  it('"when is the next meeting?" answers from the calendar first where the chat may see it, then from the base', async () => {
+    const app = makeApp({ ALLOWED_CHATS: 'telegram:-100', SECRETARIAT: 'telegram:1' });
+    const added = plain(await app.core.handleMessage(msg('/meeting add 2030-03-10 10:00 Europe/Sofia | 9th COLEP meeting | Sofia', { user: { id: 'telegram:1' } })));
+    expect(added).toContain('9th COLEP meeting');
+    for (const q of ['when is the next meeting?', '/ask where is the next COLEP meeting']) {
+      const replies = await app.core.handleMessage(msg(q));
+      expect(replies, q).toHaveLength(2);
+      expect(replies[0]!.blocks[0]).toMatchObject({ type: 'heading', text: 'Meetings' });
+      expect(plain([replies[0]!])).toContain('9th COLEP meeting');
+      expect(replies[1]!.blocks.some((b) => b.type === 'entry')).toBe(true);
+    }
+    // a chat that may not see meetings, and a question about a past meeting, get the base alone
+    const elsewhere = await app.core.handleMessage(msg('when is the next meeting?', { chat: { id: 'telegram:-555', type: 'group' } }));
+    expect(elsewhere).toHaveLength(1);
+    expect(plain(elsewhere)).not.toContain('9th COLEP meeting');
+    expect(await app.core.handleMessage(msg('when did the Bali Process forum take place?'))).toHaveLength(1);
+  });
+
   it('"did you mean" keeps the topic, and its button runs the command with it', async () => {
     const app = makeApp();
     const [r] = await app.core.handleMessage(msg('/challanges encryption'));

@@ -19,6 +19,11 @@ import type { OutboundRouter } from './outbound.ts';
 import type { ActionInput, Clock, Core, Incoming } from './ports.ts';
 import { MAX_ACTION_BYTES, type Button, type Reply } from './reply.ts';
 
+/** Questions about when or where meetings will be ("when is the next meeting?", "where is the
+ *  upcoming COLEP forum?"); not past ones ("when did the forum take place?"). */
+const SCHEDULE_QUESTION =
+  /\b(?:next|upcoming|coming|forthcoming)\s+(?:[\p{L}\p{N}-]+\s+){0,2}(?:meeting|session|forum|conference|workshop)s?\b|\bwhen\s+(?:is|are|will)\b[^?]*\b(?:meeting|forum|conference|workshop)s?\b/iu;
+
 export interface CoreDeps {
   config: Config;
   clock: Clock;
@@ -117,6 +122,16 @@ export function createCore(deps: CoreDeps): Core {
   const debugOn = () => log.isLevelEnabled('debug');
   const scope = (chat: string, platform: string) => ({ chat, platform });
 
+  /** A question, free or after /ask. "When is the next meeting?" is about the calendar, which the
+   *  practice base (past meetings only) cannot answer: where the chat may see meetings, the upcoming
+   *  ones come first, then what the base says (it may be about next steps "for the next meeting"). */
+  async function answerQuestion(ctx: CommandContext): Promise<Reply[]> {
+    const answer = await ask(ctx, memory, ctx.args);
+    const calendar = registry.get('meetings');
+    if (!calendar || !ctx.chatAllowed || !SCHEDULE_QUESTION.test(ctx.args)) return [answer];
+    return [...(await runCommand(calendar, { ...ctx, command: calendar.name, args: '' })), answer];
+  }
+
   async function handleMessage(msg: Incoming): Promise<Reply[]> {
     try {
       let text = (msg.text ?? '').slice(0, MAX_MESSAGE_CHARS).trim();
@@ -130,13 +145,13 @@ export function createCore(deps: CoreDeps): Core {
         // Only the bot's name ("@practice_bot" and nothing else): say what it can do.
         if (text === '') return handleMessage({ ...msg, text: '/help' });
         if (debugOn()) log.debug({ ...scope(msg.chat.id, msg.platform), text }, 'free question');
-        const ctx: CommandContext = { ...baseContext(msg), command: 'ask', args: text };
-        return [await ask(ctx, memory, text)];
+        return await answerQuestion({ ...baseContext(msg), command: 'ask', args: text });
       }
       const word = m[1]!.toLowerCase();
       text = (m[2] ?? '').trim();
       const spec = registry.get(word);
       if (!spec) return [unknownCommand(word, text)];
+      if (spec.name === 'ask' && text !== '') return await answerQuestion({ ...baseContext(msg), command: 'ask', args: text });
       if (debugOn()) log.debug({ ...scope(msg.chat.id, msg.platform), command: spec.name, text }, 'command');
       const ctx: CommandContext = { ...baseContext(msg), command: spec.name, args: text };
       return await runCommand(spec, ctx);
