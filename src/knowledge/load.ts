@@ -231,7 +231,19 @@ export function loadPracticeBase(dir: string): PracticeBase {
     if (haveMeetings && !meetingIds.has(e.source.meeting))
       problems.push(`${at(file, index, ['source', 'meeting'])}: ${who}, field "source.meeting": unknown meeting "${e.source.meeting}"`);
   }
-  const folded = checkLinks(entries, byId, at, problems);
+  // ids that cannot be checked against: entries that failed their schema, or any entry file that could not be read
+  // (a broken entry is reported once, not once more per link to it)
+  const unreadable: ReadonlySet<string> | 'all' = entriesF.some((f) => f === undefined)
+    ? 'all'
+    : new Set(
+        entriesF.flatMap((f) =>
+          (f?.items ?? []).flatMap((item) => {
+            const id = item && typeof item === 'object' ? (item as Record<string, unknown>).id : undefined;
+            return typeof id === 'string' && !byId.has(id) ? [id] : [];
+          }),
+        ),
+      );
+  const folded = checkLinks(entries, byId, unreadable, at, problems);
 
   if (problems.length > 0) throw new KnowledgeError(root, problems);
   return {
@@ -255,11 +267,13 @@ interface EntryRecord {
 function checkLinks(
   entries: EntryRecord[],
   byId: Map<string, EntryRecord>,
+  unreadable: ReadonlySet<string> | 'all',
   at: (f: ParsedFile, i: number, p: PathKey[]) => string,
   problems: string[],
 ): { entries: Entry[]; aliases: ReadonlyMap<string, string> } {
   const before = problems.length;
   const aliases = new Map<string, string>();
+  const unknown = (id: string) => !byId.has(id) && unreadable !== 'all' && !unreadable.has(id);
   const kindName = (k: string) => (/^[aeiou]/.test(k) ? `an ${k}` : `a ${k}`);
 
   for (const { value: e, index, file } of entries) {
@@ -270,7 +284,9 @@ function checkLinks(
     if (e.same_as !== undefined) {
       const target = byId.get(e.same_as);
       if (e.same_as === e.id) report(['same_as'], 'links the entry to itself');
-      else if (!target) report(['same_as'], `unknown entry "${e.same_as}"`);
+      else if (!target) {
+        if (unknown(e.same_as)) report(['same_as'], `unknown entry "${e.same_as}"`);
+      }
       else if (target.value.same_as !== undefined) {
         // follow the chain to tell a cycle from a chain, and name the canonical entry
         const seen = [e.id, target.value.id];
@@ -295,7 +311,9 @@ function checkLinks(
       e[field]?.forEach((id, k) => {
         const target = byId.get(id);
         if (id === e.id) report([field, k], 'links the entry to itself');
-        else if (!target) report([field, k], `unknown entry "${id}"`);
+        else if (!target) {
+          if (unknown(id)) report([field, k], `unknown entry "${id}"`);
+        }
         else if (field === 'addressed_by' && !ADDRESSING_KINDS.includes(target.value.kind))
           report([field, k], `"${id}" is ${kindName(target.value.kind)}; addressed_by lists good practices, opportunities, conclusions and next steps`);
       });
