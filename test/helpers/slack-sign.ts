@@ -132,3 +132,85 @@ export function blockActions(p: ButtonPress): SignedRequest {
   };
   return { body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), contentType: 'application/x-www-form-urlencoded' };
 }
+
+// ------------------------------------------------------------------------------------------------
+// Raw bodies of any size (body-limit tests)
+
+export interface RawResult {
+  status?: number;
+  headers?: http.IncomingHttpHeaders;
+  body?: string;
+  /** The server closed the connection after answering. */
+  closed: boolean;
+  error?: string;
+}
+
+/** Sends `size` bytes to a path, chunked (no Content-Length) or with a Content-Length, over a
+ *  keep-alive connection, and reports the answer and whether the server then closed the
+ *  connection. Write errors after the server has answered (it stopped reading) are expected. */
+export function sendBody(base: string, o: { method?: string; path: string; size: number; chunked: boolean; headers?: Record<string, string> }): Promise<RawResult> {
+  const u = new URL(o.path, base);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  return new Promise((resolve) => {
+    const out: RawResult = { closed: false };
+    let settled = false;
+    const done = () => {
+      if (settled) return;
+      settled = true;
+      agent.destroy();
+      resolve(out);
+    };
+    const req = http.request({
+      host: u.hostname,
+      port: u.port,
+      path: u.pathname,
+      method: o.method ?? 'POST',
+      agent,
+      // Node's client sends chunked bodies by default only for POST-like methods: say it for GET too.
+      headers: { 'content-type': 'application/json', ...(o.chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(o.size) }), ...o.headers },
+    });
+    req.on('response', (res) => {
+      out.status = res.statusCode;
+      out.headers = res.headers;
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        out.body = Buffer.concat(chunks).toString('utf8');
+        // A connection the server keeps open goes back to the agent; one it closes emits 'close'.
+        const sock = req.socket;
+        if (!sock || sock.destroyed) {
+          out.closed = true;
+          return done();
+        }
+        sock.once('close', () => {
+          out.closed = true;
+          done();
+        });
+        sock.once('free', () => done());
+        setTimeout(done, 3000).unref();
+      });
+      res.on('error', () => done());
+    });
+    req.on('error', (err: Error & { code?: string }) => {
+      out.error = err.code ?? err.message;
+      if (out.status === undefined) {
+        out.closed = true;
+        done();
+      }
+    });
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    let left = o.size;
+    const pump = () => {
+      while (left > 0) {
+        const n = Math.min(left, chunk.length);
+        left -= n;
+        if (!req.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
+          req.once('drain', pump);
+          return;
+        }
+      }
+      req.end();
+    };
+    pump();
+  });
+}
