@@ -21,12 +21,13 @@ import type { HttpRoute } from '../../src/core/http-server.ts';
 import { errorFields } from '../../src/core/logger.ts';
 import { createLru } from '../../src/core/lru.ts';
 import type { Core } from '../../src/core/ports.ts';
-import type { SlackDeps } from './context.ts';
+import { ORIGIN_KEY, type SlackDeps } from './context.ts';
 import * as actions from './listeners/actions.ts';
 import * as commands from './listeners/commands.ts';
 import * as events from './listeners/events.ts';
 import { createReplyPoster, createSlackOutbound } from './outbound.ts';
 import { renderReply, type RenderOptions } from './render-blocks.ts';
+import { createRequestGuard, foreignOrigin } from './request-checks.ts';
 import { boltLogger, createSlackWeb, normaliseApiUrl, type AuthInfo } from './web.ts';
 
 export interface SlackAdapterOptions {
@@ -124,22 +125,34 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
     },
   });
 
-  // In-flight requests (for idle/stop) and retried-event de-duplication, before any listener.
+  // In-flight requests (for idle/stop), de-duplication and the workspace check, before any listener.
+  // An event is known by its event_id (Slack's retries repeat it); a slash command or an
+  // interaction by its trigger_id (unique per invocation): a second delivery is acknowledged and
+  // not handled again, whatever its signature.
   let inflight = 0;
   const drained: (() => void)[] = [];
-  const seen = createLru<string, number>(10_000);
+  const seen = createLru<string, number>(20_000);
   const ttl = opts.dedupeTtlMs ?? 3_600_000;
-  app.use(async ({ body, context, next }: AnyMiddlewareArgs & AllMiddlewareArgs) => {
-    const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string') {
-      const at = seen.get(eventId);
+  app.use(async (args: AnyMiddlewareArgs & AllMiddlewareArgs) => {
+    const { body, context, next } = args;
+    const b = body as { event_id?: unknown; trigger_id?: unknown; type?: unknown; command?: unknown };
+    const key = typeof b.event_id === 'string' ? `event:${b.event_id}` : typeof b.trigger_id === 'string' ? `trigger:${b.trigger_id}` : undefined;
+    if (key) {
+      const at = seen.get(key);
       const now = Date.now();
       if (at !== undefined && now - at < ttl) {
-        log.info({ eventId, retryNum: context.retryNum, retryReason: context.retryReason }, 'slack: repeated delivery of an event ignored');
+        const ack = (args as { ack?: () => Promise<void> }).ack;
+        if (ack) await ack();
+        log.info({ id: key, retryNum: context.retryNum, retryReason: context.retryReason }, 'slack: repeated delivery ignored');
         return;
       }
-      seen.set(eventId, now);
-      if (context.retryNum) log.info({ eventId, retryNum: context.retryNum }, 'slack: first delivery of this event is a retry; processing it');
+      seen.set(key, now);
+      if (context.retryNum) log.info({ id: key, retryNum: context.retryNum }, 'slack: first delivery of this event is a retry; processing it');
+    }
+    const foreign = auth ? foreignOrigin(body, auth) : undefined;
+    if (foreign) {
+      context[ORIGIN_KEY] = foreign;
+      log.info({ team: foreign, request: typeof b.command === 'string' ? 'command' : String(b.type ?? 'unknown') }, 'slack: request from another workspace: answered as an unknown user');
     }
     inflight++;
     try {
@@ -193,6 +206,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
     }
   };
 
+  const guard = mode === 'http' ? createRequestGuard({ signingSecret: opts.signingSecret! }) : undefined;
   const routes: HttpRoute[] | undefined =
     mode === 'http'
       ? [
@@ -203,6 +217,12 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
               if (stopped) {
                 res.writeHead(503, { 'content-type': 'text/plain' }).end('stopping');
                 req.resume();
+                return;
+              }
+              const refused = guard!.check(req);
+              if (refused) {
+                log.warn({ reason: refused }, 'slack: request refused (401)');
+                res.writeHead(401, { 'content-type': 'text/plain' }).end();
                 return;
               }
               (receiver as HTTPReceiver).requestListener(req, res);

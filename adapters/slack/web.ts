@@ -208,6 +208,9 @@ export interface AuthInfo {
   userId: string;
   botId: string;
   teamId?: string;
+  enterpriseId?: string;
+  /** An org-wide install (Enterprise Grid). */
+  isEnterpriseInstall?: boolean;
 }
 
 export interface SlackWeb {
@@ -318,7 +321,13 @@ export function createSlackWeb(opts: SlackWebOptions): SlackWeb {
     async authTest() {
       const r = await call('auth.test', () => client.auth.test(), true);
       if (!r.user_id || !r.bot_id) throw new SlackDeliveryError('permanent', 'slack auth.test: no bot user in the answer (is this a bot token?)', 'not_a_bot');
-      return { userId: r.user_id, botId: r.bot_id, ...(r.team_id ? { teamId: r.team_id } : {}) };
+      return {
+        userId: r.user_id,
+        botId: r.bot_id,
+        ...(r.team_id ? { teamId: r.team_id } : {}),
+        ...(r.enterprise_id ? { enterpriseId: r.enterprise_id } : {}),
+        ...(r.is_enterprise_install ? { isEnterpriseInstall: true } : {}),
+      };
     },
     postMessage(channel, msg, threadTs, editable) {
       return inLane(channel, async () => {

@@ -7,7 +7,7 @@ import type { Config } from '../../src/config.ts';
 import { startHttpServer, type HttpRoute, type HttpServerHandle } from '../../src/core/http-server.ts';
 import { createSlackAdapter, type SlackAdapterHandle, type SlackAdapterOptions } from '../../adapters/slack/index.ts';
 import { createFakeClock, createTestLogger, tempDir, type FakeClock, type TestLogger } from './community.ts';
-import { startFakeSlack, type FakeSlack } from './fake-slack.ts';
+import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from './fake-slack.ts';
 import { blockActions, eventCallback, postSigned, slashCommand, type SendOptions } from './slack-sign.ts';
 
 export const BOT_TOKEN = 'xoxb-1111-2222-testtokenvalue';
@@ -56,7 +56,7 @@ export async function startSlackHarness(
     /** More routes on the shared HTTP server (e.g. a stand-in for the Telegram webhook). */
     extraRoutes?: HttpRoute[];
     /** Options of the fake Slack Web API. */
-    fake?: Parameters<typeof startFakeSlack>[0];
+    fake?: FakeSlackOptions;
   } = {},
 ): Promise<SlackHarness> {
   const fake = await startFakeSlack({ botToken: BOT_TOKEN, ...opts.fake });

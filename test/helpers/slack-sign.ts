@@ -50,6 +50,10 @@ export function postSigned(url: string, secret: string, req: SignedRequest, opts
   });
 }
 
+let triggerSeq = 0;
+/** A fresh trigger_id, as Slack gives each invocation (slash command, button press). */
+export const nextTriggerId = () => `${Math.floor(Date.now() / 1000)}.${++triggerSeq}.${process.pid}`;
+
 export interface SlashCommandFields {
   command?: string;
   text: string;
@@ -60,6 +64,7 @@ export interface SlashCommandFields {
   team_id?: string;
   response_url: string;
   trigger_id?: string;
+  enterprise_id?: string;
 }
 
 export function slashCommand(f: SlashCommandFields): SignedRequest {
@@ -76,7 +81,8 @@ export function slashCommand(f: SlashCommandFields): SignedRequest {
     api_app_id: 'A0001',
     is_enterprise_install: 'false',
     response_url: f.response_url,
-    trigger_id: f.trigger_id ?? '1.2.3',
+    trigger_id: f.trigger_id ?? nextTriggerId(),
+    ...(f.enterprise_id ? { enterprise_id: f.enterprise_id } : {}),
   };
   return { body: new URLSearchParams(fields).toString(), contentType: 'application/x-www-form-urlencoded' };
 }
@@ -110,19 +116,21 @@ export interface ButtonPress {
   responseUrl: string;
   /** Pressed on the App Home tab (no channel). */
   home?: boolean;
+  teamId?: string;
+  triggerId?: string;
 }
 
 export function blockActions(p: ButtonPress): SignedRequest {
   const payload = {
     type: 'block_actions',
-    user: { id: p.user, username: p.userName ?? p.user.toLowerCase(), name: p.userName ?? p.user.toLowerCase(), team_id: 'T0001' },
+    user: { id: p.user, username: p.userName ?? p.user.toLowerCase(), name: p.userName ?? p.user.toLowerCase(), team_id: p.teamId ?? 'T0001' },
     api_app_id: 'A0001',
     token: 'deprecated-verification-token',
     container: p.home
       ? { type: 'view', view_id: 'V1' }
       : { type: 'message', message_ts: p.messageTs, channel_id: p.channel, is_ephemeral: false, ...(p.threadTs ? { thread_ts: p.threadTs } : {}) },
-    trigger_id: '1.2.3',
-    team: { id: 'T0001', domain: 'fake' },
+    trigger_id: p.triggerId ?? nextTriggerId(),
+    team: { id: p.teamId ?? 'T0001', domain: 'fake' },
     enterprise: null,
     is_enterprise_install: false,
     ...(p.home ? { view: { id: 'V1', type: 'home' } } : { channel: { id: p.channel, name: 'general' } }),
