@@ -194,7 +194,16 @@ describe('Slack: rate limits and delivery failures', () => {
 
   it('a network failure is transient', async () => {
     const logger = createTestLogger('silent');
-    const dead = createSlackAdapter({ botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: 'http://127.0.0.1:9/', core: h.app.core, log: logger.log, minPostIntervalMs: 0 });
+    const dead = createSlackAdapter({
+      botToken: BOT_TOKEN,
+      signingSecret: SIGNING_SECRET,
+      apiUrl: 'http://127.0.0.1:9/',
+      core: h.app.core,
+      log: logger.log,
+      minPostIntervalMs: 0,
+      startAttempts: 2,
+      startRetryDelayMs: 10,
+    });
     const err = await dead.outbound.send('slack:C1', hello).catch((e: unknown) => e);
     expect(err).toMatchObject({ failure: 'transient' });
     await expect(dead.start()).rejects.toThrow(/auth\.test/);

@@ -28,7 +28,7 @@ import * as events from './listeners/events.ts';
 import { createReplyPoster, createSlackOutbound } from './outbound.ts';
 import { renderReply, type RenderOptions } from './render-blocks.ts';
 import { createRequestGuard, foreignOrigin } from './request-checks.ts';
-import { boltLogger, createSlackWeb, normaliseApiUrl, type AuthInfo } from './web.ts';
+import { boltLogger, classifySlackError, createSlackWeb, isTimeout, normaliseApiUrl, SlackDeliveryError, type AuthInfo } from './web.ts';
 
 export interface SlackAdapterOptions {
   botToken: string;
@@ -50,6 +50,14 @@ export interface SlackAdapterOptions {
   rateLimitRetries?: number;
   /** How long an event id is remembered for de-duplication. Default 1 hour. */
   dedupeTtlMs?: number;
+  /** Timeout of each Web API call (PLATFORM_TIMEOUT). Default 15 s. */
+  timeoutMs?: number;
+  /** The longest Retry-After waited out in-process (MAX_RETRY_AFTER). Default 60 s. */
+  maxRetryAfterMs?: number;
+  /** Attempts to reach Slack at start (auth.test, Socket Mode connection) before giving up. Default 5. */
+  startAttempts?: number;
+  /** Wait before the first retry at start; doubled each time, at most 30 s. Default 2 s. */
+  startRetryDelayMs?: number;
 }
 
 export interface SlackAdapterHandle extends AdapterHandle {
@@ -62,6 +70,12 @@ export interface SlackAdapterHandle extends AdapterHandle {
 }
 
 const APOLOGY = 'Sorry, something went wrong on my side. Please try again in a moment.';
+const TIMED_OUT = 'Sorry, Slack did not confirm my answer in time: it may not have been posted. If you do not see it, please ask again in a moment.';
+function rateLimitedText(retryAfterMs: number | undefined): string {
+  const min = Math.max(1, Math.ceil((retryAfterMs ?? 60_000) / 60_000));
+  return `Sorry, Slack asked me to wait about ${min} minute${min === 1 ? '' : 's'} before posting here, so my answer was not posted. Please ask again later.`;
+}
+const PERMANENT_AUTH = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'account_inactive', 'user_removed_from_team', 'team_disabled', 'not_allowed_token_type']);
 
 export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandle {
   const log = opts.log.child({ adapter: 'slack' });
@@ -79,7 +93,10 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
     log,
     minPostIntervalMs: opts.minPostIntervalMs,
     rateLimitRetries: opts.rateLimitRetries,
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: opts.maxRetryAfterMs } : {}),
   });
+  const timeoutMs = opts.timeoutMs ?? 15_000;
   const commandNames = new Set(
     [...opts.core.commandMenu('private'), ...opts.core.commandMenu('group')].map((c) => c.command.toLowerCase()),
   );
@@ -103,7 +120,9 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
       ? new SocketModeReceiver({
           appToken: opts.appToken!,
           logger: boltLog,
-          installerOptions: { clientOptions: { slackApiUrl } },
+          // No silent retries inside the client (its default is 100, for hours): start() retries
+          // a bounded number of times with a log line each, and a refused token fails at once.
+          installerOptions: { clientOptions: { slackApiUrl, retryConfig: { retries: 0 }, timeout: timeoutMs } },
         })
       : new HTTPReceiver({
           signingSecret: opts.signingSecret!,
@@ -118,7 +137,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
     logger: boltLog,
     convoStore: false,
     extendedErrorHandler: true,
-    clientOptions: { slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true },
+    clientOptions: { slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: timeoutMs },
     authorize: async () => {
       const a = await authReady;
       return { botToken: opts.botToken, botId: a.botId, botUserId: a.userId, ...(a.teamId ? { teamId: a.teamId } : {}) };
@@ -171,33 +190,75 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
   actions.register(app, deps);
 
   // The one error boundary: listener failures (from the middleware above) and anything Bolt
-  // itself reports (app.error). Logged without tokens or message text; the user gets an apology.
+  // itself reports (app.error). The user is told where they asked, in a word what went wrong
+  // (Slack too slow, Slack asking to wait, or our side); then ONE line is logged, without tokens
+  // or message text, saying whether the user could be told.
   async function boundary(error: unknown, body: unknown): Promise<void> {
     const b = (body ?? {}) as Record<string, unknown>;
-    const event = b.event as { type?: string; channel?: string; ts?: string; thread_ts?: string; channel_type?: string } | undefined;
-    log.error(
-      {
-        err: errorFields((error as { original?: unknown })?.original ?? error),
-        request: typeof b.command === 'string' ? 'command' : event ? `event:${event.type}` : String(b.type ?? 'unknown'),
-      },
-      'slack: handling a request failed',
-    );
+    const event = b.event as { type?: string; channel?: string; ts?: string; thread_ts?: string; channel_type?: string; user?: string } | undefined;
+    const cause = (error as { original?: unknown })?.original ?? error;
+    const kind = isTimeout(cause) ? 'timeout' : cause instanceof SlackDeliveryError && cause.failure === 'rate-limited' ? 'rate-limited' : 'error';
+    const text = kind === 'timeout' ? TIMED_OUT : kind === 'rate-limited' ? rateLimitedText((cause as SlackDeliveryError).retryAfterMs) : APOLOGY;
+    let told = false;
+    let tellErr: unknown;
     try {
-      const [m] = renderReply({ refusal: true, blocks: [{ type: 'paragraph', parts: [APOLOGY] }] });
-      if (!m) return;
-      if (typeof b.response_url === 'string') {
+      const [m] = renderReply({ refusal: true, blocks: [{ type: 'paragraph', parts: [text] }] });
+      if (m && typeof b.response_url === 'string') {
         await web.respond(b.response_url, { response_type: 'ephemeral', replace_original: false, ...m });
-      } else if (event?.channel && (event.type === 'app_mention' || event.channel_type === 'im')) {
-        await web.postMessage(event.channel, m, event.type === 'app_mention' ? (event.thread_ts ?? event.ts) : event.thread_ts);
+        told = true;
+      } else if (m && event?.channel && (event.type === 'app_mention' || event.channel_type === 'im')) {
+        const threadTs = event.type === 'app_mention' ? (event.thread_ts ?? event.ts) : event.thread_ts;
+        // Rate limited in this channel: a post would be refused too; an ephemeral note is not.
+        if (kind === 'rate-limited' && event.user) await web.postEphemeral(event.channel, event.user, m, threadTs);
+        else await web.postMessage(event.channel, m, threadTs);
+        told = true;
       }
     } catch (err) {
-      log.warn({ err: errorFields(err) }, 'slack: could not send the apology either');
+      tellErr = err;
     }
+    const fields = {
+      err: errorFields(cause),
+      failure: kind,
+      request: typeof b.command === 'string' ? 'command' : event ? `event:${event.type}` : String(b.type ?? 'unknown'),
+      userTold: told,
+      ...(tellErr ? { tellErr: errorFields(tellErr).message } : {}),
+    };
+    const msg =
+      kind === 'timeout'
+        ? 'slack: an answer timed out (it may or may not have been posted)'
+        : kind === 'rate-limited'
+          ? 'slack: an answer was not posted: Slack asked to wait longer than MAX_RETRY_AFTER'
+          : 'slack: handling a request failed';
+    log.error(fields, msg);
   }
   app.error(async ({ error, body }: { error: Error; body: AnyMiddlewareArgs['body'] }) => boundary(error, body));
 
   let started = false;
   let stopped = false;
+
+  // Reaching Slack at start: a refused token fails at once with a clear error; an unreachable
+  // Slack (network, timeout, 5xx, 429) is retried up to `startAttempts` times with one log line
+  // each, then start() rejects with a one-line error. stop() ends the retries.
+  async function withStartRetries<T>(method: string, tokenVar: string, tokenHint: string, fn: () => Promise<T>): Promise<T> {
+    const attempts = Math.max(1, opts.startAttempts ?? 5);
+    let delay = opts.startRetryDelayMs ?? 2000;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        const e = classifySlackError(err, method);
+        if (PERMANENT_AUTH.has(e.slackCode)) throw new Error(`Slack refused ${tokenVar} (${e.slackCode}): check ${tokenHint}`);
+        if (e.failure === 'permanent' || e.failure === 'gone') throw new Error(`Slack ${method} failed: ${e.message}`);
+        if (attempt >= attempts || stopped) {
+          throw new Error(`Slack is unreachable: ${method} failed ${attempt} times (last: ${e.slackCode}); check SLACK_API_URL and the network`);
+        }
+        const wait = e.failure === 'rate-limited' ? Math.max(delay, e.retryAfterMs ?? 0) : delay;
+        log.warn({ method, attempt, of: attempts, code: e.slackCode, retryInMs: wait }, 'slack: cannot reach Slack at start; retrying');
+        await new Promise<void>((r) => setTimeout(r, wait));
+        delay = Math.min(delay * 2, 30_000);
+      }
+    }
+  }
   const idle = async () => {
     for (;;) {
       if (inflight > 0) await new Promise<void>((r) => drained.push(r));
@@ -242,19 +303,17 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
       if (started) return;
       started = true;
       try {
-        auth = await web.authTest();
+        auth = await withStartRetries('auth.test', 'SLACK_BOT_TOKEN', 'the bot token (xoxb-...) of the installed app', () => web.authTest({ once: true }));
       } catch (err) {
         rejectAuth(err);
-        const code = (err as { slackCode?: string }).slackCode;
-        throw new Error(
-          code === 'invalid_auth' || code === 'not_authed' || code === 'token_revoked' || code === 'account_inactive'
-            ? `Slack refused SLACK_BOT_TOKEN (${code}): check the bot token (xoxb-...) of the installed app`
-            : `Slack auth.test failed: ${errorFields(err).message}`,
-        );
+        throw err;
       }
       resolveAuth(auth);
       log.info({ team: auth.teamId, botUser: auth.userId, mode, command: slashCommand }, 'slack: token verified');
-      if (mode === 'socket') await app.start();
+      if (mode === 'socket') {
+        await withStartRetries('apps.connections.open', 'SLACK_APP_TOKEN', 'the app-level token (xapp-...) with connections:write', () => app.start());
+        log.info('slack: Socket Mode connected');
+      }
     },
     async stop() {
       if (stopped) return;

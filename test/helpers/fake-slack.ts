@@ -41,6 +41,7 @@ export interface FakeFile {
 }
 
 export interface Fault {
+  /** A Web API method, or `response_url` (with `hang` only). */
   method: string;
   /** Only calls for this channel (chat.* / files.completeUploadExternal channel_id). */
   channel?: string;
@@ -49,6 +50,8 @@ export interface Fault {
   /** HTTP status instead (429 sends Retry-After). */
   status?: number;
   retryAfterSec?: number;
+  /** Never answer (the call hangs until the client gives up or the fake closes). */
+  hang?: boolean;
   /** How many calls it hits (default 1; Infinity = until cleared). */
   times?: number;
 }
@@ -176,6 +179,11 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     const fault = faults.find((f) => f.method === method && f.left > 0 && (!f.channel || f.channel === channel));
     if (fault) {
       fault.left--;
+      if (fault.hang) {
+        call.status = 0;
+        call.error = 'hung';
+        return;
+      }
       if (fault.status === 429) return fail(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfterSec ?? 1) });
       if (fault.status) return fail(fault.status, { ok: false, error: `http_${fault.status}` });
       return fail(200, { ok: false, error: fault.error ?? 'internal_error' });
@@ -278,6 +286,11 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
         return;
       }
       if (path.startsWith('/response/')) {
+        const hang = faults.find((f) => f.method === 'response_url' && f.left > 0);
+        if (hang) {
+          hang.left--;
+          return;
+        }
         let body: Record<string, unknown> = {};
         try {
           body = JSON.parse(raw) as Record<string, unknown>;
