@@ -4,6 +4,7 @@
 // logged once; a long Retry-After is handed back to the scheduler, not waited out.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter, type SlackAdapterOptions } from '../adapters/slack/index.ts';
+import { loadConfig } from '../src/config.ts';
 import { DeliveryError } from '../src/core/ports.ts';
 import type { Reply } from '../src/core/reply.ts';
 import { createTestLogger } from './helpers/community.ts';
@@ -169,5 +170,20 @@ describe('Slack: slow and rate-limited answers are visible', () => {
     const err = await within(h.adapter.outbound.send(`slack:${CHANNEL}`, hello).catch((e: unknown) => e), 'send');
     expect(err).toBeInstanceOf(DeliveryError);
     expect(err).toMatchObject({ failure: 'transient' });
+  });
+});
+
+describe('PLATFORM_TIMEOUT and MAX_RETRY_AFTER', () => {
+  const base = { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET };
+
+  it('default to 15 s and 60 s, take durations, reach the Slack adapter\'s options, and refuse nonsense naming the variable', () => {
+    const d = loadConfig(base);
+    expect(d).toMatchObject({ platformTimeoutMs: 15_000, maxRetryAfterMs: 60_000 });
+    expect(d.slack).toMatchObject({ timeoutMs: 15_000, maxRetryAfterMs: 60_000 });
+    const c = loadConfig({ ...base, PLATFORM_TIMEOUT: '2500ms', MAX_RETRY_AFTER: '2m' });
+    expect(c.slack).toMatchObject({ timeoutMs: 2500, maxRetryAfterMs: 120_000 });
+    expect(loadConfig({ ...base, PLATFORM_TIMEOUT: '20' }).platformTimeoutMs).toBe(20_000);
+    expect(() => loadConfig({ ...base, PLATFORM_TIMEOUT: 'soon' })).toThrow(/PLATFORM_TIMEOUT/);
+    expect(() => loadConfig({ ...base, MAX_RETRY_AFTER: '0s' })).toThrow(/MAX_RETRY_AFTER/);
   });
 });

@@ -1,20 +1,26 @@
 // The Slack adapter: a thin Bolt app over the core. It translates; the core decides.
 //
 // - HTTP mode (no app token): Bolt's HTTPReceiver request listener is mounted on the shared HTTP
-//   server at POST /slack/events. Bolt verifies every request's signature and refuses timestamps
-//   more than 5 minutes old (kept on: `signatureVerification: true`); answers 401 to both.
-//   `processBeforeResponse: false`: events are acknowledged before listeners run, commands and
-//   buttons ack() first thing, so Slack's 3 seconds are never at risk.
+//   server at POST /slack/events; the server has already read the body (capped at 1 MB) and hands
+//   it over as `rawBody`. Before Bolt, request-checks.ts refuses (401) unsigned requests, badly
+//   signed ones, timestamps more than 5 minutes off in EITHER direction, and byte-identical
+//   replays (signature + timestamp). Bolt verifies the signature again (`signatureVerification:
+//   true`). `processBeforeResponse: false`: events are acknowledged before listeners run,
+//   commands and buttons ack() first thing, so Slack's 3 seconds are never at risk.
 // - Socket Mode (SLACK_APP_TOKEN): Bolt's SocketModeReceiver; no route, no public URL.
-// - The bot token is verified at start (auth.test); the answer feeds Bolt's `authorize`, so the
-//   first event is not held up by an auth.test of its own.
-// - Retried events: Slack redelivers an event (same event_id, X-Slack-Retry-Num) when it missed
-//   the ack. Bolt does not de-duplicate, so a bounded LRU of event ids seen in the last hour
-//   does; the first delivery to arrive is processed, whatever its retry number.
+// - Start: auth.test (and in Socket Mode the connection) is tried a bounded number of times with
+//   one log line each, then start() rejects with a one-line error; a refused token fails at once.
+//   The answer feeds Bolt's `authorize` and the workspace check.
+// - De-duplication: Slack redelivers an event (same event_id, X-Slack-Retry-Num) when it missed
+//   the ack, and a slash command or button press has a unique trigger_id: a bounded LRU of the
+//   ids seen in the last hour answers each once, whichever delivery arrives first.
+// - Workspace: a request from another team or enterprise than the token's is answered as an
+//   unknown user (ids `slack:<team>.<id>`: no roles, chat not allowed).
 // - One error boundary (`boundary`, fed by the global middleware for listener failures and by
-//   app.error for anything Bolt reports): logs the failure without tokens or message text, and
-//   gives the user a short apology where they asked.
-import { App, HTTPReceiver, SocketModeReceiver, type AllMiddlewareArgs, type AnyMiddlewareArgs } from '@slack/bolt';
+//   app.error for anything Bolt reports): tells the user where they asked (our failure, a
+//   timed-out post, or a Retry-After over MAX_RETRY_AFTER), then logs one line without tokens or
+//   message text.
+import { App, HTTPReceiver, SocketModeReceiver, webApi, type AllMiddlewareArgs, type AnyMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { AdapterHandle } from '../../src/core/adapter.ts';
 import type { HttpRoute } from '../../src/core/http-server.ts';
@@ -312,6 +318,10 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
       log.info({ team: auth.teamId, botUser: auth.userId, mode, command: slashCommand }, 'slack: token verified');
       if (mode === 'socket') {
         await withStartRetries('apps.connections.open', 'SLACK_APP_TOKEN', 'the app-level token (xapp-...) with connections:write', () => app.start());
+        // Reconnecting later is the Socket Mode client's own business: its Web API calls get Slack's
+        // usual retry policy back (about 30 minutes), so a network blip does not end the process.
+        const sm = (receiver as SocketModeReceiver).client as unknown as { webClient?: { retryConfig?: unknown } };
+        if (sm.webClient) sm.webClient.retryConfig = webApi.retryPolicies.tenRetriesInAboutThirtyMinutes;
         log.info('slack: Socket Mode connected');
       }
     },
