@@ -52,6 +52,29 @@ export function parseOffsets(s: string): number[] | string {
   return [...out].sort((a, b) => b - a);
 }
 
+// --- Platform call limits (issue 11; shared by the Telegram and Slack adapters) -----------------
+/** `15s`, `500ms`, `2m`, `1h`, or a bare number of seconds -> milliseconds; a message when invalid. */
+export function parseDuration(s: string, name: string): number | string {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/i.exec(s.trim());
+  if (!m) return `${name} "${s.slice(0, 40)}" is not a duration: use e.g. 15s, 500ms, 2m`;
+  const ms = Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const)[(m[2]?.toLowerCase() ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  if (ms <= 0) return `${name} must be more than zero`;
+  return Math.round(ms);
+}
+const duration = (name: string, fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      const r = parseDuration(s && s.trim() !== '' ? s : fallback, name);
+      if (typeof r === 'string') {
+        ctx.addIssue({ code: 'custom', message: r });
+        return z.NEVER;
+      }
+      return r;
+    });
+// -------------------------------------------------------------------------------------------------
+
 const optionalString = z
   .string()
   .optional()
@@ -93,6 +116,8 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     COMMUNITY: z.string().trim().min(1).default('colep'),
     GAPS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+    PLATFORM_TIMEOUT: duration('PLATFORM_TIMEOUT', '15s'),
+    MAX_RETRY_AFTER: duration('MAX_RETRY_AFTER', '60s'),
   })
   .superRefine((c, ctx) => {
     if (c.SLACK_BOT_TOKEN && !c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
@@ -113,11 +138,15 @@ export interface Config {
   coChairs: string[];
   reminderOffsetsMs: number[];
   telegram?: { token: string; apiRoot?: string; webhookUrl?: string; webhookSecret?: string };
-  slack?: { botToken: string; appToken?: string; signingSecret?: string; apiUrl?: string };
+  slack?: { botToken: string; appToken?: string; signingSecret?: string; apiUrl?: string; timeoutMs?: number; maxRetryAfterMs?: number };
   port: number;
   logLevel: RawConfig['LOG_LEVEL'];
   community: string;
   gapsRetentionDays: number;
+  /** PLATFORM_TIMEOUT: timeout of each chat platform API call. */
+  platformTimeoutMs?: number;
+  /** MAX_RETRY_AFTER: the longest rate-limit wait done in-process; longer ones make a delivery late or failed. */
+  maxRetryAfterMs?: number;
 }
 
 export class ConfigError extends Error {
@@ -153,11 +182,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           appToken: c.SLACK_APP_TOKEN,
           signingSecret: c.SLACK_SIGNING_SECRET,
           apiUrl: c.SLACK_API_URL,
+          timeoutMs: c.PLATFORM_TIMEOUT,
+          maxRetryAfterMs: c.MAX_RETRY_AFTER,
         }
       : undefined,
     port: c.PORT,
     logLevel: c.LOG_LEVEL,
     community: c.COMMUNITY,
     gapsRetentionDays: c.GAPS_RETENTION_DAYS,
+    platformTimeoutMs: c.PLATFORM_TIMEOUT,
+    maxRetryAfterMs: c.MAX_RETRY_AFTER,
   };
 }

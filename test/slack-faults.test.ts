@@ -80,8 +80,10 @@ describe('Slack: retried events', () => {
     const ev = mention('1766200000.000001', 'EvRETRY0001');
     expect((await postSigned(h.eventsUrl, SIGNING_SECRET, ev)).status).toBe(200);
     await h.settle();
+    // Slack signs each delivery anew: a retry carries a later timestamp.
+    const now = Math.floor(Date.now() / 1000);
     for (const n of [1, 2]) {
-      const r = await postSigned(h.eventsUrl, SIGNING_SECRET, ev, { retryNum: n, retryReason: 'http_timeout' });
+      const r = await postSigned(h.eventsUrl, SIGNING_SECRET, ev, { retryNum: n, retryReason: 'http_timeout', timestamp: now + n });
       expect(r.status).toBe(200);
     }
     await h.settle();
@@ -93,8 +95,9 @@ describe('Slack: retried events', () => {
   it('an event whose first delivery to arrive is marked as a retry is still answered, once', async () => {
     const since = h.fake.messages.length;
     const ev = mention('1766200000.000002', 'EvRETRY0002');
-    expect((await postSigned(h.eventsUrl, SIGNING_SECRET, ev, { retryNum: 1, retryReason: 'http_error' })).status).toBe(200);
-    expect((await postSigned(h.eventsUrl, SIGNING_SECRET, ev, { retryNum: 2, retryReason: 'http_error' })).status).toBe(200);
+    const now = Math.floor(Date.now() / 1000);
+    expect((await postSigned(h.eventsUrl, SIGNING_SECRET, ev, { retryNum: 1, retryReason: 'http_error', timestamp: now })).status).toBe(200);
+    expect((await postSigned(h.eventsUrl, SIGNING_SECRET, ev, { retryNum: 2, retryReason: 'http_error', timestamp: now + 1 })).status).toBe(200);
     await h.settle();
     expect(h.fake.messages.slice(since)).toHaveLength(1);
   });
@@ -102,7 +105,11 @@ describe('Slack: retried events', () => {
   it('an event and its retry arriving together are answered once', async () => {
     const since = h.fake.messages.length;
     const ev = mention('1766200000.000003', 'EvRETRY0003');
-    const rs = await Promise.all([postSigned(h.eventsUrl, SIGNING_SECRET, ev), postSigned(h.eventsUrl, SIGNING_SECRET, ev, { retryNum: 1 })]);
+    const now = Math.floor(Date.now() / 1000);
+    const rs = await Promise.all([
+      postSigned(h.eventsUrl, SIGNING_SECRET, ev, { timestamp: now - 1 }),
+      postSigned(h.eventsUrl, SIGNING_SECRET, ev, { retryNum: 1, timestamp: now }),
+    ]);
     expect(rs.map((r) => r.status)).toEqual([200, 200]);
     await h.settle();
     expect(h.fake.messages.slice(since)).toHaveLength(1);
@@ -187,7 +194,16 @@ describe('Slack: rate limits and delivery failures', () => {
 
   it('a network failure is transient', async () => {
     const logger = createTestLogger('silent');
-    const dead = createSlackAdapter({ botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: 'http://127.0.0.1:9/', core: h.app.core, log: logger.log, minPostIntervalMs: 0 });
+    const dead = createSlackAdapter({
+      botToken: BOT_TOKEN,
+      signingSecret: SIGNING_SECRET,
+      apiUrl: 'http://127.0.0.1:9/',
+      core: h.app.core,
+      log: logger.log,
+      minPostIntervalMs: 0,
+      startAttempts: 2,
+      startRetryDelayMs: 10,
+    });
     const err = await dead.outbound.send('slack:C1', hello).catch((e: unknown) => e);
     expect(err).toMatchObject({ failure: 'transient' });
     await expect(dead.start()).rejects.toThrow(/auth\.test/);

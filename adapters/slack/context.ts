@@ -17,13 +17,30 @@ export interface SlackDeps {
   botUserId(): string | undefined;
 }
 
-/** Slack conversation -> core chat: DMs (ids starting with D) are private, everything else a group. */
-export function chatOf(channel: string, name?: string): Incoming['chat'] {
-  const type = channel.startsWith('D') ? 'private' : 'group';
-  const title = name && !['directmessage', 'privategroup', 'mpdm'].includes(name) && !name.startsWith('mpdm-') ? name : undefined;
-  return { id: `slack:${channel}`, type, ...(title ? { title } : {}) };
+/** Where a request came from, as the middleware found it (index.ts): `foreign` is the team (or
+ *  enterprise) id of another workspace than the bot token's. */
+export interface Origin {
+  foreign?: string;
 }
 
-export function userOf(id: string, name?: string): Incoming['user'] {
-  return { id: `slack:${id}`, ...(name ? { name } : {}) };
+/** Reads the origin the middleware left in Bolt's context. */
+export function originOf(context: Record<string, unknown>): Origin {
+  const f = context[ORIGIN_KEY];
+  return typeof f === 'string' ? { foreign: f } : {};
+}
+export const ORIGIN_KEY = 'practiceBotForeignTeam';
+
+/** `slack:<id>` for our workspace; `slack:<team>.<id>` for another one, so that its users and
+ *  conversations match no role and no allowed chat (public commands only). */
+const idOf = (id: string, origin?: Origin) => (origin?.foreign ? `slack:${origin.foreign}.${id}` : `slack:${id}`);
+
+/** Slack conversation -> core chat: DMs (ids starting with D) are private, everything else a group. */
+export function chatOf(channel: string, name?: string, origin?: Origin): Incoming['chat'] {
+  const type = channel.startsWith('D') ? 'private' : 'group';
+  const title = name && !['directmessage', 'privategroup', 'mpdm'].includes(name) && !name.startsWith('mpdm-') ? name : undefined;
+  return { id: idOf(channel, origin), type, ...(title ? { title } : {}) };
+}
+
+export function userOf(id: string, name?: string, origin?: Origin): Incoming['user'] {
+  return { id: idOf(id, origin), ...(name ? { name } : {}) };
 }

@@ -1,33 +1,40 @@
 // The Slack adapter: a thin Bolt app over the core. It translates; the core decides.
 //
 // - HTTP mode (no app token): Bolt's HTTPReceiver request listener is mounted on the shared HTTP
-//   server at POST /slack/events. Bolt verifies every request's signature and refuses timestamps
-//   more than 5 minutes old (kept on: `signatureVerification: true`); answers 401 to both.
-//   `processBeforeResponse: false`: events are acknowledged before listeners run, commands and
-//   buttons ack() first thing, so Slack's 3 seconds are never at risk.
+//   server at POST /slack/events; the server has already read the body (capped at 1 MB) and hands
+//   it over as `rawBody`. Before Bolt, request-checks.ts refuses (401) unsigned requests, badly
+//   signed ones, timestamps more than 5 minutes off in EITHER direction, and byte-identical
+//   replays (signature + timestamp). Bolt verifies the signature again (`signatureVerification:
+//   true`). `processBeforeResponse: false`: events are acknowledged before listeners run,
+//   commands and buttons ack() first thing, so Slack's 3 seconds are never at risk.
 // - Socket Mode (SLACK_APP_TOKEN): Bolt's SocketModeReceiver; no route, no public URL.
-// - The bot token is verified at start (auth.test); the answer feeds Bolt's `authorize`, so the
-//   first event is not held up by an auth.test of its own.
-// - Retried events: Slack redelivers an event (same event_id, X-Slack-Retry-Num) when it missed
-//   the ack. Bolt does not de-duplicate, so a bounded LRU of event ids seen in the last hour
-//   does; the first delivery to arrive is processed, whatever its retry number.
+// - Start: auth.test (and in Socket Mode the connection) is tried a bounded number of times with
+//   one log line each, then start() rejects with a one-line error; a refused token fails at once.
+//   The answer feeds Bolt's `authorize` and the workspace check.
+// - De-duplication: Slack redelivers an event (same event_id, X-Slack-Retry-Num) when it missed
+//   the ack, and a slash command or button press has a unique trigger_id: a bounded LRU of the
+//   ids seen in the last hour answers each once, whichever delivery arrives first.
+// - Workspace: a request from another team or enterprise than the token's is answered as an
+//   unknown user (ids `slack:<team>.<id>`: no roles, chat not allowed).
 // - One error boundary (`boundary`, fed by the global middleware for listener failures and by
-//   app.error for anything Bolt reports): logs the failure without tokens or message text, and
-//   gives the user a short apology where they asked.
-import { App, HTTPReceiver, SocketModeReceiver, type AllMiddlewareArgs, type AnyMiddlewareArgs } from '@slack/bolt';
+//   app.error for anything Bolt reports): tells the user where they asked (our failure, a
+//   timed-out post, or a Retry-After over MAX_RETRY_AFTER), then logs one line without tokens or
+//   message text.
+import { App, HTTPReceiver, SocketModeReceiver, webApi, type AllMiddlewareArgs, type AnyMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { AdapterHandle } from '../../src/core/adapter.ts';
 import type { HttpRoute } from '../../src/core/http-server.ts';
 import { errorFields } from '../../src/core/logger.ts';
 import { createLru } from '../../src/core/lru.ts';
 import type { Core } from '../../src/core/ports.ts';
-import type { SlackDeps } from './context.ts';
+import { ORIGIN_KEY, type SlackDeps } from './context.ts';
 import * as actions from './listeners/actions.ts';
 import * as commands from './listeners/commands.ts';
 import * as events from './listeners/events.ts';
 import { createReplyPoster, createSlackOutbound } from './outbound.ts';
 import { renderReply, type RenderOptions } from './render-blocks.ts';
-import { boltLogger, createSlackWeb, normaliseApiUrl, type AuthInfo } from './web.ts';
+import { createRequestGuard, foreignOrigin } from './request-checks.ts';
+import { boltLogger, classifySlackError, createSlackWeb, isTimeout, normaliseApiUrl, SlackDeliveryError, type AuthInfo } from './web.ts';
 
 export interface SlackAdapterOptions {
   botToken: string;
@@ -49,6 +56,14 @@ export interface SlackAdapterOptions {
   rateLimitRetries?: number;
   /** How long an event id is remembered for de-duplication. Default 1 hour. */
   dedupeTtlMs?: number;
+  /** Timeout of each Web API call (PLATFORM_TIMEOUT). Default 15 s. */
+  timeoutMs?: number;
+  /** The longest Retry-After waited out in-process (MAX_RETRY_AFTER). Default 60 s. */
+  maxRetryAfterMs?: number;
+  /** Attempts to reach Slack at start (auth.test, Socket Mode connection) before giving up. Default 5. */
+  startAttempts?: number;
+  /** Wait before the first retry at start; doubled each time, at most 30 s. Default 2 s. */
+  startRetryDelayMs?: number;
 }
 
 export interface SlackAdapterHandle extends AdapterHandle {
@@ -61,6 +76,12 @@ export interface SlackAdapterHandle extends AdapterHandle {
 }
 
 const APOLOGY = 'Sorry, something went wrong on my side. Please try again in a moment.';
+const TIMED_OUT = 'Sorry, Slack did not confirm my answer in time: it may not have been posted. If you do not see it, please ask again in a moment.';
+function rateLimitedText(retryAfterMs: number | undefined): string {
+  const min = Math.max(1, Math.ceil((retryAfterMs ?? 60_000) / 60_000));
+  return `Sorry, Slack asked me to wait about ${min} minute${min === 1 ? '' : 's'} before posting here, so my answer was not posted. Please ask again later.`;
+}
+const PERMANENT_AUTH = new Set(['invalid_auth', 'not_authed', 'token_revoked', 'account_inactive', 'user_removed_from_team', 'team_disabled', 'not_allowed_token_type']);
 
 export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandle {
   const log = opts.log.child({ adapter: 'slack' });
@@ -78,7 +99,10 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
     log,
     minPostIntervalMs: opts.minPostIntervalMs,
     rateLimitRetries: opts.rateLimitRetries,
+    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+    ...(opts.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: opts.maxRetryAfterMs } : {}),
   });
+  const timeoutMs = opts.timeoutMs ?? 15_000;
   const commandNames = new Set(
     [...opts.core.commandMenu('private'), ...opts.core.commandMenu('group')].map((c) => c.command.toLowerCase()),
   );
@@ -102,7 +126,9 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
       ? new SocketModeReceiver({
           appToken: opts.appToken!,
           logger: boltLog,
-          installerOptions: { clientOptions: { slackApiUrl } },
+          // No silent retries inside the client (its default is 100, for hours): start() retries
+          // a bounded number of times with a log line each, and a refused token fails at once.
+          installerOptions: { clientOptions: { slackApiUrl, retryConfig: { retries: 0 }, timeout: timeoutMs } },
         })
       : new HTTPReceiver({
           signingSecret: opts.signingSecret!,
@@ -117,29 +143,41 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
     logger: boltLog,
     convoStore: false,
     extendedErrorHandler: true,
-    clientOptions: { slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true },
+    clientOptions: { slackApiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: timeoutMs },
     authorize: async () => {
       const a = await authReady;
       return { botToken: opts.botToken, botId: a.botId, botUserId: a.userId, ...(a.teamId ? { teamId: a.teamId } : {}) };
     },
   });
 
-  // In-flight requests (for idle/stop) and retried-event de-duplication, before any listener.
+  // In-flight requests (for idle/stop), de-duplication and the workspace check, before any listener.
+  // An event is known by its event_id (Slack's retries repeat it); a slash command or an
+  // interaction by its trigger_id (unique per invocation): a second delivery is acknowledged and
+  // not handled again, whatever its signature.
   let inflight = 0;
   const drained: (() => void)[] = [];
-  const seen = createLru<string, number>(10_000);
+  const seen = createLru<string, number>(20_000);
   const ttl = opts.dedupeTtlMs ?? 3_600_000;
-  app.use(async ({ body, context, next }: AnyMiddlewareArgs & AllMiddlewareArgs) => {
-    const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string') {
-      const at = seen.get(eventId);
+  app.use(async (args: AnyMiddlewareArgs & AllMiddlewareArgs) => {
+    const { body, context, next } = args;
+    const b = body as { event_id?: unknown; trigger_id?: unknown; type?: unknown; command?: unknown };
+    const key = typeof b.event_id === 'string' ? `event:${b.event_id}` : typeof b.trigger_id === 'string' ? `trigger:${b.trigger_id}` : undefined;
+    if (key) {
+      const at = seen.get(key);
       const now = Date.now();
       if (at !== undefined && now - at < ttl) {
-        log.info({ eventId, retryNum: context.retryNum, retryReason: context.retryReason }, 'slack: repeated delivery of an event ignored');
+        const ack = (args as { ack?: () => Promise<void> }).ack;
+        if (ack) await ack();
+        log.info({ id: key, retryNum: context.retryNum, retryReason: context.retryReason }, 'slack: repeated delivery ignored');
         return;
       }
-      seen.set(eventId, now);
-      if (context.retryNum) log.info({ eventId, retryNum: context.retryNum }, 'slack: first delivery of this event is a retry; processing it');
+      seen.set(key, now);
+      if (context.retryNum) log.info({ id: key, retryNum: context.retryNum }, 'slack: first delivery of this event is a retry; processing it');
+    }
+    const foreign = auth ? foreignOrigin(body, auth) : undefined;
+    if (foreign) {
+      context[ORIGIN_KEY] = foreign;
+      log.info({ team: foreign, request: typeof b.command === 'string' ? 'command' : String(b.type ?? 'unknown') }, 'slack: request from another workspace: answered as an unknown user');
     }
     inflight++;
     try {
@@ -158,33 +196,75 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
   actions.register(app, deps);
 
   // The one error boundary: listener failures (from the middleware above) and anything Bolt
-  // itself reports (app.error). Logged without tokens or message text; the user gets an apology.
+  // itself reports (app.error). The user is told where they asked, in a word what went wrong
+  // (Slack too slow, Slack asking to wait, or our side); then ONE line is logged, without tokens
+  // or message text, saying whether the user could be told.
   async function boundary(error: unknown, body: unknown): Promise<void> {
     const b = (body ?? {}) as Record<string, unknown>;
-    const event = b.event as { type?: string; channel?: string; ts?: string; thread_ts?: string; channel_type?: string } | undefined;
-    log.error(
-      {
-        err: errorFields((error as { original?: unknown })?.original ?? error),
-        request: typeof b.command === 'string' ? 'command' : event ? `event:${event.type}` : String(b.type ?? 'unknown'),
-      },
-      'slack: handling a request failed',
-    );
+    const event = b.event as { type?: string; channel?: string; ts?: string; thread_ts?: string; channel_type?: string; user?: string } | undefined;
+    const cause = (error as { original?: unknown })?.original ?? error;
+    const kind = isTimeout(cause) ? 'timeout' : cause instanceof SlackDeliveryError && cause.failure === 'rate-limited' ? 'rate-limited' : 'error';
+    const text = kind === 'timeout' ? TIMED_OUT : kind === 'rate-limited' ? rateLimitedText((cause as SlackDeliveryError).retryAfterMs) : APOLOGY;
+    let told = false;
+    let tellErr: unknown;
     try {
-      const [m] = renderReply({ refusal: true, blocks: [{ type: 'paragraph', parts: [APOLOGY] }] });
-      if (!m) return;
-      if (typeof b.response_url === 'string') {
+      const [m] = renderReply({ refusal: true, blocks: [{ type: 'paragraph', parts: [text] }] });
+      if (m && typeof b.response_url === 'string') {
         await web.respond(b.response_url, { response_type: 'ephemeral', replace_original: false, ...m });
-      } else if (event?.channel && (event.type === 'app_mention' || event.channel_type === 'im')) {
-        await web.postMessage(event.channel, m, event.type === 'app_mention' ? (event.thread_ts ?? event.ts) : event.thread_ts);
+        told = true;
+      } else if (m && event?.channel && (event.type === 'app_mention' || event.channel_type === 'im')) {
+        const threadTs = event.type === 'app_mention' ? (event.thread_ts ?? event.ts) : event.thread_ts;
+        // Rate limited in this channel: a post would be refused too; an ephemeral note is not.
+        if (kind === 'rate-limited' && event.user) await web.postEphemeral(event.channel, event.user, m, threadTs);
+        else await web.postMessage(event.channel, m, threadTs);
+        told = true;
       }
     } catch (err) {
-      log.warn({ err: errorFields(err) }, 'slack: could not send the apology either');
+      tellErr = err;
     }
+    const fields = {
+      err: errorFields(cause),
+      failure: kind,
+      request: typeof b.command === 'string' ? 'command' : event ? `event:${event.type}` : String(b.type ?? 'unknown'),
+      userTold: told,
+      ...(tellErr ? { tellErr: errorFields(tellErr).message } : {}),
+    };
+    const msg =
+      kind === 'timeout'
+        ? 'slack: an answer timed out (it may or may not have been posted)'
+        : kind === 'rate-limited'
+          ? 'slack: an answer was not posted: Slack asked to wait longer than MAX_RETRY_AFTER'
+          : 'slack: handling a request failed';
+    log.error(fields, msg);
   }
   app.error(async ({ error, body }: { error: Error; body: AnyMiddlewareArgs['body'] }) => boundary(error, body));
 
   let started = false;
   let stopped = false;
+
+  // Reaching Slack at start: a refused token fails at once with a clear error; an unreachable
+  // Slack (network, timeout, 5xx, 429) is retried up to `startAttempts` times with one log line
+  // each, then start() rejects with a one-line error. stop() ends the retries.
+  async function withStartRetries<T>(method: string, tokenVar: string, tokenHint: string, fn: () => Promise<T>): Promise<T> {
+    const attempts = Math.max(1, opts.startAttempts ?? 5);
+    let delay = opts.startRetryDelayMs ?? 2000;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        const e = classifySlackError(err, method);
+        if (PERMANENT_AUTH.has(e.slackCode)) throw new Error(`Slack refused ${tokenVar} (${e.slackCode}): check ${tokenHint}`);
+        if (e.failure === 'permanent' || e.failure === 'gone') throw new Error(`Slack ${method} failed: ${e.message}`);
+        if (attempt >= attempts || stopped) {
+          throw new Error(`Slack is unreachable: ${method} failed ${attempt} times (last: ${e.slackCode}); check SLACK_API_URL and the network`);
+        }
+        const wait = e.failure === 'rate-limited' ? Math.max(delay, e.retryAfterMs ?? 0) : delay;
+        log.warn({ method, attempt, of: attempts, code: e.slackCode, retryInMs: wait }, 'slack: cannot reach Slack at start; retrying');
+        await new Promise<void>((r) => setTimeout(r, wait));
+        delay = Math.min(delay * 2, 30_000);
+      }
+    }
+  }
   const idle = async () => {
     for (;;) {
       if (inflight > 0) await new Promise<void>((r) => drained.push(r));
@@ -193,6 +273,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
     }
   };
 
+  const guard = mode === 'http' ? createRequestGuard({ signingSecret: opts.signingSecret! }) : undefined;
   const routes: HttpRoute[] | undefined =
     mode === 'http'
       ? [
@@ -203,6 +284,12 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
               if (stopped) {
                 res.writeHead(503, { 'content-type': 'text/plain' }).end('stopping');
                 req.resume();
+                return;
+              }
+              const refused = guard!.check(req);
+              if (refused) {
+                log.warn({ reason: refused }, 'slack: request refused (401)');
+                res.writeHead(401, { 'content-type': 'text/plain' }).end();
                 return;
               }
               (receiver as HTTPReceiver).requestListener(req, res);
@@ -222,19 +309,21 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
       if (started) return;
       started = true;
       try {
-        auth = await web.authTest();
+        auth = await withStartRetries('auth.test', 'SLACK_BOT_TOKEN', 'the bot token (xoxb-...) of the installed app', () => web.authTest({ once: true }));
       } catch (err) {
         rejectAuth(err);
-        const code = (err as { slackCode?: string }).slackCode;
-        throw new Error(
-          code === 'invalid_auth' || code === 'not_authed' || code === 'token_revoked' || code === 'account_inactive'
-            ? `Slack refused SLACK_BOT_TOKEN (${code}): check the bot token (xoxb-...) of the installed app`
-            : `Slack auth.test failed: ${errorFields(err).message}`,
-        );
+        throw err;
       }
       resolveAuth(auth);
       log.info({ team: auth.teamId, botUser: auth.userId, mode, command: slashCommand }, 'slack: token verified');
-      if (mode === 'socket') await app.start();
+      if (mode === 'socket') {
+        await withStartRetries('apps.connections.open', 'SLACK_APP_TOKEN', 'the app-level token (xapp-...) with connections:write', () => app.start());
+        // Reconnecting later is the Socket Mode client's own business: its Web API calls get Slack's
+        // usual retry policy back (about 30 minutes), so a network blip does not end the process.
+        const sm = (receiver as SocketModeReceiver).client as unknown as { webClient?: { retryConfig?: unknown } };
+        if (sm.webClient) sm.webClient.retryConfig = webApi.retryPolicies.tenRetriesInAboutThirtyMinutes;
+        log.info('slack: Socket Mode connected');
+      }
     },
     async stop() {
       if (stopped) return;

@@ -38,9 +38,10 @@ export interface SlackWebOptions {
   minPostIntervalMs?: number;
   /** How many 429s in a row are waited out in-process. Default 3. */
   rateLimitRetries?: number;
-  /** A Retry-After longer than this is not waited out: the caller gets DeliveryError('rate-limited'). Default 30 s. */
+  /** A Retry-After longer than this is not waited out: the caller gets DeliveryError('rate-limited')
+   *  with the Retry-After as `retryAfterMs`. Default 60 s (MAX_RETRY_AFTER). */
   maxRetryAfterMs?: number;
-  /** Per-request timeout. Default 10 s. */
+  /** Per-request timeout. Default 15 s (PLATFORM_TIMEOUT). */
   timeoutMs?: number;
 }
 
@@ -102,6 +103,14 @@ export function classifySlackError(err: unknown, method: string): SlackDeliveryE
   const text = scrubSecrets(String(e?.message ?? err));
   if (/rate.?limit/i.test(text)) return new SlackDeliveryError('rate-limited', msg('ratelimited'), 'ratelimited', 1000);
   return new SlackDeliveryError('permanent', msg(text.slice(0, 200)), 'error');
+}
+
+/** Codes of a call that got no answer in time (it may still have taken effect). */
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'request_timeout', 'UND_ERR_HEADERS_TIMEOUT', 'TimeoutError']);
+
+/** Whether a delivery failed because Slack did not answer in time. */
+export function isTimeout(err: unknown): boolean {
+  return err instanceof SlackDeliveryError && TIMEOUT_CODES.has(err.slackCode);
 }
 
 /** `http://127.0.0.1:9/` -> `http://127.0.0.1:9/api/` (the WebClient wants the `/api/` base). */
@@ -208,11 +217,15 @@ export interface AuthInfo {
   userId: string;
   botId: string;
   teamId?: string;
+  enterpriseId?: string;
+  /** An org-wide install (Enterprise Grid). */
+  isEnterpriseInstall?: boolean;
 }
 
 export interface SlackWeb {
   readonly client: webApi.WebClient;
-  authTest(): Promise<AuthInfo>;
+  /** auth.test; `once`: no in-process retry (the caller retries, with a log line each). */
+  authTest(opts?: { once?: boolean }): Promise<AuthInfo>;
   /** Posts a message (paced per channel). Returns its ts. `editable`: it will be edited in place
    *  later (polls), so what was sent is remembered to skip identical edits. */
   postMessage(channel: string, msg: SlackMessage, threadTs?: string, editable?: boolean): Promise<string>;
@@ -239,8 +252,8 @@ export function createSlackWeb(opts: SlackWebOptions): SlackWeb {
   const log = opts.log;
   const gap = opts.minPostIntervalMs ?? 1000;
   const rateLimitRetries = opts.rateLimitRetries ?? 3;
-  const maxRetryAfterMs = opts.maxRetryAfterMs ?? 30_000;
-  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const maxRetryAfterMs = opts.maxRetryAfterMs ?? 60_000;
+  const timeoutMs = opts.timeoutMs ?? 15_000;
   const client = new webApi.WebClient(opts.botToken, {
     slackApiUrl: normaliseApiUrl(opts.apiUrl),
     logger: boltLogger(log.child({ module: 'slack-web' })),
@@ -251,12 +264,13 @@ export function createSlackWeb(opts: SlackWebOptions): SlackWeb {
   });
   const jsonApi = createJsonCaller({ botToken: opts.botToken, apiUrl: normaliseApiUrl(opts.apiUrl), timeoutMs });
 
-  async function call<T>(method: string, fn: () => Promise<T>, idempotent: boolean): Promise<T> {
+  async function call<T>(method: string, fn: () => Promise<T>, idempotent: boolean, retry = true): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await fn();
       } catch (err) {
         const e = classifySlackError(err, method);
+        if (!retry) throw e;
         if (e.failure === 'rate-limited' && attempt < rateLimitRetries && (e.retryAfterMs ?? 1000) <= maxRetryAfterMs) {
           const wait = Math.max(50, e.retryAfterMs ?? 1000);
           log.warn({ method, retryInMs: wait, attempt: attempt + 1 }, 'slack rate limit: waiting before retrying');
@@ -315,10 +329,16 @@ export function createSlackWeb(opts: SlackWebOptions): SlackWeb {
 
   const web: SlackWeb = {
     client,
-    async authTest() {
-      const r = await call('auth.test', () => client.auth.test(), true);
+    async authTest(o) {
+      const r = await call('auth.test', () => client.auth.test(), true, !o?.once);
       if (!r.user_id || !r.bot_id) throw new SlackDeliveryError('permanent', 'slack auth.test: no bot user in the answer (is this a bot token?)', 'not_a_bot');
-      return { userId: r.user_id, botId: r.bot_id, ...(r.team_id ? { teamId: r.team_id } : {}) };
+      return {
+        userId: r.user_id,
+        botId: r.bot_id,
+        ...(r.team_id ? { teamId: r.team_id } : {}),
+        ...(r.enterprise_id ? { enterpriseId: r.enterprise_id } : {}),
+        ...(r.is_enterprise_install ? { isEnterpriseInstall: true } : {}),
+      };
     },
     postMessage(channel, msg, threadTs, editable) {
       return inLane(channel, async () => {
@@ -424,6 +444,8 @@ export function createSlackWeb(opts: SlackWebOptions): SlackWeb {
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (err) {
+        const name = (err as { name?: string })?.name;
+        if (name === 'TimeoutError' || name === 'AbortError') throw new SlackDeliveryError('transient', 'slack response_url: timeout', 'ETIMEDOUT');
         throw new SlackDeliveryError('transient', `slack response_url: ${errorFields(err).message}`, 'request_error');
       }
       await res.text().catch(() => '');

@@ -41,6 +41,7 @@ export interface FakeFile {
 }
 
 export interface Fault {
+  /** A Web API method, or `response_url` (with `hang` only). */
   method: string;
   /** Only calls for this channel (chat.* / files.completeUploadExternal channel_id). */
   channel?: string;
@@ -49,6 +50,8 @@ export interface Fault {
   /** HTTP status instead (429 sends Retry-After). */
   status?: number;
   retryAfterSec?: number;
+  /** Never answer (the call hangs until the client gives up or the fake closes). */
+  hang?: boolean;
   /** How many calls it hits (default 1; Infinity = until cleared). */
   times?: number;
 }
@@ -112,7 +115,20 @@ function parseParams(raw: string, contentType: string | undefined): Record<strin
   return out;
 }
 
-export async function startFakeSlack(opts: { botToken?: string; botUserId?: string; botId?: string; teamId?: string } = {}): Promise<FakeSlack> {
+export interface FakeSlackOptions {
+  /** When set, Web API calls must carry it (else invalid_auth). */
+  botToken?: string;
+  /** When set, apps.connections.open must carry it (else invalid_auth). */
+  appToken?: string;
+  botUserId?: string;
+  botId?: string;
+  /** The workspace auth.test reports. Default T0001. */
+  teamId?: string;
+  /** The enterprise auth.test reports (none by default). */
+  enterpriseId?: string;
+}
+
+export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeSlack> {
   const botUserId = opts.botUserId ?? 'UBOT';
   const calls: FakeCall[] = [];
   const messages: FakeMessage[] = [];
@@ -156,10 +172,18 @@ export async function startFakeSlack(opts: { botToken?: string; botUserId?: stri
     if (method !== 'apps.connections.open' && opts.botToken && auth !== `Bearer ${opts.botToken}`) {
       return fail(200, { ok: false, error: 'invalid_auth' });
     }
+    if (method === 'apps.connections.open' && opts.appToken && auth !== `Bearer ${opts.appToken}`) {
+      return fail(200, { ok: false, error: 'invalid_auth' });
+    }
     const channel = channelParam(params);
     const fault = faults.find((f) => f.method === method && f.left > 0 && (!f.channel || f.channel === channel));
     if (fault) {
       fault.left--;
+      if (fault.hang) {
+        call.status = 0;
+        call.error = 'hung';
+        return;
+      }
       if (fault.status === 429) return fail(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.retryAfterSec ?? 1) });
       if (fault.status) return fail(fault.status, { ok: false, error: `http_${fault.status}` });
       return fail(200, { ok: false, error: fault.error ?? 'internal_error' });
@@ -169,7 +193,17 @@ export async function startFakeSlack(opts: { botToken?: string; botUserId?: stri
         if (!wss) return fail(200, { ok: false, error: 'not_allowed' });
         return send(res, 200, { ok: true, url: `${base.replace('http://', 'ws://')}/link/?ticket=fake` });
       case 'auth.test':
-        return send(res, 200, { ok: true, url: 'https://fake.slack.test/', team: 'Fake', user: 'practice-bot', team_id: opts.teamId ?? 'T0001', user_id: botUserId, bot_id: opts.botId ?? 'BBOT' });
+        return send(res, 200, {
+          ok: true,
+          url: 'https://fake.slack.test/',
+          team: 'Fake',
+          user: 'practice-bot',
+          team_id: opts.teamId ?? 'T0001',
+          user_id: botUserId,
+          bot_id: opts.botId ?? 'BBOT',
+          ...(opts.enterpriseId ? { enterprise_id: opts.enterpriseId } : {}),
+          is_enterprise_install: false,
+        });
       case 'chat.postMessage': {
         if (!channel) return fail(200, { ok: false, error: 'channel_not_found' });
         if (rateMs !== undefined) {
@@ -252,6 +286,11 @@ export async function startFakeSlack(opts: { botToken?: string; botUserId?: stri
         return;
       }
       if (path.startsWith('/response/')) {
+        const hang = faults.find((f) => f.method === 'response_url' && f.left > 0);
+        if (hang) {
+          hang.left--;
+          return;
+        }
         let body: Record<string, unknown> = {};
         try {
           body = JSON.parse(raw) as Record<string, unknown>;

@@ -4,10 +4,10 @@
 import path from 'node:path';
 import { createApp, type App } from '../../src/app.ts';
 import type { Config } from '../../src/config.ts';
-import { startHttpServer, type HttpServerHandle } from '../../src/core/http-server.ts';
+import { startHttpServer, type HttpRoute, type HttpServerHandle } from '../../src/core/http-server.ts';
 import { createSlackAdapter, type SlackAdapterHandle, type SlackAdapterOptions } from '../../adapters/slack/index.ts';
 import { createFakeClock, createTestLogger, tempDir, type FakeClock, type TestLogger } from './community.ts';
-import { startFakeSlack, type FakeSlack } from './fake-slack.ts';
+import { startFakeSlack, type FakeSlack, type FakeSlackOptions } from './fake-slack.ts';
 import { blockActions, eventCallback, postSigned, slashCommand, type SendOptions } from './slack-sign.ts';
 
 export const BOT_TOKEN = 'xoxb-1111-2222-testtokenvalue';
@@ -28,6 +28,8 @@ export interface SlackHarness {
   logger: TestLogger;
   config: Config;
   eventsUrl: string;
+  /** http://127.0.0.1:<port> of the shared HTTP server. */
+  baseUrl: string;
   /** `/practice <text>`; waits until the adapter is idle. */
   command(text: string, o?: { user?: string; channel?: string; channelName?: string; send?: SendOptions }): Promise<{ status: number; responseUrl: string }>;
   /** An app_mention event (text should contain `<@UBOT>`). */
@@ -45,9 +47,19 @@ let tsSeq = 0;
 const userTs = () => `${1_766_000_000 + ++tsSeq}.${String(tsSeq).padStart(6, '0')}`;
 
 export async function startSlackHarness(
-  opts: { config?: Partial<Config>; clock?: FakeClock; adapter?: Partial<SlackAdapterOptions>; logLevel?: string; socketMode?: boolean } = {},
+  opts: {
+    config?: Partial<Config>;
+    clock?: FakeClock;
+    adapter?: Partial<SlackAdapterOptions>;
+    logLevel?: string;
+    socketMode?: boolean;
+    /** More routes on the shared HTTP server (e.g. a stand-in for the Telegram webhook). */
+    extraRoutes?: HttpRoute[];
+    /** Options of the fake Slack Web API. */
+    fake?: FakeSlackOptions;
+  } = {},
 ): Promise<SlackHarness> {
-  const fake = await startFakeSlack({ botToken: BOT_TOKEN });
+  const fake = await startFakeSlack({ botToken: BOT_TOKEN, ...opts.fake });
   if (opts.socketMode) fake.enableSocketMode();
   const clock = opts.clock ?? createFakeClock('2026-01-05T08:00:00Z');
   const logger = createTestLogger(opts.logLevel ?? 'info');
@@ -78,7 +90,7 @@ export async function startSlackHarness(
   app.router.register(adapter.outbound);
   let http: HttpServerHandle | undefined;
   try {
-    http = await startHttpServer({ port: 0, host: '127.0.0.1', routes: adapter.routes ?? [], log: logger.log });
+    http = await startHttpServer({ port: 0, host: '127.0.0.1', routes: [...(adapter.routes ?? []), ...(opts.extraRoutes ?? [])], log: logger.log });
     await adapter.start();
     app.start();
   } catch (err) {
@@ -103,6 +115,7 @@ export async function startSlackHarness(
     logger,
     config,
     eventsUrl,
+    baseUrl: `http://127.0.0.1:${server.port}`,
     async command(text, o = {}) {
       const responseUrl = fake.responseUrl();
       const r = await postSigned(

@@ -50,6 +50,10 @@ export function postSigned(url: string, secret: string, req: SignedRequest, opts
   });
 }
 
+let triggerSeq = 0;
+/** A fresh trigger_id, as Slack gives each invocation (slash command, button press). */
+export const nextTriggerId = () => `${Math.floor(Date.now() / 1000)}.${++triggerSeq}.${process.pid}`;
+
 export interface SlashCommandFields {
   command?: string;
   text: string;
@@ -60,6 +64,7 @@ export interface SlashCommandFields {
   team_id?: string;
   response_url: string;
   trigger_id?: string;
+  enterprise_id?: string;
 }
 
 export function slashCommand(f: SlashCommandFields): SignedRequest {
@@ -76,7 +81,8 @@ export function slashCommand(f: SlashCommandFields): SignedRequest {
     api_app_id: 'A0001',
     is_enterprise_install: 'false',
     response_url: f.response_url,
-    trigger_id: f.trigger_id ?? '1.2.3',
+    trigger_id: f.trigger_id ?? nextTriggerId(),
+    ...(f.enterprise_id ? { enterprise_id: f.enterprise_id } : {}),
   };
   return { body: new URLSearchParams(fields).toString(), contentType: 'application/x-www-form-urlencoded' };
 }
@@ -110,19 +116,21 @@ export interface ButtonPress {
   responseUrl: string;
   /** Pressed on the App Home tab (no channel). */
   home?: boolean;
+  teamId?: string;
+  triggerId?: string;
 }
 
 export function blockActions(p: ButtonPress): SignedRequest {
   const payload = {
     type: 'block_actions',
-    user: { id: p.user, username: p.userName ?? p.user.toLowerCase(), name: p.userName ?? p.user.toLowerCase(), team_id: 'T0001' },
+    user: { id: p.user, username: p.userName ?? p.user.toLowerCase(), name: p.userName ?? p.user.toLowerCase(), team_id: p.teamId ?? 'T0001' },
     api_app_id: 'A0001',
     token: 'deprecated-verification-token',
     container: p.home
       ? { type: 'view', view_id: 'V1' }
       : { type: 'message', message_ts: p.messageTs, channel_id: p.channel, is_ephemeral: false, ...(p.threadTs ? { thread_ts: p.threadTs } : {}) },
-    trigger_id: '1.2.3',
-    team: { id: 'T0001', domain: 'fake' },
+    trigger_id: p.triggerId ?? nextTriggerId(),
+    team: { id: p.teamId ?? 'T0001', domain: 'fake' },
     enterprise: null,
     is_enterprise_install: false,
     ...(p.home ? { view: { id: 'V1', type: 'home' } } : { channel: { id: p.channel, name: 'general' } }),
@@ -131,4 +139,86 @@ export function blockActions(p: ButtonPress): SignedRequest {
     actions: [{ action_id: p.actionId, block_id: 'b1', text: { type: 'plain_text', text: 'x' }, value: p.value, type: 'button', action_ts: `${Date.now() / 1000}` }],
   };
   return { body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), contentType: 'application/x-www-form-urlencoded' };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Raw bodies of any size (body-limit tests)
+
+export interface RawResult {
+  status?: number;
+  headers?: http.IncomingHttpHeaders;
+  body?: string;
+  /** The server closed the connection after answering. */
+  closed: boolean;
+  error?: string;
+}
+
+/** Sends `size` bytes to a path, chunked (no Content-Length) or with a Content-Length, over a
+ *  keep-alive connection, and reports the answer and whether the server then closed the
+ *  connection. Write errors after the server has answered (it stopped reading) are expected. */
+export function sendBody(base: string, o: { method?: string; path: string; size: number; chunked: boolean; headers?: Record<string, string> }): Promise<RawResult> {
+  const u = new URL(o.path, base);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  return new Promise((resolve) => {
+    const out: RawResult = { closed: false };
+    let settled = false;
+    const done = () => {
+      if (settled) return;
+      settled = true;
+      agent.destroy();
+      resolve(out);
+    };
+    const req = http.request({
+      host: u.hostname,
+      port: u.port,
+      path: u.pathname,
+      method: o.method ?? 'POST',
+      agent,
+      // Node's client sends chunked bodies by default only for POST-like methods: say it for GET too.
+      headers: { 'content-type': 'application/json', ...(o.chunked ? { 'transfer-encoding': 'chunked' } : { 'content-length': String(o.size) }), ...o.headers },
+    });
+    req.on('response', (res) => {
+      out.status = res.statusCode;
+      out.headers = res.headers;
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        out.body = Buffer.concat(chunks).toString('utf8');
+        // A connection the server keeps open goes back to the agent; one it closes emits 'close'.
+        const sock = req.socket;
+        if (!sock || sock.destroyed) {
+          out.closed = true;
+          return done();
+        }
+        sock.once('close', () => {
+          out.closed = true;
+          done();
+        });
+        sock.once('free', () => done());
+        setTimeout(done, 3000).unref();
+      });
+      res.on('error', () => done());
+    });
+    req.on('error', (err: Error & { code?: string }) => {
+      out.error = err.code ?? err.message;
+      if (out.status === undefined) {
+        out.closed = true;
+        done();
+      }
+    });
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    let left = o.size;
+    const pump = () => {
+      while (left > 0) {
+        const n = Math.min(left, chunk.length);
+        left -= n;
+        if (!req.write(n === chunk.length ? chunk : chunk.subarray(0, n))) {
+          req.once('drain', pump);
+          return;
+        }
+      }
+      req.end();
+    };
+    pump();
+  });
 }

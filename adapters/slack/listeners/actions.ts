@@ -4,7 +4,7 @@
 // and its replies are posted where the button was (same thread), or in the user's DM for a button
 // on the App Home tab.
 import type { App, BlockButtonAction, ButtonAction } from '@slack/bolt';
-import { chatOf, userOf, type SlackDeps } from '../context.ts';
+import { chatOf, originOf, userOf, type Origin, type SlackDeps } from '../context.ts';
 import { ACTION_PREFIX, renderReply, VOTE_PREFIX } from '../render-blocks.ts';
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -17,14 +17,14 @@ export function parseVote(value: string | undefined): { pollId: number; index: n
 export function register(app: App, deps: SlackDeps): void {
   const { core, poster, web } = deps;
 
-  async function onVote({ body, action }: { body: BlockButtonAction; action: ButtonAction }): Promise<void> {
+  async function onVote({ body, action, origin }: { body: BlockButtonAction; action: ButtonAction; origin: Origin }): Promise<void> {
     const vote = parseVote(action.value);
     const channel = body.channel?.id;
     const ts = body.message?.ts ?? (body.container?.message_ts as string | undefined);
     if (!vote) return;
     const view = await core.vote({
       pollId: vote.pollId,
-      user: userOf(body.user.id, body.user.name ?? body.user.username),
+      user: userOf(body.user.id, body.user.name ?? body.user.username, origin),
       optionIndexes: [vote.index],
       toggle: true,
     });
@@ -37,14 +37,14 @@ export function register(app: App, deps: SlackDeps): void {
     if (channel && ts) await poster.postPollUpdate(channel, ts, view);
   }
 
-  async function onButton({ body, action }: { body: BlockButtonAction; action: ButtonAction }): Promise<void> {
+  async function onButton({ body, action, origin }: { body: BlockButtonAction; action: ButtonAction; origin: Origin }): Promise<void> {
     if (!action.value) return;
     const channel = body.channel?.id ?? (await web.openIm(body.user.id));
     const threadTs = (body.message?.thread_ts as string | undefined) ?? (body.container?.thread_ts as string | undefined);
     const replies = await core.handleAction({
       platform: 'slack',
-      chat: chatOf(channel, body.channel?.name),
-      user: userOf(body.user.id, body.user.name ?? body.user.username),
+      chat: chatOf(channel, body.channel?.name, origin),
+      user: userOf(body.user.id, body.user.name ?? body.user.username, origin),
       action: action.value,
       ...(threadTs ? { threadId: threadTs } : {}),
     });
@@ -60,10 +60,11 @@ export function register(app: App, deps: SlackDeps): void {
   // One listener for both kinds of button (Bolt runs every listener's matchers on every request).
   const vote = new RegExp(`^${escapeRe(VOTE_PREFIX)}\\d+$`);
   const other = new RegExp(`^${escapeRe(ACTION_PREFIX)}`);
-  app.action<BlockButtonAction>(new RegExp(`^(?:${escapeRe(VOTE_PREFIX)}|${escapeRe(ACTION_PREFIX)})`), async ({ ack, body, action }) => {
+  app.action<BlockButtonAction>(new RegExp(`^(?:${escapeRe(VOTE_PREFIX)}|${escapeRe(ACTION_PREFIX)})`), async ({ ack, body, action, context }) => {
     await ack();
     if (action.type !== 'button') return;
-    if (vote.test(action.action_id)) return onVote({ body, action });
-    if (other.test(action.action_id)) return onButton({ body, action });
+    const origin = originOf(context);
+    if (vote.test(action.action_id)) return onVote({ body, action, origin });
+    if (other.test(action.action_id)) return onButton({ body, action, origin });
   });
 }

@@ -4,7 +4,7 @@
 // not a member (a private channel, a DM between other people). Refusals go to the asker only.
 import type { App } from '@slack/bolt';
 import type { Incoming } from '../../../src/core/ports.ts';
-import { chatOf, userOf, type SlackDeps } from '../context.ts';
+import { chatOf, originOf, userOf, type SlackDeps } from '../context.ts';
 import { slackToPlain } from '../mrkdwn.ts';
 
 /** Slash command text -> core command text. */
@@ -16,12 +16,13 @@ export function toCoreText(text: string | undefined): string {
 }
 
 export function register(app: App, deps: SlackDeps): void {
-  app.command(deps.slashCommand, async ({ command, ack }) => {
+  app.command(deps.slashCommand, async ({ command, ack, context }) => {
     await ack();
+    const origin = originOf(context);
     const msg: Incoming = {
       platform: 'slack',
-      chat: chatOf(command.channel_id, command.channel_name),
-      user: userOf(command.user_id, command.user_name),
+      chat: chatOf(command.channel_id, command.channel_name, origin),
+      user: userOf(command.user_id, command.user_name, origin),
       text: toCoreText(command.text),
       addressed: true,
     };

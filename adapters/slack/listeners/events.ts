@@ -14,7 +14,7 @@ type MessageEvent = Pick<GenericMessageEvent, 'channel' | 'channel_type' | 'ts' 
   user?: string;
   text?: string;
 };
-import { chatOf, userOf, type SlackDeps } from '../context.ts';
+import { chatOf, originOf, userOf, type Origin, type SlackDeps } from '../context.ts';
 import { slackToPlain, stripBotMention } from '../mrkdwn.ts';
 import { renderHome } from '../render-blocks.ts';
 
@@ -25,7 +25,7 @@ export function questionText(text: string | undefined, botUserId: string | undef
 export function register(app: App, deps: SlackDeps): void {
   const { core, poster } = deps;
 
-  async function onMention(event: AppMentionEvent): Promise<void> {
+  async function onMention(event: AppMentionEvent, origin: Origin): Promise<void> {
     // In a DM the message event answers it; a bot's own mention never needs an answer.
     if (event.channel.startsWith('D') || event.bot_id || event.subtype || !event.user) return;
     const threadTs = event.thread_ts ?? event.ts;
@@ -34,8 +34,8 @@ export function register(app: App, deps: SlackDeps): void {
     // so later announcements must not land under that one message.
     const replies = await core.handleMessage({
       platform: 'slack',
-      chat: chatOf(event.channel),
-      user: userOf(event.user),
+      chat: chatOf(event.channel, undefined, origin),
+      user: userOf(event.user, undefined, origin),
       text: questionText(event.text, deps.botUserId()),
       addressed: true,
       ...(event.thread_ts ? { threadId: event.thread_ts } : {}),
@@ -43,15 +43,15 @@ export function register(app: App, deps: SlackDeps): void {
     await poster.post(replies, { channel: event.channel, threadTs, user: event.user });
   }
 
-  async function onMessage(event: MessageEvent): Promise<void> {
+  async function onMessage(event: MessageEvent, origin: Origin): Promise<void> {
     if (event.channel_type !== 'im' || event.subtype !== undefined) return;
     if (event.bot_id || !event.user || typeof event.text !== 'string') return;
     const threadTs = event.thread_ts;
     const text = questionText(event.text, deps.botUserId());
     const replies = await core.handleMessage({
       platform: 'slack',
-      chat: chatOf(event.channel),
-      user: userOf(event.user),
+      chat: chatOf(event.channel, undefined, origin),
+      user: userOf(event.user, undefined, origin),
       text,
       addressed: true,
       ...(threadTs ? { threadId: threadTs } : {}),
@@ -59,16 +59,17 @@ export function register(app: App, deps: SlackDeps): void {
     await poster.post(replies, { channel: event.channel, ...(threadTs ? { threadTs } : {}), user: event.user });
   }
 
-  async function onHomeOpened(event: AppHomeOpenedEvent): Promise<void> {
+  async function onHomeOpened(event: AppHomeOpenedEvent, origin: Origin): Promise<void> {
     if (event.tab !== 'home') return;
-    const reply = await core.home({ id: `slack:${event.user}` });
+    const reply = await core.home({ id: userOf(event.user, undefined, origin).id });
     await deps.web.publishHome(event.user, renderHome(reply, deps.render));
   }
 
   // One listener for the three events (Bolt runs every listener's matchers on every request).
-  app.event(/^(?:app_mention|message|app_home_opened)$/, async ({ event }) => {
-    if (event.type === 'app_mention') return onMention(event);
-    if (event.type === 'message') return onMessage(event as MessageEvent);
-    if (event.type === 'app_home_opened') return onHomeOpened(event);
+  app.event(/^(?:app_mention|message|app_home_opened)$/, async ({ event, context }) => {
+    const origin = originOf(context);
+    if (event.type === 'app_mention') return onMention(event, origin);
+    if (event.type === 'message') return onMessage(event as MessageEvent, origin);
+    if (event.type === 'app_home_opened') return onHomeOpened(event, origin);
   });
 }
