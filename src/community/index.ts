@@ -9,6 +9,7 @@ import type { Block, Reply } from '../core/reply.ts';
 import type { Engine } from '../engine/types.ts';
 import { errorFields } from '../core/logger.ts';
 import { openStore, type Store } from '../store/store.ts';
+import { acquireInstanceLease, type InstanceLease } from '../store/lease.ts';
 import { createAccess, createRoleCommand, type CommunityAccess } from './access.ts';
 import { createAgenda } from './agenda/index.ts';
 import type { Agenda } from './agenda/types.ts';
@@ -33,6 +34,9 @@ export interface CommunityDeps {
   seedsDir?: string;
   /** An open store to use instead of opening config.databasePath (it is closed by stop()). */
   store?: Store;
+  /** Take the database's instance lease (processes that run adapters): a second process on the
+   *  same database then refuses to start (src/store/lease.ts). Released by stop(). */
+  instanceLease?: boolean | { onLost?: (holder: string) => void };
 }
 
 /** The Community plus what tests and tools need to reach. */
@@ -56,12 +60,18 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
   const { config, clock, engine, outbound } = deps;
   const log = deps.log.child({ module: 'community' });
   const store = deps.store ?? openStore(config.databasePath, { log: deps.log });
+  let lease: InstanceLease | undefined;
   try {
+    if (deps.instanceLease) {
+      const onLost = typeof deps.instanceLease === 'object' ? deps.instanceLease.onLost : undefined;
+      lease = acquireInstanceLease({ store, clock, log: deps.log, ...(onLost ? { onLost } : {}) });
+    }
     const known = syncCommunitySeeds(store, deps.seedsDir ?? defaultSeedsDir(), log);
     if (!known.includes(config.community)) {
       log.warn({ community: config.community, known }, 'COMMUNITY is not in seeds/communities.yaml: no member time zones will be shown');
     }
   } catch (err) {
+    lease?.release();
     store.close();
     throw err;
   }
@@ -72,6 +82,9 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
   const audit = createAudit(store, clock);
   const meetings = createMeetings({ store, engine, log, zones });
   meetings.seedPracticeBase(engine.base.meetings, clock.now());
+  // Start-up waited for locks; from here on a locked database fails fast and is retried off the
+  // event loop (src/store/busy.ts).
+  store.shortBusyTimeout();
   const subscriptions = createSubscriptions(store);
 
   const agenda = createAgenda({
@@ -189,6 +202,7 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
       return (stopping ??= (async () => {
         await scheduler.stop();
         agenda.flush();
+        lease?.release();
         store.close();
       })());
     },
