@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { m001 } from '../src/store/migrations/001-core.ts';
 import { m002 } from '../src/store/migrations/002-agenda.ts';
 import { migrations } from '../src/store/migrations/index.ts';
+import { isBusyError, retryWhileBusy } from '../src/store/busy.ts';
 import { openStore, StoreError, type Migration } from '../src/store/store.ts';
 import { createTestLogger, removeTempDirs, tempDbPath, tempDir } from './helpers/community.ts';
 
@@ -203,15 +204,39 @@ describe('openStore', () => {
     }
   });
 
-  it('lets a second connection wait (busy timeout) rather than fail while another writes', () => {
+  it('a second writer fails fast while another holds the write lock, and an async retry succeeds once it is released', async () => {
     const file = tempDbPath();
     const a = openStore(file);
     const b = openStore(file);
+    b.shortBusyTimeout();
+    const write = (key: string) => () => b.immediate(() => b.db.prepare("INSERT INTO meta (key, value) VALUES (?, '1')").run(key));
     try {
-      a.immediate(() => a.db.prepare("INSERT INTO meta (key, value) VALUES ('x', '1')").run());
-      const read = b.immediate(() => b.db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'x'").get());
-      expect(read?.value).toBe('1');
+      // The two writers really overlap: a holds BEGIN IMMEDIATE while b tries to write.
+      a.db.exec('BEGIN IMMEDIATE');
+      a.db.prepare("INSERT INTO meta (key, value) VALUES ('x', '1')").run();
+      let err: unknown;
+      try {
+        write('y')();
+      } catch (e) {
+        err = e;
+      }
+      expect(isBusyError(err)).toBe(true);
+      // Reads are not blocked by the writer (WAL), and do not see its uncommitted row.
+      expect(b.db.prepare("SELECT COUNT(*) AS n FROM meta WHERE key = 'x'").get()).toEqual({ n: 0 });
+      // Retried off the event loop: the holder (here on the same thread) can commit meanwhile.
+      let attempts = 0;
+      const retried = retryWhileBusy(() => {
+        attempts++;
+        return write('z')();
+      }, { changes: b.changes });
+      await new Promise<void>((r) => setImmediate(r));
+      expect(attempts).toBe(1);
+      a.db.exec('COMMIT');
+      await retried;
+      expect(attempts).toBeGreaterThan(1);
+      expect(b.db.prepare<[], { key: string }>('SELECT key FROM meta ORDER BY key').all().map((r) => r.key)).toEqual(['x', 'z']);
     } finally {
+      if (a.db.inTransaction) a.db.exec('ROLLBACK');
       a.close();
       b.close();
     }

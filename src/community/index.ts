@@ -190,6 +190,7 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
       return { blocks } satisfies Reply;
     },
     recordGap: (q) => agenda.recordGap(q),
+    changes: () => store.changes(),
     recordFeedback: (key, helpful, vote) => agenda.recordFeedback(key, helpful, vote),
     ...(agenda.handleAction ? { handleAction: (input, ctx) => agenda.handleAction!(input, ctx) } : {}),
     start() {

@@ -14,6 +14,7 @@ import {
 import type { Engine } from '../engine/types.ts';
 import { KINDS, type Kind } from '../knowledge/schema.ts';
 import { hasAccess, notAllowedReply, roleRefusal } from '../commands/refusals.ts';
+import { BUSY_REPLY_TEXT, DatabaseBusyError, retryWhileBusy } from '../store/busy.ts';
 import { errorFields } from './logger.ts';
 import type { OutboundRouter } from './outbound.ts';
 import type { ActionInput, Clock, Core, Incoming } from './ports.ts';
@@ -31,12 +32,16 @@ export interface CoreDeps {
   outbound: OutboundRouter;
   log: Logger;
   community: Community;
+  /** How long a write that finds the database locked by another process is retried (default 10 s). */
+  busyMaxWaitMs?: number;
 }
 
 const COMMAND = /^\/([\p{L}\p{N}_-]+)(?:@[A-Za-z0-9_]+)?(?:\s+([\s\S]*))?$/u;
 
 /** Longest message the core looks at; anything beyond is ignored (and the reply says so where it matters). */
 export const MAX_MESSAGE_CHARS = 10_000;
+
+const busyReply = (): Reply => ({ refusal: true, blocks: [{ type: 'paragraph', parts: [BUSY_REPLY_TEXT] }] });
 
 const apology = (): Reply => ({
   refusal: true,
@@ -48,6 +53,15 @@ export function createCore(deps: CoreDeps): Core {
   const log = deps.log.child({ module: 'core' });
   const memory = createQueryMemory();
   const { access } = community;
+  // A locked database (another process writing) fails a write fast; it is retried here, off the
+  // event loop, while other messages are answered (src/store/busy.ts).
+  const busyOpts = { ...(community.changes ? { changes: community.changes } : {}), ...(deps.busyMaxWaitMs ? { maxWaitMs: deps.busyMaxWaitMs } : {}) };
+  const whileBusy = <T>(fn: () => T | Promise<T>): Promise<T> => retryWhileBusy(fn, busyOpts);
+  const busyFailed = (err: unknown, where: Record<string, unknown>): Reply[] | undefined => {
+    if (!(err instanceof DatabaseBusyError)) return undefined;
+    log.warn({ ...where, waitedMs: Math.round(err.waitedMs) }, 'database busy: a write gave up, nothing was saved');
+    return [busyReply()];
+  };
 
   const registry = new Map<string, CommandSpec>();
   const names: string[] = [];
@@ -89,7 +103,7 @@ export function createCore(deps: CoreDeps): Core {
       if (!ctx.chatAllowed) return [notAllowedReply(ctx.msg.chat.id)];
       if (spec.access !== 'member' && !hasAccess(spec.access, ctx.actor.roles)) return [roleRefusal(spec.access, spec.usage)];
     }
-    const out = await spec.run(ctx);
+    const out = await whileBusy(() => spec.run(ctx));
     return Array.isArray(out) ? out : [out];
   }
 
@@ -156,6 +170,8 @@ export function createCore(deps: CoreDeps): Core {
       const ctx: CommandContext = { ...baseContext(msg), command: spec.name, args: text };
       return await runCommand(spec, ctx);
     } catch (err) {
+      const busy = busyFailed(err, scope(msg.chat.id, msg.platform));
+      if (busy) return busy;
       log.error({ ...scope(msg.chat.id, msg.platform), err: errorFields(err) }, 'command failed');
       return [apology()];
     }
@@ -194,10 +210,12 @@ export function createCore(deps: CoreDeps): Core {
       if (kind === 'cmd' && a) {
         return handleMessage({ ...msg, text: `/${input.action.slice('cmd:'.length)}` });
       }
-      const fromCommunity = await community.handleAction?.(input, base);
+      const fromCommunity = community.handleAction ? await whileBusy(() => community.handleAction!(input, base)) : undefined;
       if (fromCommunity) return fromCommunity;
       return [{ blocks: [{ type: 'paragraph', parts: ['That button is no longer active.'] }] }];
     } catch (err) {
+      const busy = busyFailed(err, scope(input.chat.id, input.platform));
+      if (busy) return busy;
       log.error({ ...scope(input.chat.id, input.platform), err: errorFields(err) }, 'action failed');
       return [apology()];
     }
@@ -213,7 +231,7 @@ export function createCore(deps: CoreDeps): Core {
     handleAction,
     vote: async (input) => {
       try {
-        return await community.vote(input);
+        return await whileBusy(() => community.vote(input));
       } catch (err) {
         log.error({ err: errorFields(err) }, 'vote failed');
         return undefined;

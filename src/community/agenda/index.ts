@@ -16,6 +16,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { CommandContext, CommandSpec } from '../../commands/types.ts';
 import { errorFields } from '../../core/logger.ts';
+import { isBusyError } from '../../store/busy.ts';
 import { createLru } from '../../core/lru.ts';
 import type { SentRef, VoteInput } from '../../core/ports.ts';
 import type { Block, Inline, PollView, Reply } from '../../core/reply.ts';
@@ -916,6 +917,12 @@ export function createAgenda(deps: AgendaDeps): Agenda {
         }
       });
     } catch (err) {
+      // Another process holds the write lock: keep the batch (bounded) for the next try.
+      if (isBusyError(err) && batch.length + pending.length <= 1000) {
+        pending.unshift(...batch);
+        flushTimer ??= clock.setTimeout(flushWrites, 1000);
+        return;
+      }
       log.error({ err: errorFields(err), dropped: batch.length }, 'could not save unanswered questions and feedback');
     }
   }
