@@ -96,6 +96,7 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
     audit,
     meetings: { nextMeeting: meetings.nextMeeting, meetingExists: meetings.meetingExists, saveAgenda: meetings.saveAgenda },
     gapsRetentionDays: config.gapsRetentionDays,
+    ...(config.maxOpenSuggestions !== undefined ? { maxOpenSuggestions: config.maxOpenSuggestions } : {}),
   });
 
   async function chatGone(chatId: string, reason: string): Promise<void> {

@@ -15,6 +15,7 @@ import type { Engine } from '../engine/types.ts';
 import { KINDS, type Kind } from '../knowledge/schema.ts';
 import { hasAccess, notAllowedReply, roleRefusal } from '../commands/refusals.ts';
 import { BUSY_REPLY_TEXT, DatabaseBusyError, retryWhileBusy } from '../store/busy.ts';
+import { INBOUND_NOTICE, createInboundLimiter } from './inbound-limit.ts';
 import { errorFields } from './logger.ts';
 import type { OutboundRouter } from './outbound.ts';
 import type { ActionInput, Clock, Core, Incoming } from './ports.ts';
@@ -57,6 +58,20 @@ export function createCore(deps: CoreDeps): Core {
   // event loop, while other messages are answered (src/store/busy.ts).
   const busyOpts = { ...(community.changes ? { changes: community.changes } : {}), ...(deps.busyMaxWaitMs ? { maxWaitMs: deps.busyMaxWaitMs } : {}) };
   const whileBusy = <T>(fn: () => T | Promise<T>): Promise<T> => retryWhileBusy(fn, busyOpts);
+  // Inbound limits (issue 11): per user and per chat, on the chat platforms (the console is local).
+  const limiter =
+    config.inboundUserRate || config.inboundChatRate
+      ? createInboundLimiter({ perUser: config.inboundUserRate, perChat: config.inboundChatRate, clock })
+      : undefined;
+  /** Replies for a message past the rate (the notice, or nothing), or undefined to answer it. */
+  function overLimit(m: { platform: Incoming['platform']; chat: Incoming['chat']; user: Incoming['user'] }): Reply[] | undefined {
+    if (!limiter || m.platform === 'console') return undefined;
+    const verdict = limiter.check(m.platform, m.chat.id, m.user.id);
+    if (verdict === 'ok') return undefined;
+    if (verdict === 'drop') return [];
+    log.warn(scope(m.chat.id, m.platform), 'inbound limit reached: messages skipped for a while');
+    return [{ refusal: true, blocks: [{ type: 'paragraph', parts: [INBOUND_NOTICE] }] }];
+  }
   const busyFailed = (err: unknown, where: Record<string, unknown>): Reply[] | undefined => {
     if (!(err instanceof DatabaseBusyError)) return undefined;
     log.warn({ ...where, waitedMs: Math.round(err.waitedMs) }, 'database busy: a write gave up, nothing was saved');
@@ -227,8 +242,9 @@ export function createCore(deps: CoreDeps): Core {
       .map((c) => ({ command: c.name, description: c.description.slice(0, 256), access: c.access }));
 
   return {
-    handleMessage,
-    handleAction,
+    // Only what the bot would answer counts: commands and addressed text.
+    handleMessage: async (msg) => (msg.addressed || (msg.text ?? '').trimStart().startsWith('/') ? overLimit(msg) : undefined) ?? handleMessage(msg),
+    handleAction: async (input) => overLimit(input) ?? handleAction(input),
     vote: async (input) => {
       try {
         return await whileBusy(() => community.vote(input));

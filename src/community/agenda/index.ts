@@ -60,6 +60,9 @@ export function createAgenda(deps: AgendaDeps): Agenda {
   const repo = createAgendaRepo(store);
   /** Polls being closed right now (command and timer may race). */
   const closing = new Set<number>();
+  const suggestionsBy = store.db.prepare<[string, string], { n: number }>(
+    'SELECT COUNT(*) AS n FROM agenda_suggestions WHERE meeting_id = ? AND proposer_id = ?',
+  );
 
   // ---------------------------------------------------------------------------------------------
   // Meetings
@@ -582,11 +585,24 @@ export function createAgenda(deps: AgendaDeps): Agenda {
           const added = repo.insertSupporter.run(similar.id, userId, now).changes > 0;
           return { kind: 'similar' as const, row: repo.suggestion.get(similar.id)!, added };
         }
+        const cap = deps.maxOpenSuggestions;
+        if (cap !== undefined && (suggestionsBy.get(meeting.id, userId)?.n ?? 0) >= cap) return { kind: 'capped' as const, cap };
         const info = repo.insertSuggestion.run(meeting.id, ctx.msg.chat.id, text, norm, userId, ctx.actor.name ?? null, now);
         const id = Number(info.lastInsertRowid);
         repo.insertSupporter.run(id, userId, now);
         return { kind: 'new' as const, row: repo.suggestion.get(id)! };
       });
+      if (result.kind === 'capped') {
+        log.info({ meeting: meeting.id, cap: result.cap }, 'suggestion refused: per-person cap');
+        return refusal(
+          p(
+            `You already have ${plural(result.cap, 'suggestion')} for ${meeting.label}: one person can have at most ${result.cap} per meeting, so this one was not saved. `,
+            'You can still support others\' suggestions; the co-chairs can merge or remove items (',
+            code('/agenda'),
+            ').',
+          ),
+        );
+      }
       if (result.kind === 'new') {
         log.info({ suggestion: result.row.id, meeting: meeting.id }, 'suggestion saved');
         return {
