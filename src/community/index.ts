@@ -16,6 +16,8 @@ import type { Agenda } from './agenda/types.ts';
 import { createAudit, type Audit } from './audit.ts';
 import { createMeetingCommands } from './commands.ts';
 import { createMeetings, type Meetings } from './meetings.ts';
+import { createMemberLeft } from './membership.ts';
+import { createRetention } from './retention.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
 import { createSubscriptions, type Subscriptions } from './subscriptions.ts';
 import type { Community } from './types.ts';
@@ -114,6 +116,18 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
     }
   }
 
+  // Retention (issue 11): purged on the scheduler's wake, after the agenda's own (gaps) purge.
+  const retention = createRetention({
+    store,
+    log: deps.log,
+    days: {
+      suggestionsDays: config.suggestionsRetentionDays,
+      auditDays: config.auditRetentionDays,
+      deliveryLogDays: config.deliveryLogRetentionDays,
+    },
+  });
+  const memberLeft = createMemberLeft({ store, access, audit, log });
+
   const scheduler = createScheduler({
     store,
     clock,
@@ -123,7 +137,13 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
     offsetsMs: config.reminderOffsetsMs,
     meetings,
     subscriptions,
-    agenda,
+    agenda: {
+      tick: async (now) => {
+        await agenda.tick(now);
+        retention.purge(now);
+      },
+      nextDueAt: () => agenda.nextDueAt(),
+    },
     onGone: chatGone,
   });
 
@@ -192,6 +212,7 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
     },
     recordGap: (q) => agenda.recordGap(q),
     changes: () => store.changes(),
+    memberLeft,
     recordFeedback: (key, helpful, vote) => agenda.recordFeedback(key, helpful, vote),
     ...(agenda.handleAction ? { handleAction: (input, ctx) => agenda.handleAction!(input, ctx) } : {}),
     start() {

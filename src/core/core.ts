@@ -264,6 +264,13 @@ export function createCore(deps: CoreDeps): Core {
       log.info({ from, to }, 'chat migrated');
       await community.chatMigrated(from, to);
     },
+    memberLeft: async (m) => {
+      try {
+        await whileBusy(() => community.memberLeft?.(m.chatId, m.userId));
+      } catch (err) {
+        log.error({ ...scope(m.chatId, m.platform), err: errorFields(err) }, 'member left: roles not revoked');
+      }
+    },
     introduction(chat) {
       const allowed = access.isChatAllowed(chat, '');
       return {

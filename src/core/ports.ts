@@ -148,6 +148,9 @@ export interface Core {
   chatGone(chatId: ChatId, reason: string): Promise<void>;
   /** A chat changed id (Telegram group -> supergroup). Moves subscriptions, suggestions, polls. */
   chatMigrated(from: ChatId, to: ChatId): Promise<void>;
+  /** A member (not the bot) left a chat (Telegram chat_member / left_chat_member): roles granted
+   *  in chat are revoked when it is an allowed chat; configuration roles stay. Audited. */
+  memberLeft?(m: { platform: Platform; chatId: ChatId; userId: UserId }): Promise<void>;
   /** Short introduction when the bot is added to a chat (includes the chat id and whether it is allowed). */
   introduction(chat: { id: ChatId; type: 'private' | 'group' | 'channel'; title?: string }): Reply;
   /** App-Home-like overview for one user: upcoming meetings, open polls (Slack App Home). */
