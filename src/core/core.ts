@@ -16,6 +16,7 @@ import { KINDS, type Kind } from '../knowledge/schema.ts';
 import { hasAccess, notAllowedReply, roleRefusal } from '../commands/refusals.ts';
 import { BUSY_REPLY_TEXT, DatabaseBusyError, retryWhileBusy } from '../store/busy.ts';
 import { INBOUND_NOTICE, createInboundLimiter } from './inbound-limit.ts';
+import { answersNotAllowedReply, createUnknownGroups } from './strict-deployments.ts';
 import { errorFields } from './logger.ts';
 import type { OutboundRouter } from './outbound.ts';
 import type { ActionInput, Clock, Core, Incoming } from './ports.ts';
@@ -72,6 +73,9 @@ export function createCore(deps: CoreDeps): Core {
     log.warn(scope(m.chat.id, m.platform), 'inbound limit reached: messages skipped for a while');
     return [{ refusal: true, blocks: [{ type: 'paragraph', parts: [INBOUND_NOTICE] }] }];
   }
+  // Stricter deployments (issue 11): PUBLIC_ANSWERS=off, LEAVE_UNKNOWN_GROUPS=on.
+  const answersAllowed = (ctx: { chatAllowed: boolean }) => config.publicAnswers !== false || ctx.chatAllowed;
+  const unknownGroups = config.leaveUnknownGroups ? createUnknownGroups({ access, outbound, clock, log }) : undefined;
   const busyFailed = (err: unknown, where: Record<string, unknown>): Reply[] | undefined => {
     if (!(err instanceof DatabaseBusyError)) return undefined;
     log.warn({ ...where, waitedMs: Math.round(err.waitedMs) }, 'database busy: a write gave up, nothing was saved');
@@ -114,6 +118,7 @@ export function createCore(deps: CoreDeps): Core {
   }
 
   async function runCommand(spec: CommandSpec, ctx: CommandContext): Promise<Reply[]> {
+    if (spec.group === 'Practice base' && !answersAllowed(ctx)) return [answersNotAllowedReply(ctx.msg.chat.id)];
     if (spec.access !== 'public') {
       if (!ctx.chatAllowed) return [notAllowedReply(ctx.msg.chat.id)];
       if (spec.access !== 'member' && !hasAccess(spec.access, ctx.actor.roles)) return [roleRefusal(spec.access, spec.usage)];
@@ -155,6 +160,7 @@ export function createCore(deps: CoreDeps): Core {
    *  practice base (past meetings only) cannot answer: where the chat may see meetings, the upcoming
    *  ones come first, then what the base says (it may be about next steps "for the next meeting"). */
   async function answerQuestion(ctx: CommandContext): Promise<Reply[]> {
+    if (!answersAllowed(ctx)) return [answersNotAllowedReply(ctx.msg.chat.id)];
     const answer = await ask(ctx, memory, ctx.args);
     const calendar = registry.get('meetings');
     if (!calendar || !ctx.chatAllowed || !SCHEDULE_QUESTION.test(ctx.args)) return [answer];
@@ -197,6 +203,7 @@ export function createCore(deps: CoreDeps): Core {
     try {
       const [kind, a, b] = input.action.split(':');
       const base = baseContext(msg);
+      if ((kind === 'more' || kind === 'th') && !answersAllowed(base)) return [answersNotAllowedReply(msg.chat.id)];
       if (kind === 'more' && a) {
         const saved = memory.get(a);
         if (!saved) return [{ blocks: [{ type: 'paragraph', parts: ['That list has expired. Please ask again.'] }] }];
@@ -243,7 +250,10 @@ export function createCore(deps: CoreDeps): Core {
 
   return {
     // Only what the bot would answer counts: commands and addressed text.
-    handleMessage: async (msg) => (msg.addressed || (msg.text ?? '').trimStart().startsWith('/') ? overLimit(msg) : undefined) ?? handleMessage(msg),
+    handleMessage: async (msg) =>
+      (await unknownGroups?.onMessage(msg)) ??
+      (msg.addressed || (msg.text ?? '').trimStart().startsWith('/') ? overLimit(msg) : undefined) ??
+      handleMessage(msg),
     handleAction: async (input) => overLimit(input) ?? handleAction(input),
     vote: async (input) => {
       try {
@@ -272,6 +282,8 @@ export function createCore(deps: CoreDeps): Core {
       }
     },
     introduction(chat) {
+      const leaving = unknownGroups?.onIntroduction(chat);
+      if (leaving) return leaving;
       const allowed = access.isChatAllowed(chat, '');
       return {
         blocks: [
