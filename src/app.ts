@@ -29,6 +29,8 @@ export interface AppOptions {
   log?: Logger;
   knowledgeDir?: string;
   seedsDir?: string;
+  /** Take the database's instance lease (the bot and the console chat; not one-shot commands). */
+  instanceLease?: boolean;
 }
 
 /** The practice base and engine alone (no database): what `practice-bot ask` needs. */
@@ -41,7 +43,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   const clock = opts.clock ?? systemClock;
   const engine = createEngineFromDisk(opts.knowledgeDir);
   const router = createOutboundRouter();
-  const community = createCommunity({ config, clock, engine, outbound: router, log, seedsDir: opts.seedsDir });
+  const community = createCommunity({ config, clock, engine, outbound: router, log, seedsDir: opts.seedsDir, instanceLease: opts.instanceLease });
   const core = createCore({ config, clock, engine, outbound: router, log, community });
   let stopped: Promise<void> | undefined;
   return {

@@ -176,7 +176,7 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
 async function runConsole(config: Config, as: string | undefined, io: Io): Promise<number> {
   // The chat shares the terminal with the log: at the default level only warnings and errors show.
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const app = createApp(config, { log });
+  const app = createApp(config, { log, instanceLease: true });
   const consoleAdapter = createConsoleAdapter({
     core: app.core,
     input: io.stdin as NodeJS.ReadableStream & import('node:stream').Readable,
@@ -209,7 +209,7 @@ async function loadAdapters(config: Config, app: App): Promise<AdapterHandle[]> 
 
 async function runBots(config: Config): Promise<number> {
   const log = createLogger(config.logLevel);
-  const app = createApp(config, { log });
+  const app = createApp(config, { log, instanceLease: true });
   const adapters = await loadAdapters(config, app);
   let http: HttpServerHandle | undefined;
   const stop = async () => {

@@ -85,6 +85,58 @@ const optionalUrl = (name: string) =>
     message: `${name} must be an http(s) URL`,
   });
 
+// Issue 11 (hardening): inbound rates, caps, retention, stricter deployments.
+/** A rate such as `20/min`: at most `count` messages per `windowMs`. */
+export interface InboundRate {
+  count: number;
+  windowMs: number;
+}
+const RATE_UNIT_MS: Record<string, number> = { s: 1000, sec: 1000, second: 1000, m: 60_000, min: 60_000, minute: 60_000, h: 3_600_000, hour: 3_600_000 };
+/** Parses `20/min` (units s|sec|second, m|min|minute, h|hour); `off` (or 0) = no limit. */
+export function parseRate(s: string): InboundRate | null | string {
+  const t = s.trim().toLowerCase();
+  if (t === 'off' || t === 'none' || t === '0') return null;
+  const m = /^(\d{1,6})\s*\/\s*([a-z]+)$/.exec(t);
+  const unit = m ? RATE_UNIT_MS[m[2]!] : undefined;
+  if (!m || unit === undefined) return `"${s.slice(0, 40)}" is not a rate: write a count per s, min or hour, e.g. 20/min (or off)`;
+  const count = Number(m[1]);
+  return count === 0 ? null : { count, windowMs: unit };
+}
+const rate = (def: string) =>
+  z
+    .string()
+    .default(def)
+    .transform((s, ctx) => {
+      const r = parseRate(s.trim() === '' ? def : s);
+      if (typeof r === 'string') {
+        ctx.addIssue({ code: 'custom', message: r });
+        return z.NEVER;
+      }
+      return r;
+    });
+const onOff = (def: 'on' | 'off') =>
+  z
+    .string()
+    .default(def)
+    .transform((s, ctx) => {
+      const t = (s.trim() || def).toLowerCase();
+      if (['on', 'true', 'yes', '1'].includes(t)) return true;
+      if (['off', 'false', 'no', '0'].includes(t)) return false;
+      ctx.addIssue({ code: 'custom', message: `"${s.slice(0, 40)}" is not on or off` });
+      return z.NEVER;
+    });
+const retentionDays = (def: number) => z.coerce.number().int().min(1).max(36500).default(def);
+const hardeningSchema = {
+  INBOUND_USER_RATE: rate('20/min'),
+  INBOUND_CHAT_RATE: rate('60/min'),
+  MAX_OPEN_SUGGESTIONS: z.coerce.number().int().min(1).max(10_000).default(10),
+  SUGGESTIONS_RETENTION_DAYS: retentionDays(365),
+  AUDIT_RETENTION_DAYS: retentionDays(730),
+  DELIVERY_LOG_RETENTION_DAYS: retentionDays(90),
+  PUBLIC_ANSWERS: onOff('on'),
+  LEAVE_UNKNOWN_GROUPS: onOff('off'),
+};
+
 export const configSchema = z
   .object({
     DATABASE_PATH: z.string().trim().min(1).default('./data/practice-bot.db'),
@@ -118,6 +170,7 @@ export const configSchema = z
     GAPS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
     PLATFORM_TIMEOUT: duration('PLATFORM_TIMEOUT', '15s'),
     MAX_RETRY_AFTER: duration('MAX_RETRY_AFTER', '60s'),
+    ...hardeningSchema,
   })
   .superRefine((c, ctx) => {
     if (c.SLACK_BOT_TOKEN && !c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
@@ -147,6 +200,23 @@ export interface Config {
   platformTimeoutMs?: number;
   /** MAX_RETRY_AFTER: the longest rate-limit wait done in-process; longer ones make a delivery late or failed. */
   maxRetryAfterMs?: number;
+  // Issue 11 (hardening). Optional so that hand-built configs (tests) keep the earlier behaviour:
+  // absent = no inbound limit, no cap, nothing purged, public answers, groups not left.
+  /** Per user (platform + user id); null/absent = no limit. */
+  inboundUserRate?: InboundRate | null;
+  /** Per chat (platform + chat id); null/absent = no limit. */
+  inboundChatRate?: InboundRate | null;
+  /** Suggestions one person may have for one meeting. */
+  maxOpenSuggestions?: number;
+  /** Days after their meeting that suggestions, supporters, polls and votes are kept. */
+  suggestionsRetentionDays?: number;
+  auditRetentionDays?: number;
+  /** Days reminder and announcement delivery rows (and announcements) are kept. */
+  deliveryLogRetentionDays?: number;
+  /** false: practice-base answers only in allowed chats (PUBLIC_ANSWERS=off). */
+  publicAnswers?: boolean;
+  /** true: post the chat id once and leave a group that is not allowed (LEAVE_UNKNOWN_GROUPS=on). */
+  leaveUnknownGroups?: boolean;
 }
 
 export class ConfigError extends Error {
@@ -192,5 +262,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     gapsRetentionDays: c.GAPS_RETENTION_DAYS,
     platformTimeoutMs: c.PLATFORM_TIMEOUT,
     maxRetryAfterMs: c.MAX_RETRY_AFTER,
+    inboundUserRate: c.INBOUND_USER_RATE,
+    inboundChatRate: c.INBOUND_CHAT_RATE,
+    maxOpenSuggestions: c.MAX_OPEN_SUGGESTIONS,
+    suggestionsRetentionDays: c.SUGGESTIONS_RETENTION_DAYS,
+    auditRetentionDays: c.AUDIT_RETENTION_DAYS,
+    deliveryLogRetentionDays: c.DELIVERY_LOG_RETENTION_DAYS,
+    publicAnswers: c.PUBLIC_ANSWERS,
+    leaveUnknownGroups: c.LEAVE_UNKNOWN_GROUPS,
   };
 }

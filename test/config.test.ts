@@ -73,4 +73,20 @@ describe('configuration', () => {
     expect(parseOffsets('0h')).toMatch(/more than zero/);
     expect(parseOffsets('1w')).toMatch(/not a duration/);
   });
+
+  it('reads the hardening settings of issue 11, with their defaults, and names a bad value', () => {
+    const d = loadConfig({});
+    expect(d.inboundUserRate).toEqual({ count: 20, windowMs: 60_000 });
+    expect(d.inboundChatRate).toEqual({ count: 60, windowMs: 60_000 });
+    expect(d.maxOpenSuggestions).toBe(10);
+    expect([d.suggestionsRetentionDays, d.auditRetentionDays, d.deliveryLogRetentionDays]).toEqual([365, 730, 90]);
+    expect(d.publicAnswers).toBe(true);
+    expect(d.leaveUnknownGroups).toBe(false);
+    const c = loadConfig({ INBOUND_USER_RATE: '5/s', INBOUND_CHAT_RATE: 'off', PUBLIC_ANSWERS: 'off', LEAVE_UNKNOWN_GROUPS: 'on', AUDIT_RETENTION_DAYS: '30' });
+    expect(c.inboundUserRate).toEqual({ count: 5, windowMs: 1000 });
+    expect(c.inboundChatRate).toBeNull();
+    expect([c.publicAnswers, c.leaveUnknownGroups, c.auditRetentionDays]).toEqual([false, true, 30]);
+    expect(() => loadConfig({ INBOUND_USER_RATE: 'lots' })).toThrow(/INBOUND_USER_RATE: "lots" is not a rate/);
+    expect(() => loadConfig({ PUBLIC_ANSWERS: 'maybe' })).toThrow(/PUBLIC_ANSWERS: "maybe" is not on or off/);
+  });
 });

@@ -9,12 +9,15 @@ import type { Block, Reply } from '../core/reply.ts';
 import type { Engine } from '../engine/types.ts';
 import { errorFields } from '../core/logger.ts';
 import { openStore, type Store } from '../store/store.ts';
+import { acquireInstanceLease, type InstanceLease } from '../store/lease.ts';
 import { createAccess, createRoleCommand, type CommunityAccess } from './access.ts';
 import { createAgenda } from './agenda/index.ts';
 import type { Agenda } from './agenda/types.ts';
 import { createAudit, type Audit } from './audit.ts';
 import { createMeetingCommands } from './commands.ts';
 import { createMeetings, type Meetings } from './meetings.ts';
+import { createMemberLeft } from './membership.ts';
+import { createRetention } from './retention.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
 import { createSubscriptions, type Subscriptions } from './subscriptions.ts';
 import type { Community } from './types.ts';
@@ -33,6 +36,9 @@ export interface CommunityDeps {
   seedsDir?: string;
   /** An open store to use instead of opening config.databasePath (it is closed by stop()). */
   store?: Store;
+  /** Take the database's instance lease (processes that run adapters): a second process on the
+   *  same database then refuses to start (src/store/lease.ts). Released by stop(). */
+  instanceLease?: boolean | { onLost?: (holder: string) => void };
 }
 
 /** The Community plus what tests and tools need to reach. */
@@ -56,12 +62,18 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
   const { config, clock, engine, outbound } = deps;
   const log = deps.log.child({ module: 'community' });
   const store = deps.store ?? openStore(config.databasePath, { log: deps.log });
+  let lease: InstanceLease | undefined;
   try {
+    if (deps.instanceLease) {
+      const onLost = typeof deps.instanceLease === 'object' ? deps.instanceLease.onLost : undefined;
+      lease = acquireInstanceLease({ store, clock, log: deps.log, ...(onLost ? { onLost } : {}) });
+    }
     const known = syncCommunitySeeds(store, deps.seedsDir ?? defaultSeedsDir(), log);
     if (!known.includes(config.community)) {
       log.warn({ community: config.community, known }, 'COMMUNITY is not in seeds/communities.yaml: no member time zones will be shown');
     }
   } catch (err) {
+    lease?.release();
     store.close();
     throw err;
   }
@@ -72,6 +84,9 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
   const audit = createAudit(store, clock);
   const meetings = createMeetings({ store, engine, log, zones });
   meetings.seedPracticeBase(engine.base.meetings, clock.now());
+  // Start-up waited for locks; from here on a locked database fails fast and is retried off the
+  // event loop (src/store/busy.ts).
+  store.shortBusyTimeout();
   const subscriptions = createSubscriptions(store);
 
   const agenda = createAgenda({
@@ -83,6 +98,7 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
     audit,
     meetings: { nextMeeting: meetings.nextMeeting, meetingExists: meetings.meetingExists, saveAgenda: meetings.saveAgenda },
     gapsRetentionDays: config.gapsRetentionDays,
+    ...(config.maxOpenSuggestions !== undefined ? { maxOpenSuggestions: config.maxOpenSuggestions } : {}),
   });
 
   async function chatGone(chatId: string, reason: string): Promise<void> {
@@ -100,6 +116,18 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
     }
   }
 
+  // Retention (issue 11): purged on the scheduler's wake, after the agenda's own (gaps) purge.
+  const retention = createRetention({
+    store,
+    log: deps.log,
+    days: {
+      suggestionsDays: config.suggestionsRetentionDays,
+      auditDays: config.auditRetentionDays,
+      deliveryLogDays: config.deliveryLogRetentionDays,
+    },
+  });
+  const memberLeft = createMemberLeft({ store, access, audit, log });
+
   const scheduler = createScheduler({
     store,
     clock,
@@ -109,7 +137,13 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
     offsetsMs: config.reminderOffsetsMs,
     meetings,
     subscriptions,
-    agenda,
+    agenda: {
+      tick: async (now) => {
+        await agenda.tick(now);
+        retention.purge(now);
+      },
+      nextDueAt: () => agenda.nextDueAt(),
+    },
     onGone: chatGone,
   });
 
@@ -177,6 +211,8 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
       return { blocks } satisfies Reply;
     },
     recordGap: (q) => agenda.recordGap(q),
+    changes: () => store.changes(),
+    memberLeft,
     recordFeedback: (key, helpful, vote) => agenda.recordFeedback(key, helpful, vote),
     ...(agenda.handleAction ? { handleAction: (input, ctx) => agenda.handleAction!(input, ctx) } : {}),
     start() {
@@ -189,6 +225,7 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
       return (stopping ??= (async () => {
         await scheduler.stop();
         agenda.flush();
+        lease?.release();
         store.close();
       })());
     },

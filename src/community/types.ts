@@ -22,6 +22,12 @@ export interface Community {
   recordFeedback(key: string, helpful: boolean, vote?: FeedbackVote): FeedbackOutcome;
   /** Community buttons (e.g. numbered-choice votes where there are no polls). Undefined = not ours. */
   handleAction?(input: ActionInput, ctx: Omit<CommandContext, 'args' | 'command'>): Promise<Reply[] | undefined>;
+  /** Rows written by this process so far (SQLite total_changes()): the core retries a command
+   *  that met a locked database only when it wrote nothing (src/store/busy.ts). */
+  changes?(): number;
+  /** A member left `chatId`: revoke their roles granted in chat if it is an allowed chat (audited).
+   *  Returns how many roles were revoked. */
+  memberLeft?(chatId: ChatId, userId: string): Promise<number>;
   /** Start the reminder scheduler (sends missed reminders first). */
   start(): void;
   /** Stop the scheduler, wait for in-flight deliveries, close the database. */

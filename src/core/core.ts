@@ -14,6 +14,9 @@ import {
 import type { Engine } from '../engine/types.ts';
 import { KINDS, type Kind } from '../knowledge/schema.ts';
 import { hasAccess, notAllowedReply, roleRefusal } from '../commands/refusals.ts';
+import { BUSY_REPLY_TEXT, DatabaseBusyError, retryWhileBusy } from '../store/busy.ts';
+import { INBOUND_NOTICE, createInboundLimiter } from './inbound-limit.ts';
+import { answersNotAllowedReply, createUnknownGroups } from './strict-deployments.ts';
 import { errorFields } from './logger.ts';
 import type { OutboundRouter } from './outbound.ts';
 import type { ActionInput, Clock, Core, Incoming } from './ports.ts';
@@ -31,12 +34,16 @@ export interface CoreDeps {
   outbound: OutboundRouter;
   log: Logger;
   community: Community;
+  /** How long a write that finds the database locked by another process is retried (default 10 s). */
+  busyMaxWaitMs?: number;
 }
 
 const COMMAND = /^\/([\p{L}\p{N}_-]+)(?:@[A-Za-z0-9_]+)?(?:\s+([\s\S]*))?$/u;
 
 /** Longest message the core looks at; anything beyond is ignored (and the reply says so where it matters). */
 export const MAX_MESSAGE_CHARS = 10_000;
+
+const busyReply = (): Reply => ({ refusal: true, blocks: [{ type: 'paragraph', parts: [BUSY_REPLY_TEXT] }] });
 
 const apology = (): Reply => ({
   refusal: true,
@@ -48,6 +55,32 @@ export function createCore(deps: CoreDeps): Core {
   const log = deps.log.child({ module: 'core' });
   const memory = createQueryMemory();
   const { access } = community;
+  // A locked database (another process writing) fails a write fast; it is retried here, off the
+  // event loop, while other messages are answered (src/store/busy.ts).
+  const busyOpts = { ...(community.changes ? { changes: community.changes } : {}), ...(deps.busyMaxWaitMs ? { maxWaitMs: deps.busyMaxWaitMs } : {}) };
+  const whileBusy = <T>(fn: () => T | Promise<T>): Promise<T> => retryWhileBusy(fn, busyOpts);
+  // Inbound limits (issue 11): per user and per chat, on the chat platforms (the console is local).
+  const limiter =
+    config.inboundUserRate || config.inboundChatRate
+      ? createInboundLimiter({ perUser: config.inboundUserRate, perChat: config.inboundChatRate, clock })
+      : undefined;
+  /** Replies for a message past the rate (the notice, or nothing), or undefined to answer it. */
+  function overLimit(m: { platform: Incoming['platform']; chat: Incoming['chat']; user: Incoming['user'] }): Reply[] | undefined {
+    if (!limiter || m.platform === 'console') return undefined;
+    const verdict = limiter.check(m.platform, m.chat.id, m.user.id);
+    if (verdict === 'ok') return undefined;
+    if (verdict === 'drop') return [];
+    log.warn(scope(m.chat.id, m.platform), 'inbound limit reached: messages skipped for a while');
+    return [{ refusal: true, blocks: [{ type: 'paragraph', parts: [INBOUND_NOTICE] }] }];
+  }
+  // Stricter deployments (issue 11): PUBLIC_ANSWERS=off, LEAVE_UNKNOWN_GROUPS=on.
+  const answersAllowed = (ctx: { chatAllowed: boolean }) => config.publicAnswers !== false || ctx.chatAllowed;
+  const unknownGroups = config.leaveUnknownGroups ? createUnknownGroups({ access, outbound, clock, log }) : undefined;
+  const busyFailed = (err: unknown, where: Record<string, unknown>): Reply[] | undefined => {
+    if (!(err instanceof DatabaseBusyError)) return undefined;
+    log.warn({ ...where, waitedMs: Math.round(err.waitedMs) }, 'database busy: a write gave up, nothing was saved');
+    return [busyReply()];
+  };
 
   const registry = new Map<string, CommandSpec>();
   const names: string[] = [];
@@ -85,11 +118,12 @@ export function createCore(deps: CoreDeps): Core {
   }
 
   async function runCommand(spec: CommandSpec, ctx: CommandContext): Promise<Reply[]> {
+    if (spec.group === 'Practice base' && !answersAllowed(ctx)) return [answersNotAllowedReply(ctx.msg.chat.id)];
     if (spec.access !== 'public') {
       if (!ctx.chatAllowed) return [notAllowedReply(ctx.msg.chat.id)];
       if (spec.access !== 'member' && !hasAccess(spec.access, ctx.actor.roles)) return [roleRefusal(spec.access, spec.usage)];
     }
-    const out = await spec.run(ctx);
+    const out = await whileBusy(() => spec.run(ctx));
     return Array.isArray(out) ? out : [out];
   }
 
@@ -126,6 +160,7 @@ export function createCore(deps: CoreDeps): Core {
    *  practice base (past meetings only) cannot answer: where the chat may see meetings, the upcoming
    *  ones come first, then what the base says (it may be about next steps "for the next meeting"). */
   async function answerQuestion(ctx: CommandContext): Promise<Reply[]> {
+    if (!answersAllowed(ctx)) return [answersNotAllowedReply(ctx.msg.chat.id)];
     const answer = await ask(ctx, memory, ctx.args);
     const calendar = registry.get('meetings');
     if (!calendar || !ctx.chatAllowed || !SCHEDULE_QUESTION.test(ctx.args)) return [answer];
@@ -156,6 +191,8 @@ export function createCore(deps: CoreDeps): Core {
       const ctx: CommandContext = { ...baseContext(msg), command: spec.name, args: text };
       return await runCommand(spec, ctx);
     } catch (err) {
+      const busy = busyFailed(err, scope(msg.chat.id, msg.platform));
+      if (busy) return busy;
       log.error({ ...scope(msg.chat.id, msg.platform), err: errorFields(err) }, 'command failed');
       return [apology()];
     }
@@ -166,6 +203,7 @@ export function createCore(deps: CoreDeps): Core {
     try {
       const [kind, a, b] = input.action.split(':');
       const base = baseContext(msg);
+      if ((kind === 'more' || kind === 'th') && !answersAllowed(base)) return [answersNotAllowedReply(msg.chat.id)];
       if (kind === 'more' && a) {
         const saved = memory.get(a);
         if (!saved) return [{ blocks: [{ type: 'paragraph', parts: ['That list has expired. Please ask again.'] }] }];
@@ -194,10 +232,12 @@ export function createCore(deps: CoreDeps): Core {
       if (kind === 'cmd' && a) {
         return handleMessage({ ...msg, text: `/${input.action.slice('cmd:'.length)}` });
       }
-      const fromCommunity = await community.handleAction?.(input, base);
+      const fromCommunity = community.handleAction ? await whileBusy(() => community.handleAction!(input, base)) : undefined;
       if (fromCommunity) return fromCommunity;
       return [{ blocks: [{ type: 'paragraph', parts: ['That button is no longer active.'] }] }];
     } catch (err) {
+      const busy = busyFailed(err, scope(input.chat.id, input.platform));
+      if (busy) return busy;
       log.error({ ...scope(input.chat.id, input.platform), err: errorFields(err) }, 'action failed');
       return [apology()];
     }
@@ -209,11 +249,15 @@ export function createCore(deps: CoreDeps): Core {
       .map((c) => ({ command: c.name, description: c.description.slice(0, 256), access: c.access }));
 
   return {
-    handleMessage,
-    handleAction,
+    // Only what the bot would answer counts: commands and addressed text.
+    handleMessage: async (msg) =>
+      (await unknownGroups?.onMessage(msg)) ??
+      (msg.addressed || (msg.text ?? '').trimStart().startsWith('/') ? overLimit(msg) : undefined) ??
+      handleMessage(msg),
+    handleAction: async (input) => overLimit(input) ?? handleAction(input),
     vote: async (input) => {
       try {
-        return await community.vote(input);
+        return await whileBusy(() => community.vote(input));
       } catch (err) {
         log.error({ err: errorFields(err) }, 'vote failed');
         return undefined;
@@ -230,7 +274,16 @@ export function createCore(deps: CoreDeps): Core {
       log.info({ from, to }, 'chat migrated');
       await community.chatMigrated(from, to);
     },
+    memberLeft: async (m) => {
+      try {
+        await whileBusy(() => community.memberLeft?.(m.chatId, m.userId));
+      } catch (err) {
+        log.error({ ...scope(m.chatId, m.platform), err: errorFields(err) }, 'member left: roles not revoked');
+      }
+    },
     introduction(chat) {
+      const leaving = unknownGroups?.onIntroduction(chat);
+      if (leaving) return leaving;
       const allowed = access.isChatAllowed(chat, '');
       return {
         blocks: [

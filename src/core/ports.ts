@@ -95,6 +95,8 @@ export interface Outbound {
    *  is not in (Slack: another person's DM, a private channel it was not invited to) implement it;
    *  "cannot tell" (an error) counts as yes. */
   canPost?(chatId: ChatId): Promise<boolean>;
+  /** Leave a chat (Telegram leaveChat). For a policy such as LEAVE_UNKNOWN_GROUPS; throws DeliveryError. */
+  leaveChat?(chatId: ChatId): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -148,6 +150,9 @@ export interface Core {
   chatGone(chatId: ChatId, reason: string): Promise<void>;
   /** A chat changed id (Telegram group -> supergroup). Moves subscriptions, suggestions, polls. */
   chatMigrated(from: ChatId, to: ChatId): Promise<void>;
+  /** A member (not the bot) left a chat (Telegram chat_member / left_chat_member): roles granted
+   *  in chat are revoked when it is an allowed chat; configuration roles stay. Audited. */
+  memberLeft?(m: { platform: Platform; chatId: ChatId; userId: UserId }): Promise<void>;
   /** Short introduction when the bot is added to a chat (includes the chat id and whether it is allowed). */
   introduction(chat: { id: ChatId; type: 'private' | 'group' | 'channel'; title?: string }): Reply;
   /** App-Home-like overview for one user: upcoming meetings, open polls (Slack App Home). */

@@ -1,11 +1,12 @@
 // The SQLite store: one better-sqlite3 connection on a file, opened the same way every time
-// (WAL, synchronous=FULL, foreign keys, busy timeout) and migrated to the code's schema version.
+// (WAL, synchronous=FULL, foreign keys, a short busy timeout: see ./busy.ts) and migrated to the code's schema version.
 // Every write that reads first runs in `immediate()` (BEGIN IMMEDIATE): a deferred read-then-write
 // fails at once with SQLITE_BUSY_SNAPSHOT when another connection wrote in between.
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
+import { BUSY_TIMEOUT_MS } from './busy.ts';
 import { migrations as defaultMigrations, type Migration } from './migrations/index.ts';
 
 export type { Migration } from './migrations/index.ts';
@@ -14,6 +15,10 @@ export interface Store {
   readonly db: Database.Database;
   /** Runs fn in a BEGIN IMMEDIATE transaction (nested calls become savepoints). */
   immediate<T>(fn: () => T): T;
+  /** Rows this connection has changed since it was opened (SQLite total_changes()). */
+  changes(): number;
+  /** From now on a statement waits at most BUSY_TIMEOUT_MS for a lock, then throws SQLITE_BUSY. */
+  shortBusyTimeout(): void;
   close(): void;
   readonly path: string;
 }
@@ -36,7 +41,10 @@ export interface OpenStoreOptions {
   migrations?: readonly Migration[];
 }
 
-const BUSY_TIMEOUT_MS = 5000;
+/** Opening, migrating and seeding may wait for a lock (start-up, one-shot CLI commands); the bot
+ *  then calls `shortBusyTimeout()` so statements wait only BUSY_TIMEOUT_MS (./busy.ts) and
+ *  callers retry asynchronously: the event loop never freezes on another process's lock. */
+const OPEN_BUSY_TIMEOUT_MS = 5000;
 
 function describe(err: unknown): string {
   const e = err as { code?: string; message?: string };
@@ -85,12 +93,12 @@ export function openStore(file: string, opts: OpenStoreOptions = {}): Store {
 
   let db: Database.Database;
   try {
-    db = new Database(abs, { timeout: BUSY_TIMEOUT_MS });
+    db = new Database(abs, { timeout: OPEN_BUSY_TIMEOUT_MS });
   } catch (err) {
     throw new StoreError(abs, describe(err), { cause: err });
   }
   try {
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
     const mode = db.pragma('journal_mode = WAL', { simple: true });
     if (!memory && String(mode).toLowerCase() !== 'wal') throw new StoreError(abs, `could not switch to WAL mode (got ${String(mode)})`);
     db.pragma('synchronous = FULL');
@@ -109,11 +117,16 @@ export function openStore(file: string, opts: OpenStoreOptions = {}): Store {
   }
 
   let closed = false;
+  const totalChanges = db.prepare('SELECT total_changes()').pluck();
   return {
     db,
     path: abs,
     immediate<T>(fn: () => T): T {
       return db.transaction(fn).immediate();
+    },
+    changes: () => (closed ? 0 : Number(totalChanges.get())),
+    shortBusyTimeout: () => {
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     },
     close() {
       if (closed) return;

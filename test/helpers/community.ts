@@ -299,7 +299,9 @@ export interface TestBot {
   stop(): Promise<void>;
 }
 
-export function createTestBot(opts: { config?: Partial<Config>; clock?: FakeClock; engine?: Engine; outbound?: RecordingOutbound; logger?: TestLogger; seedsDir?: string; start?: boolean } = {}): TestBot {
+export function createTestBot(
+  opts: { config?: Partial<Config>; clock?: FakeClock; engine?: Engine; outbound?: RecordingOutbound; logger?: TestLogger; seedsDir?: string; start?: boolean; busyMaxWaitMs?: number } = {},
+): TestBot {
   const clock = opts.clock ?? createFakeClock();
   const config = testConfig(opts.config);
   const engine = opts.engine ?? fakeEngine();
@@ -308,7 +310,7 @@ export function createTestBot(opts: { config?: Partial<Config>; clock?: FakeCloc
   const outbound = opts.outbound ?? createRecordingOutbound({ platform: 'telegram', clock });
   router.register(outbound);
   const community = createCommunity({ config, clock, engine, outbound: router, log: logger.log, seedsDir: opts.seedsDir });
-  const core = createCore({ config, clock, engine, outbound: router, log: logger.log, community });
+  const core = createCore({ config, clock, engine, outbound: router, log: logger.log, community, ...(opts.busyMaxWaitMs ? { busyMaxWaitMs: opts.busyMaxWaitMs } : {}) });
   if (opts.start !== false) community.start();
   const say: TestBot['say'] = (text, o = {}) => {
     const chat = o.chat ?? GROUP;

@@ -2,7 +2,7 @@
 // removed, kicked or blocked -> the core unsubscribes the chat.
 import { Composer, type Context } from 'grammy';
 import type { ChatMember } from 'grammy/types';
-import { chatIdOf, chatOf } from '../ids.ts';
+import { chatIdOf, chatOf, userIdOf } from '../ids.ts';
 import type { FeatureDeps } from './context.ts';
 
 export function isIn(m: ChatMember): boolean {
@@ -33,6 +33,18 @@ export function membershipFeature(d: FeatureDeps): Composer<Context> {
             : 'the bot left the chat';
       await d.core.chatGone(chatIdOf(chat.id), reason);
     }
+  });
+  // Another member left (chat_member where the bot is admin and it is in allowed_updates; the
+  // left_chat_member service message otherwise): the core revokes roles granted in chat (issue 11).
+  const left = (chatId: number, user: { id: number; is_bot: boolean }) =>
+    user.is_bot ? Promise.resolve() : (d.core.memberLeft?.({ platform: 'telegram', chatId: chatIdOf(chatId), userId: userIdOf(user.id) }) ?? Promise.resolve());
+  c.on('chat_member', async (ctx) => {
+    const u = ctx.chatMember;
+    if (isIn(u.old_chat_member) && !isIn(u.new_chat_member)) await left(u.chat.id, u.new_chat_member.user);
+  });
+  c.on('message:left_chat_member', async (ctx, next) => {
+    await left(ctx.chat.id, ctx.message.left_chat_member);
+    await next();
   });
   return c;
 }

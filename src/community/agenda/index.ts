@@ -16,6 +16,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { CommandContext, CommandSpec } from '../../commands/types.ts';
 import { errorFields } from '../../core/logger.ts';
+import { isBusyError } from '../../store/busy.ts';
 import { createLru } from '../../core/lru.ts';
 import type { SentRef, VoteInput } from '../../core/ports.ts';
 import type { Block, Inline, PollView, Reply } from '../../core/reply.ts';
@@ -59,6 +60,9 @@ export function createAgenda(deps: AgendaDeps): Agenda {
   const repo = createAgendaRepo(store);
   /** Polls being closed right now (command and timer may race). */
   const closing = new Set<number>();
+  const suggestionsBy = store.db.prepare<[string, string], { n: number }>(
+    'SELECT COUNT(*) AS n FROM agenda_suggestions WHERE meeting_id = ? AND proposer_id = ?',
+  );
 
   // ---------------------------------------------------------------------------------------------
   // Meetings
@@ -581,11 +585,24 @@ export function createAgenda(deps: AgendaDeps): Agenda {
           const added = repo.insertSupporter.run(similar.id, userId, now).changes > 0;
           return { kind: 'similar' as const, row: repo.suggestion.get(similar.id)!, added };
         }
+        const cap = deps.maxOpenSuggestions;
+        if (cap !== undefined && (suggestionsBy.get(meeting.id, userId)?.n ?? 0) >= cap) return { kind: 'capped' as const, cap };
         const info = repo.insertSuggestion.run(meeting.id, ctx.msg.chat.id, text, norm, userId, ctx.actor.name ?? null, now);
         const id = Number(info.lastInsertRowid);
         repo.insertSupporter.run(id, userId, now);
         return { kind: 'new' as const, row: repo.suggestion.get(id)! };
       });
+      if (result.kind === 'capped') {
+        log.info({ meeting: meeting.id, cap: result.cap }, 'suggestion refused: per-person cap');
+        return refusal(
+          p(
+            `You already have ${plural(result.cap, 'suggestion')} for ${meeting.label}: one person can have at most ${result.cap} per meeting, so this one was not saved. `,
+            'You can still support others\' suggestions; the co-chairs can merge or remove items (',
+            code('/agenda'),
+            ').',
+          ),
+        );
+      }
       if (result.kind === 'new') {
         log.info({ suggestion: result.row.id, meeting: meeting.id }, 'suggestion saved');
         return {
@@ -916,6 +933,12 @@ export function createAgenda(deps: AgendaDeps): Agenda {
         }
       });
     } catch (err) {
+      // Another process holds the write lock: keep the batch (bounded) for the next try.
+      if (isBusyError(err) && batch.length + pending.length <= 1000) {
+        pending.unshift(...batch);
+        flushTimer ??= clock.setTimeout(flushWrites, 1000);
+        return;
+      }
       log.error({ err: errorFields(err), dropped: batch.length }, 'could not save unanswered questions and feedback');
     }
   }

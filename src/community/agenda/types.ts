@@ -37,6 +37,8 @@ export interface AgendaDeps {
   audit: Audit;
   meetings: AgendaMeetings;
   gapsRetentionDays: number;
+  /** Suggestions one person may have for one meeting (absent = no cap). */
+  maxOpenSuggestions?: number;
 }
 
 export interface Agenda {

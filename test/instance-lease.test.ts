@@ -1,0 +1,119 @@
+// Issue 11, item 4: one instance per database. A lease row (holder, heartbeat, expiry) is taken by
+// processes that run adapters; a second one refuses to start naming the holder; a crashed
+// holder's lease expires (fake clock) or, on the same host, is taken over once its process is gone.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { acquireInstanceLease, LeaseError } from '../src/store/lease.ts';
+import { openStore } from '../src/store/store.ts';
+import { createFakeClock, removeTempDirs, tempDbPath } from './helpers/community.ts';
+import { ROOT, runCli } from './helpers/run-cli.ts';
+
+afterAll(() => removeTempDirs());
+
+describe('instance lease (fake clock)', () => {
+  it('refuses a second holder, renews on a timer, and lets the next start take over once a silent holder expires', async () => {
+    const file = tempDbPath();
+    const a = openStore(file);
+    const b = openStore(file);
+    const clockA = createFakeClock('2026-03-01T10:00:00Z');
+    const clockB = createFakeClock('2026-03-01T10:00:30Z');
+    const alive = () => true;
+    let lostTo: string | undefined;
+    try {
+      const leaseA = acquireInstanceLease({ store: a, clock: clockA, host: 'box', pid: 111, isAlive: alive, onLost: (h) => (lostTo = h) });
+      expect(leaseA.holder).toBe('box pid 111 started 2026-03-01T10:00:00.000Z');
+      const take = () => acquireInstanceLease({ store: b, clock: clockB, host: 'box', pid: 222, isAlive: alive });
+      expect(take).toThrow(LeaseError);
+      expect(take).toThrow(/another practice-bot instance runs on this database: box pid 111 started 2026-03-01T10:00:00\.000Z/);
+      // A renews every 15 s: after 45 s its lease runs to 10:01:45.
+      await clockA.advance(45_000);
+      clockB.set('2026-03-01T10:01:10Z');
+      expect(take).toThrow(LeaseError);
+      // A stops renewing (frozen or crashed on another host): B takes over after the expiry.
+      clockB.set('2026-03-01T10:01:46Z');
+      const leaseB = take();
+      expect(leaseB.holder).toMatch(/^box pid 222/);
+      // A's next heartbeat finds the lease gone and says so.
+      await clockA.advance(15_000);
+      expect(lostTo).toMatch(/^box pid 222/);
+      leaseB.release();
+      // Released: anyone may take it at once.
+      const again = acquireInstanceLease({ store: a, clock: clockA, host: 'box', pid: 333, isAlive: alive });
+      again.release();
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
+  it('takes over at once from a holder of this host whose process is gone', () => {
+    const file = tempDbPath();
+    const s = openStore(file);
+    const clock = createFakeClock();
+    try {
+      acquireInstanceLease({ store: s, clock, host: 'box', pid: 111, isAlive: () => true });
+      expect(() => acquireInstanceLease({ store: s, clock, host: 'box', pid: 222, isAlive: () => true })).toThrow(LeaseError);
+      const l = acquireInstanceLease({ store: s, clock, host: 'box', pid: 222, isAlive: (pid) => pid !== 111 });
+      expect(l.holder).toMatch(/pid 222/);
+      // Another host's live-looking holder is not judged by pid: it waits for the expiry.
+      expect(() => acquireInstanceLease({ store: s, clock, host: 'other', pid: 5, isAlive: () => false })).toThrow(/box pid 222/);
+    } finally {
+      s.close();
+    }
+  });
+});
+
+/** The console chat on `db`, its stdin kept open; resolves once it has answered /help. */
+async function startConsole(db: string): Promise<ChildProcessWithoutNullStreams> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/practice-bot.js'), 'console'], {
+    cwd: fs.mkdtempSync(path.join(os.tmpdir(), 'pb-cwd-')),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', DATABASE_PATH: db },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString('utf8');
+      if (/\/challenges/.test(out)) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`console exited early (${code})`)));
+    child.stdin.write('/help\n');
+  });
+  return child;
+}
+
+const exited = (c: ChildProcessWithoutNullStreams) => new Promise<number | null>((r) => (c.exitCode !== null ? r(c.exitCode) : c.once('exit', (code) => r(code))));
+
+describe('instance lease (two real processes)', () => {
+  it('a second process on the same database refuses to start, naming the holder; a graceful stop releases it', async () => {
+    const db = tempDbPath();
+    const first = await startConsole(db);
+    try {
+      const second = await runCli(['console'], { input: '/help\n', env: { DATABASE_PATH: db } });
+      expect(second.code).not.toBe(0);
+      const lines = second.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`another practice-bot instance runs on this database: .* pid ${first.pid} started `));
+      expect(second.stdout).not.toMatch(/\/challenges/);
+    } finally {
+      first.stdin.end();
+    }
+    expect(await exited(first)).toBe(0);
+    const third = await runCli(['console'], { input: '/help\n', env: { DATABASE_PATH: db } });
+    expect(third.code).toBe(0);
+    expect(third.stdout).toMatch(/\/challenges/);
+  }, 60_000);
+
+  it('a holder killed with SIGKILL does not keep the next start out', async () => {
+    const db = tempDbPath();
+    const first = await startConsole(db);
+    first.kill('SIGKILL');
+    await exited(first);
+    const next = await runCli(['console'], { input: '/help\n', env: { DATABASE_PATH: db } });
+    expect(next.stderr).not.toMatch(/another practice-bot instance/);
+    expect(next.code).toBe(0);
+  }, 60_000);
+});
