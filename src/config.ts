@@ -52,6 +52,28 @@ export function parseOffsets(s: string): number[] | string {
   return [...out].sort((a, b) => b - a);
 }
 
+// --- Platform call limits (PLATFORM_TIMEOUT, MAX_RETRY_AFTER): shared by the chat adapters. ---
+const DURATION_UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+/** Parses a duration such as `15s`, `500ms`, `2m` into milliseconds (a bare number is seconds). */
+export function parseDuration(s: string): number | undefined {
+  const m = /^(\d{1,9})\s*(ms|s|m|h)?$/i.exec(s.trim());
+  if (!m) return undefined;
+  return Number(m[1]) * DURATION_UNIT_MS[(m[2]?.toLowerCase() ?? 's') as keyof typeof DURATION_UNIT_MS];
+}
+const duration = (name: string, def: string, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const v = raw?.trim() ? raw : def;
+      const ms = parseDuration(v);
+      if (ms === undefined || ms < min || ms > max) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a duration from ${min / 1000}s to ${max / 1000}s, e.g. ${def} (got "${v.slice(0, 20)}")` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+
 const optionalString = z
   .string()
   .optional()
@@ -93,6 +115,8 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     COMMUNITY: z.string().trim().min(1).default('colep'),
     GAPS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+    PLATFORM_TIMEOUT: duration('PLATFORM_TIMEOUT', '15s', 1000, 600_000),
+    MAX_RETRY_AFTER: duration('MAX_RETRY_AFTER', '60s', 0, 86_400_000),
   })
   .superRefine((c, ctx) => {
     if (c.SLACK_BOT_TOKEN && !c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
@@ -118,6 +142,12 @@ export interface Config {
   logLevel: RawConfig['LOG_LEVEL'];
   community: string;
   gapsRetentionDays: number;
+  /** PLATFORM_TIMEOUT: longest a chat platform API call may take (default 15 s; always set by
+   *  loadConfig, optional for configs built by hand). */
+  platformTimeoutMs?: number;
+  /** MAX_RETRY_AFTER: longest rate-limit wait (429 retry_after) the bot waits for by itself; a
+   *  longer one fails the delivery, visibly (default 60 s). */
+  maxRetryAfterMs?: number;
 }
 
 export class ConfigError extends Error {
@@ -159,5 +189,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: c.LOG_LEVEL,
     community: c.COMMUNITY,
     gapsRetentionDays: c.GAPS_RETENTION_DAYS,
+    platformTimeoutMs: c.PLATFORM_TIMEOUT,
+    maxRetryAfterMs: c.MAX_RETRY_AFTER,
   };
 }

@@ -91,7 +91,7 @@ describe('openStore', () => {
   });
 
   it('migration 3 adds a meeting revision (0 for existing meetings) to a version-2 database, in place', () => {
-    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3]);
+    expect(migrations.map((m) => m.version).slice(0, 3)).toEqual([1, 2, 3]);
     const file = tempDbPath();
     const v2 = openStore(file, { migrations: [m001, m002] });
     expect(userVersion(v2.db)).toBe(2);

@@ -95,6 +95,8 @@ export interface Outbound {
    *  is not in (Slack: another person's DM, a private channel it was not invited to) implement it;
    *  "cannot tell" (an error) counts as yes. */
   canPost?(chatId: ChatId): Promise<boolean>;
+  /** Leave a chat (Telegram leaveChat). For a policy such as LEAVE_UNKNOWN_GROUPS; throws DeliveryError. */
+  leaveChat?(chatId: ChatId): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------
