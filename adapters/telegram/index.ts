@@ -408,7 +408,8 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
   async function verifyToken(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await bot.init(stopCtl.signal as never);
+        // Not bot.init(): it retries getMe forever, silently, backing off to 20 minutes.
+        if (!bot.isInited()) bot.botInfo = await bot.api.getMe(stopCtl.signal as never);
         return;
       } catch (err) {
         if (stopping) throw new AdapterFatalError('telegram', 'Telegram start cancelled: the bot is stopping', { cause: err });
