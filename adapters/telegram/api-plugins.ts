@@ -14,7 +14,7 @@
 // and the scheduler (which has its own backoff and ledger) decides.
 import { autoRetry } from '@grammyjs/auto-retry';
 import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
-import { GrammyError, HttpError, type Transformer } from 'grammy';
+import { HttpError, type Transformer } from 'grammy';
 import type { Logger } from 'pino';
 
 /** Methods that can be repeated without a visible effect. Everything else is sent at most once
@@ -114,17 +114,15 @@ export function dateTimeFallback(apiRoot: string, log?: Logger): Transformer {
     if (!field || p.parse_mode !== 'HTML' || !html.includes('<tg-time')) return prev(method, payload, signal);
     const plain = () => ({ ...p, [field]: stripDateTime(html) }) as typeof payload;
     if (noDateTime.has(apiRoot)) return prev(method, plain(), signal);
-    try {
-      return await prev(method, payload, signal);
-    } catch (err) {
-      if (!(err instanceof GrammyError && err.error_code === 400 && /can't parse entities/i.test(err.description))) throw err;
-      const res = await prev(method, plain(), signal);
-      if (!noDateTime.has(apiRoot)) {
-        noDateTime.add(apiRoot);
-        log?.warn({ method }, 'the Bot API server refuses date-time entities (<tg-time>): sending written times only from now on');
-      }
-      return res;
+    // Bot API errors come back as results ({ ok: false, ... }); grammY throws them further out.
+    const res = await prev(method, payload, signal);
+    if (res.ok || res.error_code !== 400 || !/can't parse entities/i.test(res.description)) return res;
+    const again = await prev(method, plain(), signal);
+    if (again.ok && !noDateTime.has(apiRoot)) {
+      noDateTime.add(apiRoot);
+      log?.warn({ method }, 'the Bot API server refuses date-time entities (<tg-time>): sending written times only from now on');
     }
+    return again;
   };
 }
 
