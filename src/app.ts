@@ -11,14 +11,18 @@ import { systemClock, type Clock, type Core } from './core/ports.ts';
 import { createEngine } from './engine/engine.ts';
 import type { Engine } from './engine/types.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from './knowledge/load.ts';
+import type { Store } from './store/store.ts';
 
 export interface App {
   core: Core;
   router: OutboundRouter;
   engine: Engine;
   community: Community;
+  /** The open database (adapters' update ledger; closed by stop()). */
+  store: Store;
   log: Logger;
-  /** Starts the reminder scheduler (after the adapters have registered their outbound ports). */
+  /** Starts the reminder scheduler (after the adapters have registered their outbound ports; it
+   *  does not wait for them to connect). */
   start(): void;
   /** Stops the scheduler, waits for deliveries in flight, closes the database. */
   stop(): Promise<void>;
@@ -51,6 +55,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     router,
     engine,
     community,
+    store: community.store,
     log,
     start: () => community.start(),
     stop: () => (stopped ??= community.stop()),

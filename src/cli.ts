@@ -7,12 +7,13 @@ import { renderPlain } from '../adapters/console/render-plain.ts';
 import { createConsoleAdapter } from '../adapters/console/console.ts';
 import { createApp, createEngineFromDisk, type App } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
-import type { AdapterHandle } from './core/adapter.ts';
+import { AdapterFatalError, type AdapterHandle } from './core/adapter.ts';
 import { startHttpServer, type HttpRoute, type HttpServerHandle } from './core/http-server.ts';
 import { createLogger, errorFields } from './core/logger.ts';
 import type { Engine, SearchOptions } from './engine/types.ts';
 import { citationFor } from './knowledge/citation.ts';
 import { KIND_LABELS, KINDS, type Kind } from './knowledge/schema.ts';
+import { createUpdateLedger } from './store/update-ledger.ts';
 
 const USAGE = `practice-bot: a chat assistant for practitioner communities
 
@@ -198,7 +199,18 @@ async function loadAdapters(config: Config, app: App): Promise<AdapterHandle[]> 
   const adapters: AdapterHandle[] = [];
   if (config.telegram) {
     const { createTelegramAdapter } = await import('../adapters/telegram/index.ts');
-    adapters.push(createTelegramAdapter({ ...config.telegram, core: app.core, log: app.log }));
+    adapters.push(
+      createTelegramAdapter({
+        ...config.telegram,
+        core: app.core,
+        log: app.log,
+        ledger: createUpdateLedger(app.store),
+        api: {
+          ...(config.platformTimeoutMs !== undefined ? { timeoutMs: config.platformTimeoutMs } : {}),
+          ...(config.maxRetryAfterMs !== undefined ? { maxRetryAfterSeconds: config.maxRetryAfterMs / 1000 } : {}),
+        },
+      }),
+    );
   }
   if (config.slack) {
     const { createSlackAdapter } = await import('../adapters/slack/index.ts');
@@ -207,17 +219,35 @@ async function loadAdapters(config: Config, app: App): Promise<AdapterHandle[]> 
   return adapters;
 }
 
+/** Runs the adapters until SIGINT/SIGTERM (exit 0) or until one of them fails for good, at start
+ *  (platform unreachable after its retries, token refused) or later (Telegram 409/401): then the
+ *  whole process stops gracefully, with one line naming the cause, and exits 1, so a supervisor
+ *  restarts it or an operator sees it. Adapters start concurrently; the reminder scheduler starts
+ *  without waiting for any of them. */
 async function runBots(config: Config): Promise<number> {
   const log = createLogger(config.logLevel);
   const app = createApp(config, { log, instanceLease: true });
   const adapters = await loadAdapters(config, app);
   let http: HttpServerHandle | undefined;
-  const stop = async () => {
-    log.info('stopping');
-    for (const a of adapters) await a.stop().catch((err: unknown) => log.error({ err: errorFields(err) }, 'adapter stop failed'));
-    await http?.close();
-    await app.stop();
-  };
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      log.info('stopping');
+      await Promise.all(adapters.map((a) => a.stop().catch((err: unknown) => log.error({ err: errorFields(err), adapter: a.name }, 'adapter stop failed'))));
+      await http?.close();
+      await app.stop();
+      log.info('stopped');
+    })());
+
+  let settle!: (r: { fatal?: AdapterFatalError }) => void;
+  const outcome = new Promise<{ fatal?: AdapterFatalError }>((resolve) => (settle = resolve));
+  const onSignal = () => settle({});
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const asFatal = (a: AdapterHandle, err: unknown) =>
+    err instanceof AdapterFatalError ? err : new AdapterFatalError(a.name, `${a.name} could not start: ${errorFields(err).message}`, { cause: err });
+  for (const a of adapters) a.onFatal?.((err) => settle({ fatal: err }));
+
   try {
     for (const a of adapters) app.router.register(a.outbound);
     const routes: HttpRoute[] = adapters.flatMap((a) => a.routes ?? []);
@@ -225,22 +255,27 @@ async function runBots(config: Config): Promise<number> {
       http = await startHttpServer({ port: config.port, routes, log });
       log.info({ port: http.port, paths: routes.map((r) => r.path) }, 'http server listening');
     }
-    for (const a of adapters) {
-      await a.start();
-      log.info({ adapter: a.name }, 'adapter started');
-    }
-    app.start();
   } catch (err) {
     log.fatal({ err: errorFields(err) }, 'start-up failed');
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await stop();
     return 1;
   }
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  app.start();
+  for (const a of adapters) {
+    void a.start().then(
+      () => log.info({ adapter: a.name }, 'adapter started'),
+      (err: unknown) => settle({ fatal: asFatal(a, err) }),
+    );
+  }
+
+  const r = await outcome;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  if (r.fatal) log.fatal({ adapter: r.fatal.adapter }, r.fatal.message);
   await stop();
-  return 0;
+  return r.fatal ? 1 : 0;
 }
 
 /** A reader that stops early (`| head -1`) closes the pipe: the output then ends quietly (EPIPE is

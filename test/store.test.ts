@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { m001 } from '../src/store/migrations/001-core.ts';
 import { m002 } from '../src/store/migrations/002-agenda.ts';
+import { m003 as m003Revision } from '../src/store/migrations/003-meeting-revision.ts';
 import { migrations } from '../src/store/migrations/index.ts';
 import { isBusyError, retryWhileBusy } from '../src/store/busy.ts';
 import { openStore, StoreError, type Migration } from '../src/store/store.ts';
@@ -100,7 +101,7 @@ describe('openStore', () => {
     v2.close();
     const inode = fs.statSync(file).ino;
     const logger = createTestLogger();
-    const store = openStore(file, { log: logger.log });
+    const store = openStore(file, { log: logger.log, migrations: [m001, m002, m003Revision] });
     try {
       expect(userVersion(store.db)).toBe(LATEST);
       expect(fs.statSync(file).ino).toBe(inode);

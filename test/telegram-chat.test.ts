@@ -1,4 +1,4 @@
-// The Telegram adapter end to end, driven both by getUpdates (long polling through the runner) and
+// The Telegram adapter end to end, driven both by getUpdates (long polling) and
 // by webhook POSTs: the real app and adapter against the fake Bot API (test/helpers/fake-telegram.ts).
 import { describe, expect, it } from 'vitest';
 import {

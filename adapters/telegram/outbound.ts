@@ -162,6 +162,11 @@ export function createTelegramOutbound(deps: { api: Api; sender: Sender; core: C
         return { chatId: chatIdOf(chat), messageId: String(msg.message_id), platformPollId: msg.poll.id };
       });
     },
+    async leaveChat(chatId) {
+      await deliver(chatId, undefined, async (chat) => {
+        await api.leaveChat(chat);
+      });
+    },
     async updatePoll() {
       // Native polls update themselves.
     },

@@ -36,8 +36,9 @@ export interface ApiCall {
   /** When the request arrived (ms since the epoch). */
   at: number;
   /** 'ok': took effect and answered; 'dropped-after': took effect, the connection was cut;
-   *  'dropped': cut before taking effect; 'error': answered with an error. */
-  outcome: 'ok' | 'error' | 'dropped' | 'dropped-after';
+   *  'dropped': cut before taking effect; 'error': answered with an error; 'hung': never answered
+   *  (and never took effect) until the client gave up or the fake closed. */
+  outcome: 'ok' | 'error' | 'dropped' | 'dropped-after' | 'hung';
   errorCode?: number;
   description?: string;
   result?: Json;
@@ -52,7 +53,13 @@ export type Fault =
   | { kind: 'bad-request'; description?: string }
   /** Destroy the socket without answering; `after: true` lets the call take effect first. */
   | { kind: 'drop'; after?: boolean }
-  | { kind: 'migrated'; to: number };
+  | { kind: 'migrated'; to: number }
+  /** Never answer (the call does not take effect); the request stays open until the client gives up. */
+  | { kind: 'hang' }
+  /** 409 Conflict, as for a second instance polling with the same token (getUpdates). */
+  | { kind: 'conflict' }
+  /** 401 Unauthorized, as for a revoked token. */
+  | { kind: 'unauthorized' };
 
 export interface RateLimitOptions {
   globalPerSecond?: number;
@@ -65,6 +72,9 @@ export interface FakeTelegramOptions {
   rateLimit?: boolean | RateLimitOptions;
   /** Keep per-call bodies (default true; benchmarks switch off to save memory). */
   record?: boolean;
+  /** Behave like an older Bot API server without date-time entities: `<tg-time>` is refused
+   *  ("can't parse entities: Unsupported start tag"). */
+  rejectDateTime?: boolean;
 }
 
 export interface ChatSpec {
@@ -126,7 +136,7 @@ export interface HtmlCheck {
 }
 
 /** Parses Telegram HTML; returns an error like Telegram's "can't parse entities" when it would reject. */
-export function checkTelegramHtml(html: string): HtmlCheck {
+export function checkTelegramHtml(html: string, opts: { dateTime?: boolean } = {}): HtmlCheck {
   const stack: string[] = [];
   const tags: HtmlCheck['tags'] = [];
   let text = '';
@@ -148,7 +158,7 @@ export function checkTelegramHtml(html: string): HtmlCheck {
       const m = /^([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:="[^"<>]*"|='[^'<>]*')?)*)\s*$/.exec(inner);
       if (!m) return fail(`Unsupported start tag "${inner.slice(0, 20)}"`);
       const name = m[1]!.toLowerCase();
-      const allowed = ALLOWED_TAGS[name];
+      const allowed = name === 'tg-time' && opts.dateTime === false ? undefined : ALLOWED_TAGS[name];
       if (!allowed) return fail(`Unsupported start tag "${name}"`);
       const attrs: Record<string, string> = {};
       for (const a of (m[2] ?? '').matchAll(/([a-zA-Z-]+)(?:="([^"<>]*)"|='([^'<>]*)')?/g)) {
@@ -240,8 +250,8 @@ export interface FakeTelegram {
   callsOf(method: string): ApiCall[];
   /** The HTML text of messages that took effect in a chat. */
   textsIn(chatId: number): string[];
-  /** Programs a fault for the next `times` matching calls. */
-  fail(method: string, fault: Fault, opts?: { times?: number; chatId?: number }): void;
+  /** Programs a fault for the next `times` matching calls (after letting `skip` of them through). */
+  fail(method: string, fault: Fault, opts?: { times?: number; chatId?: number; skip?: number }): void;
   /** Every send to this chat answers 403 "bot was blocked by the user" (until unblocked). */
   block(chatId: number, how?: 'blocked' | 'kicked'): void;
   unblock(chatId: number): void;
@@ -282,7 +292,8 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
   let updateSeq = 1000;
   let queue: Json[] = [];
   const waiters = new Set<() => void>();
-  const faults: { method: string; fault: Fault; times: number; chatId?: number }[] = [];
+  const faults: { method: string; fault: Fault; times: number; chatId?: number; skip: number }[] = [];
+  const hung = new Set<() => void>();
   const blocked = new Map<number, 'blocked' | 'kicked'>();
   const polls = new Map<string, PollState>();
   const messageIds = new Map<number, number>();
@@ -399,7 +410,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
         const text = String(p.text ?? '');
         let visible = text;
         if (p.parse_mode === 'HTML') {
-          const c = checkTelegramHtml(text);
+          const c = checkTelegramHtml(text, { dateTime: !opts.rejectDateTime });
           if (!c.ok) throw new ApiError(400, c.error!);
           visible = c.text;
         } else if (p.parse_mode !== undefined) {
@@ -449,13 +460,18 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
         state.closed = true;
         return pollObject(state);
       }
+      case 'leaveChat': {
+        const chat = chatIdParam(p);
+        if (chat === botInfo.id) throw new ApiError(400, 'Bad Request: chat not found');
+        return true;
+      }
       case 'answerCallbackQuery':
         if (!p.callback_query_id) throw new ApiError(400, 'Bad Request: query is too old and response timeout expired or query ID is invalid');
         return true;
       case 'editMessageText': {
         const chat = chatIdParam(p);
         if (p.parse_mode === 'HTML') {
-          const c = checkTelegramHtml(String(p.text ?? ''));
+          const c = checkTelegramHtml(String(p.text ?? ''), { dateTime: !opts.rejectDateTime });
           if (!c.ok) throw new ApiError(400, c.error!);
         }
         checkMarkup(p);
@@ -490,6 +506,10 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     const i = faults.findIndex((f) => f.method === method && (f.chatId === undefined || f.chatId === chatId));
     if (i < 0) return undefined;
     const f = faults[i]!;
+    if (f.skip > 0) {
+      f.skip--;
+      return undefined;
+    }
     if (--f.times <= 0) faults.splice(i, 1);
     return f.fault;
   }
@@ -510,7 +530,12 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
         return new ApiError(400, f.description ?? 'Bad Request: something is wrong');
       case 'migrated':
         return new ApiError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: f.to });
+      case 'conflict':
+        return new ApiError(409, 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running');
+      case 'unauthorized':
+        return new ApiError(401, 'Unauthorized');
       case 'drop':
+      case 'hang':
         return undefined;
     }
   }
@@ -585,6 +610,9 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
         if (method === 'getUpdates') {
           try {
             if (webhook) throw new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
+            const gf = takeFault(method, undefined);
+            const ge = gf ? faultError(gf) : undefined;
+            if (ge) throw ge;
             return await getUpdates(params, res, req);
           } catch (e) {
             const err = e as ApiError;
@@ -599,6 +627,19 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
           chatId = undefined;
         }
         const fault = takeFault(method, chatId);
+        if (fault?.kind === 'hang') {
+          recordCall({ at: arrived, method, params, files, outcome: 'hung' });
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              hung.delete(done);
+              resolve();
+            };
+            hung.add(done);
+            res.on('close', done);
+          });
+          if (!res.writableEnded) res.destroy();
+          return;
+        }
         if (fault?.kind === 'drop' && !fault.after) {
           stats.dropped++;
           recordCall({ at: arrived, method, params, files, outcome: 'dropped' });
@@ -663,7 +704,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     callsOf: (method) => calls.filter((c) => c.method === method),
     textsIn: (chatId) => fake.sent('sendMessage', chatId).map((c) => String(c.params.text)),
     fail(method, fault, o = {}) {
-      faults.push({ method, fault, times: o.times ?? 1, ...(o.chatId !== undefined ? { chatId: o.chatId } : {}) });
+      faults.push({ method, fault, times: o.times ?? 1, skip: o.skip ?? 0, ...(o.chatId !== undefined ? { chatId: o.chatId } : {}) });
     },
     block: (chatId, how = 'blocked') => void blocked.set(chatId, how),
     unblock: (chatId) => void blocked.delete(chatId),
@@ -785,6 +826,7 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
     },
     async close() {
       wake();
+      for (const h of [...hung]) h();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

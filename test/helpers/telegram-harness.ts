@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, expect } from 'vitest';
-import { createTelegramAdapter, type TelegramAdapter } from '../../adapters/telegram/index.ts';
+import { createTelegramAdapter, type TelegramAdapter, type TelegramAdapterOptions } from '../../adapters/telegram/index.ts';
 import type { ApiPipelineOptions } from '../../adapters/telegram/api-plugins.ts';
 import { createApp, type App } from '../../src/app.ts';
 import type { CommunityModule } from '../../src/community/index.ts';
@@ -13,6 +13,7 @@ import { loadConfig } from '../../src/config.ts';
 import { startHttpServer, type HttpServerHandle } from '../../src/core/http-server.ts';
 import { createLogger } from '../../src/core/logger.ts';
 import type { Clock } from '../../src/core/ports.ts';
+import { createUpdateLedger } from '../../src/store/update-ledger.ts';
 import type { FakeClock } from './community.ts';
 import {
   checkTelegramHtml,
@@ -23,6 +24,7 @@ import {
   type ApiCall,
   type ChatSpec,
   type FakeTelegram,
+  type FakeTelegramOptions,
   type UserSpec,
 } from './fake-telegram.ts';
 
@@ -68,10 +70,26 @@ afterEach(async () => {
   for (const h of running.splice(0)) await h.stop();
 });
 
-export async function startHarness(o: { mode: Mode; clock?: FakeClock; rateLimit?: boolean; api?: ApiPipelineOptions; env?: Record<string, string> }): Promise<Harness> {
-  const fake = await startFakeTelegram({ rateLimit: o.rateLimit });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-tg-'));
-  tmpDirs.push(dir);
+export interface HarnessOptions {
+  mode: Mode;
+  clock?: FakeClock;
+  rateLimit?: boolean;
+  api?: ApiPipelineOptions;
+  env?: Record<string, string>;
+  /** Use this fake Bot API (e.g. kept across a restart) instead of starting one; not closed by stop(). */
+  fake?: FakeTelegram;
+  fakeOptions?: FakeTelegramOptions;
+  /** Use this folder for the database (e.g. the same one across a restart). */
+  dir?: string;
+  /** More adapter options (webhook budget, start retries). */
+  adapter?: Partial<Pick<TelegramAdapterOptions, 'webhookBudgetMs' | 'startRetry'>>;
+}
+
+export async function startHarness(o: HarnessOptions): Promise<Harness> {
+  const ownFake = !o.fake;
+  const fake = o.fake ?? (await startFakeTelegram({ rateLimit: o.rateLimit, ...o.fakeOptions }));
+  const dir = o.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pb-tg-'));
+  if (!o.dir) tmpDirs.push(dir);
   const secret = 'test-secret_123';
   const webhookUrl = o.mode === 'webhook' ? 'https://bot.example.org/telegram/hook' : undefined;
   const config = loadConfig({
@@ -95,7 +113,15 @@ export async function startHarness(o: { mode: Mode; clock?: FakeClock; rateLimit
   });
   const log = createLogger('info', sink);
   const app = createApp(config, { log, ...(o.clock ? { clock: o.clock as Clock } : {}) });
-  const adapter = createTelegramAdapter({ ...config.telegram!, core: app.core, log, pollTimeoutSeconds: 5, api: o.api });
+  const adapter = createTelegramAdapter({
+    ...config.telegram!,
+    core: app.core,
+    log,
+    pollTimeoutSeconds: 5,
+    api: o.api,
+    ledger: createUpdateLedger(app.store),
+    ...o.adapter,
+  });
   app.router.register(adapter.outbound);
   let http: HttpServerHandle | undefined;
   let postUrl: string | undefined;
@@ -105,6 +131,7 @@ export async function startHarness(o: { mode: Mode; clock?: FakeClock; rateLimit
   }
   await adapter.start();
   app.start();
+  let stopped = false;
   const h: Harness = {
     mode: o.mode,
     fake,
@@ -131,10 +158,12 @@ export async function startHarness(o: { mode: Mode; clock?: FakeClock; rateLimit
       return fake.calls.slice(before).filter((c) => Number(c.params.chat_id) === chat.id && (c.outcome === 'ok' || c.outcome === 'dropped-after'));
     },
     async stop() {
+      if (stopped) return;
+      stopped = true;
       await adapter.stop();
       await http?.close();
       await app.stop();
-      await fake.close();
+      if (ownFake) await fake.close();
     },
   };
   running.push(h);
