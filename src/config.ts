@@ -62,6 +62,35 @@ const optionalUrl = (name: string) =>
     message: `${name} must be an http(s) URL`,
   });
 
+// --- ops (issue 16): GET /healthz on its own port, nightly backups --------------------------------
+const opsEnv = {
+  HEALTH_PORT: optionalString
+    .refine((s) => s === undefined || (/^\d{1,5}$/.test(s) && Number(s) >= 1 && Number(s) <= 65535), {
+      message: 'HEALTH_PORT must be a port number from 1 to 65535',
+    })
+    .transform((s) => (s === undefined ? undefined : Number(s))),
+  BACKUP_DIR: optionalString,
+  BACKUP_KEEP: optionalString
+    .refine((s) => s === undefined || (/^\d{1,4}$/.test(s) && Number(s) >= 1 && Number(s) <= 1000), {
+      message: 'BACKUP_KEEP must be a whole number from 1 to 1000',
+    })
+    .transform((s) => (s === undefined ? 7 : Number(s))),
+};
+export interface OpsConfig {
+  /** Serves GET /healthz on this port when no other HTTP port is served. */
+  healthPort?: number;
+  /** Nightly online backups go here when set. */
+  backupDir?: string;
+  /** How many nightly backups are kept (default 7). */
+  backupKeep?: number;
+}
+const opsConfig = (c: { HEALTH_PORT?: number; BACKUP_DIR?: string; BACKUP_KEEP: number }): OpsConfig => ({
+  healthPort: c.HEALTH_PORT,
+  backupDir: c.BACKUP_DIR,
+  backupKeep: c.BACKUP_KEEP,
+});
+// --- end ops -------------------------------------------------------------------------------------
+
 export const configSchema = z
   .object({
     DATABASE_PATH: z.string().trim().min(1).default('./data/practice-bot.db'),
@@ -93,6 +122,7 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     COMMUNITY: z.string().trim().min(1).default('colep'),
     GAPS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+    ...opsEnv,
   })
   .superRefine((c, ctx) => {
     if (c.SLACK_BOT_TOKEN && !c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
@@ -106,7 +136,7 @@ export const configSchema = z
 
 export type RawConfig = z.output<typeof configSchema>;
 
-export interface Config {
+export interface Config extends OpsConfig {
   databasePath: string;
   allowedChats: string[];
   secretariat: string[];
@@ -159,5 +189,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: c.LOG_LEVEL,
     community: c.COMMUNITY,
     gapsRetentionDays: c.GAPS_RETENTION_DAYS,
+    ...opsConfig(c),
   };
 }

@@ -329,8 +329,29 @@ export function createScheduler(deps: SchedulerDeps) {
     await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
   }
 
+  // --- ops (issue 16): the last wake, in meta, for `practice-bot status` and /healthz; written at
+  // most once a minute. A failed write is logged once until one succeeds again.
+  const tickStmt = db.prepare<[string]>(
+    "INSERT INTO meta (key, value) VALUES ('scheduler.last_tick', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  );
+  let tickWrittenAt = -Infinity;
+  let tickFailed = false;
+  function recordTick(now: number): void {
+    if (now - tickWrittenAt < 60_000 && now >= tickWrittenAt) return;
+    try {
+      tickStmt.run(new Date(now).toISOString());
+      tickWrittenAt = now;
+      tickFailed = false;
+    } catch (err) {
+      if (!tickFailed) log.warn({ err: errorFields(err) }, 'scheduler tick not recorded');
+      tickFailed = true;
+    }
+  }
+  // --- end ops
+
   async function runOnce(now: Date): Promise<void> {
     if (!store.db.open) return;
+    recordTick(now.getTime());
     materialise(now.getTime());
     let work = claim(now.getTime());
     while (work.length) {

@@ -12,4 +12,6 @@ export interface AdapterHandle {
   start(): Promise<void>;
   /** Stop receiving, finish in-flight work. */
   stop(): Promise<void>;
+  /** Connection state for GET /healthz (issue 16): 'down' turns it 503. Optional. */
+  state?(): 'connected' | 'starting' | 'down';
 }
