@@ -145,6 +145,8 @@ export interface NightlyBackup {
   runNow(): Promise<string | undefined>;
   /** When the next backup is due. */
   nextAt(): Date;
+  /** Resolves when the backup in progress (if any) is done. */
+  idle(): Promise<void>;
 }
 
 /** The longest single timer: the due time is re-checked at least this often (survives clock
@@ -240,5 +242,6 @@ export function createNightlyBackup(opts: NightlyBackupOptions): NightlyBackup {
     },
     runNow: () => run(opts.clock.now()),
     nextAt: () => due,
+    idle: () => running.then(() => undefined),
   };
 }

@@ -117,16 +117,13 @@ export async function runOpsCommand(
   try {
     return await run(command, argv, io, databasePath, now);
   } catch (err) {
+    const line = (m: string) => io.stderr.write(`practice-bot ${command}: ${m.replace(/\s+/g, ' ').trim()}\n`);
     if (err instanceof UsageError) {
-      io.stderr.write(`practice-bot ${command}: ${err.message}\n`);
+      line(err.message);
       return 2;
     }
-    if (err instanceof OpsError) {
-      io.stderr.write(`practice-bot ${command}: ${err.message}\n`);
-      return 1;
-    }
-    if (err instanceof Database.SqliteError) {
-      io.stderr.write(`practice-bot ${command}: ${String(err.message).split('\n')[0]}\n`);
+    if (err instanceof OpsError || err instanceof Database.SqliteError) {
+      line(err.message);
       return 1;
     }
     throw err;

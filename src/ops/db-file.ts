@@ -58,7 +58,7 @@ export function userVersion(db: Database.Database): number {
 export function integrityCheck(db: Database.Database): string {
   const rows = db.pragma('integrity_check(20)') as { integrity_check: string }[];
   const lines = rows.map((r) => r.integrity_check);
-  return lines.length === 1 && lines[0] === 'ok' ? 'ok' : lines.join('; ').slice(0, 300);
+  return lines.length === 1 && lines[0] === 'ok' ? 'ok' : lines.join('; ').replace(/\s+/g, ' ').slice(0, 300);
 }
 
 export function tableNames(db: Database.Database): string[] {
