@@ -227,7 +227,14 @@ async function runBots(config: Config): Promise<number> {
     for (const a of adapters) app.router.register(a.outbound);
     const routes: HttpRoute[] = adapters.flatMap((a) => a.routes ?? []);
     // ops (issue 16): GET /healthz on PORT when it is served, else on HEALTH_PORT when set.
-    const health = createHealth({ db: () => (app.community as CommunityModule).store.db, dbPath: config.databasePath, clock: systemClock, adapters: () => adapters });
+    const community = app.community as CommunityModule;
+    const health = createHealth({
+      db: () => community.store.db,
+      lastTick: () => community.scheduler.lastWakeAt(),
+      dbPath: config.databasePath,
+      clock: systemClock,
+      adapters: () => adapters,
+    });
     if (routes.length > 0) routes.push(health.route);
     else if (config.healthPort !== undefined) {
       http = await startHealthServer({ port: config.healthPort, health, log });

@@ -38,6 +38,7 @@ describe('GET /healthz', () => {
     let conn: Database.Database = b.community.store.db;
     const health = createHealth({
       db: () => conn,
+      lastTick: () => b.community.scheduler.lastWakeAt(),
       dbPath: b.config.databasePath,
       clock,
       adapters: () => [{ name: 'telegram', state: () => tg }, { name: 'slack' }],
@@ -126,15 +127,28 @@ describe('GET /healthz', () => {
 });
 
 describe('scheduler tick', () => {
-  it('is written on wake at most once a minute', async () => {
+  it('is kept on every wake and recorded in meta at once, then at most once a minute of real time', async () => {
     const clock = createFakeClock('2026-01-05T08:00:00Z');
     bot = createTestBot({ clock });
     await bot.community.idle();
     expect(tickOf(bot)).toBe('2026-01-05T08:00:00.000Z');
-    await bot.community.runDue(new Date('2026-01-05T08:00:30Z'));
+    expect(bot.community.scheduler.lastWakeAt()?.toISOString()).toBe('2026-01-05T08:00:00.000Z');
+    // A test clock racing ahead: every wake is known in memory, the table is not rewritten each time.
+    await clock.advanceTo('2026-01-05T09:00:30Z');
+    expect(bot.community.scheduler.lastWakeAt()!.getTime()).toBeGreaterThanOrEqual(Date.parse('2026-01-05T08:59:30Z'));
     expect(tickOf(bot)).toBe('2026-01-05T08:00:00.000Z');
-    await bot.community.runDue(new Date('2026-01-05T08:01:00Z'));
-    expect(tickOf(bot)).toBe('2026-01-05T08:01:00.000Z');
+  });
+
+  it('the health check falls back to the tick in meta (another process: status)', async () => {
+    const clock = createFakeClock('2026-01-05T08:00:00Z');
+    bot = createTestBot({ clock });
+    await bot.community.idle();
+    const b = bot;
+    const health = createHealth({ db: () => b.community.store.db, dbPath: b.config.databasePath, clock, adapters: () => [] });
+    clock.set('2026-01-05T08:02:00Z');
+    expect(health.check()).toMatchObject({ status: 'ok', scheduler: { lastTick: '2026-01-05T08:00:00.000Z', ageSeconds: 120 } });
+    clock.set('2026-01-05T08:03:01Z');
+    expect(health.check()).toMatchObject({ status: 'unwell', scheduler: { ageSeconds: 181 } });
   });
 });
 

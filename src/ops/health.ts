@@ -5,7 +5,7 @@
 // - the database is not writable: the file or its folder lost write permission (checked with
 //   access(2) and the permission bits, so a `chmod a-w` shows even for root) or a write
 //   transaction cannot begin (a read-only connection or file system);
-// - the scheduler's last tick (written on wake, at most once a minute) is older than 3 minutes;
+// - the scheduler's last wake (in memory, or as recorded in meta) is older than 3 minutes;
 // - an adapter reports 'down' (AdapterHandle.state()).
 // Pending and failed deliveries are reported, not judged.
 import fs from 'node:fs';
@@ -35,6 +35,8 @@ export interface HealthDeps {
   clock: Clock;
   /** Adapters that can tell their connection state; ones without state() are left out. */
   adapters: () => readonly { readonly name: string; state?(): AdapterState }[];
+  /** The scheduler's last wake in this process (default: the tick it records in the meta table). */
+  lastTick?: () => Date | undefined;
   /** Default 3 minutes (the scheduler wakes at least once a minute). */
   maxTickAgeMs?: number;
 }
@@ -98,7 +100,7 @@ export function createHealth(deps: HealthDeps): Health {
     let deliveries = { pending: 0, failed: 0 };
     try {
       if (db?.open) {
-        tick = readSchedulerTick(db);
+        tick = deps.lastTick?.() ?? readSchedulerTick(db);
         const d = deliveryCounts(db);
         deliveries = { pending: d.pending, failed: d.failed };
       }
