@@ -12,6 +12,7 @@ import { createEngine } from './engine/engine.ts';
 import type { Engine } from './engine/types.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from './knowledge/load.ts';
 import type { Store } from './store/store.ts';
+import { createNightlyBackup } from './ops/backup.ts';
 
 export interface App {
   core: Core;
@@ -50,6 +51,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   const community = createCommunity({ config, clock, engine, outbound: router, log, seedsDir: opts.seedsDir, instanceLease: opts.instanceLease });
   const core = createCore({ config, clock, engine, outbound: router, log, community });
   let stopped: Promise<void> | undefined;
+  // ops (issue 16): nightly online backups at 03:00 server time when BACKUP_DIR is set.
+  const nightly = config.backupDir
+    ? createNightlyBackup({ db: () => community.store.db, dbPath: config.databasePath, dir: config.backupDir, keep: config.backupKeep ?? 7, clock, log })
+    : undefined;
   return {
     core,
     router,
@@ -57,7 +62,10 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     community,
     store: community.store,
     log,
-    start: () => community.start(),
-    stop: () => (stopped ??= community.stop()),
+    start: () => {
+      community.start();
+      nightly?.start();
+    },
+    stop: () => (stopped ??= (nightly?.stop() ?? Promise.resolve()).then(() => community.stop())),
   };
 }

@@ -14,6 +14,10 @@ import type { Engine, SearchOptions } from './engine/types.ts';
 import { citationFor } from './knowledge/citation.ts';
 import { KIND_LABELS, KINDS, type Kind } from './knowledge/schema.ts';
 import { createUpdateLedger } from './store/update-ledger.ts';
+import { isOpsCommand, OPS_USAGE, runOpsCommand } from './ops/cli.ts';
+import { createHealth, startHealthServer } from './ops/health.ts';
+import { systemClock } from './core/ports.ts';
+import type { CommunityModule } from './community/index.ts';
 
 const USAGE = `practice-bot: a chat assistant for practitioner communities
 
@@ -25,6 +29,7 @@ Usage:
   practice-bot ask "<question>" [--kind K] [--theme T] [--limit N] [--json]
                                      ask the practice base; --json without a question reads
                                      one question a line from stdin and prints one JSON line each
+${OPS_USAGE}
   practice-bot --help
 
 Kinds: ${KINDS.join(', ')}
@@ -251,6 +256,20 @@ async function runBots(config: Config): Promise<number> {
   try {
     for (const a of adapters) app.router.register(a.outbound);
     const routes: HttpRoute[] = adapters.flatMap((a) => a.routes ?? []);
+    // ops (issue 16): GET /healthz on PORT when it is served, else on HEALTH_PORT when set.
+    const community = app.community as CommunityModule;
+    const health = createHealth({
+      db: () => community.store.db,
+      lastTick: () => community.scheduler.lastWakeAt(),
+      dbPath: config.databasePath,
+      clock: systemClock,
+      adapters: () => adapters,
+    });
+    if (routes.length > 0) routes.push(health.route);
+    else if (config.healthPort !== undefined) {
+      http = await startHealthServer({ port: config.healthPort, health, log });
+      log.info({ port: http.port }, 'health server listening (GET /healthz)');
+    }
     if (routes.length > 0) {
       http = await startHttpServer({ port: config.port, routes, log });
       log.info({ port: http.port, paths: routes.map((r) => r.path) }, 'http server listening');
@@ -297,6 +316,8 @@ export async function main(argv: string[], io: Io = { stdin: process.stdin, stdo
       return 0;
     }
     if (command === 'ask') return await cmdAsk(rest, io, output);
+    // ops (issue 16): status, backup, restore, export (src/ops/cli.ts).
+    if (isOpsCommand(command)) return await runOpsCommand(command, rest, io, () => loadEnvConfig().databasePath);
     if (command === 'console') {
       const { values } = parseArgs({ args: rest, options: { as: { type: 'string' } } });
       if (values.as !== undefined && !/^(telegram|slack|console):[A-Za-z0-9_.-]{1,64}$/.test(values.as)) {

@@ -136,6 +136,34 @@ const hardeningSchema = {
   PUBLIC_ANSWERS: onOff('on'),
   LEAVE_UNKNOWN_GROUPS: onOff('off'),
 };
+// --- ops (issue 16): GET /healthz on its own port, nightly backups --------------------------------
+const opsEnv = {
+  HEALTH_PORT: optionalString
+    .refine((s) => s === undefined || (/^\d{1,5}$/.test(s) && Number(s) >= 1 && Number(s) <= 65535), {
+      message: 'HEALTH_PORT must be a port number from 1 to 65535',
+    })
+    .transform((s) => (s === undefined ? undefined : Number(s))),
+  BACKUP_DIR: optionalString,
+  BACKUP_KEEP: optionalString
+    .refine((s) => s === undefined || (/^\d{1,4}$/.test(s) && Number(s) >= 1 && Number(s) <= 1000), {
+      message: 'BACKUP_KEEP must be a whole number from 1 to 1000',
+    })
+    .transform((s) => (s === undefined ? 7 : Number(s))),
+};
+export interface OpsConfig {
+  /** Serves GET /healthz on this port when no other HTTP port is served. */
+  healthPort?: number;
+  /** Nightly online backups go here when set. */
+  backupDir?: string;
+  /** How many nightly backups are kept (default 7). */
+  backupKeep?: number;
+}
+const opsConfig = (c: { HEALTH_PORT?: number; BACKUP_DIR?: string; BACKUP_KEEP: number }): OpsConfig => ({
+  healthPort: c.HEALTH_PORT,
+  backupDir: c.BACKUP_DIR,
+  backupKeep: c.BACKUP_KEEP,
+});
+// --- end ops -------------------------------------------------------------------------------------
 
 export const configSchema = z
   .object({
@@ -171,6 +199,7 @@ export const configSchema = z
     PLATFORM_TIMEOUT: duration('PLATFORM_TIMEOUT', '15s'),
     MAX_RETRY_AFTER: duration('MAX_RETRY_AFTER', '60s'),
     ...hardeningSchema,
+    ...opsEnv,
   })
   .superRefine((c, ctx) => {
     if (c.SLACK_BOT_TOKEN && !c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
@@ -184,7 +213,7 @@ export const configSchema = z
 
 export type RawConfig = z.output<typeof configSchema>;
 
-export interface Config {
+export interface Config extends OpsConfig {
   databasePath: string;
   allowedChats: string[];
   secretariat: string[];
@@ -270,5 +299,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     deliveryLogRetentionDays: c.DELIVERY_LOG_RETENTION_DAYS,
     publicAnswers: c.PUBLIC_ANSWERS,
     leaveUnknownGroups: c.LEAVE_UNKNOWN_GROUPS,
+    ...opsConfig(c),
   };
 }

@@ -329,8 +329,39 @@ export function createScheduler(deps: SchedulerDeps) {
     await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
   }
 
+  // --- ops (issue 16): the last wake, kept for /healthz (lastWakeAt) and written to meta for
+  // `practice-bot status` at most once a minute of real time (a test clock racing through months
+  // must not cost a write per simulated minute), without a disk sync (losing the last tick in a
+  // power cut harms nothing). A failed write is logged once until one succeeds again.
+  const tickStmt = db.prepare<[string]>(
+    "INSERT INTO meta (key, value) VALUES ('scheduler.last_tick', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  );
+  let lastWake: Date | undefined;
+  let tickWrittenAt = -Infinity;
+  let tickFailed = false;
+  function recordTick(now: Date): void {
+    lastWake = now;
+    const real = performance.now();
+    if (real - tickWrittenAt < 60_000) return;
+    try {
+      db.pragma('synchronous = NORMAL');
+      try {
+        tickStmt.run(now.toISOString());
+      } finally {
+        db.pragma('synchronous = FULL');
+      }
+      tickWrittenAt = real;
+      tickFailed = false;
+    } catch (err) {
+      if (!tickFailed) log.warn({ err: errorFields(err) }, 'scheduler tick not recorded');
+      tickFailed = true;
+    }
+  }
+  // --- end ops
+
   async function runOnce(now: Date): Promise<void> {
     if (!store.db.open) return;
+    recordTick(now);
     materialise(now.getTime());
     let work = claim(now.getTime());
     while (work.length) {
@@ -396,6 +427,8 @@ export function createScheduler(deps: SchedulerDeps) {
       if (started && !stopped) void runDue();
     },
     nextWakeAt: () => nextWakeAt(clock.now()),
+    /** When the scheduler last woke (ops, issue 16: GET /healthz). */
+    lastWakeAt: (): Date | undefined => lastWake,
     start(): void {
       if (started || stopped) return;
       started = true;

@@ -19,6 +19,8 @@ export interface AdapterHandle {
    *  (Telegram: 409 Conflict from another instance, 401 revoked token). The composition root then
    *  stops the whole process gracefully and exits non-zero. Called at most once per adapter. */
   onFatal?(listener: (err: AdapterFatalError) => void): void;
+  /** Connection state for GET /healthz (issue 16): 'down' turns it 503. Optional. */
+  state?(): 'connected' | 'starting' | 'down';
 }
 
 /** A failure that ends an adapter for good. Its message is one line, fit for an operator, and
