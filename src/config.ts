@@ -1,5 +1,6 @@
 // Configuration: read once from the environment (dotenv in src/cli.ts), validated by zod,
 // and passed down. Nothing else in the project reads process.env.
+import path from 'node:path';
 import { z } from 'zod';
 
 const idList = (prefixes: readonly string[], what: string) =>
@@ -93,6 +94,7 @@ export const configSchema = z
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     COMMUNITY: z.string().trim().min(1).default('colep'),
     GAPS_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+    KNOWLEDGE_DIR: optionalString,
   })
   .superRefine((c, ctx) => {
     if (c.SLACK_BOT_TOKEN && !c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
@@ -118,6 +120,8 @@ export interface Config {
   logLevel: RawConfig['LOG_LEVEL'];
   community: string;
   gapsRetentionDays: number;
+  /** The practice base's folder (KNOWLEDGE_DIR, absolute); undefined = the repository's knowledge/. */
+  knowledgeDir?: string;
 }
 
 export class ConfigError extends Error {
@@ -159,5 +163,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: c.LOG_LEVEL,
     community: c.COMMUNITY,
     gapsRetentionDays: c.GAPS_RETENTION_DAYS,
+    ...(c.KNOWLEDGE_DIR ? { knowledgeDir: knowledgeDirOf(c.KNOWLEDGE_DIR) } : {}),
   };
+}
+
+// ---- KNOWLEDGE_DIR (issue 13) ----
+/** KNOWLEDGE_DIR as an absolute folder (relative to the working folder), or undefined when unset.
+ *  Read on its own by `ask`, `check` and `ingest`, which need no other variable. */
+export function knowledgeDirOf(value: string | undefined): string | undefined {
+  const v = value?.trim();
+  return v ? path.resolve(v) : undefined;
 }
