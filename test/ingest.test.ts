@@ -61,7 +61,8 @@ interface DraftItem {
 const fixtures: Record<string, Buffer> = {};
 beforeAll(async () => {
   fixtures.docx = await summaryDocx();
-  fixtures.pdf = await summaryPdf();
+  fixtures.pdf = await summaryPdf('size');
+  fixtures['bold.pdf'] = await summaryPdf('bold');
 });
 
 function writeFixture(dir: string, name: string, data: Buffer | string): string {
@@ -118,8 +119,8 @@ function expectSummaryDraft(items: DraftItem[], document: string): void {
 }
 
 describe('practice-bot ingest', () => {
-  for (const format of ['docx', 'pdf'] as const) {
-    it(`drafts a ${format.toUpperCase()} meeting summary: kinds, sections, meeting record, duplicate notes`, async () => {
+  for (const format of ['docx', 'pdf', 'bold.pdf'] as const) {
+    it(`drafts a ${format} meeting summary: kinds, sections, meeting record, duplicate notes`, async () => {
       const kdir = copyBase();
       const file = writeFixture(tmp(), `colep-4-summary.${format}`, fixtures[format]!);
       const r = await run(['ingest', file, '--meeting', 'colep-4', '--out', path.join(kdir, 'drafts', 'colep-4.yaml')]);

@@ -149,7 +149,7 @@ export function draftMeeting(s: DocumentStructure, opts: { id: string; file: str
   const hosts: string[] = [];
   for (const x of sents) {
     if (!/\b(co-?chair(s|ed)?|host(s|ed)?|chaired by|presidency)\b/i.test(x)) continue;
-    const named = countriesIn(x).filter((c) => c !== country || /\bhost/i.test(x));
+    const named = countriesIn(x);
     if (named.length > 0) {
       for (const n of named) if (!hosts.includes(n)) hosts.push(n);
       break;

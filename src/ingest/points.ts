@@ -149,6 +149,10 @@ export function structure(blocks: Block[]): DocumentStructure {
       skipping.blocks++;
       continue;
     }
+    if (titleAt !== undefined && i < titleAt && words(b.text) <= 6 && !/[.;:]$/.test(b.text)) {
+      out.publisher ??= b.text; // "Budapest Process" above the title
+      continue;
+    }
     out.texts.push({ text: b.text, section: sectionNow(), kind: headingKindNow() });
     const label = LABEL_LINE.exec(b.text);
     if (b.type === 'para' && label && words(label[2]!) <= 15) {

@@ -79,7 +79,11 @@ function pdfBuffer(build: (doc: PDFKit.PDFDocument) => void, options: PDFKit.PDF
   return done;
 }
 
-function writeSummary(doc: PDFKit.PDFDocument, copy = 0): void {
+/** How the section headings are set. 'size': those that name a kind bigger and bold, the one that
+ *  names none ("Exchange with partners") only bigger; 'bold': all only bold, at the body size. */
+export type PdfHeadingStyle = 'size' | 'bold';
+
+function writeSummary(doc: PDFKit.PDFDocument, copy = 0, style: PdfHeadingStyle = 'size'): void {
   doc.font('Helvetica').fontSize(10).text(SUMMARY.publisher);
   doc.moveDown(0.5);
   doc.font('Helvetica-Bold').fontSize(18).text(copy ? `${SUMMARY.title}, part ${copy}` : SUMMARY.title);
@@ -90,7 +94,9 @@ function writeSummary(doc: PDFKit.PDFDocument, copy = 0): void {
   }
   for (const s of SUMMARY.sections) {
     doc.moveDown(0.4);
-    doc.font('Helvetica-Bold').fontSize(14).text(s.heading);
+    if (style === 'bold') doc.font('Helvetica-Bold').fontSize(11);
+    else doc.font(s.kind === 'unclassified' ? 'Helvetica' : 'Helvetica-Bold').fontSize(14);
+    doc.text(s.heading);
     doc.moveDown(0.3);
     for (const p of s.points) {
       doc.font('Helvetica').fontSize(11).text(`•  ${p}`, { indent: 0 });
@@ -99,9 +105,9 @@ function writeSummary(doc: PDFKit.PDFDocument, copy = 0): void {
   }
 }
 
-/** The summary as a PDF without tags: headings are only bigger and bold, bullets are "•" glyphs. */
-export function summaryPdf(): Promise<Buffer> {
-  return pdfBuffer((doc) => writeSummary(doc));
+/** The summary as a PDF without tags: headings are only bigger or bold, bullets are "•" glyphs. */
+export function summaryPdf(style: PdfHeadingStyle = 'size'): Promise<Buffer> {
+  return pdfBuffer((doc) => writeSummary(doc, 0, style));
 }
 
 /** A long report of about `pages` pages (the summary repeated, with numbered parts), for the bench. */
