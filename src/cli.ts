@@ -11,7 +11,6 @@ import type { AdapterHandle } from './core/adapter.ts';
 import { startHttpServer, type HttpRoute, type HttpServerHandle } from './core/http-server.ts';
 import { createLogger, errorFields } from './core/logger.ts';
 import type { Engine, SearchOptions } from './engine/types.ts';
-import { CHECK_USAGE, INGEST_USAGE, runCheck, runIngest } from './ingest/commands.ts';
 import { citationFor } from './knowledge/citation.ts';
 import { defaultKnowledgeDir } from './knowledge/load.ts';
 import { KIND_LABELS, KINDS, type Kind } from './knowledge/schema.ts';
@@ -277,6 +276,8 @@ export async function main(argv: string[], io: Io = { stdin: process.stdin, stdo
     if (command === 'ask') return await cmdAsk(rest, io, output);
     // ---- knowledge tools (issue 13): check a folder, draft entries from a meeting document ----
     if (command === 'check' || command === 'ingest') {
+      // loaded on demand: the PDF and Word readers are big, and the bot and `ask` do not need them
+      const { CHECK_USAGE, INGEST_USAGE, runCheck, runIngest } = await import('./ingest/commands.ts');
       if (rest.includes('--help') || rest.includes('-h')) {
         io.stdout.write(`${command === 'check' ? CHECK_USAGE : INGEST_USAGE}\n`);
         return 0;

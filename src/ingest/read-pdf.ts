@@ -20,6 +20,8 @@ interface Line {
   size: number;
   bold: boolean;
   page: number;
+  /** in the top or bottom tenth of the page, where running headers and footers sit */
+  edge: boolean;
 }
 
 const require = createRequire(import.meta.url);
@@ -60,6 +62,7 @@ async function pageLines(pdf: PDFDocumentProxy, n: number): Promise<Line[]> {
     }
     return b;
   };
+  const height = page.view[3] ?? 842;
   const lines: Line[] = [];
   let cur: (Line & { chars: number; boldChars: number; sizeChars: number }) | undefined;
   const end = () => {
@@ -67,7 +70,7 @@ async function pageLines(pdf: PDFDocumentProxy, n: number): Promise<Line[]> {
       cur.bold = cur.boldChars >= cur.chars * 0.9;
       cur.size = cur.sizeChars / Math.max(1, cur.chars);
       cur.text = cur.text.replace(/\s+/g, ' ').trim();
-      lines.push({ text: cur.text, x: cur.x, right: cur.right, y: cur.y, size: cur.size, bold: cur.bold, page: n });
+      lines.push({ text: cur.text, x: cur.x, right: cur.right, y: cur.y, size: cur.size, bold: cur.bold, page: n, edge: cur.y > height * 0.9 || cur.y < height * 0.1 });
     }
     cur = undefined;
   };
@@ -80,7 +83,7 @@ async function pageLines(pdf: PDFDocumentProxy, n: number): Promise<Line[]> {
     if (item.str !== '') {
       if (cur && Math.abs(y - cur.y) > Math.max(size, cur.size / Math.max(1, cur.chars)) * 0.5) end();
       const chars = item.str.replace(/\s/g, '').length;
-      if (!cur) cur = { text: '', x, right: x, y, size: 0, bold: false, page: n, chars: 0, boldChars: 0, sizeChars: 0 };
+      if (!cur) cur = { text: '', x, right: x, y, size: 0, bold: false, page: n, edge: false, chars: 0, boldChars: 0, sizeChars: 0 };
       else if (x - cur.right > size * 0.15 && !/\s$/.test(cur.text) && !/^\s/.test(item.str)) cur.text += ' ';
       cur.text += item.str;
       cur.right = Math.max(cur.right, x + item.width);
@@ -95,7 +98,8 @@ async function pageLines(pdf: PDFDocumentProxy, n: number): Promise<Line[]> {
   return lines;
 }
 
-/** Text repeated at the same height on most pages (running headers, footers) and page numbers. */
+/** Text repeated at the same height near the top or bottom of most pages (running headers,
+ *  footers) and page numbers there. */
 function dropFurniture(lines: Line[], pages: number): Line[] {
   const key = (l: Line) => `${Math.round(l.y / 4)}|${l.text.replace(/\d+/g, '#').toLowerCase()}`;
   const count = new Map<string, Set<number>>();
@@ -106,6 +110,7 @@ function dropFurniture(lines: Line[], pages: number): Line[] {
     count.set(k, s);
   }
   return lines.filter((l) => {
+    if (!l.edge) return true;
     if (/^(page\s*)?\d{1,4}(\s*(of|\/)\s*\d{1,4})?$/i.test(l.text)) return false;
     return !(pages >= 3 && (count.get(key(l))?.size ?? 0) >= Math.max(3, pages * 0.5));
   });

@@ -3,8 +3,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Block } from './blocks.ts';
-import { readDocxBlocks } from './read-docx.ts';
-import { PdfReadError, readPdfBlocks } from './read-pdf.ts';
 import { readTextBlocks } from './read-text.ts';
 
 export class ReadError extends Error {
@@ -32,9 +30,18 @@ export async function readDocument(file: string): Promise<Block[]> {
   if (data.length === 0 || (ext !== '.pdf' && ext !== '.docx' && data.toString('utf8').trim() === '')) throw new ReadError(`${name}: the file is empty`);
   let blocks: Block[];
   try {
-    if (ext === '.pdf') blocks = await readPdfBlocks(new Uint8Array(data));
-    else if (ext === '.docx') {
+    // the PDF and Word readers are loaded on demand (pdf.js alone is several megabytes)
+    if (ext === '.pdf') {
+      const { PdfReadError, readPdfBlocks } = await import('./read-pdf.ts');
+      try {
+        blocks = await readPdfBlocks(new Uint8Array(data));
+      } catch (err) {
+        if (err instanceof PdfReadError) throw new ReadError(`${name}: ${err.message}`);
+        throw err;
+      }
+    } else if (ext === '.docx') {
       if (data.subarray(0, 2).toString('latin1') !== 'PK') throw new ReadError(`${name}: not a Word .docx file (a .doc from old Word? save it as .docx)`);
+      const { readDocxBlocks } = await import('./read-docx.ts');
       blocks = await readDocxBlocks(data);
     } else {
       const text = data.toString('utf8');
@@ -43,7 +50,6 @@ export async function readDocument(file: string): Promise<Block[]> {
     }
   } catch (err) {
     if (err instanceof ReadError) throw err;
-    if (err instanceof PdfReadError) throw new ReadError(`${name}: ${err.message}`);
     const msg = ((err as Error).message ?? String(err)).split('\n')[0];
     throw new ReadError(`${name}: cannot be read (${msg})`);
   }
