@@ -46,7 +46,7 @@ export function createEngineFromDisk(knowledgeDir?: string): Engine {
 export function createApp(config: Config, opts: AppOptions = {}): App {
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
-  const engine = createEngineFromDisk(opts.knowledgeDir);
+  const engine = createEngineFromDisk(opts.knowledgeDir ?? config.knowledgeDir);
   const router = createOutboundRouter();
   const community = createCommunity({ config, clock, engine, outbound: router, log, seedsDir: opts.seedsDir, instanceLease: opts.instanceLease });
   const core = createCore({ config, clock, engine, outbound: router, log, community });

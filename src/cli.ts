@@ -6,12 +6,13 @@ import dotenv from 'dotenv';
 import { renderPlain } from '../adapters/console/render-plain.ts';
 import { createConsoleAdapter } from '../adapters/console/console.ts';
 import { createApp, createEngineFromDisk, type App } from './app.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ConfigError, knowledgeDirOf, loadConfig, type Config } from './config.ts';
 import { AdapterFatalError, type AdapterHandle } from './core/adapter.ts';
 import { startHttpServer, type HttpRoute, type HttpServerHandle } from './core/http-server.ts';
 import { createLogger, errorFields } from './core/logger.ts';
 import type { Engine, SearchOptions } from './engine/types.ts';
 import { citationFor } from './knowledge/citation.ts';
+import { defaultKnowledgeDir } from './knowledge/load.ts';
 import { KIND_LABELS, KINDS, type Kind } from './knowledge/schema.ts';
 import { createUpdateLedger } from './store/update-ledger.ts';
 import { isOpsCommand, OPS_USAGE, runOpsCommand } from './ops/cli.ts';
@@ -29,6 +30,11 @@ Usage:
   practice-bot ask "<question>" [--kind K] [--theme T] [--limit N] [--json]
                                      ask the practice base; --json without a question reads
                                      one question a line from stdin and prints one JSON line each
+  practice-bot check [--dir <folder>] validates a knowledge folder (default KNOWLEDGE_DIR): one line
+                                     per problem, exit 1 on any error
+  practice-bot ingest <file> --meeting <id> [--out <file>]
+                                     drafts entries from a meeting document (.txt, .md, .docx, .pdf)
+                                     into <knowledge>/drafts/<id>.yaml for review
 ${OPS_USAGE}
   practice-bot --help
 
@@ -75,6 +81,12 @@ export function askJson(engine: Engine, query: string, opts: SearchOptions) {
   };
 }
 
+/** KNOWLEDGE_DIR alone (with .env), for the commands that need no other setting. */
+function envKnowledgeDir(): string | undefined {
+  dotenv.config({ quiet: true });
+  return knowledgeDirOf(process.env.KNOWLEDGE_DIR);
+}
+
 function loadEnvConfig(): Config {
   dotenv.config({ quiet: true });
   return loadConfig(process.env);
@@ -116,7 +128,7 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
     }
     opts.limit = n;
   } else opts.limit = values.json ? 5 : 3;
-  const engine = createEngineFromDisk();
+  const engine = createEngineFromDisk(envKnowledgeDir());
   if (values.theme !== undefined) {
     const theme = engine.base.themes.find((t) => t.id === values.theme) ?? engine.themesFor(values.theme)[0];
     if (!theme) {
@@ -318,6 +330,17 @@ export async function main(argv: string[], io: Io = { stdin: process.stdin, stdo
     if (command === 'ask') return await cmdAsk(rest, io, output);
     // ops (issue 16): status, backup, restore, export (src/ops/cli.ts).
     if (isOpsCommand(command)) return await runOpsCommand(command, rest, io, () => loadEnvConfig().databasePath);
+    // ---- knowledge tools (issue 13): check a folder, draft entries from a meeting document ----
+    if (command === 'check' || command === 'ingest') {
+      // loaded on demand: the PDF and Word readers are big, and the bot and `ask` do not need them
+      const { CHECK_USAGE, INGEST_USAGE, runCheck, runIngest } = await import('./ingest/commands.ts');
+      if (rest.includes('--help') || rest.includes('-h')) {
+        io.stdout.write(`${command === 'check' ? CHECK_USAGE : INGEST_USAGE}\n`);
+        return 0;
+      }
+      const dir = envKnowledgeDir() ?? defaultKnowledgeDir();
+      return command === 'check' ? runCheck(rest, io, dir) : await runIngest(rest, io, dir);
+    }
     if (command === 'console') {
       const { values } = parseArgs({ args: rest, options: { as: { type: 'string' } } });
       if (values.as !== undefined && !/^(telegram|slack|console):[A-Za-z0-9_.-]{1,64}$/.test(values.as)) {

@@ -1,5 +1,6 @@
 // Configuration: read once from the environment (dotenv in src/cli.ts), validated by zod,
 // and passed down. Nothing else in the project reads process.env.
+import path from 'node:path';
 import { z } from 'zod';
 
 const idList = (prefixes: readonly string[], what: string) =>
@@ -200,6 +201,7 @@ export const configSchema = z
     MAX_RETRY_AFTER: duration('MAX_RETRY_AFTER', '60s'),
     ...hardeningSchema,
     ...opsEnv,
+    KNOWLEDGE_DIR: optionalString,
   })
   .superRefine((c, ctx) => {
     if (c.SLACK_BOT_TOKEN && !c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
@@ -246,6 +248,8 @@ export interface Config extends OpsConfig {
   publicAnswers?: boolean;
   /** true: post the chat id once and leave a group that is not allowed (LEAVE_UNKNOWN_GROUPS=on). */
   leaveUnknownGroups?: boolean;
+  /** The practice base's folder (KNOWLEDGE_DIR, absolute); undefined = the repository's knowledge/. */
+  knowledgeDir?: string;
 }
 
 export class ConfigError extends Error {
@@ -300,5 +304,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicAnswers: c.PUBLIC_ANSWERS,
     leaveUnknownGroups: c.LEAVE_UNKNOWN_GROUPS,
     ...opsConfig(c),
+    ...(c.KNOWLEDGE_DIR ? { knowledgeDir: knowledgeDirOf(c.KNOWLEDGE_DIR) } : {}),
   };
+}
+
+// ---- KNOWLEDGE_DIR (issue 13) ----
+/** KNOWLEDGE_DIR as an absolute folder (relative to the working folder), or undefined when unset.
+ *  Read on its own by `ask`, `check` and `ingest`, which need no other variable. */
+export function knowledgeDirOf(value: string | undefined): string | undefined {
+  const v = value?.trim();
+  return v ? path.resolve(v) : undefined;
 }

@@ -83,7 +83,8 @@ export type Meeting = z.output<typeof meetingSchema>;
 
 /** knowledge/documents.yaml: the source documents (seed files). */
 export const documentSchema = z.strictObject({
-  file: z.string().regex(/^\d{3}_[0-9a-f]{16}\.txt$/, 'must be a seed file name such as 001_f556e3455b226015.txt'),
+  /** A seed file name (001_f556e3455b226015.txt) or an ingested document's file name (colep-4-summary.pdf). */
+  file: z.string().regex(/^[^/\\\s][^/\\]{0,199}\.[A-Za-z0-9]{1,8}$/, 'must be a file name with an extension (no folder), such as 001_f556e3455b226015.txt'),
   title: z.string().min(3),
   /** news item, draft summary, media release ... */
   type: z.string().min(3),
