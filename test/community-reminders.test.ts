@@ -406,6 +406,7 @@ describe('long waits are visible (issue 11, item 8)', () => {
     b.community.start();
     await subscribeAndAdd(b); // the group, subscribed by the secretariat; meeting 2026-03-30 06:00 UTC
     expect(await b.sayText('/subscribe', { chat: PRIVATE })).toContain('now subscribed'); // the secretariat's own DM
+    await b.say('/subscribe', { chat: OTHER }); // another group: the DM is preferred for notices
     await at(b, '2026-03-29T06:00:00Z'); // the 1-day reminder goes out normally
     expect(reminders(b)).toHaveLength(1);
     expect(reminders(b, PRIVATE)).toHaveLength(1);
@@ -420,6 +421,7 @@ describe('long waits are visible (issue 11, item 8)', () => {
       "[warning] The 1-hour reminder for 7th COLEP meeting (m1) could not be delivered to telegram:-100500: the platform asked the bot to wait 1 hour (rate limit), which is past the meeting's start.",
     ]);
     expect(reminders(b, PRIVATE)).toHaveLength(2); // the secretariat's own reminder still went out
+    expect(notices(b, OTHER)).toHaveLength(0);
     expect(errorsAbout(logger, GROUP)).toHaveLength(1);
     const all = JSON.stringify(logger.lines());
     expect(all).not.toContain('Starts in'); // no message text in the log

@@ -100,7 +100,13 @@ export function createSecretariatNotices(deps: SecretariatNoticesDeps) {
     /** Posts one notice about `problems` to each target chat. Never throws. Returns the chats told. */
     async tell(problems: DeliveryProblem[]): Promise<string[]> {
       if (problems.length === 0) return [];
-      const to = targets(new Set(problems.map((p) => p.chatId)));
+      let to: NoticeTarget[];
+      try {
+        to = targets(new Set(problems.map((p) => p.chatId)));
+      } catch (err) {
+        log.error({ err: errorFields(err), deliveries: problems.length }, 'could not find the chats to tell the secretariat about failed deliveries');
+        return [];
+      }
       if (to.length === 0) {
         log.warn({ deliveries: problems.length }, 'no chat to tell the secretariat about failed deliveries (see the errors above)');
         return [];

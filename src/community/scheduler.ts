@@ -276,14 +276,15 @@ export function createScheduler(deps: SchedulerDeps) {
       if (!m || m.cancelled || !isTimed(m)) return void finish(w, 'skipped', 'meeting cancelled or removed');
       if (reminderDueAt(m.startsAt.getTime(), m.zone, w.offsetMs ?? 0) !== w.dueAt) return void finish(w, 'skipped', 'meeting moved');
       if (m.startsAt.getTime() <= now.getTime()) {
-        // Only after downtime (a retry that would land after the start fails at once, see failed()).
-        log.warn({ meeting: m.id, chat: w.chatId }, 'reminder skipped: the meeting began while it was waiting (the bot was down)');
+        // Only after downtime or with no adapter running (a retry that would land after the start
+        // is given up at once, see failed()).
+        log.warn({ meeting: m.id, chat: w.chatId }, 'reminder skipped: the meeting began before it could be sent (the bot was down?)');
         return void finish(w, 'skipped', 'the meeting had begun before it could be sent');
       }
       reply = meetings.reminderReply(m, now, { offsetMs: w.offsetMs ?? 0, dueAt: w.dueAt ?? 0 });
     } else {
       if ((w.createdAt ?? 0) + ANNOUNCEMENT_TTL_MS < now.getTime()) {
-        log.warn({ chat: w.chatId, meeting: w.meetingId, kind: w.kind }, 'announcement skipped: it expired while waiting (the bot was down)');
+        log.warn({ chat: w.chatId, meeting: w.meetingId, kind: w.kind }, 'announcement skipped: it expired before it could be sent (the bot was down?)');
         return void finish(w, 'skipped', 'announcement expired');
       }
       reply = JSON.parse(w.reply ?? '{"blocks":[]}') as Reply;
@@ -407,7 +408,7 @@ export function createScheduler(deps: SchedulerDeps) {
     }
     const failures = problems;
     problems = [];
-    if (failures.length) await notices.tell(failures);
+    if (failures.length && store.db.open) await notices.tell(failures);
     if (!store.db.open) return;
     try {
       await agenda.tick(now);
