@@ -13,6 +13,7 @@ import {
   createTestLogger,
   fakeEngine,
   GROUP,
+  CO_CHAIR as CO_CHAIR_ID,
   removeTempDirs,
   SECRETARIAT,
   tempDbPath,
@@ -385,6 +386,167 @@ describe('delivery failures', () => {
     expect(b.community.store.db.open).toBe(false);
     const again = bot({ config: { databasePath: dbPath }, clock: createFakeClock('2026-03-23T07:01:00Z') });
     expect(ledger(again)[0]).toMatchObject({ status: 'sent' });
+  });
+});
+
+describe('long waits are visible (issue 11, item 8)', () => {
+  const notices = (b: TestBot, chat: string) => b.outbound.to(chat).filter((s) => /could not be delivered/.test(s.text));
+  const rows = (b: TestBot) =>
+    b.community.store.db
+      .prepare<[], { chat_id: string; offset_ms: number; status: string; last_error: string | null }>(
+        'SELECT chat_id, offset_ms, status, last_error FROM reminder_deliveries ORDER BY due_at, chat_id',
+      )
+      .all();
+  const errorsAbout = (logger: ReturnType<typeof createTestLogger>, chat: string) =>
+    logger.lines().filter((l) => l.level === 50 && l.chat === chat);
+
+  it('a 429 whose retry would come at the meeting start marks the reminder failed (late), tells the secretariat once and logs one error', async () => {
+    const logger = createTestLogger();
+    const b = bot({ logger });
+    b.community.start();
+    await subscribeAndAdd(b); // the group, subscribed by the secretariat; meeting 2026-03-30 06:00 UTC
+    expect(await b.sayText('/subscribe', { chat: PRIVATE })).toContain('now subscribed'); // the secretariat's own DM
+    await b.say('/subscribe', { chat: OTHER }); // another group: the DM is preferred for notices
+    await at(b, '2026-03-29T06:00:00Z'); // the 1-day reminder goes out normally
+    expect(reminders(b)).toHaveLength(1);
+    expect(reminders(b, PRIVATE)).toHaveLength(1);
+
+    b.outbound.behave = (chat) => {
+      if (chat === GROUP) throw new DeliveryError('rate-limited', 'Too Many Requests: retry after 3600', 3_600_000);
+    };
+    await at(b, '2026-03-30T05:00:00Z'); // 1 hour before: the retry would land exactly at the start
+    const row = rows(b).find((r) => r.chat_id === GROUP && r.offset_ms === 3_600_000);
+    expect(row).toMatchObject({ status: 'failed', last_error: expect.stringMatching(/^late: /) });
+    expect(notices(b, PRIVATE).map((n) => n.text)).toEqual([
+      "[warning] The 1-hour reminder for 7th COLEP meeting (m1) could not be delivered to telegram:-100500: the platform asked the bot to wait 1 hour (rate limit), which is past the meeting's start.",
+    ]);
+    expect(reminders(b, PRIVATE)).toHaveLength(2); // the secretariat's own reminder still went out
+    expect(notices(b, OTHER)).toHaveLength(0);
+    expect(errorsAbout(logger, GROUP)).toHaveLength(1);
+    const all = JSON.stringify(logger.lines());
+    expect(all).not.toContain('Starts in'); // no message text in the log
+
+    // Nothing more: no retry at the start, no second notice, no second error line.
+    const tried = b.outbound.attempts.filter((a) => a.chatId === GROUP).length;
+    for (const t of ['2026-03-30T05:30:00Z', '2026-03-30T06:00:00Z', '2026-03-30T06:01:00Z', '2026-03-30T08:00:00Z']) await at(b, t);
+    expect(b.outbound.attempts.filter((a) => a.chatId === GROUP)).toHaveLength(tried);
+    expect(notices(b, PRIVATE)).toHaveLength(1);
+    expect(errorsAbout(logger, GROUP)).toHaveLength(1);
+  });
+
+  it('a normal 30 s rate limit still delivers on time, with no notice and no error', async () => {
+    const logger = createTestLogger();
+    const b = bot({ logger });
+    b.community.start();
+    await subscribeAndAdd(b);
+    await b.say('/subscribe', { chat: PRIVATE });
+    let limited = 1;
+    b.outbound.behave = (chat) => {
+      if (chat === GROUP && limited-- > 0) throw new DeliveryError('rate-limited', 'Too Many Requests: retry after 30', 30_000);
+    };
+    await at(b, '2026-03-30T05:00:00Z');
+    expect(reminders(b)).toHaveLength(0);
+    await b.clock.advanceTo('2026-03-30T05:00:31Z'); // woken by its own timer
+    expect(reminders(b).map((r) => r.at.toISOString())).toEqual(['2026-03-30T05:00:30.000Z']);
+    expect(rows(b).find((r) => r.chat_id === GROUP && r.offset_ms === 3_600_000)?.status).toBe('sent');
+    expect(notices(b, PRIVATE)).toHaveLength(0);
+    expect(errorsAbout(logger, GROUP)).toHaveLength(0);
+  });
+
+  it('a wait that ends a second before the start is still waited out', async () => {
+    const b = bot();
+    b.community.start();
+    await subscribeAndAdd(b);
+    let limited = 1;
+    b.outbound.behave = (chat) => {
+      if (chat === GROUP && limited-- > 0) throw new DeliveryError('rate-limited', 'Too Many Requests: retry after 3599', 3_599_000);
+    };
+    await at(b, '2026-03-30T05:00:00Z');
+    await at(b, '2026-03-30T05:59:59Z');
+    expect(reminders(b)).toHaveLength(1);
+    expect(rows(b).find((r) => r.chat_id === GROUP && r.offset_ms === 3_600_000)?.status).toBe('sent');
+  });
+
+  it('a permanent failure tells the secretariat once; with no DM subscribed, in the first secretariat member\'s private chat', async () => {
+    const logger = createTestLogger();
+    const b = bot({ logger });
+    b.community.start();
+    await subscribeAndAdd(b);
+    b.outbound.behave = (chat) => {
+      if (chat === GROUP) throw new DeliveryError('permanent', 'Bad Request: not enough rights to send text messages to the chat');
+    };
+    await at(b, '2026-03-23T07:00:00Z');
+    expect(b.outbound.to(SECRETARIAT).map((n) => n.text)).toEqual([
+      '[warning] The 7-day reminder for 7th COLEP meeting (m1) could not be delivered to telegram:-100500: Bad Request: not enough rights to send text messages to the chat.',
+    ]);
+    expect(errorsAbout(logger, GROUP)).toHaveLength(1);
+    await at(b, '2026-03-23T07:10:00Z');
+    expect(b.outbound.to(SECRETARIAT)).toHaveLength(1);
+  });
+
+  it('several failures in one run make one notice, sent to the chats a secretariat member subscribed (not the failing ones)', async () => {
+    const b = bot({ config: { allowedChats: [] } });
+    b.community.start();
+    const failing = ['telegram:-1007001', 'telegram:-1007002', 'telegram:-1007003'];
+    for (const chat of failing) await b.say('/subscribe', { chat, user: CO_CHAIR_ID });
+    await b.say('/subscribe', { chat: OTHER }); // by the secretariat
+    await b.say('/meeting add 2026-03-30 09:00 Europe/Sofia | 7th COLEP meeting | Sofia, Bulgaria', { chat: PRIVATE });
+    await b.community.idle();
+    b.outbound.behave = (chat) => {
+      if (failing.includes(chat)) throw new DeliveryError('rate-limited', 'Too Many Requests: retry after 100000', 100_000_000);
+    };
+    await at(b, '2026-03-29T06:00:00Z');
+    const told = notices(b, OTHER);
+    expect(told).toHaveLength(1);
+    expect(told[0]!.text.split('\n')).toEqual([
+      '[warning] 3 deliveries failed.',
+      ...failing.map(
+        (c) => `- The 1-day reminder for 7th COLEP meeting (m1) could not be delivered to ${c}: the platform asked the bot to wait 1 day 3 hours 47 minutes (rate limit), which is past the meeting's start.`,
+      ),
+    ]);
+    expect(b.outbound.to(SECRETARIAT).filter((s) => /could not be delivered/.test(s.text))).toHaveLength(0);
+  });
+
+  it('an announcement whose retry would come after the meeting start is marked failed and reported', async () => {
+    const logger = createTestLogger();
+    const b = bot({ logger, clock: createFakeClock('2026-03-29T12:00:00Z') });
+    b.community.start();
+    await b.say('/subscribe', { chat: PRIVATE });
+    expect(await b.sayText('/subscribe')).toContain('now subscribed');
+    b.outbound.behave = (chat) => {
+      if (chat === GROUP) throw new DeliveryError('rate-limited', 'Too Many Requests: retry after 86400', 86_400_000);
+    };
+    await b.say('/meeting add 2026-03-30 09:00 Europe/Sofia | 7th COLEP meeting | Sofia, Bulgaria', { chat: PRIVATE });
+    await b.community.idle();
+    const status = b.community.store.db
+      .prepare<[string], { status: string; last_error: string }>('SELECT status, last_error FROM announcement_deliveries WHERE chat_id = ?')
+      .get(GROUP);
+    expect(status).toMatchObject({ status: 'failed', last_error: expect.stringMatching(/^late: /) });
+    expect(notices(b, PRIVATE).map((n) => n.text)).toEqual([
+      "[warning] The announcement of 7th COLEP meeting (m1) could not be delivered to telegram:-100500: the platform asked the bot to wait 1 day (rate limit), which is past the meeting's start.",
+    ]);
+    expect(errorsAbout(logger, GROUP)).toHaveLength(1);
+  });
+
+  it('a retry left pending while the bot was down past the meeting start is skipped with a warning, not silently', async () => {
+    const databasePath = tempDbPath();
+    const b1 = bot({ config: { databasePath } });
+    b1.community.start();
+    await subscribeAndAdd(b1);
+    b1.outbound.behave = () => {
+      throw new DeliveryError('transient', '502 Bad Gateway');
+    };
+    await at(b1, '2026-03-30T05:00:00Z'); // fails; retry due at 05:00:30
+    await b1.stop();
+
+    const logger = createTestLogger();
+    const b2 = bot({ config: { databasePath }, clock: createFakeClock('2026-03-30T06:10:00Z'), logger });
+    b2.community.start();
+    await b2.community.idle();
+    expect(reminders(b2)).toHaveLength(0);
+    const warned = logger.lines().filter((l) => l.level === 40 && l.meeting === 'm1' && l.chat === GROUP);
+    expect(warned).toHaveLength(1);
+    expect(String(warned[0]!.msg)).toMatch(/skipped/);
   });
 });
 

@@ -184,7 +184,7 @@ describe('Slack app manifest', () => {
     };
     expect(m.features.slash_commands.map((c) => c.command)).toEqual(['/practice']);
     expect(m.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false });
-    expect(m.settings.event_subscriptions.bot_events.sort()).toEqual(['app_home_opened', 'app_mention', 'message.im']);
+    expect(m.settings.event_subscriptions.bot_events.sort()).toEqual(['app_home_opened', 'app_mention', 'member_left_channel', 'message.im']);
     expect(m.settings.interactivity.is_enabled).toBe(true);
     expect(m.oauth_config.scopes.bot).toEqual(
       expect.arrayContaining(['app_mentions:read', 'chat:write', 'chat:write.public', 'commands', 'files:write', 'im:history', 'im:write']),

@@ -30,9 +30,8 @@ export function createSlackOutbound(deps: SlackOutboundDeps): Outbound {
       return await fn();
     } catch (err) {
       if (err instanceof SlackDeliveryError) {
-        const fields = { chat: chatId, what, failure: err.failure, code: err.slackCode };
-        if (err.failure === 'gone') log.warn(fields, 'slack: the bot can no longer post in this channel');
-        else log.warn(fields, 'slack: delivery failed');
+        // Debug only: every caller (the scheduler, the agenda) logs the failure once itself.
+        log.debug({ chat: chatId, what, failure: err.failure, code: err.slackCode }, 'slack: delivery failed');
       }
       throw err;
     }

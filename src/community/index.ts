@@ -145,6 +145,7 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
       nextDueAt: () => agenda.nextDueAt(),
     },
     onGone: chatGone,
+    secretariatIds: config.secretariat,
   });
 
   const commands: CommandSpec[] = [

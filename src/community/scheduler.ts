@@ -7,6 +7,13 @@
 // a row is claimed ('sending') in one transaction before the send and marked 'sent' in another
 // after it. A crash between the two leaves 'sending'; on the next start such rows are sent again.
 // The only duplicate a chat can see is that one message, after a crash in that window.
+//
+// Nothing is dropped silently (issue 11, item 8): a delivery that fails for good (a permanent
+// error, too many attempts) or whose retry would come at or after its deadline (a reminder: the
+// meeting's start; an announcement: the meeting's start or its 3-day lifetime) is marked 'failed'
+// in its ledger (last_error 'late: ...' for the latter), logged with one error line, and reported
+// to the secretariat in one notice per run (./delivery-notices.ts). Reminders skipped because the
+// bot was down past their time are logged at warn level.
 import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { OutboundRouter } from '../core/outbound.ts';
@@ -16,7 +23,9 @@ import type { Reply } from '../core/reply.ts';
 import type { Store } from '../store/store.ts';
 import type { CommunityAccess } from './access.ts';
 import type { Agenda } from './agenda/types.ts';
+import { createSecretariatNotices, reminderLabel, type DeliveryProblem } from './delivery-notices.ts';
 import { isTimed, type Meetings } from './meetings.ts';
+import { humanDuration } from './parse.ts';
 import type { Subscriptions } from './subscriptions.ts';
 
 /** The scheduler never sleeps longer than this. */
@@ -46,6 +55,8 @@ export interface SchedulerDeps {
   agenda: Pick<Agenda, 'tick' | 'nextDueAt'>;
   /** A delivery said the chat is gone: unsubscribe it everywhere. */
   onGone(chatId: string, reason: string): Promise<void>;
+  /** SECRETARIAT from the configuration: who is told about failed deliveries (./delivery-notices.ts). */
+  secretariatIds?: readonly string[];
 }
 
 type Ledger = 'reminder_deliveries' | 'announcement_deliveries';
@@ -60,6 +71,7 @@ interface Work {
   dueAt?: number;
   reply?: string;
   createdAt?: number;
+  kind?: AnnouncementKind;
 }
 
 export type Scheduler = ReturnType<typeof createScheduler>;
@@ -85,6 +97,9 @@ export function createScheduler(deps: SchedulerDeps) {
   const { store, clock, outbound, access, meetings, subscriptions, agenda } = deps;
   const db = store.db;
   const log = deps.log.child({ module: 'scheduler' });
+  const notices = createSecretariatNotices({ subscriptions, access, outbound, log, secretariatIds: deps.secretariatIds ?? [] });
+  /** Deliveries that failed for good in the current run: the secretariat is told after it. */
+  let problems: DeliveryProblem[] = [];
 
   // --- statements ------------------------------------------------------------------------------
   const timedMeetings = db.prepare<[number], { id: string; starts_at: number; zone: string; reminders_from: number }>(
@@ -115,7 +130,7 @@ export function createScheduler(deps: SchedulerDeps) {
        FROM reminder_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, due_at, rowid LIMIT ?`,
   );
   const pendingAnnouncements = db.prepare<[number, number], Omit<Work, 'ledger'>>(
-    `SELECT d.rowid AS rowid, d.chat_id AS chatId, d.attempts, a.meeting_id AS meetingId, a.reply, a.created_at AS createdAt
+    `SELECT d.rowid AS rowid, d.chat_id AS chatId, d.attempts, a.meeting_id AS meetingId, a.reply, a.created_at AS createdAt, a.kind
        FROM announcement_deliveries d JOIN announcements a ON a.id = d.announcement_id
       WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.rowid LIMIT ?`,
   );
@@ -261,12 +276,17 @@ export function createScheduler(deps: SchedulerDeps) {
       if (!m || m.cancelled || !isTimed(m)) return void finish(w, 'skipped', 'meeting cancelled or removed');
       if (reminderDueAt(m.startsAt.getTime(), m.zone, w.offsetMs ?? 0) !== w.dueAt) return void finish(w, 'skipped', 'meeting moved');
       if (m.startsAt.getTime() <= now.getTime()) {
-        log.info({ meeting: m.id, chat: w.chatId }, 'reminder not sent: the meeting has begun');
+        // Only after downtime or with no adapter running (a retry that would land after the start
+        // is given up at once, see failed()).
+        log.warn({ meeting: m.id, chat: w.chatId }, 'reminder skipped: the meeting began before it could be sent (the bot was down?)');
         return void finish(w, 'skipped', 'the meeting had begun before it could be sent');
       }
       reply = meetings.reminderReply(m, now, { offsetMs: w.offsetMs ?? 0, dueAt: w.dueAt ?? 0 });
     } else {
-      if ((w.createdAt ?? 0) + ANNOUNCEMENT_TTL_MS < now.getTime()) return void finish(w, 'skipped', 'announcement expired');
+      if ((w.createdAt ?? 0) + ANNOUNCEMENT_TTL_MS < now.getTime()) {
+        log.warn({ chat: w.chatId, meeting: w.meetingId, kind: w.kind }, 'announcement skipped: it expired before it could be sent (the bot was down?)');
+        return void finish(w, 'skipped', 'announcement expired');
+      }
       reply = JSON.parse(w.reply ?? '{"blocks":[]}') as Reply;
     }
     if (!outbound.capabilitiesOf(w.chatId)) {
@@ -301,17 +321,64 @@ export function createScheduler(deps: SchedulerDeps) {
     if (kind === 'permanent') {
       finish(w, 'failed', note);
       log.error(fields, 'delivery failed permanently; giving up');
+      report(w, note);
       return;
     }
     const limit = kind === 'rate-limited' ? MAX_RATE_LIMITED_ATTEMPTS : MAX_ATTEMPTS;
     if (w.attempts >= limit) {
       finish(w, 'failed', note);
       log.error(fields, `delivery failed ${w.attempts} times; giving up`);
+      report(w, `${w.attempts} attempts failed (the last: ${note})`);
       return;
     }
     const wait = kind === 'rate-limited' ? Math.max(1000, e?.retryAfterMs ?? 1000) : backoffMs(w.attempts);
+    const deadline = deadlineOf(w);
+    if (deadline && now + wait >= deadline.at) {
+      // Waiting would only end in a skip: give up now, loudly.
+      finish(w, 'failed', `late: ${note}; a retry in ${humanDuration(wait)} would come after ${deadline.what}`.slice(0, 300));
+      log.error({ ...fields, retryInMs: wait }, `delivery failed: its retry would come after ${deadline.what}; giving up`);
+      report(
+        w,
+        kind === 'rate-limited'
+          ? `the platform asked the bot to wait ${humanDuration(wait)} (rate limit), which is past ${deadline.what}`
+          : `${note}; a retry would come after ${deadline.what}`,
+      );
+      return;
+    }
     ledgers[w.ledger].retry.run(now + wait, note, now, w.rowid);
     log.warn({ ...fields, retryInMs: wait }, 'delivery failed; will retry');
+  }
+
+  /** After when a delivery is of no use: a reminder's meeting start; an announcement's expiry, or
+   *  its meeting's start when earlier. */
+  function deadlineOf(w: Work): { at: number; what: string } | undefined {
+    const m = w.meetingId ? meetings.get(w.meetingId) : undefined;
+    const start = m && !m.cancelled && isTimed(m) ? m.startsAt.getTime() : undefined;
+    if (w.ledger === 'reminder_deliveries') return start === undefined ? undefined : { at: start, what: "the meeting's start" };
+    const expiry = (w.createdAt ?? 0) + ANNOUNCEMENT_TTL_MS;
+    return start !== undefined && start < expiry ? { at: start, what: "the meeting's start" } : { at: expiry, what: 'the end of its 3-day lifetime' };
+  }
+
+  /** What a delivery was, for the secretariat's notice (titles and ids only, never the message). */
+  function describe(w: Work): string {
+    const m = w.meetingId ? meetings.get(w.meetingId) : undefined;
+    const title = m ? `${m.title} (${m.id})` : (w.meetingId ?? 'a meeting');
+    if (w.ledger === 'reminder_deliveries') return `The ${reminderLabel(w.offsetMs ?? 0)} for ${title}`;
+    if (!w.meetingId) return 'An announcement';
+    switch (w.kind) {
+      case 'changed':
+        return `The change notice for ${title}`;
+      case 'cancelled':
+        return `The cancellation notice for ${title}`;
+      case 'remind':
+        return `The reminder (/remind) for ${title}`;
+      default:
+        return `The announcement of ${title}`;
+    }
+  }
+
+  function report(w: Work, reason: string): void {
+    problems.push({ what: describe(w), chatId: w.chatId, reason });
   }
 
   async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
@@ -370,6 +437,10 @@ export function createScheduler(deps: SchedulerDeps) {
       // A big backlog (or retries due right now) is worked through before sleeping.
       work = work.length >= CLAIM_BATCH ? claim(clock.now().getTime()) : [];
     }
+    const failures = problems;
+    problems = [];
+    if (failures.length && store.db.open) await notices.tell(failures);
+    if (!store.db.open) return;
     try {
       await agenda.tick(now);
     } catch (err) {

@@ -1,11 +1,14 @@
 // Free questions: app mentions (answered in the thread: `thread_ts ?? ts`) and direct messages
 // (answered in the DM, in a thread only when the question was asked in one). Bot messages and
 // message subtypes (edits, joins, files) are ignored. The App Home tab shows the core's overview.
+// A member leaving a channel (member_left_channel) is passed to the core, which revokes the roles
+// granted in chat when the channel is an allowed one (the rule is the core's, not the adapter's).
 import type { App, types } from '@slack/bolt';
 
 type AppMentionEvent = types.AppMentionEvent;
 type AppHomeOpenedEvent = types.AppHomeOpenedEvent;
 type GenericMessageEvent = types.GenericMessageEvent;
+type MemberLeftChannelEvent = types.MemberLeftChannelEvent;
 
 /** The fields of a message event this adapter reads (any subtype). */
 type MessageEvent = Pick<GenericMessageEvent, 'channel' | 'channel_type' | 'ts' | 'thread_ts'> & {
@@ -65,11 +68,21 @@ export function register(app: App, deps: SlackDeps): void {
     await deps.web.publishHome(event.user, renderHome(reply, deps.render));
   }
 
-  // One listener for the three events (Bolt runs every listener's matchers on every request).
-  app.event(/^(?:app_mention|message|app_home_opened)$/, async ({ event, context }) => {
+  async function onMemberLeft(event: MemberLeftChannelEvent, origin: Origin): Promise<void> {
+    if (!event.user || !event.channel || event.user === deps.botUserId()) return;
+    await core.memberLeft?.({
+      platform: 'slack',
+      chatId: chatOf(event.channel, undefined, origin).id,
+      userId: userOf(event.user, undefined, origin).id,
+    });
+  }
+
+  // One listener for the four events (Bolt runs every listener's matchers on every request).
+  app.event(/^(?:app_mention|message|app_home_opened|member_left_channel)$/, async ({ event, context }) => {
     const origin = originOf(context);
     if (event.type === 'app_mention') return onMention(event, origin);
     if (event.type === 'message') return onMessage(event as MessageEvent, origin);
     if (event.type === 'app_home_opened') return onHomeOpened(event, origin);
+    if (event.type === 'member_left_channel') return onMemberLeft(event, origin);
   });
 }
