@@ -1,0 +1,257 @@
+// Phrase matching of one language's lexicon terms on a question's tokens, longest first.
+//
+// Built once per profile: every term becomes a sequence of word keys (see profiles.ts), indexed by
+// its first key. Per question: each token is looked up once (key + bounded ending, a few Set
+// look-ups), then phrases are matched left to right, the one covering most tokens winning. Stop
+// words inside a phrase are optional on both sides ("trafic de migrants" = "trafic des migrants"),
+// unless the phrase is made of stop words only ("comment faire" must be typed as is).
+import type { Profile } from './profiles.ts';
+import { bgToLatin } from './profiles.ts';
+import type { Token } from './text.ts';
+import { tokenize } from './text.ts';
+
+interface Phrase {
+  keys: string[];
+  /** whether each word is a stop word (optional when the phrase has other words) */
+  stop: boolean[];
+  allStop: boolean;
+  /** concept indexes (one phrase may name several concepts) */
+  concepts: number[];
+}
+
+export interface Span {
+  /** first token index */
+  from: number;
+  /** one past the last token index */
+  to: number;
+  concepts: number[];
+}
+
+export interface MatchResult {
+  spans: Span[];
+  /** span index per token, -1 when the token is in no span */
+  spanOf: Int32Array;
+  /** per token: a stop word of this language (and not in a span) */
+  stop: Uint8Array;
+  /** tokens in a span */
+  covered: number;
+  /** tokens not in a span that are stop words */
+  stops: number;
+  /** tokens in a span written exactly as a lexicon word (not only reaching its key) */
+  exact: number;
+}
+
+export interface Matcher {
+  profile: Profile;
+  match(tokens: Token[]): MatchResult;
+  /** does a folded word (typed alone) hit a key of this lexicon exactly? */
+  hasExact(folded: string): boolean;
+}
+
+/** Marks the key of a short acronym. */
+const ACRONYM = '\u0001';
+
+const segmenterFor = (p: Profile): Intl.Segmenter | undefined => (p.chars ? new Intl.Segmenter('th', { granularity: 'word' }) : undefined);
+
+/** Matching form of one token for a profile. */
+function formOf(p: Profile, t: Token): string {
+  if (!p.canon) return t.fold;
+  if (t.script === 'cyrillic') return p.canon(bgToLatin(t.fold));
+  return t.script === 'latin' ? p.canon(t.fold) : t.fold;
+}
+
+/** Build the matcher of one profile from its terms (concept index, term text). */
+export function createMatcher(profile: Profile, terms: Iterable<[number, string]>): Matcher {
+  const byFirst = new Map<string, Phrase[]>();
+  /** key -> most letters allowed after it */
+  const keys = new Map<string, number>();
+  const wordSuffix = Math.min(profile.maxSuffix, profile.wordSuffix ?? 3);
+  const exact = new Set<string>();
+  const bySeq = new Map<string, Phrase>();
+  const seg = segmenterFor(profile);
+  // Thai: whole terms as character strings (spaces removed), tried longest first
+  const charTerms = new Map<string, number[]>();
+
+  for (const [concept, text] of terms) {
+    const toks = tokenize(text, seg);
+    if (toks.length === 0) continue; // emoji-only terms: emoji are small talk anyway
+    if (profile.chars) {
+      const s = toks.map((t) => t.fold).join('');
+      const list = charTerms.get(s) ?? [];
+      if (!list.includes(concept)) list.push(concept);
+      charTerms.set(s, list);
+      continue;
+    }
+    const ks: string[] = [];
+    const stop: boolean[] = [];
+    for (const t of toks) {
+      const form = formOf(profile, t);
+      const lower = t.raw.toLowerCase();
+      // a short acronym (ЕС, EU, IT) matches only when typed in capitals: "es", "it" are words
+      const short = t.acronym && form.length <= 3;
+      const k = short ? ACRONYM + form : t.numeric || t.acronym ? form : profile.key(form, profile.canon ? form : lower);
+      ks.push(k);
+      const allow = k.length < form.length ? profile.maxSuffix : short ? 0 : wordSuffix;
+      keys.set(k, Math.max(allow, keys.get(k) ?? 0));
+      exact.add(form);
+      stop.push(profile.stop.has(form));
+    }
+    const seq = ks.join(' ');
+    let phrase = bySeq.get(seq);
+    if (!phrase) {
+      phrase = { keys: ks, stop, allStop: stop.every(Boolean), concepts: [] };
+      bySeq.set(seq, phrase);
+      const list = byFirst.get(ks[0]!) ?? [];
+      list.push(phrase);
+      byFirst.set(ks[0]!, list);
+      // a phrase may also start at its first content word ("de l'analyse" -> "analyse")
+      const firstContent = stop.indexOf(false);
+      if (firstContent > 0) {
+        const l2 = byFirst.get(ks[firstContent]!) ?? [];
+        l2.push({ keys: ks.slice(firstContent), stop: stop.slice(firstContent), allStop: false, concepts: phrase.concepts });
+        byFirst.set(ks[firstContent]!, l2);
+      }
+    }
+    if (!phrase.concepts.includes(concept)) phrase.concepts.push(concept);
+  }
+  const charLengths = [...new Set([...charTerms.keys()].map((s) => s.length))].sort((a, b) => b - a);
+  const { minStem, maxSuffix } = profile;
+
+  /** Keys a question word reaches: a key that is a prefix of it, leaving at most maxSuffix letters. */
+  function lookup(form: string, acronym: boolean): string[] | undefined {
+    let out: string[] | undefined;
+    if (acronym && keys.has(ACRONYM + form)) out = [ACRONYM + form];
+    for (const v of profile.variants(form)) {
+      const lo = Math.max(1, v.length - maxSuffix);
+      for (let j = v.length; j >= lo; j--) {
+        if (j < v.length && j < minStem) break;
+        const k = j === v.length ? v : v.slice(0, j);
+        const allow = keys.get(k);
+        if (allow !== undefined && v.length - j <= allow) (out ??= []).includes(k) || out.push(k);
+      }
+    }
+    return out;
+  }
+
+  function matchChars(tokens: Token[], r: MatchResult): void {
+    // positions of token starts in the concatenation of the tokens' folded forms
+    const starts: number[] = [];
+    let s = '';
+    for (const t of tokens) {
+      starts.push(s.length);
+      s += t.fold;
+    }
+    let ti = 0;
+    while (ti < tokens.length) {
+      const pos = starts[ti]!;
+      let hit: { len: number; concepts: number[] } | undefined;
+      for (const len of charLengths) {
+        if (pos + len > s.length) continue;
+        const c = charTerms.get(s.slice(pos, pos + len));
+        if (c) {
+          hit = { len, concepts: c };
+          break;
+        }
+      }
+      if (!hit) {
+        ti++;
+        continue;
+      }
+      const end = pos + hit.len;
+      let tj = ti;
+      while (tj < tokens.length && starts[tj]! < end) tj++;
+      addSpan(r, ti, tj, hit.concepts);
+      ti = tj;
+    }
+  }
+
+  function addSpan(r: MatchResult, from: number, to: number, concepts: number[]): void {
+    const idx = r.spans.length;
+    r.spans.push({ from, to, concepts });
+    for (let k = from; k < to; k++) r.spanOf[k] = idx;
+    r.covered += to - from;
+  }
+
+  function match(tokens: Token[]): MatchResult {
+    const n = tokens.length;
+    const r: MatchResult = { spans: [], spanOf: new Int32Array(n).fill(-1), stop: new Uint8Array(n), covered: 0, stops: 0, exact: 0 };
+    if (profile.chars) {
+      matchChars(tokens, r);
+    } else {
+      const cand: (string[] | undefined)[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const t = tokens[i]!;
+        const form = formOf(profile, t);
+        cand[i] = lookup(form, t.acronym);
+        if (profile.stop.has(form)) r.stop[i] = 1;
+      }
+      const has = (i: number, k: string): boolean => cand[i]?.includes(k) ?? false;
+      // a phrase's fit at i: tokens consumed, then phrase words met, then letters of the keys met
+      // (the most specific reading wins: "удаления" is "удаление", not "удалось")
+      let fitWords = 0;
+      let fitLetters = 0;
+      const tryPhrase = (p: Phrase, i: number): number => {
+        let qi = i + 1;
+        let pi = 1;
+        let content = p.stop[0] ? 0 : 1;
+        let skips = 0;
+        fitWords = 1;
+        fitLetters = p.keys[0]!.length;
+        while (pi < p.keys.length) {
+          if (qi < n && has(qi, p.keys[pi]!)) {
+            if (!p.stop[pi]) content++;
+            fitWords++;
+            fitLetters += p.keys[pi]!.length;
+            qi++;
+            pi++;
+          } else if (p.stop[pi] && !p.allStop) pi++;
+          else if (qi < n && r.stop[qi] && skips < 2 && !p.allStop) {
+            qi++;
+            skips++;
+          } else return 0;
+        }
+        if (!p.allStop && content === 0) return 0;
+        return qi - i;
+      };
+      let i = 0;
+      while (i < n) {
+        let best: Phrase | undefined;
+        let bestLen = 0;
+        let bestWords = 0;
+        let bestLetters = 0;
+        for (const k of cand[i] ?? []) {
+          for (const p of byFirst.get(k) ?? []) {
+            const len = tryPhrase(p, i);
+            if (len === 0) continue;
+            if (len > bestLen || (len === bestLen && (fitWords > bestWords || (fitWords === bestWords && fitLetters > bestLetters)))) {
+              best = p;
+              bestLen = len;
+              bestWords = fitWords;
+              bestLetters = fitLetters;
+            }
+          }
+        }
+        if (best) {
+          addSpan(r, i, i + bestLen, best.concepts);
+          i += bestLen;
+        } else i++;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      if (r.spanOf[i] !== -1) {
+        r.stop[i] = 0;
+        if (profile.chars || exact.has(formOf(profile, tokens[i]!))) r.exact++;
+      }
+      else if (profile.chars && profile.stop.has(tokens[i]!.fold)) r.stop[i] = 1;
+      if (r.stop[i]) r.stops++;
+    }
+    return r;
+  }
+
+  return {
+    profile,
+    match,
+    hasExact: (folded) => exact.has(profile.canon ? profile.canon(folded) : folded) || charTerms.has(folded),
+  };
+}
+
