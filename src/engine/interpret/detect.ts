@@ -30,6 +30,9 @@ export function createEldDetector(): LanguageDetector {
         const rel = v / best;
         if ((out.get(c) ?? 0) < rel) out.set(c, rel);
       }
+      // eld has no Macedonian: it reads it as Bulgarian or Serbian, so Macedonian gets their score
+      const mk = Math.max(out.get('bg') ?? 0, (scores.sr ?? 0) / best);
+      if (mk > 0) out.set('mk', mk);
       return out;
     },
   };
@@ -45,12 +48,14 @@ interface Marker {
 const MARKERS: Partial<Record<Script, Marker[]>> = {
   cyrillic: [
     // Macedonian only: ѓ ќ ѕ; with Serbian: љ њ џ ј
-    { re: /[ѓќѕ]/u, votes: { mk: 0.6, bg: -0.4, ru: -0.6 } },
-    { re: /[љњџј]/u, votes: { mk: 0.4, bg: -0.4, ru: -0.6 } },
+    { re: /[ѓќѕ]/u, votes: { mk: 0.6, 'bs-cyrl': -0.4, bg: -0.4, ru: -0.6 } },
+    // Serbian only: ђ ћ
+    { re: /[ђћ]/u, votes: { 'bs-cyrl': 0.6, mk: -0.4, bg: -0.4, ru: -0.6 } },
+    { re: /[љњџј]/u, votes: { mk: 0.4, 'bs-cyrl': 0.4, bg: -0.4, ru: -0.6 } },
     // Russian only: ы э ё
-    { re: /[ыэё]/u, votes: { ru: 0.5, bg: -0.5, mk: -0.6 } },
-    // Macedonian writes none of й щ ъ ь ю я
-    { re: /[йщъьюя]/u, votes: { mk: -0.5 } },
+    { re: /[ыэё]/u, votes: { ru: 0.5, bg: -0.5, mk: -0.6, 'bs-cyrl': -0.6 } },
+    // Macedonian and Serbian write none of й щ ъ ь ю я
+    { re: /[йщъьюя]/u, votes: { mk: -0.5, 'bs-cyrl': -0.5 } },
     // ъ inside a word and the article endings -ът/-ят: Bulgarian (Russian writes ъ rarely, before е ё ю я)
     { re: /ъ(?![еёюя])|[ъя]т(?=$|[^\p{L}])/u, votes: { bg: 0.3, ru: -0.2 } },
   ],
@@ -65,7 +70,8 @@ const MARKERS: Partial<Record<Script, Marker[]>> = {
     { re: /ə/u, votes: { az: 0.6, tr: -0.4 } },
     { re: /[ğış]/u, votes: { tr: 0.3, az: 0.3 } },
     { re: /[őű]/u, votes: { hu: 0.5 } },
-    { re: /[čćšžđ]/u, votes: { bs: 0.4 } },
+    { re: /[ćđ]/u, votes: { bs: 0.5, 'mk-latn': -0.2, 'bg-latn': -0.2 } },
+    { re: /[čšž]/u, votes: { bs: 0.2 } },
     { re: /[ñ¿¡]/u, votes: { es: 0.5 } },
     { re: /[àâèêëîïôùûœ]/u, votes: { fr: 0.3 } },
   ],

@@ -116,16 +116,20 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     return v;
   };
   const englishCache = new Map<string, boolean>();
-  const isEnglish = (w: string): boolean => {
-    if (EN_STOP.has(w) || vocabulary.has(w)) return true;
-    if (isForeignTerm(w)) return false;
+  /**
+   * How English a word is: 1 for a function word or a word of the base, 0.5 for a word of the
+   * general English list (which also holds "pour", "les", "vacances", "hora"), 0 otherwise.
+   */
+  const englishness = (w: string): number => {
+    if (EN_STOP.has(w) || vocabulary.has(w)) return 1;
+    if (isForeignTerm(w)) return 0;
     let v = englishCache.get(w);
     if (v === undefined) {
       v = isEnglishWord(w);
       if (englishCache.size > 20_000) englishCache.clear();
       englishCache.set(w, v);
     }
-    return v;
+    return v ? 0.5 : 0;
   };
   isEnglishWord('the'); // loads the word list now, not on the first question
   const englishShare = options.englishShare ?? 0.7;
@@ -153,7 +157,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
           continue;
         }
         let words = 0;
-        for (let k = span.from; k < span.to; k++) if (!m.profile.stop.has(tokens[k]!.fold)) words++;
+        for (let k = span.from; k < span.to; k++) if (!r.stopWord[k]) words++;
         content += Math.max(1, words);
         covered += Math.max(1, words);
         for (const c of span.concepts) {
@@ -223,7 +227,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
       for (const t of tokens) {
         if (t.numeric || t.acronym) continue;
         words++;
-        if (isEnglish(t.fold)) eng++;
+        eng += englishness(t.fold);
       }
       if (words === 0 || eng >= englishShare * words) return english(text, tokens, emoji);
     }
@@ -258,7 +262,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
         if (t.script !== dominant || t.numeric || t.acronym) continue;
         if (r.spanOf[i]! >= 0) inSpans++;
         else if (r.stop[i]) hits += 0.5;
-        else if (m === en && isEnglish(t.fold)) hits += 0.5;
+        else if (m === en) hits += 0.5 * englishness(t.fold);
       }
       hits += 0.8 * inSpans + 0.2 * Math.min(inSpans, r.exact);
       const ev = bearing === 0 ? 0 : hits / bearing;
@@ -277,7 +281,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     }
     // the detector's language when the lexicons say little and it names a language we have no lexicon for
     let language = best?.m.profile.language;
-    if (!best || best.ev < 0.5) {
+    if (!best || best.ev < 0.34) {
       detected ??= detector && bearing > 0 ? detector.scores(clean) : new Map<string, number>();
       for (const [code, v] of detected) if (v === 1 && !candidates.some((m) => m.profile.language === code)) language = code;
     }

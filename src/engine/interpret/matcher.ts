@@ -6,7 +6,6 @@
 // words inside a phrase are optional on both sides ("trafic de migrants" = "trafic des migrants"),
 // unless the phrase is made of stop words only ("comment faire" must be typed as is).
 import type { Profile } from './profiles.ts';
-import { bgToLatin } from './profiles.ts';
 import type { Token } from './text.ts';
 import { tokenize } from './text.ts';
 
@@ -33,6 +32,8 @@ export interface MatchResult {
   spanOf: Int32Array;
   /** per token: a stop word of this language (and not in a span) */
   stop: Uint8Array;
+  /** per token: a stop word of this language, in a span or not */
+  stopWord: Uint8Array;
   /** tokens in a span */
   covered: number;
   /** tokens not in a span that are stop words */
@@ -55,9 +56,7 @@ const segmenterFor = (p: Profile): Intl.Segmenter | undefined => (p.chars ? new 
 
 /** Matching form of one token for a profile. */
 function formOf(p: Profile, t: Token): string {
-  if (!p.canon) return t.fold;
-  if (t.script === 'cyrillic') return p.canon(bgToLatin(t.fold));
-  return t.script === 'latin' ? p.canon(t.fold) : t.fold;
+  return p.form ? p.form(t.fold, t.script) : t.fold;
 }
 
 /** Build the matcher of one profile from its terms (concept index, term text). */
@@ -89,7 +88,7 @@ export function createMatcher(profile: Profile, terms: Iterable<[number, string]
       const lower = t.raw.toLowerCase();
       // a short acronym (ЕС, EU, IT) matches only when typed in capitals: "es", "it" are words
       const short = t.acronym && form.length <= 3;
-      const k = short ? ACRONYM + form : t.numeric || t.acronym ? form : profile.key(form, profile.canon ? form : lower);
+      const k = short ? ACRONYM + form : t.numeric || t.acronym ? form : profile.key(form, profile.form ? form : lower);
       ks.push(k);
       const allow = k.length < form.length ? profile.maxSuffix : short ? 0 : wordSuffix;
       keys.set(k, Math.max(allow, keys.get(k) ?? 0));
@@ -174,7 +173,7 @@ export function createMatcher(profile: Profile, terms: Iterable<[number, string]
 
   function match(tokens: Token[]): MatchResult {
     const n = tokens.length;
-    const r: MatchResult = { spans: [], spanOf: new Int32Array(n).fill(-1), stop: new Uint8Array(n), covered: 0, stops: 0, exact: 0 };
+    const r: MatchResult = { spans: [], spanOf: new Int32Array(n).fill(-1), stop: new Uint8Array(n), stopWord: new Uint8Array(n), covered: 0, stops: 0, exact: 0 };
     if (profile.chars) {
       matchChars(tokens, r);
     } else {
@@ -238,11 +237,12 @@ export function createMatcher(profile: Profile, terms: Iterable<[number, string]
       }
     }
     for (let i = 0; i < n; i++) {
+      if (profile.chars && profile.stop.has(tokens[i]!.fold)) r.stop[i] = 1;
+      r.stopWord[i] = r.stop[i]!;
       if (r.spanOf[i] !== -1) {
         r.stop[i] = 0;
         if (profile.chars || exact.has(formOf(profile, tokens[i]!))) r.exact++;
       }
-      else if (profile.chars && profile.stop.has(tokens[i]!.fold)) r.stop[i] = 1;
       if (r.stop[i]) r.stops++;
     }
     return r;
@@ -251,7 +251,7 @@ export function createMatcher(profile: Profile, terms: Iterable<[number, string]
   return {
     profile,
     match,
-    hasExact: (folded) => exact.has(profile.canon ? profile.canon(folded) : folded) || charTerms.has(folded),
+    hasExact: (folded) => exact.has(profile.form ? profile.form(folded, 'latin') : folded) || charTerms.has(folded),
   };
 }
 

@@ -26,8 +26,12 @@ export interface Profile {
   key(folded: string, lower: string): string;
   /** forms of a folded question word to look up (the word itself first) */
   variants(folded: string): readonly string[];
-  /** extra mapping applied after folding (Bulgarian in Latin letters) */
-  canon?(folded: string): string;
+  /**
+   * Matching form of a folded word, when the language is matched in another script than some of
+   * its words are written in: Bulgarian and Macedonian in Latin letters, Serbian Cyrillic read as
+   * Latin. Applied to lexicon words and question words alike.
+   */
+  form?(folded: string, script: Script): string;
   minStem: number;
   /** most letters after a key that was cut from its word (a stem) */
   maxSuffix: number;
@@ -82,7 +86,7 @@ export const EN_STOP = new Set(
   into is it its itself just me more most my no nor not now of off on once only or other our ours out over own same she
   should so some such than that the their theirs them then there these they this those through to too under until up very
   was we were what when where which while who whom why will with would you your yours also there's it's i'm we're don't
-  let us any anyone anybody someone somebody here there`),
+  let us any anyone anybody someone somebody here there others`),
 );
 
 const MK_STOP = words(`и или но а на во од до за со без при по кон низ меѓу преку околу под над пред зад како што кој која кое кои чиј
@@ -111,7 +115,15 @@ function stopFor(code: string, script: Script, extra: string[] = []): Set<string
   return new Set([...base, ...extra, ...(EXTRA_STOP[code] ?? [])].map((w) => foldWord(w.toLowerCase(), script)));
 }
 
-// ---------- Bulgarian in Latin letters ----------
+// ---------- Bulgarian and Macedonian in Latin letters, Serbian Cyrillic ----------
+
+function translit(table: Record<string, string>): (s: string) => string {
+  return (s) => {
+    let out = '';
+    for (const c of s) out += table[c] ?? c;
+    return out;
+  };
+}
 
 const BG_LATIN: Record<string, string> = {
   а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', е: 'e', ж: 'zh', з: 'z', и: 'i', й: 'y', к: 'k', л: 'l', м: 'm', н: 'n', о: 'o', п: 'p',
@@ -119,15 +131,12 @@ const BG_LATIN: Record<string, string> = {
 };
 
 /** Cyrillic Bulgarian to Latin (the official Streamlined System); other characters pass through. */
-export function bgToLatin(s: string): string {
-  let out = '';
-  for (const c of s) out += BG_LATIN[c] ?? c;
-  return out;
-}
+export const bgToLatin = translit(BG_LATIN);
 
 /**
- * One spelling for the ways Bulgarian is typed in Latin letters: "ya", "ia", "q" (я); "y", "j", "i"
- * (й); "ts", "c", "tz" (ц); "4" (ч); "6" (ш); "w" (в); "x", "h" (х). Applied to folded text.
+ * One spelling for the ways Bulgarian is typed in Latin letters: "ya", "ia", "q" (я); "y", "i" (й);
+ * "zh", "j", "ž" (ж); "sh", "6", "š" (ш); "ch", "4", "č" (ч); "ts", "c", "tz" (ц); "w" (в); "x", "h"
+ * (х). Applied to folded text (so "ž" is already "z").
  */
 export function bgLatinCanon(s: string): string {
   return s
@@ -137,8 +146,37 @@ export function bgLatinCanon(s: string): string {
     .replace(/x/g, 'h')
     .replace(/q/g, 'ya')
     .replace(/tz|ts/g, 'c')
-    .replace(/[yj]/g, 'i');
+    .replace(/y/g, 'i')
+    .replace(/j/g, 'zh')
+    .replace(/([zsc])h/g, '$1');
 }
+
+const MK_LATIN: Record<string, string> = {
+  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', ѓ: 'gj', е: 'e', ж: 'zh', з: 'z', ѕ: 'dz', и: 'i', ј: 'j', к: 'k', л: 'l', љ: 'lj',
+  м: 'm', н: 'n', њ: 'nj', о: 'o', п: 'p', р: 'r', с: 's', т: 't', ќ: 'kj', у: 'u', ф: 'f', х: 'h', ц: 'c', ч: 'ch', џ: 'dzh', ш: 'sh',
+};
+const SR_LATIN: Record<string, string> = {
+  а: 'a', б: 'b', в: 'v', г: 'g', д: 'd', ђ: 'd', е: 'e', ж: 'z', з: 'z', и: 'i', ј: 'j', к: 'k', л: 'l', љ: 'lj', м: 'm',
+  н: 'n', њ: 'nj', о: 'o', п: 'p', р: 'r', с: 's', т: 't', ћ: 'c', у: 'u', ф: 'f', х: 'h', ц: 'c', ч: 'c', џ: 'dz', ш: 's',
+};
+
+/**
+ * Macedonian as typed in Latin letters: "shifrirani", "šifrirani", "sifrirani" are one word
+ * (ѓ gj, ќ kj, ж zh, ш sh, ч ch, џ dzh: the digraph's h and the háček both go).
+ */
+export function mkLatinCanon(s: string): string {
+  return s
+    .replace(/4/g, 'ch')
+    .replace(/6/g, 'sh')
+    .replace(/w/g, 'v')
+    .replace(/x/g, 'h')
+    .replace(/ts/g, 'c')
+    .replace(/([zscd])h/g, '$1')
+    .replace(/([gk])j/g, '$1')
+    .replace(/y/g, 'j');
+}
+const mkToLatin = translit(MK_LATIN);
+const srToLatin = translit(SR_LATIN);
 
 // ---------- Arabic and Indonesian prefixes ----------
 
@@ -180,9 +218,18 @@ const indonesianSuffixKey = suffixKey(['nya', 'lah', 'kah', 'kan', 'an', 'i'], 4
 
 const BG_ENDINGS = words('ите ата ето ът ят та то те ия ият ии ове еве ища ни на но ен ска ски ско и а о е я');
 
+const MK_ENDINGS = words('ите ата ото иве ови от та то те ва на ни но ен ска ски ско и а о е');
+const BS_ENDINGS = words('ovima evima ima ama ovi evi ova eva om em og ih im oj u a e i o');
+
+/** Words in Cyrillic go through `cyr`, then everything through `canon`. */
+const formWith = (cyr: (s: string) => string, canon: (s: string) => string = (x) => x) => (folded: string, script: Script): string =>
+  canon(script === 'cyrillic' ? cyr(folded) : folded);
+
 export function createProfiles(): Profile[] {
-  const bgLatinStop = new Set([...stopFor('bg', 'cyrillic')].map((w) => bgLatinCanon(bgToLatin(w))));
-  const bgLatinKey = suffixKey(BG_ENDINGS.map((e) => bgLatinCanon(bgToLatin(e))), 4);
+  const bgLatin = formWith(bgToLatin, bgLatinCanon);
+  const mkLatin = formWith(mkToLatin, mkLatinCanon);
+  const srLatin = formWith(srToLatin);
+  const mapSet = (set: Set<string>, f: (s: string, script: Script) => string, script: Script) => new Set([...set].map((w) => f(w, script)));
   const profiles: Profile[] = [
     { id: 'fr', language: 'fr', script: 'latin', stop: stopFor('fr', 'latin'), key: snowballKey('french', 4, 'latin'), variants: same, minStem: 4, maxSuffix: 4 },
     { id: 'es', language: 'es', script: 'latin', stop: stopFor('es', 'latin'), key: snowballKey('spanish', 4, 'latin'), variants: same, minStem: 4, maxSuffix: 4 },
@@ -195,16 +242,27 @@ export function createProfiles(): Profile[] {
     },
     {
       id: 'bs', language: 'bs', script: 'latin', stop: stopFor('bs', 'latin'),
-      key: suffixKey(words('ovima evima ima ama ovi evi ova eva om em og ih im oj u a e i o'), 4),
+      key: suffixKey(BS_ENDINGS, 4),
       variants: same, minStem: 4, maxSuffix: 4,
     },
     { id: 'id', language: 'id', script: 'latin', stop: stopFor('id', 'latin'), key: indonesianSuffixKey, variants: indonesianVariants, minStem: 4, maxSuffix: 5 },
-    { id: 'bg-latn', language: 'bg', script: 'latin', stop: bgLatinStop, key: bgLatinKey, variants: same, canon: bgLatinCanon, minStem: 4, maxSuffix: 4 },
+    {
+      id: 'bg-latn', language: 'bg', script: 'latin', stop: mapSet(stopFor('bg', 'cyrillic'), bgLatin, 'cyrillic'),
+      key: suffixKey(BG_ENDINGS.map((e) => bgLatin(e, 'cyrillic')), 4), variants: same, form: bgLatin, minStem: 4, maxSuffix: 4,
+    },
+    {
+      id: 'mk-latn', language: 'mk', script: 'latin', stop: mapSet(stopFor('mk', 'cyrillic'), mkLatin, 'cyrillic'),
+      key: suffixKey(MK_ENDINGS.map((e) => mkLatin(e, 'cyrillic')), 4), variants: same, form: mkLatin, minStem: 4, maxSuffix: 4,
+    },
+    {
+      id: 'bs-cyrl', language: 'bs', script: 'cyrillic', stop: stopFor('bs', 'latin'),
+      key: suffixKey(BS_ENDINGS, 4), variants: same, form: srLatin, minStem: 4, maxSuffix: 4,
+    },
     { id: 'ru', language: 'ru', script: 'cyrillic', stop: stopFor('ru', 'cyrillic'), key: snowballKey('russian', 4, 'cyrillic'), variants: same, minStem: 4, maxSuffix: 5 },
     { id: 'bg', language: 'bg', script: 'cyrillic', stop: stopFor('bg', 'cyrillic'), key: suffixKey(BG_ENDINGS, 4), variants: same, minStem: 4, maxSuffix: 4 },
     {
       id: 'mk', language: 'mk', script: 'cyrillic', stop: stopFor('mk', 'cyrillic'),
-      key: suffixKey(words('ите ата ото иве ови от та то те ва на ни но ен ска ски ско и а о е'), 4),
+      key: suffixKey(MK_ENDINGS, 4),
       variants: same, minStem: 4, maxSuffix: 4,
     },
     {
