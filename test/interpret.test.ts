@@ -257,7 +257,7 @@ describe('English', () => {
 describe('language detection on short questions', () => {
   const cases: [string, string, string[]][] = [
     ['fr', 'Comment gérez-vous les données chiffrées ?', ['encrypted data']],
-    ['fr', 'passeurs sur Telegram ?', ['migrant smuggling']],
+    ['fr', 'passeurs sur Telegram ?', ['migrant smuggling', 'Telegram']],
     ['ru', 'реклама в соцсетях', ['online advertisements', 'social media']],
     ['ru', 'Какие проблемы с зашифрованными данными?', ['encrypted data']],
     ['bg', 'реклами в социалните мрежи', ['online advertisements', 'social media']],
@@ -281,6 +281,11 @@ describe('language detection on short questions', () => {
       expect(r.smallTalk).toBe(false);
     });
   }
+
+  it('English terms typed in another language reach their concept', () => {
+    expect(read('données chiffrées et social media')).toMatchObject({ language: 'fr', understood: ['encrypted data', 'social media'], coverage: 1 });
+    expect(read('реклама в Telegram')).toMatchObject({ understood: ['online advertisements', 'Telegram'] });
+  });
 
   it('names written in every language (Telegram, OSINT) do not decide the language and are kept as typed', () => {
     const r = read('Телеграм и OSINT: что делать?');

@@ -30,9 +30,6 @@ export function createEldDetector(): LanguageDetector {
         const rel = v / best;
         if ((out.get(c) ?? 0) < rel) out.set(c, rel);
       }
-      // eld has no Macedonian: it reads it as Bulgarian or Serbian, so Macedonian gets their score
-      const mk = Math.max(out.get('bg') ?? 0, (scores.sr ?? 0) / best);
-      if (mk > 0) out.set('mk', mk);
       return out;
     },
   };

@@ -145,36 +145,61 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     let content = 0;
     let covered = 0;
     let chat = false;
-    for (let i = 0; i < tokens.length; i++) {
+    // English terms typed inside the question ("OSINT", "Telegram", "social media") reach their concepts too
+    let english: MatchResult | undefined;
+    if (m !== en) {
+      for (let i = 0; i < tokens.length && !english; i++) if (r.spanOf[i] === -1 && !r.stop[i] && tokens[i]!.script === 'latin') english = en.match(tokens);
+    }
+    const emit = (concepts: number[], words: number) => {
+      if (concepts.every((c) => special[c]!.chat)) {
+        chat = true;
+        return;
+      }
+      content += Math.max(1, words);
+      covered += Math.max(1, words);
+      for (const c of concepts) {
+        const s = special[c]!;
+        if (s.chat || seenQuery.has(c)) continue;
+        seenQuery.add(c);
+        query.push(s.label!);
+        if (s.understood && !understood.includes(s.label!)) understood.push(s.label!);
+      }
+    };
+    let i = 0;
+    while (i < tokens.length) {
       const t = tokens[i]!;
       const si = r.spanOf[i]!;
       if (si >= 0) {
         const span = r.spans[si]!;
-        if (span.from !== i) continue;
-        const isChat = span.concepts.every((c) => special[c]!.chat);
-        if (isChat) {
-          chat = true;
-          continue;
-        }
         let words = 0;
         for (let k = span.from; k < span.to; k++) if (!r.stopWord[k]) words++;
-        content += Math.max(1, words);
-        covered += Math.max(1, words);
-        for (const c of span.concepts) {
-          const s = special[c]!;
-          if (s.chat || seenQuery.has(c)) continue;
-          seenQuery.add(c);
-          query.push(s.label!);
-          if (s.understood && !understood.includes(s.label!)) understood.push(s.label!);
-        }
+        emit(span.concepts, words);
+        i = span.to;
         continue;
       }
-      if (r.stop[i]) continue;
+      if (r.stop[i]) {
+        i++;
+        continue;
+      }
+      const ei = english?.spanOf[i] ?? -1;
+      if (ei >= 0 && english!.spans[ei]!.from === i) {
+        const span = english!.spans[ei]!;
+        let free = true;
+        for (let k = span.from; k < span.to && free; k++) free = r.spanOf[k] === -1 && tokens[k]!.script === 'latin';
+        if (free) {
+          let words = 0;
+          for (let k = span.from; k < span.to; k++) if (!r.stop[k] && !english!.stopWord[k]) words++;
+          emit(span.concepts, words);
+          i = span.to;
+          continue;
+        }
+      }
       content++;
       if (isKept(t, dominant)) {
         covered++;
         query.push(t.raw);
       }
+      i++;
     }
     return {
       language,
@@ -275,7 +300,12 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     const decided = best !== undefined && best.ev >= 0.3 && (second === undefined || best.score - second.score >= 0.25);
     if (!decided && detector && bearing > 0) {
       detected = detector.scores(clean);
-      for (const s of scored) s.score += 0.3 * (detected.get(s.m.profile.language) ?? 0);
+      for (const s of scored) {
+        const as = s.m.profile.detectAs;
+        let d = detected.get(s.m.profile.language) ?? 0;
+        if (as) d = as.length === 0 ? 0.5 : Math.max(...as.map((c) => detected!.get(c) ?? 0));
+        s.score += 0.3 * d;
+      }
       scored.sort((a, b) => b.score - a.score);
       best = scored[0];
     }

@@ -14,6 +14,8 @@ interface Phrase {
   /** whether each word is a stop word (optional when the phrase has other words) */
   stop: boolean[];
   allStop: boolean;
+  /** words that are not stop words */
+  content: number;
   /** concept indexes (one phrase may name several concepts) */
   concepts: number[];
 }
@@ -62,8 +64,17 @@ function formOf(p: Profile, t: Token): string {
 /** Build the matcher of one profile from its terms (concept index, term text). */
 export function createMatcher(profile: Profile, terms: Iterable<[number, string]>): Matcher {
   const byFirst = new Map<string, Phrase[]>();
-  /** key -> most letters allowed after it */
-  const keys = new Map<string, number>();
+  /** what a question word's beginning may be -> the phrase key it stands for, and most letters allowed after it */
+  const keys = new Map<string, { key: string; allow: number }[]>();
+  const index = (prefix: string, key: string, allow: number): void => {
+    const list = keys.get(prefix);
+    if (!list) keys.set(prefix, [{ key, allow }]);
+    else {
+      const e = list.find((x) => x.key === key);
+      if (!e) list.push({ key, allow });
+      else if (e.allow < allow) e.allow = allow;
+    }
+  };
   const wordSuffix = Math.min(profile.maxSuffix, profile.wordSuffix ?? 3);
   const exact = new Set<string>();
   const bySeq = new Map<string, Phrase>();
@@ -90,15 +101,16 @@ export function createMatcher(profile: Profile, terms: Iterable<[number, string]
       const short = t.acronym && form.length <= 3;
       const k = short ? ACRONYM + form : t.numeric || t.acronym ? form : profile.key(form, profile.form ? form : lower);
       ks.push(k);
-      const allow = k.length < form.length ? profile.maxSuffix : short ? 0 : wordSuffix;
-      keys.set(k, Math.max(allow, keys.get(k) ?? 0));
+      index(k, k, k.length < form.length ? profile.maxSuffix : short ? 0 : wordSuffix);
+      // the word as listed reaches its key too, with a short ending ("investigación" when the stem is "investig")
+      if (!short && k.length < form.length) index(form, k, wordSuffix);
       exact.add(form);
       stop.push(profile.stop.has(form));
     }
     const seq = ks.join(' ');
     let phrase = bySeq.get(seq);
     if (!phrase) {
-      phrase = { keys: ks, stop, allStop: stop.every(Boolean), concepts: [] };
+      phrase = { keys: ks, stop, allStop: stop.every(Boolean), content: stop.filter((x) => !x).length, concepts: [] };
       bySeq.set(seq, phrase);
       const list = byFirst.get(ks[0]!) ?? [];
       list.push(phrase);
@@ -107,26 +119,27 @@ export function createMatcher(profile: Profile, terms: Iterable<[number, string]
       const firstContent = stop.indexOf(false);
       if (firstContent > 0) {
         const l2 = byFirst.get(ks[firstContent]!) ?? [];
-        l2.push({ keys: ks.slice(firstContent), stop: stop.slice(firstContent), allStop: false, concepts: phrase.concepts });
+        l2.push({ keys: ks.slice(firstContent), stop: stop.slice(firstContent), allStop: false, content: phrase.content, concepts: phrase.concepts });
         byFirst.set(ks[firstContent]!, l2);
       }
     }
     if (!phrase.concepts.includes(concept)) phrase.concepts.push(concept);
   }
   const charLengths = [...new Set([...charTerms.keys()].map((s) => s.length))].sort((a, b) => b - a);
-  const { minStem, maxSuffix } = profile;
+  const { minStem } = profile;
+  const maxIndexed = Math.max(profile.maxSuffix, wordSuffix);
 
   /** Keys a question word reaches: a key that is a prefix of it, leaving at most maxSuffix letters. */
   function lookup(form: string, acronym: boolean): string[] | undefined {
     let out: string[] | undefined;
     if (acronym && keys.has(ACRONYM + form)) out = [ACRONYM + form];
     for (const v of profile.variants(form)) {
-      const lo = Math.max(1, v.length - maxSuffix);
+      const lo = Math.max(1, v.length - maxIndexed);
       for (let j = v.length; j >= lo; j--) {
         if (j < v.length && j < minStem) break;
-        const k = j === v.length ? v : v.slice(0, j);
-        const allow = keys.get(k);
-        if (allow !== undefined && v.length - j <= allow) (out ??= []).includes(k) || out.push(k);
+        const list = keys.get(j === v.length ? v : v.slice(0, j));
+        if (!list) continue;
+        for (const e of list) if (v.length - j <= e.allow && !(out ??= []).includes(e.key)) out.push(e.key);
       }
     }
     return out;
@@ -194,6 +207,7 @@ export function createMatcher(profile: Profile, terms: Iterable<[number, string]
         let pi = 1;
         let content = p.stop[0] ? 0 : 1;
         let skips = 0;
+        let gap = p.content >= 2 ? 1 : 0;
         fitWords = 1;
         fitLetters = p.keys[0]!.length;
         while (pi < p.keys.length) {
@@ -207,6 +221,10 @@ export function createMatcher(profile: Profile, terms: Iterable<[number, string]
           else if (qi < n && r.stop[qi] && skips < 2 && !p.allStop) {
             qi++;
             skips++;
+          } else if (qi < n && gap > 0 && cand[qi] === undefined && !r.stop[qi]) {
+            // one word no lexicon knows may stand inside a phrase of two content words or more ("خفیہ کردہ ڈیٹا")
+            qi++;
+            gap--;
           } else return 0;
         }
         if (!p.allStop && content === 0) return 0;

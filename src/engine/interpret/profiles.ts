@@ -37,6 +37,12 @@ export interface Profile {
   maxSuffix: number;
   /** most letters after a key that is a whole word ("insta" must not reach "installer"; default 3) */
   wordSuffix?: number;
+  /**
+   * Languages the statistical detector says for this profile's text when it does not know the
+   * language itself (eld has no Macedonian, nor Bulgarian or Macedonian in Latin letters, nor Roman
+   * Urdu); an empty list: a neutral score.
+   */
+  detectAs?: string[];
   /** Thai: matched as character sequences over Intl.Segmenter words */
   chars?: boolean;
 }
@@ -101,6 +107,16 @@ const BS_EXTRA = words(`šta sta što sto kako koji koja koje kojim kojima gdje 
 const AZ_STOP = words(`və ilə da də ki bu o bir biz siz onlar mən sən nə necə niyə harada hara haqqında üçün kimi qədər sonra əvvəl
   daha çox az hər bəzi heç bütün ya yaxud amma lakin ancaq isə artıq hələ yenə belə elə var yox deyil olan olaraq olub olur
   edir etmək edə edən olmaq mi mı mu mü idi imiş kim hansı niyə ondan ona onu onun bizim sizin bunun bunu buna də`);
+
+// Roman Urdu (Urdu typed in Latin letters): postpositions, auxiliaries, pronouns
+const UR_LATIN_STOP = words(`ke ka ki kay mein main me men se say par pe ko aur or ya hai hain hay he tha thi the thay kya kia kaise kese
+  kyun kyon kab kahan jo jis yeh ye yah woh wo vo hum ham aap ap tum mai mujhe hamein humein koi kuch bhi nahi nahin na to ne
+  liye lie sath saath wala wali wale kar karna karte karen karein kiya gaya`);
+
+/** Roman Urdu as typed: "aa"/"a", "ee"/"i", "oo"/"u", "w"/"v", "q"/"k", "y"/"i" are one letter each. */
+export function urLatinCanon(s: string): string {
+  return s.replace(/aa/g, 'a').replace(/ee|ii/g, 'i').replace(/oo|uu/g, 'u').replace(/w/g, 'v').replace(/q/g, 'k').replace(/y/g, 'i');
+}
 
 const EXTRA_STOP: Record<string, string[]> = {
   ru: words('ли есть какие какой как кто-то кто-нибудь'),
@@ -225,14 +241,16 @@ const BS_ENDINGS = words('ovima evima ima ama ovi evi ova eva om em og ih im oj 
 const formWith = (cyr: (s: string) => string, canon: (s: string) => string = (x) => x) => (folded: string, script: Script): string =>
   canon(script === 'cyrillic' ? cyr(folded) : folded);
 
+const SLAVIC_LATIN = ['bs', 'sl', 'cs', 'sk', 'pl'];
+
 export function createProfiles(): Profile[] {
   const bgLatin = formWith(bgToLatin, bgLatinCanon);
   const mkLatin = formWith(mkToLatin, mkLatinCanon);
   const srLatin = formWith(srToLatin);
   const mapSet = (set: Set<string>, f: (s: string, script: Script) => string, script: Script) => new Set([...set].map((w) => f(w, script)));
   const profiles: Profile[] = [
-    { id: 'fr', language: 'fr', script: 'latin', stop: stopFor('fr', 'latin'), key: snowballKey('french', 4, 'latin'), variants: same, minStem: 4, maxSuffix: 4 },
-    { id: 'es', language: 'es', script: 'latin', stop: stopFor('es', 'latin'), key: snowballKey('spanish', 4, 'latin'), variants: same, minStem: 4, maxSuffix: 4 },
+    { id: 'fr', language: 'fr', script: 'latin', stop: stopFor('fr', 'latin'), key: snowballKey('french', 4, 'latin'), variants: same, minStem: 4, maxSuffix: 5 },
+    { id: 'es', language: 'es', script: 'latin', stop: stopFor('es', 'latin'), key: snowballKey('spanish', 4, 'latin'), variants: same, minStem: 4, maxSuffix: 5 },
     { id: 'hu', language: 'hu', script: 'latin', stop: stopFor('hu', 'latin'), key: snowballKey('hungarian', 4, 'latin'), variants: same, minStem: 4, maxSuffix: 7, wordSuffix: 5 },
     { id: 'tr', language: 'tr', script: 'latin', stop: stopFor('tr', 'latin'), key: snowballKey('turkish', 4, 'latin'), variants: same, minStem: 4, maxSuffix: 7, wordSuffix: 5 },
     {
@@ -249,10 +267,12 @@ export function createProfiles(): Profile[] {
     {
       id: 'bg-latn', language: 'bg', script: 'latin', stop: mapSet(stopFor('bg', 'cyrillic'), bgLatin, 'cyrillic'),
       key: suffixKey(BG_ENDINGS.map((e) => bgLatin(e, 'cyrillic')), 4), variants: same, form: bgLatin, minStem: 4, maxSuffix: 4,
+      detectAs: SLAVIC_LATIN,
     },
     {
       id: 'mk-latn', language: 'mk', script: 'latin', stop: mapSet(stopFor('mk', 'cyrillic'), mkLatin, 'cyrillic'),
       key: suffixKey(MK_ENDINGS.map((e) => mkLatin(e, 'cyrillic')), 4), variants: same, form: mkLatin, minStem: 4, maxSuffix: 4,
+      detectAs: SLAVIC_LATIN,
     },
     {
       id: 'bs-cyrl', language: 'bs', script: 'cyrillic', stop: stopFor('bs', 'latin'),
@@ -263,7 +283,7 @@ export function createProfiles(): Profile[] {
     {
       id: 'mk', language: 'mk', script: 'cyrillic', stop: stopFor('mk', 'cyrillic'),
       key: suffixKey(MK_ENDINGS, 4),
-      variants: same, minStem: 4, maxSuffix: 4,
+      variants: same, minStem: 4, maxSuffix: 4, detectAs: ['bg', 'bs'],
     },
     {
       id: 'ar', language: 'ar', script: 'arabic', stop: stopFor('ar', 'arabic'),
@@ -272,6 +292,11 @@ export function createProfiles(): Profile[] {
     {
       id: 'ur', language: 'ur', script: 'arabic', stop: stopFor('ur', 'arabic'),
       key: suffixKey(['وں', 'یں', 'یاں', 'ے', 'ی', 'ا'].map((e) => foldWord(e, 'arabic')), 3), variants: same, minStem: 3, maxSuffix: 3,
+    },
+    {
+      id: 'ur-latn', language: 'ur', script: 'latin', stop: new Set(UR_LATIN_STOP.map(urLatinCanon)),
+      key: suffixKey(words('iyan ein on en e i a'), 4), variants: same, form: (w) => urLatinCanon(w), minStem: 4, maxSuffix: 3,
+      detectAs: [],
     },
     {
       id: 'bn', language: 'bn', script: 'bengali', stop: stopFor('bn', 'bengali'),
