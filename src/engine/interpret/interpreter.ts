@@ -49,6 +49,17 @@ export interface InterpreterOptions {
 
 /** Characters of a message that are looked at all. */
 const MAX_CHARS = 2000;
+/** Most languages of one script whose lexicon is matched in full on a question (the others are left after a first look). */
+const MAX_MATCHED = 4;
+/**
+ * The lexicons decide the language without the statistical detector when the best covers at
+ * least this share of the words and leads the next by this margin; the detector (about half the
+ * cost of a foreign question) only breaks near ties and names languages without a lexicon.
+ */
+const DECIDED_EVIDENCE = 0.34;
+const DECIDED_MARGIN = 0.15;
+/** Weight of letter evidence in the first look, per word. */
+const QUICK_LETTER_WEIGHT = 1;
 /** Most tokens looked at. */
 const MAX_TOKENS = 80;
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -276,8 +287,17 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     for (const t of tokens) if (t.script === dominant && !t.numeric && !t.acronym) bearing++;
     const lower = clean.toLowerCase();
     const letters = letterVotes(lower, dominant);
+    // a first look (exact words and stop words) keeps the few likeliest of a script's languages
+    let pool = candidates;
+    if (candidates.length > MAX_MATCHED) {
+      pool = candidates
+        .map((m, order) => ({ m, order, q: m.quick(tokens, dominant) + QUICK_LETTER_WEIGHT * (letters.get(m.profile.id) ?? 0) * bearing }))
+        .sort((a, b) => b.q - a.q || a.order - b.order)
+        .slice(0, MAX_MATCHED)
+        .map((x) => x.m);
+    }
     const scored: { m: Matcher; r: MatchResult; ev: number; score: number }[] = [];
-    for (const m of candidates) {
+    for (const m of pool) {
       const r = m.match(tokens);
       // a word reaching a lexicon key counts 0.8, written exactly as a lexicon word 1, a stop word 0.5
       let inSpans = 0;
@@ -297,7 +317,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     let best = scored[0];
     const second = scored[1];
     let detected: Map<string, number> | undefined;
-    const decided = best !== undefined && best.ev >= 0.3 && (second === undefined || best.score - second.score >= 0.25);
+    const decided = best !== undefined && best.ev >= DECIDED_EVIDENCE && (second === undefined || best.score - second.score >= DECIDED_MARGIN);
     if (!decided && detector && bearing > 0) {
       detected = detector.scores(clean);
       for (const s of scored) {

@@ -6,7 +6,7 @@
 // words inside a phrase are optional on both sides ("trafic de migrants" = "trafic des migrants"),
 // unless the phrase is made of stop words only ("comment faire" must be typed as is).
 import type { Profile } from './profiles.ts';
-import type { Token } from './text.ts';
+import type { Script, Token } from './text.ts';
 import { tokenize } from './text.ts';
 
 interface Phrase {
@@ -18,6 +18,11 @@ interface Phrase {
   content: number;
   /** concept indexes (one phrase may name several concepts) */
   concepts: number[];
+}
+
+interface TrieNode {
+  next: Map<number, TrieNode> | undefined;
+  ends: { key: string; allow: number }[] | undefined;
 }
 
 export interface Span {
@@ -47,8 +52,47 @@ export interface MatchResult {
 export interface Matcher {
   profile: Profile;
   match(tokens: Token[]): MatchResult;
+  /** A cheap first look: tokens of `script` written exactly as a lexicon word (1) or that are stop words (0.5). */
+  quick(tokens: Token[], script: Script): number;
   /** does a folded word (typed alone) hit a key of this lexicon exactly? */
   hasExact(folded: string): boolean;
+}
+
+/** Phrase words met and letters of their keys, of the last `fit` (most specific reading wins: "удаления" is "удаление", not "удалось"). */
+const FIT = { words: 0, letters: 0 };
+
+/**
+ * How many tokens from i phrase p covers (0: it does not match there). Stop words are optional on
+ * both sides (at most two skipped in the question), and one word no lexicon knows may stand inside
+ * a phrase of two content words or more ("خفیہ کردہ ڈیٹا").
+ */
+function fit(p: Phrase, i: number, n: number, cand: (string[] | undefined)[], stop: Uint8Array): number {
+  let qi = i + 1;
+  let pi = 1;
+  let content = p.stop[0] ? 0 : 1;
+  let skips = 0;
+  let gap = p.content >= 2 ? 1 : 0;
+  FIT.words = 1;
+  FIT.letters = p.keys[0]!.length;
+  while (pi < p.keys.length) {
+    const k = p.keys[pi]!;
+    if (qi < n && cand[qi]?.includes(k)) {
+      if (!p.stop[pi]) content++;
+      FIT.words++;
+      FIT.letters += k.length;
+      qi++;
+      pi++;
+    } else if (p.stop[pi] && !p.allStop) pi++;
+    else if (qi < n && stop[qi] && skips < 2 && !p.allStop) {
+      qi++;
+      skips++;
+    } else if (qi < n && gap > 0 && cand[qi] === undefined && !stop[qi]) {
+      qi++;
+      gap--;
+    } else return 0;
+  }
+  if (!p.allStop && content === 0) return 0;
+  return qi - i;
 }
 
 /** Marks the key of a short acronym. */
@@ -61,20 +105,49 @@ function formOf(p: Profile, t: Token): string {
   return p.form ? p.form(t.fold, t.script) : t.fold;
 }
 
-/** Build the matcher of one profile from its terms (concept index, term text). */
-export function createMatcher(profile: Profile, terms: Iterable<[number, string]>): Matcher {
-  const byFirst = new Map<string, Phrase[]>();
-  /** what a question word's beginning may be -> the phrase key it stands for, and most letters allowed after it */
-  const keys = new Map<string, { key: string; allow: number }[]>();
-  const index = (prefix: string, key: string, allow: number): void => {
-    const list = keys.get(prefix);
-    if (!list) keys.set(prefix, [{ key, allow }]);
-    else {
-      const e = list.find((x) => x.key === key);
-      if (!e) list.push({ key, allow });
-      else if (e.allow < allow) e.allow = allow;
-    }
+/** A profile's form function with a bounded cache (the same words come back in every question). */
+function cachedForm(p: Profile): Profile {
+  const form = p.form;
+  if (!form) return p;
+  const cache = new Map<string, string>();
+  return {
+    ...p,
+    form(folded: string, script: Script): string {
+      const k = script === 'cyrillic' ? `c${folded}` : folded;
+      let v = cache.get(k);
+      if (v === undefined) {
+        v = form(folded, script);
+        if (cache.size > 20_000) cache.clear();
+        cache.set(k, v);
+      }
+      return v;
+    },
   };
+}
+
+/** Build the matcher of one profile from its terms (concept index, term text). */
+export function createMatcher(original: Profile, terms: Iterable<[number, string]>): Matcher {
+  const profile = cachedForm(original);
+  const byFirst = new Map<string, Phrase[]>();
+  // What a question word's beginning may be -> the phrase key it stands for and the most letters
+  // allowed after it, as a trie over UTF-16 code units: a question word is walked once, no slices.
+  const root: TrieNode = { next: undefined, ends: undefined };
+  const index = (prefix: string, key: string, allow: number): void => {
+    let node = root;
+    for (let i = 0; i < prefix.length; i++) {
+      const c = prefix.charCodeAt(i);
+      node.next ??= new Map();
+      let child = node.next.get(c);
+      if (!child) node.next.set(c, (child = { next: undefined, ends: undefined }));
+      node = child;
+    }
+    const list = (node.ends ??= []);
+    const e = list.find((x) => x.key === key);
+    if (!e) list.push({ key, allow });
+    else if (e.allow < allow) e.allow = allow;
+  };
+  let hasAcronyms = false;
+  const acronymKeys = new Set<string>();
   const wordSuffix = Math.min(profile.maxSuffix, profile.wordSuffix ?? 3);
   const exact = new Set<string>();
   const bySeq = new Map<string, Phrase>();
@@ -101,7 +174,10 @@ export function createMatcher(profile: Profile, terms: Iterable<[number, string]
       const short = t.acronym && form.length <= 3;
       const k = short ? ACRONYM + form : t.numeric || t.acronym ? form : profile.key(form, profile.form ? form : lower);
       ks.push(k);
-      index(k, k, k.length < form.length ? profile.maxSuffix : short ? 0 : wordSuffix);
+      if (short) {
+        acronymKeys.add(k);
+        hasAcronyms = true;
+      } else index(k, k, k.length < form.length ? profile.maxSuffix : wordSuffix);
       // the word as listed reaches its key too, with a short ending ("investigación" when the stem is "investig")
       if (!short && k.length < form.length) index(form, k, wordSuffix);
       exact.add(form);
@@ -127,19 +203,29 @@ export function createMatcher(profile: Profile, terms: Iterable<[number, string]
   }
   const charLengths = [...new Set([...charTerms.keys()].map((s) => s.length))].sort((a, b) => b - a);
   const { minStem } = profile;
-  const maxIndexed = Math.max(profile.maxSuffix, wordSuffix);
 
   /** Keys a question word reaches: a key that is a prefix of it, leaving at most maxSuffix letters. */
   function lookup(form: string, acronym: boolean): string[] | undefined {
     let out: string[] | undefined;
-    if (acronym && keys.has(ACRONYM + form)) out = [ACRONYM + form];
-    for (const v of profile.variants(form)) {
-      const lo = Math.max(1, v.length - maxIndexed);
-      for (let j = v.length; j >= lo; j--) {
-        if (j < v.length && j < minStem) break;
-        const list = keys.get(j === v.length ? v : v.slice(0, j));
-        if (!list) continue;
-        for (const e of list) if (v.length - j <= e.allow && !(out ??= []).includes(e.key)) out.push(e.key);
+    if (acronym && hasAcronyms && acronymKeys.has(ACRONYM + form)) out = [ACRONYM + form];
+    out = walk(form, out);
+    if (profile.variants) for (const v of profile.variants(form)) out = walk(v, out);
+    return out;
+  }
+
+  function walk(v: string, found: string[] | undefined): string[] | undefined {
+    let out = found;
+    {
+      const len = v.length;
+      let node: TrieNode | undefined = root;
+      for (let d = 0; d < len; d++) {
+        node = node.next?.get(v.charCodeAt(d));
+        if (!node) break;
+        const ends = node.ends;
+        if (!ends) continue;
+        const rest = len - d - 1;
+        if (rest > 0 && d + 1 < minStem) continue;
+        for (const e of ends) if (rest <= e.allow && !(out ??= []).includes(e.key)) out.push(e.key);
       }
     }
     return out;
@@ -197,39 +283,6 @@ export function createMatcher(profile: Profile, terms: Iterable<[number, string]
         cand[i] = lookup(form, t.acronym);
         if (profile.stop.has(form)) r.stop[i] = 1;
       }
-      const has = (i: number, k: string): boolean => cand[i]?.includes(k) ?? false;
-      // a phrase's fit at i: tokens consumed, then phrase words met, then letters of the keys met
-      // (the most specific reading wins: "удаления" is "удаление", not "удалось")
-      let fitWords = 0;
-      let fitLetters = 0;
-      const tryPhrase = (p: Phrase, i: number): number => {
-        let qi = i + 1;
-        let pi = 1;
-        let content = p.stop[0] ? 0 : 1;
-        let skips = 0;
-        let gap = p.content >= 2 ? 1 : 0;
-        fitWords = 1;
-        fitLetters = p.keys[0]!.length;
-        while (pi < p.keys.length) {
-          if (qi < n && has(qi, p.keys[pi]!)) {
-            if (!p.stop[pi]) content++;
-            fitWords++;
-            fitLetters += p.keys[pi]!.length;
-            qi++;
-            pi++;
-          } else if (p.stop[pi] && !p.allStop) pi++;
-          else if (qi < n && r.stop[qi] && skips < 2 && !p.allStop) {
-            qi++;
-            skips++;
-          } else if (qi < n && gap > 0 && cand[qi] === undefined && !r.stop[qi]) {
-            // one word no lexicon knows may stand inside a phrase of two content words or more ("خفیہ کردہ ڈیٹا")
-            qi++;
-            gap--;
-          } else return 0;
-        }
-        if (!p.allStop && content === 0) return 0;
-        return qi - i;
-      };
       let i = 0;
       while (i < n) {
         let best: Phrase | undefined;
@@ -238,13 +291,13 @@ export function createMatcher(profile: Profile, terms: Iterable<[number, string]
         let bestLetters = 0;
         for (const k of cand[i] ?? []) {
           for (const p of byFirst.get(k) ?? []) {
-            const len = tryPhrase(p, i);
+            const len = fit(p, i, n, cand, r.stop);
             if (len === 0) continue;
-            if (len > bestLen || (len === bestLen && (fitWords > bestWords || (fitWords === bestWords && fitLetters > bestLetters)))) {
+            if (len > bestLen || (len === bestLen && (FIT.words > bestWords || (FIT.words === bestWords && FIT.letters > bestLetters)))) {
               best = p;
               bestLen = len;
-              bestWords = fitWords;
-              bestLetters = fitLetters;
+              bestWords = FIT.words;
+              bestLetters = FIT.letters;
             }
           }
         }
@@ -266,9 +319,21 @@ export function createMatcher(profile: Profile, terms: Iterable<[number, string]
     return r;
   }
 
+  function quick(tokens: Token[], script: Script): number {
+    let score = 0;
+    for (const t of tokens) {
+      if (t.script !== script || t.numeric || t.acronym) continue;
+      const form = formOf(profile, t);
+      if (exact.has(form)) score += 1;
+      else if (profile.stop.has(form)) score += 0.5;
+    }
+    return score;
+  }
+
   return {
     profile,
     match,
+    quick,
     hasExact: (folded) => exact.has(profile.form ? profile.form(folded, 'latin') : folded) || charTerms.has(folded),
   };
 }

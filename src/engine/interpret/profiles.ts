@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module';
 import snowball from 'snowball-stemmers';
 import type { Script } from './text.ts';
-import { foldWord } from './text.ts';
+import { foldWord, wordScript } from './text.ts';
 
 const require = createRequire(import.meta.url);
 const STOPWORDS_ISO = require('stopwords-iso') as Record<string, string[] | undefined>;
@@ -24,8 +24,8 @@ export interface Profile {
   stop: Set<string>;
   /** key of one folded lexicon word (called at start only) */
   key(folded: string, lower: string): string;
-  /** forms of a folded question word to look up (the word itself first) */
-  variants(folded: string): readonly string[];
+  /** other forms of a folded question word to look up (without its prefixes) */
+  variants?(folded: string): readonly string[];
   /**
    * Matching form of a folded word, when the language is matched in another script than some of
    * its words are written in: Bulgarian and Macedonian in Latin letters, Serbian Cyrillic read as
@@ -69,7 +69,7 @@ function snowballKey(algorithm: string, minStem: number, script: Script) {
 
 /** Strip the longest listed ending (endings are folded), keeping at least minStem letters; repeat up to `rounds` times. */
 function suffixKey(endings: string[], minStem: number, rounds = 1) {
-  const sorted = [...new Set(endings)].sort((a, b) => b.length - a.length);
+  const sorted = [...new Set(endings.map((e) => foldWord(e, wordScript(e))))].sort((a, b) => b.length - a.length);
   return (folded: string): string => {
     let w = folded;
     for (let r = 0; r < rounds; r++) {
@@ -81,7 +81,6 @@ function suffixKey(endings: string[], minStem: number, rounds = 1) {
   };
 }
 
-const same = (folded: string): readonly string[] => [folded];
 
 // ---------- stop words ----------
 
@@ -205,7 +204,7 @@ function arabicStrip(w: string): string {
 }
 
 function arabicVariants(w: string): readonly string[] {
-  const out = [w];
+  const out: string[] = [];
   for (const p of AR_PREFIXES) if (w.startsWith(p) && w.length - p.length >= 3) out.push(w.slice(p.length));
   return out;
 }
@@ -220,7 +219,7 @@ const ID_PREFIXES: [string, string[]][] = [
 ];
 
 function indonesianVariants(w: string): readonly string[] {
-  const out = [w];
+  const out: string[] = [];
   for (const [p, subs] of ID_PREFIXES) {
     if (!w.startsWith(p) || w.length - p.length < 4) continue;
     for (const s of subs) out.push(s + w.slice(p.length));
@@ -249,41 +248,41 @@ export function createProfiles(): Profile[] {
   const srLatin = formWith(srToLatin);
   const mapSet = (set: Set<string>, f: (s: string, script: Script) => string, script: Script) => new Set([...set].map((w) => f(w, script)));
   const profiles: Profile[] = [
-    { id: 'fr', language: 'fr', script: 'latin', stop: stopFor('fr', 'latin'), key: snowballKey('french', 4, 'latin'), variants: same, minStem: 4, maxSuffix: 5 },
-    { id: 'es', language: 'es', script: 'latin', stop: stopFor('es', 'latin'), key: snowballKey('spanish', 4, 'latin'), variants: same, minStem: 4, maxSuffix: 5 },
-    { id: 'hu', language: 'hu', script: 'latin', stop: stopFor('hu', 'latin'), key: snowballKey('hungarian', 4, 'latin'), variants: same, minStem: 4, maxSuffix: 7, wordSuffix: 5 },
-    { id: 'tr', language: 'tr', script: 'latin', stop: stopFor('tr', 'latin'), key: snowballKey('turkish', 4, 'latin'), variants: same, minStem: 4, maxSuffix: 7, wordSuffix: 5 },
+    { id: 'fr', language: 'fr', script: 'latin', stop: stopFor('fr', 'latin'), key: snowballKey('french', 4, 'latin'), minStem: 4, maxSuffix: 5 },
+    { id: 'es', language: 'es', script: 'latin', stop: stopFor('es', 'latin'), key: snowballKey('spanish', 4, 'latin'), minStem: 4, maxSuffix: 5 },
+    { id: 'hu', language: 'hu', script: 'latin', stop: stopFor('hu', 'latin'), key: snowballKey('hungarian', 4, 'latin'), minStem: 4, maxSuffix: 7, wordSuffix: 5 },
+    { id: 'tr', language: 'tr', script: 'latin', stop: stopFor('tr', 'latin'), key: snowballKey('turkish', 4, 'latin'), minStem: 4, maxSuffix: 7, wordSuffix: 5 },
     {
       id: 'az', language: 'az', script: 'latin', stop: stopFor('az', 'latin'),
       key: suffixKey(words('larının lərinin larını lərini ları ləri lar lər nın nin nun nün dan dən tan tən da də ta tə ya yə na nə la lə ın in un ün ı i u ü a ə sı si su sü'), 4, 3),
-      variants: same, minStem: 4, maxSuffix: 7, wordSuffix: 5,
+      minStem: 4, maxSuffix: 7, wordSuffix: 5,
     },
     {
       id: 'bs', language: 'bs', script: 'latin', stop: stopFor('bs', 'latin'),
       key: suffixKey(BS_ENDINGS, 4),
-      variants: same, minStem: 4, maxSuffix: 4,
+      minStem: 4, maxSuffix: 4,
     },
     { id: 'id', language: 'id', script: 'latin', stop: stopFor('id', 'latin'), key: indonesianSuffixKey, variants: indonesianVariants, minStem: 4, maxSuffix: 5 },
     {
       id: 'bg-latn', language: 'bg', script: 'latin', stop: mapSet(stopFor('bg', 'cyrillic'), bgLatin, 'cyrillic'),
-      key: suffixKey(BG_ENDINGS.map((e) => bgLatin(e, 'cyrillic')), 4), variants: same, form: bgLatin, minStem: 4, maxSuffix: 4,
+      key: suffixKey(BG_ENDINGS.map((e) => bgLatin(e, 'cyrillic')), 4), form: bgLatin, minStem: 4, maxSuffix: 4,
       detectAs: SLAVIC_LATIN,
     },
     {
       id: 'mk-latn', language: 'mk', script: 'latin', stop: mapSet(stopFor('mk', 'cyrillic'), mkLatin, 'cyrillic'),
-      key: suffixKey(MK_ENDINGS.map((e) => mkLatin(e, 'cyrillic')), 4), variants: same, form: mkLatin, minStem: 4, maxSuffix: 4,
+      key: suffixKey(MK_ENDINGS.map((e) => mkLatin(e, 'cyrillic')), 4), form: mkLatin, minStem: 4, maxSuffix: 4,
       detectAs: SLAVIC_LATIN,
     },
     {
       id: 'bs-cyrl', language: 'bs', script: 'cyrillic', stop: stopFor('bs', 'latin'),
-      key: suffixKey(BS_ENDINGS, 4), variants: same, form: srLatin, minStem: 4, maxSuffix: 4,
+      key: suffixKey(BS_ENDINGS, 4), form: srLatin, minStem: 4, maxSuffix: 4,
     },
-    { id: 'ru', language: 'ru', script: 'cyrillic', stop: stopFor('ru', 'cyrillic'), key: snowballKey('russian', 4, 'cyrillic'), variants: same, minStem: 4, maxSuffix: 5 },
-    { id: 'bg', language: 'bg', script: 'cyrillic', stop: stopFor('bg', 'cyrillic'), key: suffixKey(BG_ENDINGS, 4), variants: same, minStem: 4, maxSuffix: 4 },
+    { id: 'ru', language: 'ru', script: 'cyrillic', stop: stopFor('ru', 'cyrillic'), key: snowballKey('russian', 4, 'cyrillic'), minStem: 4, maxSuffix: 5 },
+    { id: 'bg', language: 'bg', script: 'cyrillic', stop: stopFor('bg', 'cyrillic'), key: suffixKey(BG_ENDINGS, 4), minStem: 4, maxSuffix: 4 },
     {
       id: 'mk', language: 'mk', script: 'cyrillic', stop: stopFor('mk', 'cyrillic'),
       key: suffixKey(MK_ENDINGS, 4),
-      variants: same, minStem: 4, maxSuffix: 4, detectAs: ['bg', 'bs'],
+      minStem: 4, maxSuffix: 4, detectAs: ['bg', 'bs'],
     },
     {
       id: 'ar', language: 'ar', script: 'arabic', stop: stopFor('ar', 'arabic'),
@@ -291,20 +290,20 @@ export function createProfiles(): Profile[] {
     },
     {
       id: 'ur', language: 'ur', script: 'arabic', stop: stopFor('ur', 'arabic'),
-      key: suffixKey(['وں', 'یں', 'یاں', 'ے', 'ی', 'ا'].map((e) => foldWord(e, 'arabic')), 3), variants: same, minStem: 3, maxSuffix: 3,
+      key: suffixKey(['وں', 'یں', 'یاں', 'ے', 'ی', 'ا'].map((e) => foldWord(e, 'arabic')), 3), minStem: 3, maxSuffix: 3,
     },
     {
       id: 'ur-latn', language: 'ur', script: 'latin', stop: new Set(UR_LATIN_STOP.map(urLatinCanon)),
-      key: suffixKey(words('iyan ein on en e i a'), 4), variants: same, form: (w) => urLatinCanon(w), minStem: 4, maxSuffix: 3,
+      key: suffixKey(words('iyan ein on en e i a'), 4), form: (w) => urLatinCanon(w), minStem: 4, maxSuffix: 3,
       detectAs: [],
     },
     {
       id: 'bn', language: 'bn', script: 'bengali', stop: stopFor('bn', 'bengali'),
       key: suffixKey(words('গুলো গুলি গুলোর দের ের এর কে তে টি টা রা য় র ে').map((e) => foldWord(e, 'bengali')), 3),
-      variants: same, minStem: 3, maxSuffix: 5,
+      minStem: 3, maxSuffix: 5,
     },
-    { id: 'th', language: 'th', script: 'thai', stop: stopFor('th', 'thai'), key: (f) => f, variants: same, minStem: 99, maxSuffix: 0, chars: true },
-    { id: 'en', language: 'en', script: 'latin', stop: new Set([...EN_STOP].map((w) => foldWord(w, 'latin'))), key: snowballKey('english', 3, 'latin'), variants: same, minStem: 3, maxSuffix: 3 },
+    { id: 'th', language: 'th', script: 'thai', stop: stopFor('th', 'thai'), key: (f) => f, minStem: 99, maxSuffix: 0, chars: true },
+    { id: 'en', language: 'en', script: 'latin', stop: new Set([...EN_STOP].map((w) => foldWord(w, 'latin'))), key: snowballKey('english', 3, 'latin'), minStem: 3, maxSuffix: 3 },
   ];
   return profiles;
 }

@@ -85,7 +85,7 @@ const ALL_DIGITS = /^\p{N}+$/u;
 const THAI_RUN = /[\u0e00-\u0e7f]+/g;
 
 /** Dominant script of a word (its first letter's). */
-function wordScript(w: string): Script {
+export function wordScript(w: string): Script {
   for (let i = 0; i < w.length; i++) {
     const s = scriptOf(w.codePointAt(i)!);
     if (s !== 'other') return s;
