@@ -240,6 +240,28 @@ describe('English', () => {
     }
   });
 
+  it('is read on the fast path, without the lexicons or the language detector', () => {
+    let calls = 0;
+    const steps: string[] = [];
+    const spy = createInterpreter(lexicon, {
+      detector: {
+        scores: () => {
+          calls++;
+          return new Map([['fr', 1]]);
+        },
+      },
+      trace: (step) => steps.push(step),
+    });
+    for (const q of ['how do others handle encrypted data?', 'What did the 3rd COLEP meeting conclude on OSINT and TikTok?', 'thanks!', 'passeurs and annonces: how do others handle them?'])
+      expect(spy.interpret(q).language).toBe('en');
+    expect(calls).toBe(0);
+    expect(steps).toEqual(['english', 'english', 'english', 'english']);
+    // not English: French without accents is not taken for English words ("pour", "les", "vacances" are in the English word list)
+    steps.length = 0;
+    expect(spy.interpret('annonces pour les vacances').language).toBe('fr');
+    expect(steps[0]).toBe('matched');
+  });
+
   it('small talk alone is small talk; with a question it is not', () => {
     for (const q of ['thanks!', 'ok', '👍', 'good morning all', 'is anyone there?', 'Thank you 🙏', '@practice_bot hello', 'Hi <@U024BE7LH>'])
       expect(read(q), q).toMatchObject({ language: 'en', smallTalk: true });
@@ -304,6 +326,15 @@ describe('language detection on short questions', () => {
     });
   });
 
+  it('letters only one language writes decide when no word is known', () => {
+    const bare = createInterpreter(lexicon, { detector: null });
+    expect(bare.interpret('Кој ќе дојде утре?').language).toBe('mk');
+    expect(bare.interpret('Вчера было холодно').language).toBe('ru');
+    expect(bare.interpret('Вчера вървях дълго').language).toBe('bg');
+    expect(bare.interpret('وہ کل آئے گا').language).toBe('ur');
+    expect(bare.interpret('ذهبت إلى المكتبة').language).toBe('ar');
+  });
+
   it('letters only one language writes decide between close languages', () => {
     // "ѓ/ќ/ј" Macedonian, "ы/э" Russian, "ъ" Bulgarian, "ے/ڈ" Urdu
     expect(read('Кој ќе ги отстрани рекламите?').language).toBe('mk');
@@ -315,6 +346,11 @@ describe('language detection on short questions', () => {
 });
 
 describe('normalisation as people type', () => {
+  it('Arabic and Urdu letter variants typed on either keyboard (ة/ه, ى/ي, ك/ک, ه/ہ)', () => {
+    expect(read('البيانات المشفره').understood).toEqual(['encrypted data']);
+    expect(read('شكريه').smallTalk).toBe(true); // Urdu شکریہ typed with Arabic kaf and heh
+  });
+
   it('Arabic without vowel marks, with them, and with bare alef', () => {
     expect(read('البيانات المشفرة').understood).toEqual(['encrypted data']);
     expect(read('الْبَيَانَاتُ الْمُشَفَّرَةُ').understood).toEqual(['encrypted data']);
@@ -344,6 +380,11 @@ describe('normalisation as people type', () => {
 
   it('stop words inside a phrase are optional on both sides', () => {
     expect(read('trafic des migrants').understood).toEqual(['migrant smuggling']);
+  });
+
+  it('one unknown word may stand inside a phrase', () => {
+    expect(read('données personnelles chiffrées')).toMatchObject({ understood: ['encrypted data'], coverage: 1 });
+    expect(read('données personnelles sensibles chiffrées').understood).toEqual([]); // two are too many
   });
 
   it('Thai without spaces between words', () => {
@@ -408,6 +449,10 @@ describe('coverage', () => {
     expect(read('Quelle est la capitale de la France ?').coverage).toBeLessThan(0.5);
     expect(read('Какая погода будет завтра в Москве?').coverage).toBeLessThan(0.5);
     expect(read('ما هي عاصمة فرنسا؟').coverage).toBeLessThan(0.5);
+  });
+
+  it('keeps numbers and acronyms as typed', () => {
+    expect(read('passeurs OSINT 2023')).toMatchObject({ language: 'fr', query: 'migrant smuggling OSINT 2023', coverage: 1 });
   });
 
   it('counts kept words of the base as covered, unknown words not', () => {

@@ -45,6 +45,8 @@ export interface InterpreterOptions {
   detector?: LanguageDetector | null;
   /** Share of English words from which ASCII text is English without further look (default 0.7). */
   englishShare?: number;
+  /** Told which way each question went ('english' fast path, 'matched' lexicons, 'detector' run too); for tests and benches. */
+  trace?: (step: 'english' | 'matched' | 'detector') => void;
 }
 
 /** Characters of a message that are looked at all. */
@@ -144,6 +146,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
   };
   isEnglishWord('the'); // loads the word list now, not on the first question
   const englishShare = options.englishShare ?? 0.7;
+  const trace = options.trace;
 
   const detector = options.detector === undefined ? createEldDetector() : options.detector;
   const thai = byScript.has('thai') ? new Intl.Segmenter('th', { granularity: 'word' }) : undefined;
@@ -265,9 +268,13 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
         words++;
         eng += englishness(t.fold);
       }
-      if (words === 0 || eng >= englishShare * words) return english(text, tokens, emoji);
+      if (words === 0 || eng >= englishShare * words) {
+        trace?.('english');
+        return english(text, tokens, emoji);
+      }
     }
 
+    trace?.('matched');
     // ---- which script ----
     const perScript = new Map<Script, number>();
     let latin = 0;
@@ -319,6 +326,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     let detected: Map<string, number> | undefined;
     const decided = best !== undefined && best.ev >= DECIDED_EVIDENCE && (second === undefined || best.score - second.score >= DECIDED_MARGIN);
     if (!decided && detector && bearing > 0) {
+      trace?.('detector');
       detected = detector.scores(clean);
       for (const s of scored) {
         const as = s.m.profile.detectAs;
@@ -332,6 +340,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     // the detector's language when the lexicons say little and it names a language we have no lexicon for
     let language = best?.m.profile.language;
     if (!best || best.ev < 0.34) {
+      if (!detected && detector && bearing > 0) trace?.('detector');
       detected ??= detector && bearing > 0 ? detector.scores(clean) : new Map<string, number>();
       for (const [code, v] of detected) if (v === 1 && !candidates.some((m) => m.profile.language === code)) language = code;
     }
