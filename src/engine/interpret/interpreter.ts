@@ -1,0 +1,360 @@
+// The question's language and what it asks, in the words the English engine knows.
+//
+// English takes a fast path: text whose letters are all ASCII and whose words are mostly English
+// is passed through unchanged (only checked for small talk). Anything else is tokenised once and
+// matched against the lexicon of every language written in its script; the language is the one
+// whose terms and stop words cover most of the words, with letters only some languages write and
+// the eld detector as further votes. The winner's matches become the English query: each concept's
+// first English term, plus names and numbers kept as typed.
+import { isEnglishWord } from '../english.ts';
+import type { LanguageDetector } from './detect.ts';
+import { createEldDetector, letterVotes } from './detect.ts';
+import type { Lexicon } from './lexicon.ts';
+import { CHAT_CONCEPTS, FILLER_CONCEPT } from './lexicon.ts';
+import type { MatchResult, Matcher } from './matcher.ts';
+import { createMatcher } from './matcher.ts';
+import { EN_STOP, createProfiles } from './profiles.ts';
+import type { Script, Token } from './text.ts';
+import { EMOJI, LINK, MENTION, tokenize } from './text.ts';
+
+export interface Interpretation {
+  /** ISO 639-1 code of the question's language ('en' when English or undetermined). */
+  language: string;
+  /** The question as the English engine should read it: the original text when English; otherwise the English terms (en[0]) of the concepts found, in order, plus tokens kept as typed. */
+  query: string;
+  /** Labels (en[0]) of the non-special concepts the question was mapped onto, in order, deduplicated ([] for English). */
+  understood: string[];
+  /** Share 0..1 of the question's content words (stop words and chat-* words excluded) that were mapped onto a concept or kept; 1 for English. */
+  coverage: number;
+  /** The message is only small talk (greeting, thanks, bye, ack, emoji, "is anyone there?"), in any language, English included. */
+  smallTalk: boolean;
+}
+
+export interface Interpreter {
+  interpret(text: string): Interpretation;
+}
+
+export interface InterpreterOptions {
+  /**
+   * Words the English engine knows (the practice base's vocabulary, any case). They count as
+   * English on the fast path and are kept as typed in a foreign question ("Telegram", "OSINT",
+   * "data"). The concepts' English terms are always included.
+   */
+  vocabulary?: Iterable<string>;
+  /** Statistical language detector; default eld. `null`: none (script, stop words and lexicon only). */
+  detector?: LanguageDetector | null;
+  /** Share of English words from which ASCII text is English without further look (default 0.7). */
+  englishShare?: number;
+  /** Told which way each question went ('english' fast path, 'matched' lexicons, 'detector' run too); for tests and benches. */
+  trace?: (step: 'english' | 'matched' | 'detector') => void;
+}
+
+/** Characters of a message that are looked at all. */
+const MAX_CHARS = 2000;
+/** Most languages of one script whose lexicon is matched in full on a question (the others are left after a first look). */
+const MAX_MATCHED = 4;
+/**
+ * The lexicons decide the language without the statistical detector when the best covers at
+ * least this share of the words and leads the next by this margin; the detector (about half the
+ * cost of a foreign question) only breaks near ties and names languages without a lexicon.
+ */
+const DECIDED_EVIDENCE = 0.34;
+const DECIDED_MARGIN = 0.15;
+/** Weight of letter evidence in the first look, per word. */
+const QUICK_LETTER_WEIGHT = 1;
+/** Most tokens looked at. */
+const MAX_TOKENS = 80;
+const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII_LETTER = /(?=\p{L})[^\x00-\x7f]/u;
+
+interface Special {
+  chat: boolean;
+  /** concept index -> en[0] when it goes into the query */
+  label: string | undefined;
+  /** shown in `understood` */
+  understood: boolean;
+}
+
+export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions = {}): Interpreter {
+  const concepts = lexicon.concepts;
+  const conceptIndex = new Map(concepts.map((c, i) => [c.id, i]));
+  const chatIds = new Set<string>([...CHAT_CONCEPTS, FILLER_CONCEPT]);
+  const special: Special[] = concepts.map((c) => ({
+    chat: chatIds.has(c.id),
+    label: chatIds.has(c.id) ? undefined : c.en[0],
+    understood: !chatIds.has(c.id) && !c.id.startsWith('ask-'),
+  }));
+
+  // ---- one matcher per profile that has terms ----
+  const byLanguage = new Map(lexicon.languages.map((l) => [l.language, l]));
+  const matchers: Matcher[] = [];
+  for (const profile of createProfiles()) {
+    const terms: [number, string][] = [];
+    const lang = byLanguage.get(profile.language as never);
+    if (lang) {
+      for (const [id, list] of lang.terms) {
+        const ci = conceptIndex.get(id);
+        if (ci !== undefined) for (const t of list) terms.push([ci, t]);
+      }
+    }
+    if (profile.id === 'en') concepts.forEach((c, ci) => c.en.forEach((t) => terms.push([ci, t])));
+    else if (terms.length === 0) continue;
+    matchers.push(createMatcher(profile, terms));
+  }
+  const en = matchers.find((m) => m.profile.id === 'en')!;
+  const foreign = matchers.filter((m) => m !== en);
+  const byScript = new Map<Script, Matcher[]>();
+  for (const m of matchers) {
+    const l = byScript.get(m.profile.script) ?? [];
+    l.push(m);
+    byScript.set(m.profile.script, l);
+  }
+
+  // ---- English words ----
+  const vocabulary = new Set<string>();
+  const addWords = (s: string) => {
+    for (const t of tokenize(s, undefined)) if (t.script === 'latin' && !t.numeric) vocabulary.add(t.fold);
+  };
+  for (const c of concepts) for (const t of c.en) addWords(t);
+  for (const w of options.vocabulary ?? []) addWords(w);
+  const foreignOnly = new Map<string, boolean>();
+  /** A word written alone that is a term of some other language's lexicon and no English word of the base (merci, hola, salam). */
+  const isForeignTerm = (w: string): boolean => {
+    let v = foreignOnly.get(w);
+    if (v === undefined) {
+      v = !vocabulary.has(w) && !EN_STOP.has(w) && foreign.some((m) => m.profile.script === 'latin' && m.hasExact(w));
+      if (foreignOnly.size > 20_000) foreignOnly.clear();
+      foreignOnly.set(w, v);
+    }
+    return v;
+  };
+  const englishCache = new Map<string, boolean>();
+  /**
+   * How English a word is: 1 for a function word or a word of the base, 0.5 for a word of the
+   * general English list (which also holds "pour", "les", "vacances", "hora"), 0 otherwise.
+   */
+  const englishness = (w: string): number => {
+    if (EN_STOP.has(w) || vocabulary.has(w)) return 1;
+    if (isForeignTerm(w)) return 0;
+    let v = englishCache.get(w);
+    if (v === undefined) {
+      v = isEnglishWord(w);
+      if (englishCache.size > 20_000) englishCache.clear();
+      englishCache.set(w, v);
+    }
+    return v ? 0.5 : 0;
+  };
+  isEnglishWord('the'); // loads the word list now, not on the first question
+  const englishShare = options.englishShare ?? 0.7;
+  const trace = options.trace;
+
+  const detector = options.detector === undefined ? createEldDetector() : options.detector;
+  const thai = byScript.has('thai') ? new Intl.Segmenter('th', { granularity: 'word' }) : undefined;
+
+  /** Interpretation from one profile's matches. */
+  function build(language: string, tokens: Token[], r: MatchResult, m: Matcher, dominant: Script, emoji: boolean): Interpretation {
+    const query: string[] = [];
+    const seenQuery = new Set<number>();
+    const understood: string[] = [];
+    let content = 0;
+    let covered = 0;
+    let chat = false;
+    // English terms typed inside the question ("OSINT", "Telegram", "social media") reach their concepts too
+    let english: MatchResult | undefined;
+    if (m !== en) {
+      for (let i = 0; i < tokens.length && !english; i++) if (r.spanOf[i] === -1 && !r.stop[i] && tokens[i]!.script === 'latin') english = en.match(tokens);
+    }
+    const emit = (concepts: number[], words: number) => {
+      if (concepts.every((c) => special[c]!.chat)) {
+        chat = true;
+        return;
+      }
+      content += Math.max(1, words);
+      covered += Math.max(1, words);
+      for (const c of concepts) {
+        const s = special[c]!;
+        if (s.chat || seenQuery.has(c)) continue;
+        seenQuery.add(c);
+        query.push(s.label!);
+        if (s.understood && !understood.includes(s.label!)) understood.push(s.label!);
+      }
+    };
+    let i = 0;
+    while (i < tokens.length) {
+      const t = tokens[i]!;
+      const si = r.spanOf[i]!;
+      if (si >= 0) {
+        const span = r.spans[si]!;
+        let words = 0;
+        for (let k = span.from; k < span.to; k++) if (!r.stopWord[k]) words++;
+        emit(span.concepts, words);
+        i = span.to;
+        continue;
+      }
+      if (r.stop[i]) {
+        i++;
+        continue;
+      }
+      const ei = english?.spanOf[i] ?? -1;
+      if (ei >= 0 && english!.spans[ei]!.from === i) {
+        const span = english!.spans[ei]!;
+        let free = true;
+        for (let k = span.from; k < span.to && free; k++) free = r.spanOf[k] === -1 && tokens[k]!.script === 'latin';
+        if (free) {
+          let words = 0;
+          for (let k = span.from; k < span.to; k++) if (!r.stop[k] && !english!.stopWord[k]) words++;
+          emit(span.concepts, words);
+          i = span.to;
+          continue;
+        }
+      }
+      content++;
+      if (isKept(t, dominant)) {
+        covered++;
+        query.push(t.raw);
+      }
+      i++;
+    }
+    return {
+      language,
+      query: query.join(' '),
+      understood,
+      coverage: content === 0 ? 0 : covered / content,
+      smallTalk: content === 0 && (chat || emoji),
+    };
+  }
+
+  /** Tokens kept as typed: numbers, names and acronyms, Latin words in another script's text, words of the base. */
+  function isKept(t: Token, dominant: Script): boolean {
+    if (t.numeric || t.acronym) return true;
+    if (t.script === 'latin' && dominant !== 'latin') return true;
+    return t.script === 'latin' && t.fold.length >= 3 && vocabulary.has(t.fold);
+  }
+
+  function english(text: string, tokens: Token[], emoji: boolean): Interpretation {
+    // small talk: every word is a chat term or a stop word
+    let smallTalk = emoji;
+    {
+      const r = en.match(tokens);
+      let chat = false;
+      let content = false;
+      for (let i = 0; i < tokens.length && !content; i++) {
+        const si = r.spanOf[i]!;
+        if (si >= 0) {
+          if (r.spans[si]!.concepts.every((c) => special[c]!.chat)) chat = true;
+          else content = true;
+        } else if (!r.stop[i]) content = true;
+      }
+      smallTalk = !content && (chat || emoji);
+    }
+    return { language: 'en', query: text, understood: [], coverage: 1, smallTalk };
+  }
+
+  function interpret(input: string): Interpretation {
+    const text = input.length > MAX_CHARS ? input.slice(0, MAX_CHARS) : input;
+    let clean = text;
+    if (clean.includes('@') || clean.includes('://') || clean.includes('www.')) clean = clean.replace(LINK, ' ').replace(MENTION, ' ');
+    const emoji = NON_ASCII.test(clean) && EMOJI.test(clean);
+    const tokens = tokenize(clean, thai, MAX_TOKENS);
+    // no words at all: emoji or punctuation ("👍", "?") is small talk; an empty message is nothing
+    if (tokens.length === 0) return { language: 'en', query: text, understood: [], coverage: 1, smallTalk: clean.trim() !== '' };
+
+    // ---- fast path: ASCII letters, mostly English words ----
+    if (!NON_ASCII_LETTER.test(clean)) {
+      let words = 0;
+      let eng = 0;
+      for (const t of tokens) {
+        if (t.numeric || t.acronym) continue;
+        words++;
+        eng += englishness(t.fold);
+      }
+      if (words === 0 || eng >= englishShare * words) {
+        trace?.('english');
+        return english(text, tokens, emoji);
+      }
+    }
+
+    trace?.('matched');
+    // ---- which script ----
+    const perScript = new Map<Script, number>();
+    let latin = 0;
+    for (const t of tokens) {
+      if (t.numeric || t.acronym || t.script === 'other') continue;
+      if (t.script === 'latin') latin++;
+      else perScript.set(t.script, (perScript.get(t.script) ?? 0) + 1);
+    }
+    let dominant: Script = 'latin';
+    let most = 0;
+    for (const [s, n] of perScript) if (n > most) [dominant, most] = [s, n];
+    if (most === 0 || most < 0.3 * (latin + most)) dominant = latin > 0 || most === 0 ? 'latin' : dominant;
+
+    // ---- which language: lexicon and stop words, letters, detector ----
+    const candidates = byScript.get(dominant) ?? [];
+    let bearing = 0;
+    for (const t of tokens) if (t.script === dominant && !t.numeric && !t.acronym) bearing++;
+    const lower = clean.toLowerCase();
+    const letters = letterVotes(lower, dominant);
+    // a first look (exact words and stop words) keeps the few likeliest of a script's languages
+    let pool = candidates;
+    if (candidates.length > MAX_MATCHED) {
+      pool = candidates
+        .map((m, order) => ({ m, order, q: m.quick(tokens, dominant) + QUICK_LETTER_WEIGHT * (letters.get(m.profile.id) ?? 0) * bearing }))
+        .sort((a, b) => b.q - a.q || a.order - b.order)
+        .slice(0, MAX_MATCHED)
+        .map((x) => x.m);
+    }
+    const scored: { m: Matcher; r: MatchResult; ev: number; score: number }[] = [];
+    for (const m of pool) {
+      const r = m.match(tokens);
+      // a word reaching a lexicon key counts 0.8, written exactly as a lexicon word 1, a stop word 0.5
+      let inSpans = 0;
+      let hits = 0;
+      for (let i = 0; i < tokens.length; i++) {
+        const t = tokens[i]!;
+        if (t.script !== dominant || t.numeric || t.acronym) continue;
+        if (r.spanOf[i]! >= 0) inSpans++;
+        else if (r.stop[i]) hits += 0.5;
+        else if (m === en) hits += 0.5 * englishness(t.fold);
+      }
+      hits += 0.8 * inSpans + 0.2 * Math.min(inSpans, r.exact);
+      const ev = bearing === 0 ? 0 : hits / bearing;
+      scored.push({ m, r, ev, score: ev + (letters.get(m.profile.id) ?? 0) });
+    }
+    scored.sort((a, b) => b.score - a.score);
+    let best = scored[0];
+    const second = scored[1];
+    let detected: Map<string, number> | undefined;
+    const decided = best !== undefined && best.ev >= DECIDED_EVIDENCE && (second === undefined || best.score - second.score >= DECIDED_MARGIN);
+    if (!decided && detector && bearing > 0) {
+      trace?.('detector');
+      detected = detector.scores(clean);
+      for (const s of scored) {
+        const as = s.m.profile.detectAs;
+        let d = detected.get(s.m.profile.language) ?? 0;
+        if (as) d = as.length === 0 ? 0.5 : Math.max(...as.map((c) => detected!.get(c) ?? 0));
+        s.score += 0.3 * d;
+      }
+      scored.sort((a, b) => b.score - a.score);
+      best = scored[0];
+    }
+    // the detector's language when the lexicons say little and it names a language we have no lexicon for
+    let language = best?.m.profile.language;
+    if (!best || best.ev < 0.34) {
+      if (!detected && detector && bearing > 0) trace?.('detector');
+      detected ??= detector && bearing > 0 ? detector.scores(clean) : new Map<string, number>();
+      for (const [code, v] of detected) if (v === 1 && !candidates.some((m) => m.profile.language === code)) language = code;
+    }
+    if (!best || (best.ev === 0 && best.score <= 0.3)) {
+      // nothing of any lexicon: search nothing but names and numbers
+      language ??= dominant === 'latin' ? 'en' : dominant === 'devanagari' ? 'hi' : 'und';
+      if (language === 'en' && dominant === 'latin') return english(text, tokens, emoji);
+      const m = best?.m ?? en;
+      return build(language === 'und' ? 'en' : language, tokens, best?.r ?? m.match(tokens), m, dominant, emoji);
+    }
+    if (best.m === en && language === 'en') return english(text, tokens, emoji);
+    return build(language ?? best.m.profile.language, tokens, best.r, best.m, dominant, emoji);
+  }
+
+  return { interpret };
+}
+

@@ -1,0 +1,340 @@
+// Phrase matching of one language's lexicon terms on a question's tokens, longest first.
+//
+// Built once per profile: every term becomes a sequence of word keys (see profiles.ts), indexed by
+// its first key. Per question: each token is looked up once (key + bounded ending, a few Set
+// look-ups), then phrases are matched left to right, the one covering most tokens winning. Stop
+// words inside a phrase are optional on both sides ("trafic de migrants" = "trafic des migrants"),
+// unless the phrase is made of stop words only ("comment faire" must be typed as is).
+import type { Profile } from './profiles.ts';
+import type { Script, Token } from './text.ts';
+import { tokenize } from './text.ts';
+
+interface Phrase {
+  keys: string[];
+  /** whether each word is a stop word (optional when the phrase has other words) */
+  stop: boolean[];
+  allStop: boolean;
+  /** words that are not stop words */
+  content: number;
+  /** concept indexes (one phrase may name several concepts) */
+  concepts: number[];
+}
+
+interface TrieNode {
+  next: Map<number, TrieNode> | undefined;
+  ends: { key: string; allow: number }[] | undefined;
+}
+
+export interface Span {
+  /** first token index */
+  from: number;
+  /** one past the last token index */
+  to: number;
+  concepts: number[];
+}
+
+export interface MatchResult {
+  spans: Span[];
+  /** span index per token, -1 when the token is in no span */
+  spanOf: Int32Array;
+  /** per token: a stop word of this language (and not in a span) */
+  stop: Uint8Array;
+  /** per token: a stop word of this language, in a span or not */
+  stopWord: Uint8Array;
+  /** tokens in a span */
+  covered: number;
+  /** tokens not in a span that are stop words */
+  stops: number;
+  /** tokens in a span written exactly as a lexicon word (not only reaching its key) */
+  exact: number;
+}
+
+export interface Matcher {
+  profile: Profile;
+  match(tokens: Token[]): MatchResult;
+  /** A cheap first look: tokens of `script` written exactly as a lexicon word (1) or that are stop words (0.5). */
+  quick(tokens: Token[], script: Script): number;
+  /** does a folded word (typed alone) hit a key of this lexicon exactly? */
+  hasExact(folded: string): boolean;
+}
+
+/** Phrase words met and letters of their keys, of the last `fit` (most specific reading wins: "удаления" is "удаление", not "удалось"). */
+const FIT = { words: 0, letters: 0 };
+
+/**
+ * How many tokens from i phrase p covers (0: it does not match there). Stop words are optional on
+ * both sides (at most two skipped in the question), and one word no lexicon knows may stand inside
+ * a phrase of two content words or more ("خفیہ کردہ ڈیٹا").
+ */
+function fit(p: Phrase, i: number, n: number, cand: (string[] | undefined)[], stop: Uint8Array): number {
+  let qi = i + 1;
+  let pi = 1;
+  let content = p.stop[0] ? 0 : 1;
+  let skips = 0;
+  let gap = p.content >= 2 ? 1 : 0;
+  FIT.words = 1;
+  FIT.letters = p.keys[0]!.length;
+  while (pi < p.keys.length) {
+    const k = p.keys[pi]!;
+    if (qi < n && cand[qi]?.includes(k)) {
+      if (!p.stop[pi]) content++;
+      FIT.words++;
+      FIT.letters += k.length;
+      qi++;
+      pi++;
+    } else if (p.stop[pi] && !p.allStop) pi++;
+    else if (qi < n && stop[qi] && skips < 2 && !p.allStop) {
+      qi++;
+      skips++;
+    } else if (qi < n && gap > 0 && cand[qi] === undefined && !stop[qi]) {
+      qi++;
+      gap--;
+    } else return 0;
+  }
+  if (!p.allStop && content === 0) return 0;
+  return qi - i;
+}
+
+/** Marks the key of a short acronym. */
+const ACRONYM = '\u0001';
+
+const segmenterFor = (p: Profile): Intl.Segmenter | undefined => (p.chars ? new Intl.Segmenter('th', { granularity: 'word' }) : undefined);
+
+/** Matching form of one token for a profile. */
+function formOf(p: Profile, t: Token): string {
+  return p.form ? p.form(t.fold, t.script) : t.fold;
+}
+
+/** A profile's form function with a bounded cache (the same words come back in every question). */
+function cachedForm(p: Profile): Profile {
+  const form = p.form;
+  if (!form) return p;
+  const cache = new Map<string, string>();
+  return {
+    ...p,
+    form(folded: string, script: Script): string {
+      const k = script === 'cyrillic' ? `c${folded}` : folded;
+      let v = cache.get(k);
+      if (v === undefined) {
+        v = form(folded, script);
+        if (cache.size > 20_000) cache.clear();
+        cache.set(k, v);
+      }
+      return v;
+    },
+  };
+}
+
+/** Build the matcher of one profile from its terms (concept index, term text). */
+export function createMatcher(original: Profile, terms: Iterable<[number, string]>): Matcher {
+  const profile = cachedForm(original);
+  const byFirst = new Map<string, Phrase[]>();
+  // What a question word's beginning may be -> the phrase key it stands for and the most letters
+  // allowed after it, as a trie over UTF-16 code units: a question word is walked once, no slices.
+  const root: TrieNode = { next: undefined, ends: undefined };
+  const index = (prefix: string, key: string, allow: number): void => {
+    let node = root;
+    for (let i = 0; i < prefix.length; i++) {
+      const c = prefix.charCodeAt(i);
+      node.next ??= new Map();
+      let child = node.next.get(c);
+      if (!child) node.next.set(c, (child = { next: undefined, ends: undefined }));
+      node = child;
+    }
+    const list = (node.ends ??= []);
+    const e = list.find((x) => x.key === key);
+    if (!e) list.push({ key, allow });
+    else if (e.allow < allow) e.allow = allow;
+  };
+  let hasAcronyms = false;
+  const acronymKeys = new Set<string>();
+  const wordSuffix = Math.min(profile.maxSuffix, profile.wordSuffix ?? 3);
+  const exact = new Set<string>();
+  const bySeq = new Map<string, Phrase>();
+  const seg = segmenterFor(profile);
+  // Thai: whole terms as character strings (spaces removed), tried longest first
+  const charTerms = new Map<string, number[]>();
+
+  for (const [concept, text] of terms) {
+    const toks = tokenize(text, seg);
+    if (toks.length === 0) continue; // emoji-only terms: emoji are small talk anyway
+    if (profile.chars) {
+      const s = toks.map((t) => t.fold).join('');
+      const list = charTerms.get(s) ?? [];
+      if (!list.includes(concept)) list.push(concept);
+      charTerms.set(s, list);
+      continue;
+    }
+    const ks: string[] = [];
+    const stop: boolean[] = [];
+    for (const t of toks) {
+      const form = formOf(profile, t);
+      const lower = t.raw.toLowerCase();
+      // a short acronym (ЕС, EU, IT) matches only when typed in capitals: "es", "it" are words
+      const short = t.acronym && form.length <= 3;
+      const k = short ? ACRONYM + form : t.numeric || t.acronym ? form : profile.key(form, profile.form ? form : lower);
+      ks.push(k);
+      if (short) {
+        acronymKeys.add(k);
+        hasAcronyms = true;
+      } else index(k, k, k.length < form.length ? profile.maxSuffix : wordSuffix);
+      // the word as listed reaches its key too, with a short ending ("investigación" when the stem is "investig")
+      if (!short && k.length < form.length) index(form, k, wordSuffix);
+      exact.add(form);
+      stop.push(profile.stop.has(form));
+    }
+    const seq = ks.join(' ');
+    let phrase = bySeq.get(seq);
+    if (!phrase) {
+      phrase = { keys: ks, stop, allStop: stop.every(Boolean), content: stop.filter((x) => !x).length, concepts: [] };
+      bySeq.set(seq, phrase);
+      const list = byFirst.get(ks[0]!) ?? [];
+      list.push(phrase);
+      byFirst.set(ks[0]!, list);
+      // a phrase may also start at its first content word ("de l'analyse" -> "analyse")
+      const firstContent = stop.indexOf(false);
+      if (firstContent > 0) {
+        const l2 = byFirst.get(ks[firstContent]!) ?? [];
+        l2.push({ keys: ks.slice(firstContent), stop: stop.slice(firstContent), allStop: false, content: phrase.content, concepts: phrase.concepts });
+        byFirst.set(ks[firstContent]!, l2);
+      }
+    }
+    if (!phrase.concepts.includes(concept)) phrase.concepts.push(concept);
+  }
+  const charLengths = [...new Set([...charTerms.keys()].map((s) => s.length))].sort((a, b) => b - a);
+  const { minStem } = profile;
+
+  /** Keys a question word reaches: a key that is a prefix of it, leaving at most maxSuffix letters. */
+  function lookup(form: string, acronym: boolean): string[] | undefined {
+    let out: string[] | undefined;
+    if (acronym && hasAcronyms && acronymKeys.has(ACRONYM + form)) out = [ACRONYM + form];
+    out = walk(form, out);
+    if (profile.variants) for (const v of profile.variants(form)) out = walk(v, out);
+    return out;
+  }
+
+  function walk(v: string, found: string[] | undefined): string[] | undefined {
+    let out = found;
+    {
+      const len = v.length;
+      let node: TrieNode | undefined = root;
+      for (let d = 0; d < len; d++) {
+        node = node.next?.get(v.charCodeAt(d));
+        if (!node) break;
+        const ends = node.ends;
+        if (!ends) continue;
+        const rest = len - d - 1;
+        if (rest > 0 && d + 1 < minStem) continue;
+        for (const e of ends) if (rest <= e.allow && !(out ??= []).includes(e.key)) out.push(e.key);
+      }
+    }
+    return out;
+  }
+
+  function matchChars(tokens: Token[], r: MatchResult): void {
+    // positions of token starts in the concatenation of the tokens' folded forms
+    const starts: number[] = [];
+    let s = '';
+    for (const t of tokens) {
+      starts.push(s.length);
+      s += t.fold;
+    }
+    let ti = 0;
+    while (ti < tokens.length) {
+      const pos = starts[ti]!;
+      let hit: { len: number; concepts: number[] } | undefined;
+      for (const len of charLengths) {
+        if (pos + len > s.length) continue;
+        const c = charTerms.get(s.slice(pos, pos + len));
+        if (c) {
+          hit = { len, concepts: c };
+          break;
+        }
+      }
+      if (!hit) {
+        ti++;
+        continue;
+      }
+      const end = pos + hit.len;
+      let tj = ti;
+      while (tj < tokens.length && starts[tj]! < end) tj++;
+      addSpan(r, ti, tj, hit.concepts);
+      ti = tj;
+    }
+  }
+
+  function addSpan(r: MatchResult, from: number, to: number, concepts: number[]): void {
+    const idx = r.spans.length;
+    r.spans.push({ from, to, concepts });
+    for (let k = from; k < to; k++) r.spanOf[k] = idx;
+    r.covered += to - from;
+  }
+
+  function match(tokens: Token[]): MatchResult {
+    const n = tokens.length;
+    const r: MatchResult = { spans: [], spanOf: new Int32Array(n).fill(-1), stop: new Uint8Array(n), stopWord: new Uint8Array(n), covered: 0, stops: 0, exact: 0 };
+    if (profile.chars) {
+      matchChars(tokens, r);
+    } else {
+      const cand: (string[] | undefined)[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        const t = tokens[i]!;
+        const form = formOf(profile, t);
+        cand[i] = lookup(form, t.acronym);
+        if (profile.stop.has(form)) r.stop[i] = 1;
+      }
+      let i = 0;
+      while (i < n) {
+        let best: Phrase | undefined;
+        let bestLen = 0;
+        let bestWords = 0;
+        let bestLetters = 0;
+        for (const k of cand[i] ?? []) {
+          for (const p of byFirst.get(k) ?? []) {
+            const len = fit(p, i, n, cand, r.stop);
+            if (len === 0) continue;
+            if (len > bestLen || (len === bestLen && (FIT.words > bestWords || (FIT.words === bestWords && FIT.letters > bestLetters)))) {
+              best = p;
+              bestLen = len;
+              bestWords = FIT.words;
+              bestLetters = FIT.letters;
+            }
+          }
+        }
+        if (best) {
+          addSpan(r, i, i + bestLen, best.concepts);
+          i += bestLen;
+        } else i++;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      if (profile.chars && profile.stop.has(tokens[i]!.fold)) r.stop[i] = 1;
+      r.stopWord[i] = r.stop[i]!;
+      if (r.spanOf[i] !== -1) {
+        r.stop[i] = 0;
+        if (profile.chars || exact.has(formOf(profile, tokens[i]!))) r.exact++;
+      }
+      if (r.stop[i]) r.stops++;
+    }
+    return r;
+  }
+
+  function quick(tokens: Token[], script: Script): number {
+    let score = 0;
+    for (const t of tokens) {
+      if (t.script !== script || t.numeric || t.acronym) continue;
+      const form = formOf(profile, t);
+      if (exact.has(form)) score += 1;
+      else if (profile.stop.has(form)) score += 0.5;
+    }
+    return score;
+  }
+
+  return {
+    profile,
+    match,
+    quick,
+    hasExact: (folded) => exact.has(profile.form ? profile.form(folded, 'latin') : folded) || charTerms.has(folded),
+  };
+}
+

@@ -1,0 +1,146 @@
+// Text handling shared by every language: tokens, scripts and folding for matching.
+//
+// Folding keeps what a reader types interchangeably the same: case, Latin and Cyrillic diacritics
+// (données = donnees, ё = е, š = s), Arabic vowel marks, tatweel and letter variants (أ إ آ -> ا,
+// ى ی -> ي, ة ہ -> ه, ک -> ك) and Eastern Arabic digits. Bengali and Thai vowel signs are marks too
+// but carry the word, so they are kept.
+
+export type Script = 'latin' | 'cyrillic' | 'arabic' | 'bengali' | 'thai' | 'devanagari' | 'other';
+
+/** Script of one code point (letters only; digits and others are 'other'). */
+export function scriptOf(cp: number): Script {
+  if (cp < 0x80) return (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x41 && cp <= 0x5a) ? 'latin' : 'other';
+  if (cp < 0x250) return cp >= 0xc0 && cp !== 0xd7 && cp !== 0xf7 ? 'latin' : 'other';
+  if (cp < 0x300) return cp <= 0x2af ? 'latin' : 'other'; // IPA block holds ə (U+0259)
+  if (cp >= 0x400 && cp <= 0x52f) return 'cyrillic';
+  if ((cp >= 0x600 && cp <= 0x6ff) || (cp >= 0x750 && cp <= 0x77f) || (cp >= 0xfb50 && cp <= 0xfdff) || (cp >= 0xfe70 && cp <= 0xfeff))
+    return 'arabic';
+  if (cp >= 0x980 && cp <= 0x9ff) return 'bengali';
+  if (cp >= 0xe00 && cp <= 0xe7f) return 'thai';
+  if (cp >= 0x900 && cp <= 0x97f) return 'devanagari';
+  if (cp >= 0x1e00 && cp <= 0x1eff) return 'latin';
+  return 'other';
+}
+
+export interface Token {
+  /** as typed */
+  raw: string;
+  /** lower-cased and folded for matching */
+  fold: string;
+  script: Script;
+  /** digits only (or digits with a few letters: 4G, 2023) */
+  numeric: boolean;
+  /** two or more capitals (OSINT, TikTok, SoM) or letters mixed with digits: a name or acronym, never a word of a language */
+  acronym: boolean;
+  /** capitalised (first letter upper-case) */
+  capital: boolean;
+  /** starts a sentence (first token, or after . ! ? :) */
+  initial: boolean;
+}
+
+const COMBINING = /[\u0300-\u036f]/g;
+// Arabic harakat, Quranic marks, superscript alef, hamza marks left by NFD, and tatweel
+const ARABIC_MARKS = /[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]/g;
+const LATIN_SPECIAL: Record<string, string> = { ı: 'i', ə: 'e', ß: 'ss', đ: 'd', ł: 'l', ø: 'o', æ: 'ae', œ: 'oe' };
+const ARABIC_LETTERS: Record<string, string> = {
+  'ى': 'ي', 'ی': 'ي', 'ې': 'ي', 'ے': 'ي', 'ۓ': 'ي',
+  'ة': 'ه', 'ۃ': 'ه', 'ہ': 'ه', 'ۂ': 'ه', 'ھ': 'ه', 'ە': 'ه',
+  'ک': 'ك', 'ٱ': 'ا', 'ؤ': 'و', 'ئ': 'ي',
+  '٠': '0', '١': '1', '٢': '2', '٣': '3', '٤': '4', '٥': '5', '٦': '6', '٧': '7', '٨': '8', '٩': '9',
+  '۰': '0', '۱': '1', '۲': '2', '۳': '3', '۴': '4', '۵': '5', '۶': '6', '۷': '7', '۸': '8', '۹': '9',
+};
+const LATIN_SPECIAL_RE = /[ıəßđłøæœ]/g;
+const ARABIC_LETTERS_RE = new RegExp(`[${Object.keys(ARABIC_LETTERS).join('')}]`, 'g');
+
+/** Fold one lower-case word for matching, by its script. */
+export function foldWord(lower: string, script: Script): string {
+  switch (script) {
+    case 'latin':
+    case 'cyrillic':
+    case 'other': {
+      let s = lower;
+      for (let i = 0; i < s.length; i++) {
+        if (s.charCodeAt(i) >= 0x80) {
+          s = s.normalize('NFD').replace(COMBINING, '').replace(LATIN_SPECIAL_RE, (c) => LATIN_SPECIAL[c] ?? c).normalize('NFC');
+          break;
+        }
+      }
+      return s;
+    }
+    case 'arabic':
+      // NFD splits أ إ آ ؤ ئ into a letter and a hamza/madda mark, which go with the harakat
+      return lower.normalize('NFD').replace(ARABIC_MARKS, '').replace(ARABIC_LETTERS_RE, (c) => ARABIC_LETTERS[c] ?? c).normalize('NFC');
+    default:
+      return lower.normalize('NFC');
+  }
+}
+
+// Words: letters, marks and digits; an apostrophe or hyphen inside a word splits it ("кто-нибудь",
+// "l'analyse" are two tokens each, on both the lexicon and the question side).
+const WORD = /[\p{L}\p{M}\p{N}]+/gu;
+const SENTENCE_END = /[.!?:;\n]/;
+const UPPER = /\p{Lu}/gu;
+const HAS_DIGIT = /\p{N}/u;
+const ALL_DIGITS = /^\p{N}+$/u;
+const THAI_RUN = /[\u0e00-\u0e7f]+/g;
+
+/** Dominant script of a word (its first letter's). */
+export function wordScript(w: string): Script {
+  for (let i = 0; i < w.length; i++) {
+    const s = scriptOf(w.codePointAt(i)!);
+    if (s !== 'other') return s;
+  }
+  return 'other';
+}
+
+/**
+ * Split a text into tokens. Thai runs are split into words with Intl.Segmenter (Thai is written
+ * without spaces between words).
+ */
+export function tokenize(text: string, thai: Intl.Segmenter | undefined, max = 200): Token[] {
+  const out: Token[] = [];
+  let lastEnd = 0;
+  for (const m of text.matchAll(WORD)) {
+    const raw = m[0];
+    const at = m.index;
+    const initial = out.length === 0 || SENTENCE_END.test(text.slice(lastEnd, at));
+    lastEnd = at + raw.length;
+    const script = wordScript(raw);
+    if (script === 'thai' && thai) {
+      // the run may hold Latin letters or digits around Thai: segment the Thai parts only
+      let pos = 0;
+      for (const t of raw.matchAll(THAI_RUN)) {
+        if (t.index > pos) pushToken(out, raw.slice(pos, t.index), out.length === 0 ? initial : false);
+        for (const seg of thai.segment(t[0])) if (seg.isWordLike) pushToken(out, seg.segment, out.length === 0 ? initial : false, 'thai');
+        pos = t.index + t[0].length;
+      }
+      if (pos < raw.length) pushToken(out, raw.slice(pos), false);
+    } else {
+      pushToken(out, raw, initial, script);
+    }
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+function pushToken(out: Token[], raw: string, initial: boolean, script: Script = wordScript(raw)): void {
+  const lower = raw.toLowerCase();
+  const caps = raw === lower ? 0 : (raw.match(UPPER)?.length ?? 0);
+  const numeric = ALL_DIGITS.test(raw);
+  out.push({
+    raw,
+    fold: foldWord(lower, script),
+    script,
+    numeric,
+    acronym: !numeric && (caps >= 2 || (HAS_DIGIT.test(raw) && script === 'latin')),
+    capital: caps >= 1 && raw[0] !== lower[0],
+    initial,
+  });
+}
+
+/** Emoji and pictographs (small talk such as 👍 🙏). */
+export const EMOJI = /\p{Extended_Pictographic}/u;
+/** A chat mention: Telegram @name, Slack <@U123|name>. */
+export const MENTION = /<@[\w.|-]+>|(?<![\w@])@[\w.]+/gu;
+/** Links and e-mail addresses: their pieces are no words of any language. */
+export const LINK = /\b(?:https?:\/\/|www\.)\S+|\S+@\S+\.\w+/giu;
