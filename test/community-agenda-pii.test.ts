@@ -1,7 +1,7 @@
 // Personal-data detection used to refuse agenda suggestions and to mask unanswered questions.
 import { describe, expect, it } from 'vitest';
-import { findPersonalData, ibanChecksumOk, personalDataKinds, redactPersonalData } from '../src/community/agenda/pii.ts';
-import { findSimilar, normalise } from '../src/community/agenda/similar.ts';
+import { findPersonalData, ibanChecksumOk, personalDataKinds, redactPersonalData } from '../src/shared/pii.ts';
+import { findSimilar, normalise } from '../src/shared/similar.ts';
 
 describe('personal data in suggestions', () => {
   const cases: [string, string][] = [

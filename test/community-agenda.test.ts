@@ -3,8 +3,8 @@
 // Telegram: native polls).
 import { afterAll, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3';
-import { createAgenda } from '../src/community/agenda/index.ts';
-import type { Agenda } from '../src/community/agenda/types.ts';
+import { createAgenda, type AgendaFeature } from '../src/features/agenda/index.ts';
+import { createFeedback, type FeedbackFeature } from '../src/features/feedback/index.ts';
 import { createAudit, readAudit } from '../src/community/audit.ts';
 import type { Services } from '../src/commands/types.ts';
 import { createOutboundRouter } from '../src/core/outbound.ts';
@@ -39,7 +39,8 @@ interface Harness {
   store: Store;
   db: Database.Database;
   clock: FakeClock;
-  agenda: Agenda;
+  agenda: AgendaFeature;
+  feedback: FeedbackFeature;
   console: RecordingOutbound;
   slack: RecordingOutbound;
   telegram: RecordingOutbound;
@@ -67,21 +68,24 @@ function setup(opts: { retentionDays?: number; store?: Store } = {}): Harness {
   const agenda = createAgenda({
     store,
     clock,
-    engine: fakeEngine(),
     outbound: router,
     log,
     audit: createAudit(store, clock),
     meetings: {
       nextMeeting: (now) => meetingList.filter((m) => m.startsAt > now).sort((a, b) => +a.startsAt - +b.startsAt)[0],
       meetingExists: (id) => meetingList.some((m) => m.id === id),
+      // Only ids and titles: no date, so a label is the bare title as a meeting port without dates gives it.
+      get: () => undefined,
+      ids: () => [...meetingList.map((m) => m.id), ...fakeEngine().base.meetings.map((m) => m.id)],
       saveAgenda: (meetingId, items) => void saved.push({ meetingId, items }),
     },
-    gapsRetentionDays: opts.retentionDays ?? 30,
   });
+  const feedback = createFeedback({ store, clock, log, retentionDays: opts.retentionDays ?? 30 });
+  const commands = [...(agenda.commands ?? []), ...(feedback.commands ?? [])];
   const run: Harness['run'] = async (text, o = {}) => {
     const m = /^\/(\S+)\s*([\s\S]*)$/.exec(text);
     if (!m) throw new Error(`not a command: ${text}`);
-    const spec = agenda.commands.find((c) => c.name === m[1]);
+    const spec = commands.find((c) => c.name === m[1]);
     if (!spec) throw new Error(`no command ${m[1]}`);
     const chat = o.chat ?? CONSOLE;
     const user = o.user ?? ALICE;
@@ -109,6 +113,7 @@ function setup(opts: { retentionDays?: number; store?: Store } = {}): Harness {
     db: store.db,
     clock,
     agenda,
+    feedback,
     console: consoleOut,
     slack,
     telegram,
@@ -329,7 +334,7 @@ describe('/poll', () => {
     await suggestRanked(h, TOPICS.slice(0, 4));
     await h.say('/poll named', { user: CHAIR });
     const id = h.agenda.openPolls()[0]!.id;
-    const counts = async (input: Parameters<Agenda['vote']>[0]) => (await h.agenda.vote(input))?.options.map((o) => o.votes);
+    const counts = async (input: Parameters<AgendaFeature['vote']>[0]) => (await h.agenda.vote(input))?.options.map((o) => o.votes);
     expect(await counts({ pollId: id, user: { id: BOB }, optionIndexes: [0, 2] })).toEqual([1, 0, 1, 0]);
     expect(await counts({ pollId: id, user: { id: BOB }, optionIndexes: [0, 0, 2] })).toEqual([1, 0, 1, 0]);
     expect(await counts({ pollId: id, user: { id: BOB }, optionIndexes: [1] })).toEqual([0, 1, 0, 0]);
@@ -350,7 +355,7 @@ describe('/poll', () => {
     await suggestRanked(h, TOPICS.slice(0, 3));
     await h.say('/poll', { user: CHAIR });
     const id = h.agenda.openPolls()[0]!.id;
-    const counts = async (input: Parameters<Agenda['vote']>[0]) => (await h.agenda.vote(input))?.options.map((o) => o.votes);
+    const counts = async (input: Parameters<AgendaFeature['vote']>[0]) => (await h.agenda.vote(input))?.options.map((o) => o.votes);
     expect(await counts({ pollId: id, user: { id: BOB }, optionIndexes: [0, 1] })).toEqual([1, 1, 0]);
     expect(await counts({ pollId: id, user: { id: BOB }, optionIndexes: [0, 1] })).toEqual([1, 1, 0]);
     expect(await counts({ pollId: id, user: { id: BOB }, optionIndexes: [2] })).toEqual([0, 0, 1]);
@@ -553,14 +558,14 @@ describe('chats', () => {
 describe('gaps and feedback', () => {
   it('keeps unanswered questions without the asker, masked and grouped, and purges old ones', async () => {
     const h = setup({ retentionDays: 30 });
-    h.agenda.recordGap('How do we handle encrypted phones?');
-    h.agenda.recordGap('how do we handle ENCRYPTED phones');
-    h.agenda.recordGap('Who is the contact? call +33 6 12 34 56 78');
-    h.agenda.recordGap(`Long ${'q'.repeat(2000)}`);
-    h.agenda.recordFeedback('entry:colep-3-gp-1', true);
-    h.agenda.recordFeedback('entry:colep-3-gp-1', false);
-    h.agenda.recordFeedback('entry:colep-3-ch-2', false);
-    h.agenda.recordFeedback('entry:colep-3-ch-2', false);
+    h.feedback.recordGap('How do we handle encrypted phones?');
+    h.feedback.recordGap('how do we handle ENCRYPTED phones');
+    h.feedback.recordGap('Who is the contact? call +33 6 12 34 56 78');
+    h.feedback.recordGap(`Long ${'q'.repeat(2000)}`);
+    h.feedback.recordFeedback('entry:colep-3-gp-1', true);
+    h.feedback.recordFeedback('entry:colep-3-gp-1', false);
+    h.feedback.recordFeedback('entry:colep-3-ch-2', false);
+    h.feedback.recordFeedback('entry:colep-3-ch-2', false);
     const out = await h.say('/gaps', { user: 'telegram:1001' });
     expect(out).toContain('4 questions (3 different ones) in the last 30 days');
     expect(out).toMatch(/1\. how do we handle ENCRYPTED phones \(2 times, last 2026-01-05\)/);
@@ -571,14 +576,14 @@ describe('gaps and feedback', () => {
     expect(h.db.prepare('SELECT MAX(length(question)) AS n FROM agenda_gaps').get()).toEqual({ n: 500 });
     expect(h.db.prepare('SELECT * FROM agenda_gaps LIMIT 1').get()).toEqual({ id: 1, question: expect.any(String), norm: expect.any(String), asked_at: expect.any(Number) });
 
-    expect(h.agenda.nextDueAt()?.toISOString()).toBe('2026-02-04T08:00:00.000Z');
+    expect(h.feedback.nextDueAt()?.toISOString()).toBe('2026-02-04T08:00:00.000Z');
     h.clock.set('2026-01-20T08:00:00Z');
-    h.agenda.recordGap('A newer question');
+    h.feedback.recordGap('A newer question');
     h.clock.set('2026-02-04T08:00:00Z');
-    await h.agenda.tick(h.clock.now());
+    await h.feedback.tick(h.clock.now());
     expect(h.count('agenda_gaps')).toBe(1);
     expect(h.count('agenda_feedback')).toBe(0);
-    expect(h.agenda.nextDueAt()?.toISOString()).toBe('2026-02-19T08:00:00.000Z');
+    expect(h.feedback.nextDueAt()?.toISOString()).toBe('2026-02-19T08:00:00.000Z');
     expect(await h.say('/gaps')).toContain('1. A newer question (once');
   });
 
@@ -586,26 +591,26 @@ describe('gaps and feedback', () => {
     const h = setup();
     const q = 'How do others preserve chat logs?';
     // one person pressing "Helpful" twice counts once
-    expect(h.agenda.recordFeedback(q, true, { token: 't1', voter: ALICE })).toBe('new');
-    expect(h.agenda.recordFeedback(q, true, { token: 't1', voter: ALICE })).toBe('same');
+    expect(h.feedback.recordFeedback(q, true, { token: 't1', voter: ALICE })).toBe('new');
+    expect(h.feedback.recordFeedback(q, true, { token: 't1', voter: ALICE })).toBe('same');
     expect(await h.say('/gaps')).toContain('1 helpful, 0 not helpful.');
     // ... and can change their mind, without counting both ways
-    expect(h.agenda.recordFeedback(q, false, { token: 't1', voter: ALICE })).toBe('changed');
-    expect(h.agenda.recordFeedback(q, false, { token: 't1', voter: ALICE })).toBe('same');
+    expect(h.feedback.recordFeedback(q, false, { token: 't1', voter: ALICE })).toBe('changed');
+    expect(h.feedback.recordFeedback(q, false, { token: 't1', voter: ALICE })).toBe('same');
     let out = await h.say('/gaps');
     expect(out).toContain('0 helpful, 1 not helpful.');
     expect(out).toContain(`${q}: 1 not helpful, 0 helpful`);
-    expect(h.agenda.recordFeedback(q, true, { token: 't1', voter: ALICE })).toBe('changed');
+    expect(h.feedback.recordFeedback(q, true, { token: 't1', voter: ALICE })).toBe('changed');
     expect(await h.say('/gaps')).toContain('1 helpful, 0 not helpful.');
     // another person, and the same person on another answer, count on their own
-    expect(h.agenda.recordFeedback(q, false, { token: 't1', voter: BOB })).toBe('new');
-    expect(h.agenda.recordFeedback(q, false, { token: 't2', voter: ALICE })).toBe('new');
+    expect(h.feedback.recordFeedback(q, false, { token: 't1', voter: BOB })).toBe('new');
+    expect(h.feedback.recordFeedback(q, false, { token: 't2', voter: ALICE })).toBe('new');
     out = await h.say('/gaps');
     expect(out).toContain('1 helpful, 2 not helpful.');
     expect(out).toContain(`${q}: 2 not helpful, 1 helpful`);
     // nothing to count
-    expect(h.agenda.recordFeedback(q, true, { token: '', voter: CAROL })).toBe('ignored');
-    expect(h.agenda.recordFeedback('   ', true, { token: 't3', voter: CAROL })).toBe('ignored');
+    expect(h.feedback.recordFeedback(q, true, { token: '', voter: CAROL })).toBe('ignored');
+    expect(h.feedback.recordFeedback('   ', true, { token: 't3', voter: CAROL })).toBe('ignored');
     expect(await h.say('/gaps')).toContain('1 helpful, 2 not helpful.');
     // voters are not stored: the database holds per-question totals only
     const dump = dumpDatabase(h.db);
@@ -616,19 +621,19 @@ describe('gaps and feedback', () => {
   it('a changed feedback vote never takes a total below zero (e.g. after the purge)', async () => {
     const h = setup({ retentionDays: 1 });
     const q = 'Which tools trace cryptocurrency?';
-    h.agenda.recordFeedback(q, true, { token: 't1', voter: ALICE });
-    h.agenda.flush();
+    h.feedback.recordFeedback(q, true, { token: 't1', voter: ALICE });
+    h.feedback.flush();
     h.clock.set('2026-01-07T08:00:00Z');
-    await h.agenda.tick(h.clock.now());
+    await h.feedback.tick(h.clock.now());
     expect(h.count('agenda_feedback')).toBe(0);
-    expect(h.agenda.recordFeedback(q, false, { token: 't1', voter: ALICE })).toBe('changed');
+    expect(h.feedback.recordFeedback(q, false, { token: 't1', voter: ALICE })).toBe('changed');
     expect(await h.say('/gaps', { user: CHAIR })).toContain('0 helpful, 1 not helpful.');
   });
 
   it('writes questions and feedback behind the answer: within a second, at 100 queued, and at stop', async () => {
     const h = setup();
-    h.agenda.recordGap('How do others preserve chat logs?');
-    h.agenda.recordFeedback('entry:colep-3-gp-1', true);
+    h.feedback.recordGap('How do others preserve chat logs?');
+    h.feedback.recordFeedback('entry:colep-3-gp-1', true);
     // The answer does not wait for the disk: nothing is written yet ...
     expect(h.count('agenda_gaps')).toBe(0);
     // ... and one second later both are, by the timer on the injected clock.
@@ -636,11 +641,11 @@ describe('gaps and feedback', () => {
     expect(h.count('agenda_gaps')).toBe(1);
     expect(h.count('agenda_feedback')).toBe(1);
 
-    for (let i = 0; i < 100; i++) h.agenda.recordGap(`question number ${i} about encrypted phones`);
+    for (let i = 0; i < 100; i++) h.feedback.recordGap(`question number ${i} about encrypted phones`);
     expect(h.count('agenda_gaps')).toBe(101);
 
-    h.agenda.recordGap('Asked just before a shutdown');
-    h.agenda.flush();
+    h.feedback.recordGap('Asked just before a shutdown');
+    h.feedback.flush();
     expect(h.db.prepare('SELECT question FROM agenda_gaps ORDER BY id DESC LIMIT 1').get()).toEqual({ question: 'Asked just before a shutdown' });
     expect(h.clock.pendingTimers()).toEqual([]);
   });

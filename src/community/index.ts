@@ -11,8 +11,8 @@ import { errorFields } from '../core/logger.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { acquireInstanceLease, type InstanceLease } from '../store/lease.ts';
 import { createAccess, createRoleCommand, type CommunityAccess } from './access.ts';
-import { createAgenda } from './agenda/index.ts';
-import type { Agenda } from './agenda/types.ts';
+import { createAgenda, type AgendaFeature } from '../features/agenda/index.ts';
+import { createFeedback, type FeedbackFeature } from '../features/feedback/index.ts';
 import { createAudit, type Audit } from './audit.ts';
 import { createMeetingCommands } from './commands.ts';
 import { createMeetings, type Meetings } from './meetings.ts';
@@ -48,7 +48,8 @@ export interface CommunityModule extends Community {
   readonly meetings: Meetings;
   readonly subscriptions: Subscriptions;
   readonly scheduler: Scheduler;
-  readonly agenda: Agenda;
+  readonly agenda: AgendaFeature;
+  readonly feedback: FeedbackFeature;
   readonly audit: Audit;
   /** The member zones of the configured community. */
   zones(): MemberZone[];
@@ -92,14 +93,13 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
   const agenda = createAgenda({
     store,
     clock,
-    engine,
     outbound,
     log: deps.log.child({ module: 'agenda' }),
     audit,
-    meetings: { nextMeeting: meetings.nextMeeting, meetingExists: meetings.meetingExists, saveAgenda: meetings.saveAgenda },
-    gapsRetentionDays: config.gapsRetentionDays,
+    meetings: { nextMeeting: meetings.nextMeeting, meetingExists: meetings.meetingExists, get: meetings.get, ids: meetings.ids, saveAgenda: meetings.saveAgenda },
     ...(config.maxOpenSuggestions !== undefined ? { maxOpenSuggestions: config.maxOpenSuggestions } : {}),
   });
+  const feedback = createFeedback({ store, clock, log: deps.log.child({ module: 'feedback' }), retentionDays: config.gapsRetentionDays });
 
   async function chatGone(chatId: string, reason: string): Promise<void> {
     if (!store.db.open) return;
@@ -140,9 +140,13 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
     agenda: {
       tick: async (now) => {
         await agenda.tick(now);
+        await feedback.tick(now);
         retention.purge(now);
       },
-      nextDueAt: () => agenda.nextDueAt(),
+      nextDueAt: () => {
+        const times = [agenda.nextDueAt(), feedback.nextDueAt()].filter((t): t is Date => t !== undefined);
+        return times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : undefined;
+      },
     },
     onGone: chatGone,
     secretariatIds: config.secretariat,
@@ -151,7 +155,8 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
   const commands: CommandSpec[] = [
     ...createMeetingCommands({ store, clock, audit, log, meetings, subscriptions, scheduler, offsetsMs: config.reminderOffsetsMs, outbound }),
     createRoleCommand({ store, access, audit, clock }),
-    ...agenda.commands,
+    ...(agenda.commands ?? []),
+    ...(feedback.commands ?? []),
   ];
 
   let stopping: Promise<void> | undefined;
@@ -164,6 +169,7 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
     subscriptions,
     scheduler,
     agenda,
+    feedback,
     audit,
     zones,
     runDue: (now) => scheduler.runDue(now),
@@ -211,11 +217,10 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
       );
       return { blocks } satisfies Reply;
     },
-    recordGap: (q) => agenda.recordGap(q),
+    recordGap: (q) => feedback.recordGap(q),
     changes: () => store.changes(),
     memberLeft,
-    recordFeedback: (key, helpful, vote) => agenda.recordFeedback(key, helpful, vote),
-    ...(agenda.handleAction ? { handleAction: (input, ctx) => agenda.handleAction!(input, ctx) } : {}),
+    recordFeedback: (key, helpful, vote) => feedback.recordFeedback(key, helpful, vote),
     start() {
       if (access.open) {
         log.warn('ALLOWED_CHATS is empty: every chat gets community features (development mode). Set ALLOWED_CHATS in production.');
@@ -225,7 +230,7 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
     stop() {
       return (stopping ??= (async () => {
         await scheduler.stop();
-        agenda.flush();
+        feedback.flush();
         lease?.release();
         store.close();
       })());

@@ -8,7 +8,6 @@ import type { Engine } from '../engine/types.ts';
 import { formatMeetingDate } from '../knowledge/citation.ts';
 import type { Meeting } from '../knowledge/schema.ts';
 import type { Store } from '../store/store.ts';
-import type { AgendaMeetings } from './agenda/types.ts';
 import type { MeetingSpec } from './parse.ts';
 import { humanDuration } from './parse.ts';
 import { compactMemberTimes, formatWithZone, inconvenientSummary, LOCALE, memberTimes, type MemberZone } from './zones.ts';
@@ -173,6 +172,7 @@ export function createMeetings(deps: MeetingsDeps) {
     `SELECT ${COLS} FROM meetings WHERE cancelled = 0 AND starts_at IS NOT NULL AND starts_at > ? ORDER BY starts_at, id LIMIT 1`,
   );
   const existsStmt = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM meetings WHERE id = ?');
+  const idsStmt = db.prepare<[], { id: string }>('SELECT id FROM meetings');
   const seqGet = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'meeting.seq'");
   const seqSet = db.prepare<[string]>(
     "INSERT INTO meta (key, value) VALUES ('meeting.seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -276,6 +276,7 @@ export function createMeetings(deps: MeetingsDeps) {
       return r && r.starts_at !== null ? { id: r.id, title: r.title, startsAt: new Date(r.starts_at) } : undefined;
     },
     meetingExists: (id: string) => existsStmt.get(id) !== undefined,
+    ids: () => idsStmt.all().map((r) => r.id),
     saveAgenda(meetingId: string, items: { text: string; votes: number }[]): void {
       store.immediate(() => {
         if (!existsStmt.get(meetingId)) throw new Error(`no meeting ${meetingId}`);
@@ -519,7 +520,5 @@ export function createMeetings(deps: MeetingsDeps) {
       return { blocks };
     },
   };
-  const _check: AgendaMeetings = api;
-  void _check;
   return api;
 }

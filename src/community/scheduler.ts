@@ -22,7 +22,6 @@ import { errorFields } from '../core/logger.ts';
 import type { Reply } from '../core/reply.ts';
 import type { Store } from '../store/store.ts';
 import type { CommunityAccess } from './access.ts';
-import type { Agenda } from './agenda/types.ts';
 import { createSecretariatNotices, reminderLabel, type DeliveryProblem } from './delivery-notices.ts';
 import { isTimed, type Meetings } from './meetings.ts';
 import { humanDuration } from './parse.ts';
@@ -52,7 +51,7 @@ export interface SchedulerDeps {
   offsetsMs: number[];
   meetings: Meetings;
   subscriptions: Subscriptions;
-  agenda: Pick<Agenda, 'tick' | 'nextDueAt'>;
+  agenda: { tick(now: Date): Promise<void>; nextDueAt(): Date | undefined };
   /** A delivery said the chat is gone: unsubscribe it everywhere. */
   onGone(chatId: string, reason: string): Promise<void>;
   /** SECRETARIAT from the configuration: who is told about failed deliveries (./delivery-notices.ts). */

@@ -3,7 +3,7 @@
 import type { ActionInput, ChatId, VoteInput } from '../core/ports.ts';
 import type { PollView, Reply } from '../core/reply.ts';
 import type { AccessControl, CommandContext, CommandSpec } from '../commands/types.ts';
-import type { FeedbackOutcome, FeedbackVote } from './agenda/types.ts';
+import type { FeedbackOutcome, FeedbackVote } from '../features/feedback/index.ts';
 
 export interface Community {
   /** meetings, meeting, subscribe, unsubscribe, remind, suggest, agenda, poll, gaps, role */

@@ -1,5 +1,7 @@
-// The agenda tables (schema version 2, src/store/migrations/002-agenda.ts): prepared statements
-// only, prepared once. Callers wrap writes that read first in store.immediate().
+// The agenda feature's tables (schema version 2, src/store/migrations/002-agenda.ts): suggestions,
+// supporters, polls, options, votes and ballots. Prepared statements only, prepared once; the only
+// code that touches these tables apart from retention and the operator's export. Callers wrap
+// writes that read first in store.immediate().
 import type { Store } from '../../store/store.ts';
 
 export interface SuggestionRow {
@@ -37,32 +39,6 @@ export interface OptionRow {
   votes: number;
 }
 
-/** What the agenda reads of a meeting (table meetings, schema version 1). */
-export interface MeetingInfoRow {
-  id: string;
-  title: string;
-  starts_at: number | null;
-  zone: string | null;
-  date_label: string | null;
-  date_start: string | null;
-  date_end: string | null;
-  status: 'scheduled' | 'held' | 'announced';
-  cancelled: number;
-}
-
-export interface GapGroupRow {
-  norm: string;
-  question: string;
-  n: number;
-  last_at: number;
-}
-
-export interface FeedbackRow {
-  key: string;
-  helpful: number;
-  not_helpful: number;
-}
-
 export type AgendaRepo = ReturnType<typeof createAgendaRepo>;
 
 export function createAgendaRepo(store: Store) {
@@ -70,11 +46,6 @@ export function createAgendaRepo(store: Store) {
   const SUPPORT = '(SELECT COUNT(*) FROM agenda_supporters p WHERE p.suggestion_id = s.id)';
 
   const s = {
-    meetingIds: db.prepare<[], { id: string }>('SELECT id FROM meetings'),
-    meetingInfo: db.prepare<[string], MeetingInfoRow>(
-      'SELECT id, title, starts_at, zone, date_label, date_start, date_end, status, cancelled FROM meetings WHERE id = ?',
-    ),
-
     suggestionsOf: db.prepare<[string], SuggestionRow>(
       `SELECT s.id, s.meeting_id, s.chat_id, s.text, s.norm, s.proposer_id, s.created_at, ${SUPPORT} AS support
        FROM agenda_suggestions s WHERE s.meeting_id = ? ORDER BY support DESC, s.created_at ASC, s.id ASC`,
@@ -89,6 +60,9 @@ export function createAgendaRepo(store: Store) {
     ),
     insertSupporter: db.prepare<[number, string, number]>(
       'INSERT OR IGNORE INTO agenda_supporters (suggestion_id, user_id, supported_at) VALUES (?, ?, ?)',
+    ),
+    suggestionsBy: db.prepare<[string, string], { n: number }>(
+      'SELECT COUNT(*) AS n FROM agenda_suggestions WHERE meeting_id = ? AND proposer_id = ?',
     ),
     moveSuggestions: db.prepare<[string, string]>('UPDATE agenda_suggestions SET chat_id = ? WHERE chat_id = ?'),
 
@@ -153,33 +127,6 @@ export function createAgendaRepo(store: Store) {
     deleteBallot: db.prepare<[number, string]>('DELETE FROM agenda_anon_ballots WHERE poll_id = ? AND token = ?'),
     addTotal: db.prepare<[number, number, number]>('UPDATE agenda_anon_totals SET votes = MAX(0, votes + ?) WHERE poll_id = ? AND idx = ?'),
     setTotal: db.prepare<[number, number, number]>('UPDATE agenda_anon_totals SET votes = ? WHERE poll_id = ? AND idx = ?'),
-
-    insertGap: db.prepare<[string, string, number]>('INSERT INTO agenda_gaps (question, norm, asked_at) VALUES (?, ?, ?)'),
-    gapGroups: db.prepare<[number, number], GapGroupRow>(
-      `SELECT norm, (SELECT g2.question FROM agenda_gaps g2 WHERE g2.norm = g.norm ORDER BY g2.asked_at DESC, g2.id DESC LIMIT 1) AS question,
-              COUNT(*) AS n, MAX(asked_at) AS last_at
-       FROM agenda_gaps g WHERE asked_at >= ? GROUP BY norm ORDER BY n DESC, last_at DESC LIMIT ?`,
-    ),
-    gapCount: db.prepare<[number], { n: number; groups: number }>(
-      'SELECT COUNT(*) AS n, COUNT(DISTINCT norm) AS groups FROM agenda_gaps WHERE asked_at >= ?',
-    ),
-    purgeGaps: db.prepare<[number]>('DELETE FROM agenda_gaps WHERE asked_at <= ?'),
-    oldestGap: db.prepare<[], { at: number | null }>('SELECT MIN(asked_at) AS at FROM agenda_gaps'),
-
-    // @h and @n are changes (+1, or -1 when a person changes their vote); never below 0, e.g. when
-    // the row was purged between a vote and its change.
-    feedback: db.prepare<{ key: string; h: number; n: number; at: number }>(
-      `INSERT INTO agenda_feedback (key, helpful, not_helpful, updated_at) VALUES (@key, MAX(0, @h), MAX(0, @n), @at)
-       ON CONFLICT (key) DO UPDATE SET helpful = MAX(0, helpful + @h), not_helpful = MAX(0, not_helpful + @n), updated_at = @at`,
-    ),
-    feedbackTotals: db.prepare<[], { helpful: number | null; not_helpful: number | null; keys: number }>(
-      'SELECT SUM(helpful) AS helpful, SUM(not_helpful) AS not_helpful, COUNT(*) AS keys FROM agenda_feedback',
-    ),
-    feedbackWorst: db.prepare<[number], FeedbackRow>(
-      'SELECT key, helpful, not_helpful FROM agenda_feedback WHERE not_helpful > 0 ORDER BY not_helpful DESC, helpful ASC, key LIMIT ?',
-    ),
-    purgeFeedback: db.prepare<[number]>('DELETE FROM agenda_feedback WHERE updated_at <= ?'),
-    oldestFeedback: db.prepare<[], { at: number | null }>('SELECT MIN(updated_at) AS at FROM agenda_feedback'),
   };
   return s;
 }
