@@ -43,6 +43,12 @@ export const COVERED_THRESHOLD = 0.25;
  *  word with the base ("Sofia weather", "grooming my dog") is not an answer. */
 export const ONE_WORD_THRESHOLD = 0.5;
 
+/** A question of more than this many words (context words count by their weight) gets a lower bar
+ *  for hits that match two or more of its words, in proportion ... */
+export const LONG_WORDS = 6;
+/** ... down to this share of COVERED_THRESHOLD. */
+export const LONG_FLOOR = 0.4;
+
 /** A query word the base has never seen counts as this share of an unseen term's best score. */
 export const UNKNOWN_WEIGHT = 1;
 /** ... when it is a name, a place or a word no English dictionary has ("Rashad", "Baku"). */
@@ -548,7 +554,10 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     let words = 0;
     for (const s of slots) words += s.words ?? s.weight;
     const thr = Math.max(threshold, strict ? LOW_COVERAGE_THRESHOLD : 0, words >= 2 - 1e-9 ? oneWordThreshold : 0);
-    const pass = strict ? (score: number) => score >= thr : (score: number, matched: number) => score >= thr || (score >= covered.score && matched >= covered.words - 1e-9);
+    // A long message's best answer matches a smaller share of its words: the bar for a hit that
+    // matches two or more of them comes down with the length (never below LONG_FLOOR of it).
+    const low = { score: covered.score * Math.min(1, Math.max(LONG_FLOOR, LONG_WORDS / Math.max(1, words))), words: covered.words };
+    const pass = strict ? (score: number) => score >= thr : (score: number, matched: number) => score >= thr || (score >= low.score && matched >= low.words - 1e-9);
 
     let themeIdx: string | undefined;
     if (opts.theme !== undefined) themeIdx = themeById.has(opts.theme) ? opts.theme : themeByLabel.get(fold(opts.theme))?.id ?? `\u0000${opts.theme}`;
@@ -564,7 +573,7 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
       // hits below the threshold but covering two words interleave with the others: read enough to fill the page
       topK: 2 * (offset + limit) + 16,
       countAbove: thr,
-      ...(strict ? {} : { countAboveIfCovered: covered }),
+      ...(strict ? {} : { countAboveIfCovered: low }),
       ...(accept ? { accept } : {}),
     });
     const byDoc = new Map<number, Candidate>();

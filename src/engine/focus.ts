@@ -35,7 +35,7 @@ export function sentences(text: string): string[] {
   const out: string[] = [];
   for (const line of text.split(/\n+/)) {
     let start = 0;
-    const re = /[.!?…]+(?=\s|$)|[?!]+/gu;
+    const re = /[.!?…]+(?=\s|$)|[?!]+|\p{Extended_Pictographic}(?:\u200d\p{Extended_Pictographic}|[\ufe0f\u{1f3fb}-\u{1f3ff}])*(?=\s+\p{Lu})/gu;
     for (let m = re.exec(line); m; m = re.exec(line)) {
       const end = m.index + m[0].length;
       const before = line.slice(Math.max(start, m.index - 4), m.index);

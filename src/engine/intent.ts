@@ -33,7 +33,7 @@ const SOLUTIONS = new RegExp(
     // how to ... / how do (did, can, should ...) others (we, you, other countries ...) ...
     String.raw`\bhow\s+to\b`,
     String.raw`\bhow\s+(?:do|did|does|can|could|should|would|might|are|is|have|has|were)\s+(?:${WHO})\b`,
-    String.raw`\bhow\s+(?:do|did|does|can|could|should|would|might|are|is|have|has|were)\s+(?:\w+\s+){0,2}${ACT_STRONG}`,
+    String.raw`\bhow\s+(?:do|did|does|can|could|should|would|might|are|is|have|has|were)\s+(?:\w+\s+){0,4}${ACT_STRONG}`,
     String.raw`\bwhat\s+(?:works?|worked|helps?|helped|can\s+(?:we|i|one|be)\s+(?:do|done)|could\s+(?:we|i|be)\s+(?:do|done)|should\s+(?:we|i)\s+do|do\s+(?:others|other\s+\w+|you|they|colleagues|countries|members)\s+do|did\s+(?:others|other\s+\w+|they|colleagues|countries|members)\s+do|are\s+(?:others|other\s+\w+|they)\s+doing|to\s+do)\b`,
     String.raw`\b(?:any|some|your|give\s+me|need|needs|want|looking\s+for|share|sharing|recommend)\s+(?:\w+\s+){0,2}(?:advice|advise|tips?|ideas?|suggestions?|recommendations?|solutions?|guidance|pointers|hints?|help)\b`,
     String.raw`\b(?:advice|advise|tips?|suggestions?|solutions?|remed(?:y|ies)|countermeasures?|measures?|responses?|lessons?\s+learn(?:ed|t)|good\s+practices?|best\s+practices?|promising\s+practices?|practices?\s+that\s+work)\b`,
@@ -45,6 +45,14 @@ const SOLUTIONS = new RegExp(
     String.raw`\b(?:what|which)\s+(?:tools?|methods?|techniques?|measures?|approaches?|strategies|strategy|options?)\s+(?:can|could|should|do|did|does|are|were|have|has|work|worked|help|helped)\s+(?:${WHO}|work|worked|help|helped)\b`,
     String.raw`\b(?:what|who)\s+(?:has|have)\s+(?:worked|helped)\b`,
     String.raw`\bis\s+there\s+(?:a|any)\s+(?:way|tool|method|solution|practice|approach)\b`,
+    String.raw`\bhow\s+(?:can|could|should)\b`,
+    String.raw`\b(?:anything|something)\s+(?:that\s+)?(?:works?|worked|helps?|helped)\b`,
+    String.raw`\bhelp\s+(?:us|me)\b`,
+    String.raw`\brecommend(?:s|ed|ing|ation|ations)?\b`,
+    String.raw`\bany\s+(?:\w+\s+)?experiences?\b|\bcompare\s+notes\b|\bideas?\s*\?`,
+    String.raw`\bwhat\s+(?:have|has|had|did|do|does|are|were|is)\s+(?:the\s+)?${WHO}\s+(?:\w+\s+)?(?:done|do|doing|tried|trying|used|using)\b`,
+    String.raw`\b(?:has|have|had|did|do|does)\s+(?:any|other|another|some|the\s+other)\s+(?:\w+\s+){0,2}(?:already\s+|also\s+)?(?:set\s+up|setup|established|created|built|changed|introduced|adopted|used|tried|done|do|started|launched|implemented|developed|organi[sz]ed|given|gave|found|solved)\b`,
+    String.raw`\b(?:did|do|have|has)\s+(?:the\s+)?(?:others|other\s+\w+)\s+(?:\w+\s+)?(?:give|use|do|set|try|introduce|build|create|adopt|provide|organi[sz]e|train)\b`,
   ].join('|'),
   'iu',
 );
@@ -56,17 +64,22 @@ const PROBLEMS = new RegExp(
     String.raw`\bwhy\s+(?:is|are|do|does)\b[^?]*\b(?:hard|harder|difficult|slow|fail|failing|struggle)\b`,
     String.raw`\b(?:is|are)\s+(?:\w+\s+){0,4}(?:a\s+)?(?:common|big|major|real|serious|growing)\s+(?:problem|issue|concern|challenge|threat)s?\b`,
     String.raw`\bwhat\s+goes\s+wrong\b|\bwhat\s+can\s+go\s+wrong\b`,
+    String.raw`\b(?:do|does|did)\s+(?:your|other|the\s+other|any|others)\s+(?:\w+\s+){0,2}(?:also\s+)?(?:see|face|have|report|experience|notice|encounter|observe)\b`,
+    String.raw`\b(?:was|were|is|has)\s+(?:this|that|it)\s+(?:been\s+)?(?:raised|discussed|mentioned|reported|seen)\b`,
+    String.raw`\bhow\s+(?:do|does|did|are|is)\s+(?:the\s+)?(?:smugglers|traffickers|criminals|recruiters|networks|gangs|offenders|ocgs|groups)\b`,
+    String.raw`\b(?:smugglers|traffickers|criminals|recruiters|offenders)\s+(?:\w+\s+){0,2}(?:use|uses|used|using|moved|went|exploit|exploiting)\b`,
   ].join('|'),
   'iu',
 );
 
 const FOLLOW_UPS = new RegExp(
   [
-    String.raw`\bwhat\s+(?:was|were|has\s+been|have\s+been|is|are)\s+(?:\w+\s+){0,2}(?:agreed|decided|concluded|recommended|resolved|adopted|committed|planned)\b`,
+    String.raw`\bwhat\s+(?:was|were|has\s+been|have\s+been|is|are)\s+(?:\w+\s+){0,2}(?:agreed|decided|concluded|resolved|adopted|committed|planned)\b`,
     String.raw`\b(?:next\s+steps?|follow[\s-]?ups?|conclusions?|concluded|outcomes?|results?\s+of|takeaways?|take-aways?|action\s+points?|actions?\s+agreed|agreed\s+actions?|decisions?|key\s+messages?|priorities|commitments?|way\s+forward)\b`,
     String.raw`\bwhat\s+(?:came|comes)\s+out\s+of\b`,
     String.raw`\bwhat\s+(?:happens|happened)\s+next\b`,
-    String.raw`\bwhat\s+(?:did|do)\s+(?:\w+\s+){0,4}(?:agree|decide|conclude|recommend|commit)\b`,
+    String.raw`\b(?:main|key|central)\s+(?:messages?|points?|takeaways?)\b`,
+    String.raw`\bwhat\s+(?:did|do)\s+(?:\w+\s+){0,4}(?:agree|decide|conclude|commit)\b`,
   ].join('|'),
   'iu',
 );
@@ -78,6 +91,9 @@ const FACTS = new RegExp(
     String.raw`\b(?:which|what)\s+(?:countries|country|states|agencies|organi[sz]ations?|date|year|day|city|place|venue|members?|participants?|delegates?|speakers?|institutions?)\b`,
     String.raw`\b(?:number|numbers|figures?|statistics|stats|estimate[sd]?|percentage|amount)\s+of\b`,
     String.raw`\bwhat\s+(?:is|was|are|were)\s+(?:the\s+)?(?:purpose|aim|goal|objective|focus|topic|theme|agenda|cost|size|scale)\b`,
+    String.raw`\bwhat\s+happened\s+(?:at|in|during)\b|\bwhat\s+(?:\w+\s+){0,5}(?:was|were|is)\s+about\b`,
+    String.raw`\b(?:took|take|taking)\s+part\b|\b(?:attended|participated)\b`,
+    String.raw`\b(?:which|what)\s+(?:\w+\s+){0,2}(?:countries|organi[sz]ations|agencies|states|bodies|members)\b`,
   ].join('|'),
   'iu',
 );
