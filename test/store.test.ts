@@ -6,6 +6,7 @@ import type Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { m001 } from '../src/store/migrations/001-core.ts';
 import { m002 } from '../src/store/migrations/002-agenda.ts';
+import { m003 } from '../src/store/migrations/003-meeting-revision.ts';
 import { migrations } from '../src/store/migrations/index.ts';
 import { openStore, StoreError, type Migration } from '../src/store/store.ts';
 import { createTestLogger, removeTempDirs, tempDbPath, tempDir } from './helpers/community.ts';
@@ -91,7 +92,7 @@ describe('openStore', () => {
   });
 
   it('migration 3 adds a meeting revision (0 for existing meetings) to a version-2 database, in place', () => {
-    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3]);
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4]);
     const file = tempDbPath();
     const v2 = openStore(file, { migrations: [m001, m002] });
     expect(userVersion(v2.db)).toBe(2);
@@ -99,13 +100,31 @@ describe('openStore', () => {
     v2.close();
     const inode = fs.statSync(file).ino;
     const logger = createTestLogger();
-    const store = openStore(file, { log: logger.log });
+    const store = openStore(file, { log: logger.log, migrations: [m001, m002, m003] });
     try {
       expect(userVersion(store.db)).toBe(3);
       expect(fs.statSync(file).ino).toBe(inode);
       expect(logger.lines().filter((l) => l.msg === 'database migrated').map((l) => l.name)).toEqual(['meeting-revision']);
       expect(store.db.prepare("SELECT title, revision FROM meetings WHERE id = 'm1'").get()).toEqual({ title: 'Kept meeting', revision: 0 });
       expect(() => store.db.prepare("UPDATE meetings SET revision = -1 WHERE id = 'm1'").run()).toThrow(/CHECK/);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('migration 4 adds a language to unanswered questions (none for those kept before), in place', () => {
+    const file = tempDbPath();
+    const v3 = openStore(file, { migrations: [m001, m002, m003] });
+    v3.db.prepare("INSERT INTO agenda_gaps (question, norm, asked_at) VALUES ('old question', 'old question', 1)").run();
+    v3.close();
+    const logger = createTestLogger();
+    const store = openStore(file, { log: logger.log });
+    try {
+      expect(userVersion(store.db)).toBe(4);
+      expect(logger.lines().filter((l) => l.msg === 'database migrated').map((l) => l.name)).toEqual(['gaps-language']);
+      expect(store.db.prepare('SELECT question, language FROM agenda_gaps').get()).toEqual({ question: 'old question', language: null });
+      store.db.prepare("INSERT INTO agenda_gaps (question, norm, asked_at, language) VALUES ('q', 'q', 2, 'fr')").run();
+      expect(() => store.db.prepare("INSERT INTO agenda_gaps (question, norm, asked_at, language) VALUES ('q', 'q', 3, 'French')").run()).toThrow(/CHECK/);
     } finally {
       store.close();
     }

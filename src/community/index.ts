@@ -176,7 +176,7 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
       );
       return { blocks } satisfies Reply;
     },
-    recordGap: (q) => agenda.recordGap(q),
+    recordGap: (q, language) => agenda.recordGap(q, language),
     recordFeedback: (key, helpful, vote) => agenda.recordFeedback(key, helpful, vote),
     ...(agenda.handleAction ? { handleAction: (input, ctx) => agenda.handleAction!(input, ctx) } : {}),
     start() {

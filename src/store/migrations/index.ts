@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { m001 } from './001-core.ts';
 import { m002 } from './002-agenda.ts';
 import { m003 } from './003-meeting-revision.ts';
+import { m004 } from './004-gaps-language.ts';
 
 export interface Migration {
   version: number;
@@ -11,4 +12,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004];
