@@ -72,7 +72,10 @@ export function synthBase(real: PracticeBase, n: number, seed = 42): PracticeBas
       text: text(rnd, 18, 55),
       themes,
       source: src.source,
+      sources: [src.source],
       keywords: Array.from({ length: Math.floor(rnd() * 3) }, () => pick(rnd, words)),
+      addressed_by: [],
+      related: [],
     });
   }
   return { ...real, entries };

@@ -9,14 +9,18 @@ const DOC2 = '004_2fc551ce44cba2ef.txt';
 
 function entry(id: string, kind: Entry['kind'], title: string, text: string, themes: string[], section = 'Challenges', extra: Partial<Entry> = {}): Entry {
   const bali = section === 'Emerging issues';
+  const source = { document: bali ? DOC2 : DOC, section, meeting: bali ? 'rso-forum-2022' : 'colep-3' };
   return {
     id,
     kind,
     title,
     text,
     themes,
-    source: { document: bali ? DOC2 : DOC, section, meeting: bali ? 'rso-forum-2022' : 'colep-3' },
+    source,
+    sources: [source],
     keywords: [],
+    addressed_by: [],
+    related: [],
     ...extra,
   };
 }
@@ -89,6 +93,7 @@ export const smallBase: PracticeBase = {
     entry('time-limits', 'challenge', 'Legal deadlines of 90 days are unrealistic', 'Several countries require an investigation to end within 90 days, too short for complex digital cases.', ['e-evidence']),
     entry('attendance-colep3', 'fact', 'Who attended the 3rd COLEP meeting', 'Officers from Azerbaijan, Bangladesh, Bosnia and Herzegovina, Bulgaria, France, Hungary, Iraq, North Macedonia and Pakistan attended.', ['cooperation'], 'Challenges'),
   ],
+  aliases: new Map(),
 };
 
 const engine = createEngine(smallBase);

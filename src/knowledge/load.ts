@@ -8,12 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { LineCounter, isSeq, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import {
+  ADDRESSING_KINDS,
   documentSchema,
   entrySchema,
   meetingSchema,
   synonymSchema,
   themeSchema,
   type Entry,
+  type EntryInput,
   type Meeting,
   type PracticeBase,
   type SourceDocument,
@@ -169,7 +171,7 @@ export function loadPracticeBase(dir: string): PracticeBase {
   const synonyms = synonymsF ? validate(synonymsF, synonymSchema, 'synonym', problems) : [];
   const meetings = meetingsF ? validate(meetingsF, meetingSchema, 'meeting', problems) : [];
   const documents = documentsF ? validate(documentsF, documentSchema, 'document', problems) : [];
-  const entries: { value: Entry; index: number; file: ParsedFile }[] = [];
+  const entries: EntryRecord[] = [];
   for (const f of entriesF) if (f) for (const v of validate(f, entrySchema, 'entry', problems)) entries.push({ ...v, file: f });
 
   // ---- cross-checks ----
@@ -208,12 +210,13 @@ export function loadPracticeBase(dir: string): PracticeBase {
     });
   }
 
-  const entryIds = new Map<string, string>();
-  for (const { value: e, index, file } of entries) {
+  const byId = new Map<string, EntryRecord>();
+  for (const rec of entries) {
+    const { value: e, index, file } = rec;
     const who = `entry "${e.id}" (item ${index + 1})`;
-    const prev = entryIds.get(e.id);
-    if (prev) problems.push(`${at(file, index, ['id'])}: ${who}, field "id": duplicate id, already used in ${prev}`);
-    else entryIds.set(e.id, file.name);
+    const prev = byId.get(e.id);
+    if (prev) problems.push(`${at(file, index, ['id'])}: ${who}, field "id": duplicate id, already used in ${prev.file.name}`);
+    else byId.set(e.id, rec);
     e.themes.forEach((t, k) => {
       if (haveThemes && !themeIds.has(t)) problems.push(`${at(file, index, ['themes', k])}: ${who}, field "themes[${k}]": unknown theme "${t}"`);
     });
@@ -228,6 +231,19 @@ export function loadPracticeBase(dir: string): PracticeBase {
     if (haveMeetings && !meetingIds.has(e.source.meeting))
       problems.push(`${at(file, index, ['source', 'meeting'])}: ${who}, field "source.meeting": unknown meeting "${e.source.meeting}"`);
   }
+  // ids that cannot be checked against: entries that failed their schema, or any entry file that could not be read
+  // (a broken entry is reported once, not once more per link to it)
+  const unreadable: ReadonlySet<string> | 'all' = entriesF.some((f) => f === undefined)
+    ? 'all'
+    : new Set(
+        entriesF.flatMap((f) =>
+          (f?.items ?? []).flatMap((item) => {
+            const id = item && typeof item === 'object' ? (item as Record<string, unknown>).id : undefined;
+            return typeof id === 'string' && !byId.has(id) ? [id] : [];
+          }),
+        ),
+      );
+  const folded = checkLinks(entries, byId, unreadable, at, problems);
 
   if (problems.length > 0) throw new KnowledgeError(root, problems);
   return {
@@ -235,6 +251,123 @@ export function loadPracticeBase(dir: string): PracticeBase {
     synonyms: synonyms.map((s) => s.value as Synonym),
     meetings: meetings.map((m) => m.value as Meeting),
     documents: documents.map((d) => d.value as SourceDocument),
-    entries: entries.map((e) => e.value),
+    ...folded,
   };
+}
+
+interface EntryRecord {
+  value: EntryInput;
+  index: number;
+  file: ParsedFile;
+}
+
+/** Check `same_as`, `addressed_by` and `related` (ids exist, no self-links, no same_as chains, addressed_by only on a
+ *  challenge and only towards entries that can address one), then fold: each entry with `same_as` is merged into its
+ *  canonical entry (sources, keywords, links) and removed; links to a folded id are redirected to its canonical. */
+function checkLinks(
+  entries: EntryRecord[],
+  byId: Map<string, EntryRecord>,
+  unreadable: ReadonlySet<string> | 'all',
+  at: (f: ParsedFile, i: number, p: PathKey[]) => string,
+  problems: string[],
+): { entries: Entry[]; aliases: ReadonlyMap<string, string> } {
+  const before = problems.length;
+  const aliases = new Map<string, string>();
+  const unknown = (id: string) => !byId.has(id) && unreadable !== 'all' && !unreadable.has(id);
+  const kindName = (k: string) => (/^[aeiou]/.test(k) ? `an ${k}` : `a ${k}`);
+
+  for (const { value: e, index, file } of entries) {
+    if (byId.get(e.id)?.value !== e) continue; // a duplicate id, already reported
+    const who = `entry "${e.id}" (item ${index + 1})`;
+    const report = (p: PathKey[], msg: string) => problems.push(`${at(file, index, p)}: ${who}, field "${fieldPath(p)}": ${msg}`);
+
+    if (e.same_as !== undefined) {
+      const target = byId.get(e.same_as);
+      if (e.same_as === e.id) report(['same_as'], 'links the entry to itself');
+      else if (!target) {
+        if (unknown(e.same_as)) report(['same_as'], `unknown entry "${e.same_as}"`);
+      }
+      else if (target.value.same_as !== undefined) {
+        // follow the chain to tell a cycle from a chain, and name the canonical entry
+        const seen = [e.id, target.value.id];
+        let cur: EntryInput | undefined = target.value;
+        while (cur?.same_as !== undefined && !seen.includes(cur.same_as)) {
+          seen.push(cur.same_as);
+          cur = byId.get(cur.same_as)?.value;
+        }
+        if (cur?.same_as !== undefined && seen.includes(cur.same_as))
+          report(['same_as'], `same_as cycle: ${[...seen, cur.same_as].map((id) => `"${id}"`).join(' -> ')}; one entry of the point must be the canonical one, without same_as`);
+        else
+          report(
+            ['same_as'],
+            `"${e.same_as}" is itself folded into "${target.value.same_as}" (same_as chains are not allowed): point at the canonical entry${cur ? ` "${cur.id}"` : ''} directly`,
+          );
+      } else aliases.set(e.id, target.value.id);
+    }
+
+    if (e.addressed_by !== undefined && e.kind !== 'challenge')
+      report(['addressed_by'], `only a challenge can list the entries that address it (this entry is ${kindName(e.kind)})`);
+    for (const field of ['addressed_by', 'related'] as const) {
+      e[field]?.forEach((id, k) => {
+        const target = byId.get(id);
+        if (id === e.id) report([field, k], 'links the entry to itself');
+        else if (!target) {
+          if (unknown(id)) report([field, k], `unknown entry "${id}"`);
+        }
+        else if (field === 'addressed_by' && !ADDRESSING_KINDS.includes(target.value.kind))
+          report([field, k], `"${id}" is ${kindName(target.value.kind)}; addressed_by lists good practices, opportunities, conclusions and next steps`);
+      });
+    }
+  }
+  // a folded entry's addressed_by lands on its canonical entry, which must be a challenge too
+  for (const { value: e, index, file } of entries) {
+    const canonical = aliases.get(e.id);
+    const target = canonical !== undefined ? byId.get(canonical) : undefined;
+    if (e.addressed_by?.length && target && target.value.kind !== 'challenge')
+      problems.push(
+        `${at(file, index, ['addressed_by'])}: entry "${e.id}" (item ${index + 1}), field "addressed_by": the entry is folded into "${canonical}", ${kindName(target.value.kind)}, which cannot have addressed_by`,
+      );
+  }
+  if (problems.length > before) return { entries: [], aliases };
+
+  // ---- fold ----
+  const resolve = (id: string) => aliases.get(id) ?? id;
+  const out = new Map<string, Entry>();
+  for (const { value: e } of entries) {
+    if (aliases.has(e.id) || out.has(e.id)) continue;
+    out.set(e.id, {
+      id: e.id,
+      kind: e.kind,
+      title: e.title,
+      text: e.text,
+      themes: e.themes,
+      source: e.source,
+      sources: [e.source],
+      keywords: [...e.keywords],
+      addressed_by: [...(e.addressed_by ?? [])],
+      related: [...(e.related ?? [])],
+    });
+  }
+  for (const { value: e } of entries) {
+    const canonical = aliases.get(e.id);
+    const into = canonical !== undefined ? out.get(canonical) : undefined;
+    if (!into) continue;
+    into.sources.push(e.source);
+    into.keywords.push(...e.keywords);
+    into.addressed_by.push(...(e.addressed_by ?? []));
+    into.related.push(...(e.related ?? []));
+  }
+  const tidy = (ids: string[], self: string) => [...new Set(ids.map(resolve))].filter((id) => id !== self);
+  for (const entry of out.values()) {
+    const seen = new Set<string>();
+    entry.keywords = entry.keywords.filter((k) => {
+      const key = k.trim().toLowerCase();
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    entry.addressed_by = tidy(entry.addressed_by, entry.id);
+    entry.related = tidy(entry.related, entry.id);
+  }
+  return { entries: [...out.values()], aliases };
 }

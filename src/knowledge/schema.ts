@@ -94,27 +94,62 @@ export const documentSchema = z.strictObject({
 });
 export type SourceDocument = z.output<typeof documentSchema>;
 
-/** knowledge/entries/*.yaml: the practice base entries. */
+/** Where an entry's point comes from: a seed document, one of its sections, and its meeting. */
+export const entrySourceSchema = z.strictObject({
+  document: z.string(),
+  section: z.string(),
+  meeting: slug,
+});
+export type EntrySource = z.output<typeof entrySourceSchema>;
+
+/** knowledge/entries/*.yaml: one entry as written in the files (the input). load.ts turns it into an `Entry`. */
 export const entrySchema = z.strictObject({
   id: slug,
   kind: z.enum(KINDS),
   title: z.string().min(3).max(90),
   text: z.string().min(20).max(600),
   themes: z.array(slug).min(1).max(6),
-  source: z.strictObject({
-    document: z.string(),
-    section: z.string(),
-    meeting: slug,
-  }),
+  source: entrySourceSchema,
   /** Extra words officers might use for this entry (paraphrases), searched with low weight. */
   keywords: z.array(z.string()).default([]),
+  /** On a challenge: the entries (good practice, opportunity, conclusion, next step; any meeting) that address it, best first. */
+  addressed_by: z.array(slug).optional(),
+  /** Closely related entries worth showing together. */
+  related: z.array(slug).optional(),
+  /** This entry records the SAME point as the canonical entry named here; it is folded into it at load. */
+  same_as: slug.optional(),
 });
-export type Entry = z.output<typeof entrySchema>;
+/** An entry as written in knowledge/entries/*.yaml. */
+export type EntryInput = z.output<typeof entrySchema>;
+
+/** Kinds that may address a challenge (`addressed_by`). */
+export const ADDRESSING_KINDS: readonly Kind[] = ['good-practice', 'opportunity', 'conclusion', 'next-step'];
+
+/** An entry of the loaded base: duplicates folded in, links resolved to canonical ids. */
+export interface Entry {
+  id: string;
+  kind: Kind;
+  title: string;
+  text: string;
+  themes: string[];
+  /** The entry's own source (the first of `sources`); its citation. */
+  source: EntrySource;
+  /** Every source of the point: `source` first, then those of the entries folded into it (`same_as`). Length >= 1. */
+  sources: EntrySource[];
+  keywords: string[];
+  /** Entries addressing this challenge, best first (canonical ids; empty for other kinds). */
+  addressed_by: string[];
+  /** Closely related entries (canonical ids), possibly empty. */
+  related: string[];
+}
 
 export interface PracticeBase {
   themes: Theme[];
   synonyms: Synonym[];
   meetings: Meeting[];
   documents: SourceDocument[];
+  /** Canonical entries only: an entry with `same_as` is folded into its canonical entry. */
   entries: Entry[];
+  /** Folded entry id -> canonical entry id, so old ids (fixtures, buttons) still resolve. */
+  aliases: ReadonlyMap<string, string>;
 }

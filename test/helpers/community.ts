@@ -250,7 +250,7 @@ export const COLEP4: Meeting = {
 };
 
 export function fakeEngine(meetings: Meeting[] = [COLEP3, COLEP4], extra: Partial<PracticeBase> = {}): Engine {
-  const base: PracticeBase = { themes: [], synonyms: [], meetings, documents: [], entries: [], ...extra };
+  const base: PracticeBase = { themes: [], synonyms: [], meetings, documents: [], entries: [], aliases: new Map(), ...extra };
   return {
     base,
     search: (query) => ({ query, hits: [], total: 0, suggestions: [], intent: 'general', language: 'en', understood: [], smallTalk: false, remedies: [] }),
