@@ -62,6 +62,12 @@ export const LOW_COVERAGE_THRESHOLD = 0.5;
 /** A challenge's addressing entries (`addressed_by`) enter a solutions answer at this share of the
  *  challenge's score (when they do not match better on their own). */
 export const LINK_WEIGHT = 0.9;
+/** ... when the question is clearly about that challenge (its relevance at least this). */
+export const ANCHOR_MIN = 0.7;
+/** Each later place in a challenge's `addressed_by` list (curated best first) costs this share. */
+export const LINK_RANK_STEP = 0.03;
+/** An addressing entry's own relevance to the question adds this share of it. */
+export const LINK_OWN_SHARE = 0.1;
 /** The nearest practices shown after "recorded as a challenge" must score at least this. */
 export const NEAREST_FLOOR = 0.12;
 /** Two hits of the same kind from different documents whose title and text share this share of their
@@ -446,10 +452,9 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
   };
 
   // ---- links between entries, sources, folding ----
-  // Fields from the links work (knowledge/: addressed_by, sources, base.aliases) are read where
-  // present, so the engine works on a base without them.
-  type Linked = Entry & { addressed_by?: readonly string[]; sources?: readonly SourceRef[] };
-  const aliases: ReadonlyMap<string, string> | undefined = (base as PracticeBase & { aliases?: ReadonlyMap<string, string> }).aliases;
+  // Curated links (knowledge/: addressed_by; same_as folded at load into `sources` and base.aliases)
+  // and, at answer time, near-identical points the curation missed.
+  const aliases = base.aliases;
   const docById = new Map<string, number>();
   entries.forEach((e, i) => docById.set(e.id, i));
   const docOf = (id: string): number | undefined => docById.get(id) ?? docById.get(aliases?.get(id) ?? '');
@@ -459,7 +464,7 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
   };
   const remedyDocs = (d: number): number[] => {
     const out: number[] = [];
-    for (const id of (entries[d] as Linked).addressed_by ?? []) {
+    for (const id of entries[d]!.addressed_by ?? []) {
       const r = docOf(id);
       if (r !== undefined && r !== d && !out.includes(r)) out.push(r);
     }
@@ -470,7 +475,7 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     return d === undefined ? [] : remedyDocs(d).map((r) => entries[r]!);
   };
   const sourcesOf = (e: Entry): SourceRef[] => {
-    const s = (e as Linked).sources;
+    const s = e.sources;
     return s && s.length > 0 ? [...s] : [e.source];
   };
   // Word sets of title and text, made when a document is first compared (a few per answer).
@@ -529,6 +534,8 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     /** Ranking score: relevance times the intent's preference for the entry's kind. */
     score: number;
     folded?: number[];
+    /** The challenge whose `addressed_by` brought this entry in. */
+    via?: number;
   }
 
   const searchUncached = (q: string, limit: number, offset: number, opts: SearchOptions): SearchResult => {
@@ -583,21 +590,42 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
       passing++;
       byDoc.set(r.doc, { doc: r.doc, score: r.score * (prefer ? prefer[kindOf[r.doc]!] : 1) });
     }
+    // The challenge a solutions answer is about: the best-scoring one whose addressing entries came in.
+    let anchor: Candidate | undefined;
     if (intent === 'solutions' && prefer) {
-      // what members do about a matched challenge is an answer to "how do others handle it"
+      // what members do about a matched challenge is an answer to "how do others handle it": its
+      // addressing entries (best first, as curated) come in at a share of the challenge's relevance,
+      // plus a little of their own relevance to the question
+      const own = new Map<number, number>();
+      for (const c of byDoc.values()) own.set(c.doc, c.score);
       for (const c of [...byDoc.values()]) {
         if (kindOf[c.doc] !== 'challenge') continue;
         const rel = c.score / prefer.challenge;
-        for (const r of remedyDocs(c.doc)) {
-          if (accept && !accept(r)) continue;
-          const s = rel * LINK_WEIGHT * prefer[kindOf[r]!];
+        remedyDocs(c.doc).forEach((r, i) => {
+          if (accept && !accept(r)) return;
+          const s = rel * LINK_WEIGHT * prefer[kindOf[r]!] * (1 - LINK_RANK_STEP * i) + LINK_OWN_SHARE * (own.get(r) ?? 0);
           const had = byDoc.get(r);
-          if (!had) byDoc.set(r, { doc: r, score: s });
-          else if (s > had.score) had.score = s;
-        }
+          if (!had) byDoc.set(r, { doc: r, score: s, via: c.doc });
+          else if (s > had.score) {
+            had.score = s;
+            had.via = c.doc;
+          }
+        });
       }
     }
     const order = [...byDoc.values()].sort((a, b) => b.score - a.score || a.doc - b.doc);
+    if (intent === 'solutions' && prefer) {
+      // the practices that came through a challenge's links are shown with that challenge, third:
+      // "how do others handle X" gets what members do about X, and X as the meetings recorded it
+      const via = order.slice(0, 2).find((c) => c.via !== undefined)?.via;
+      const at = via === undefined ? -1 : order.findIndex((c) => c.doc === via);
+      if (at > 2 && order[at]!.score / prefer.challenge >= ANCHOR_MIN) {
+        anchor = order.splice(at, 1)[0]!;
+        order.splice(2, 0, anchor);
+        for (let i = 3; i < order.length; i++) if (order[i]!.score > order[i - 1]!.score) order[i] = { ...order[i]!, score: order[i - 1]!.score };
+        anchor.score = Math.min(anchor.score, order[1]!.score);
+      }
+    }
     // one point, one answer: a near-identical hit folds into the better one
     const kept: Candidate[] = [];
     for (const c of order) {
