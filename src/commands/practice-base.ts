@@ -61,7 +61,7 @@ function entryBlockWithSources(entry: Entry, sources: readonly SourceRef[], serv
   const block = entryBlock(entry, services);
   if (sources.length <= 1 || block.type !== 'entry') return block;
   const { base } = services.engine;
-  const labels = sources.map((s) => citationFor({ source: s }, base).label);
+  const labels = [...new Set(sources.map((s) => citationFor({ source: s }, base).label))];
   // the same meeting and date need not be repeated: "<meeting>, <date>, A; B"
   const parts = labels.map((l) => l.split(', '));
   const head = parts[0]!.slice(0, -1).join(', ');

@@ -489,6 +489,25 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     }
     return sig;
   };
+  // Terms of an entry's own fields (title, themes, text, keywords), without the kind words and the
+  // meeting context: a match on the meeting's name, place or year says which meeting, not what.
+  const topical: (Set<string> | undefined)[] = [];
+  const topicalTerms = (d: number): Set<string> => {
+    let t = topical[d];
+    if (!t) {
+      const texts = entryFieldTexts(entries[d]!, { themes: themeById, context: new Map() });
+      t = new Set(texts.slice(0, 4).flatMap((x) => analyseField(x, table)));
+      topical[d] = t;
+    }
+    return t;
+  };
+  /** How many words of the question an entry matches in its own fields. */
+  const topicalWords = (d: number, slots: readonly QuerySlot[]): number => {
+    const terms = topicalTerms(d);
+    let n = 0;
+    for (const s of slots) if (s.alts.some((a) => terms.has(a.term))) n += s.words ?? s.weight;
+    return n;
+  };
   /** The same point recorded twice: same kind, different documents, near-identical words. */
   const samePoint = (a: number, b: number): boolean => {
     const ea = entries[a]!;
@@ -587,6 +606,9 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     let passing = 0;
     for (const r of ranked.docs) {
       if (!pass(r.score, r.matched)) continue;
+      // the words that make a hit must be in the entry itself, not only in its meeting's name, place or year
+      if (!strict && !pass(r.score, Math.min(r.matched, topicalWords(r.doc, slots))) && r.score < thr) continue;
+      if (topicalWords(r.doc, slots) === 0) continue;
       passing++;
       byDoc.set(r.doc, { doc: r.doc, score: r.score * (prefer ? prefer[kindOf[r.doc]!] : 1) });
     }
