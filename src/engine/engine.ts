@@ -250,6 +250,43 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
   const index = new Bm25Index(FIELDS, { championCap: options.championCap ?? 2048, unknownWeight: options.unknownWeight ?? UNKNOWN_WEIGHT });
   // themes, kind and context repeat across entries: analyse each distinct text once
   const docs = indexFieldTexts(base).map((texts) => texts.map((t, f) => (f === 2 || f === 3 ? analyseField(t, table) : analyseCached(t))));
+  // Each entry's own terms (title, themes, text, keywords; not the kind words nor the meeting
+  // context), as sorted ids in one typed array: a match on the meeting's name, place or year says
+  // which meeting, not what; and near-identical points are found by comparing these sets.
+  const ownId = new Map<string, number>();
+  const ownStart = new Int32Array(docs.length + 1);
+  const ownList: number[] = [];
+  docs.forEach((fields, d) => {
+    const ids = new Set<number>();
+    for (let f = 0; f < 4; f++) {
+      for (const t of fields[f] ?? []) {
+        let id = ownId.get(t);
+        if (id === undefined) {
+          id = ownId.size;
+          ownId.set(t, id);
+        }
+        ids.add(id);
+      }
+    }
+    for (const id of [...ids].sort((a, b) => a - b)) ownList.push(id);
+    ownStart[d + 1] = ownList.length;
+  });
+  const ownTerms = Int32Array.from(ownList);
+  ownList.length = 0;
+  const hasOwn = (d: number, term: string): boolean => {
+    const id = ownId.get(term);
+    if (id === undefined) return false;
+    let lo = ownStart[d]!;
+    let hi = ownStart[d + 1]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const v = ownTerms[mid]!;
+      if (v === id) return true;
+      if (v < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return false;
+  };
   index.build(docs);
   fieldCache.clear();
   const kindOf = entries.map((e) => e.kind);
@@ -478,34 +515,16 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     const s = e.sources;
     return s && s.length > 0 ? [...s] : [e.source];
   };
-  // Word sets of title and text, made when a document is first compared (a few per answer).
-  const signatures: (Set<string> | undefined)[] = [];
-  const signature = (d: number): Set<string> => {
-    let sig = signatures[d];
-    if (!sig) {
-      const e = entries[d]!;
-      sig = new Set(analyseField(`${e.title} ${e.text}`, table).filter((t) => !t.startsWith('~')));
-      signatures[d] = sig;
-    }
-    return sig;
-  };
-  // Terms of an entry's own fields (title, themes, text, keywords), without the kind words and the
-  // meeting context: a match on the meeting's name, place or year says which meeting, not what.
-  const topical: (Set<string> | undefined)[] = [];
-  const topicalTerms = (d: number): Set<string> => {
-    let t = topical[d];
-    if (!t) {
-      const texts = entryFieldTexts(entries[d]!, { themes: themeById, context: new Map() });
-      t = new Set(texts.slice(0, 4).flatMap((x) => analyseField(x, table)));
-      topical[d] = t;
-    }
-    return t;
-  };
   /** How many words of the question an entry matches in its own fields. */
   const topicalWords = (d: number, slots: readonly QuerySlot[]): number => {
-    const terms = topicalTerms(d);
     let n = 0;
-    for (const s of slots) if (s.alts.some((a) => terms.has(a.term))) n += s.words ?? s.weight;
+    for (const s of slots) {
+      for (const a of s.alts) {
+        if (!hasOwn(d, a.term)) continue;
+        n += s.words ?? s.weight;
+        break;
+      }
+    }
     return n;
   };
   /** The same point recorded twice: same kind, different documents, near-identical words. */
@@ -513,11 +532,23 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     const ea = entries[a]!;
     const eb = entries[b]!;
     if (ea.kind !== eb.kind || ea.source.document === eb.source.document) return false;
-    const sa = signature(a);
-    const sb = signature(b);
+    // Jaccard of the two sorted term-id lists
+    let i = ownStart[a]!;
+    let j = ownStart[b]!;
+    const ie = ownStart[a + 1]!;
+    const je = ownStart[b + 1]!;
     let both = 0;
-    for (const t of sa) if (sb.has(t)) both++;
-    return both / (sa.size + sb.size - both) >= FOLD_SIMILARITY;
+    while (i < ie && j < je) {
+      const x = ownTerms[i]!;
+      const y = ownTerms[j]!;
+      if (x === y) {
+        both++;
+        i++;
+        j++;
+      } else if (x < y) i++;
+      else j++;
+    }
+    return both / (ie - ownStart[a]! + je - ownStart[b]! - both) >= FOLD_SIMILARITY;
   };
 
   // ---- search ----
@@ -607,8 +638,8 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     for (const r of ranked.docs) {
       if (!pass(r.score, r.matched)) continue;
       // the words that make a hit must be in the entry itself, not only in its meeting's name, place or year
-      if (!strict && !pass(r.score, Math.min(r.matched, topicalWords(r.doc, slots))) && r.score < thr) continue;
-      if (topicalWords(r.doc, slots) === 0) continue;
+      const own = topicalWords(r.doc, slots);
+      if (own === 0 || (r.score < thr && !strict && !pass(r.score, Math.min(r.matched, own)))) continue;
       passing++;
       byDoc.set(r.doc, { doc: r.doc, score: r.score * (prefer ? prefer[kindOf[r.doc]!] : 1) });
     }
@@ -659,13 +690,12 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     if (intent === 'solutions' && prefer && kept[0] && kindOf[kept[0].doc] === 'challenge') {
       // The base records the topic as a problem only: say so, and show the nearest practices.
       note = 'only-challenge';
-      const near = index.rank(slots, {
-        topK: 8,
-        countAbove: 1,
-        accept: (d) => SOLUTION_KINDS.includes(kindOf[d]!) && (!accept || accept(d)),
-      });
+      // from the candidates already ranked; a second, filtered ranking only when they hold too few
+      const isSolution = (d: number) => SOLUTION_KINDS.includes(kindOf[d]!) && (!accept || accept(d));
+      let near = ranked.docs.filter((r) => isSolution(r.doc) && r.score >= NEAREST_FLOOR && r.matched > 0);
+      if (near.length < 2) near = index.rank(slots, { topK: 8, countAbove: 1, accept: isSolution }).docs;
       const nearest: Candidate[] = [];
-      for (const r of near.docs) {
+      for (const r of near) {
         if (nearest.length >= 2) break;
         if (r.score < NEAREST_FLOOR || r.matched <= 0) continue;
         if (nearest.some((n) => samePoint(n.doc, r.doc))) continue;
