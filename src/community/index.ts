@@ -211,7 +211,7 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
       );
       return { blocks } satisfies Reply;
     },
-    recordGap: (q) => agenda.recordGap(q),
+    recordGap: (q, language) => agenda.recordGap(q, language),
     changes: () => store.changes(),
     memberLeft,
     recordFeedback: (key, helpful, vote) => agenda.recordFeedback(key, helpful, vote),

@@ -917,7 +917,7 @@ export function createAgenda(deps: AgendaDeps): Agenda {
   // transaction at most a second later, at 100 queued, before anything reads them, and at stop.
   // With synchronous=FULL each write is a disk sync, which an answer should not wait for. A batch
   // that cannot be written (disk full) is logged and dropped: these are statistics, not messages.
-  type PendingWrite = { gap: [string, string, number] } | { feedback: { key: string; h: number; n: number; at: number } };
+  type PendingWrite = { gap: [string, string, number, string | null] } | { feedback: { key: string; h: number; n: number; at: number } };
   const pending: PendingWrite[] = [];
   let flushTimer: { cancel(): void } | undefined;
   function flushWrites(): void {
@@ -974,7 +974,7 @@ export function createAgenda(deps: AgendaDeps): Agenda {
             type: 'list',
             ordered: true,
             items: groups.map((g) => [
-              `${g.question} (${g.n === 1 ? 'once' : `${g.n} times`}, last ${DateTime.fromMillis(g.last_at, { zone: 'UTC' }).toFormat('yyyy-MM-dd')})`,
+              `${g.language ? `[${g.language}] ` : ''}${g.question} (${g.n === 1 ? 'once' : `${g.n} times`}, last ${DateTime.fromMillis(g.last_at, { zone: 'UTC' }).toFormat('yyyy-MM-dd')})`,
             ]),
           },
         );
@@ -1047,10 +1047,11 @@ export function createAgenda(deps: AgendaDeps): Agenda {
       if (closed.length) log.info({ chat: chatId, polls: closed }, 'closed the polls of a chat the bot left');
     },
 
-    recordGap(q) {
+    recordGap(q, language) {
       const text = maskedQuestion(q, MAX_GAP_CHARS);
       if (!text) return;
-      writeBehind({ gap: [text, normalise(text), clock.now().getTime()] });
+      const lang = typeof language === 'string' && /^[a-z]{2,3}$/.test(language) ? language : null;
+      writeBehind({ gap: [text, normalise(text), clock.now().getTime(), lang] });
     },
 
     recordFeedback(key: string, helpful: boolean, by?: FeedbackVote): FeedbackOutcome {

@@ -53,6 +53,8 @@ export interface MeetingInfoRow {
 export interface GapGroupRow {
   norm: string;
   question: string;
+  /** The language of the latest asking (NULL before schema version 4). */
+  language: string | null;
   n: number;
   last_at: number;
 }
@@ -154,9 +156,10 @@ export function createAgendaRepo(store: Store) {
     addTotal: db.prepare<[number, number, number]>('UPDATE agenda_anon_totals SET votes = MAX(0, votes + ?) WHERE poll_id = ? AND idx = ?'),
     setTotal: db.prepare<[number, number, number]>('UPDATE agenda_anon_totals SET votes = ? WHERE poll_id = ? AND idx = ?'),
 
-    insertGap: db.prepare<[string, string, number]>('INSERT INTO agenda_gaps (question, norm, asked_at) VALUES (?, ?, ?)'),
+    insertGap: db.prepare<[string, string, number, string | null]>('INSERT INTO agenda_gaps (question, norm, asked_at, language) VALUES (?, ?, ?, ?)'),
     gapGroups: db.prepare<[number, number], GapGroupRow>(
       `SELECT norm, (SELECT g2.question FROM agenda_gaps g2 WHERE g2.norm = g.norm ORDER BY g2.asked_at DESC, g2.id DESC LIMIT 1) AS question,
+              (SELECT g3.language FROM agenda_gaps g3 WHERE g3.norm = g.norm ORDER BY g3.asked_at DESC, g3.id DESC LIMIT 1) AS language,
               COUNT(*) AS n, MAX(asked_at) AS last_at
        FROM agenda_gaps g WHERE asked_at >= ? GROUP BY norm ORDER BY n DESC, last_at DESC LIMIT ?`,
     ),

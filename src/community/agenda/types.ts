@@ -49,7 +49,7 @@ export interface Agenda {
   chatMigrated(from: string, to: string): void;
   chatGone(chatId: string): void;
   /** Queues an unanswered question; written within a second, or before /gaps, tick or flush. */
-  recordGap(q: string): void;
+  recordGap(q: string, language?: string): void;
   /** Helpful / not helpful on one answer. With `vote` (the answer's button token and the person
    *  pressing), it counts once per person per answer and can be changed: 'new' (counted), 'changed'
    *  (their earlier vote now counts the other way), 'same' (already counted that way; nothing
