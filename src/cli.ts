@@ -6,6 +6,7 @@ import dotenv from 'dotenv';
 import { renderPlain } from '../adapters/console/render-plain.ts';
 import { createConsoleAdapter } from '../adapters/console/console.ts';
 import { createApp, createEngineFromDisk, type App } from './app.ts';
+import { preloadEld } from './engine/interpret/index.ts';
 import { ConfigError, knowledgeDirOf, loadConfig, type Config } from './config.ts';
 import { AdapterFatalError, type AdapterHandle } from './core/adapter.ts';
 import { startHttpServer, type HttpRoute, type HttpServerHandle } from './core/http-server.ts';
@@ -157,6 +158,9 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
       io.stdout.write(`${JSON.stringify(askJson(engine, question, opts))}\n`);
       return 0;
     }
+    // A batch is worth the language detector's second of loading; a single question is not (the
+    // lexicons still read its language).
+    await preloadEld().catch(() => undefined);
     const rl = readline.createInterface({ input: io.stdin, crlfDelay: Infinity, terminal: false });
     for await (const line of rl) {
       if (line.trim() === '') continue;
@@ -212,6 +216,8 @@ async function runConsole(config: Config, as: string | undefined, io: Io): Promi
   // The chat shares the terminal with the log: at the default level only warnings and errors show.
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const app = createApp(config, { log, instanceLease: true });
+  // the language detector loads in the background: questions before it is ready are read without it
+  preloadEld().catch((err: unknown) => log.warn({ err: errorFields(err) }, 'language detector not loaded'));
   const consoleAdapter = createConsoleAdapter({
     core: app.core,
     input: io.stdin as NodeJS.ReadableStream & import('node:stream').Readable,
@@ -261,6 +267,8 @@ async function loadAdapters(config: Config, app: App): Promise<AdapterHandle[]> 
 async function runBots(config: Config): Promise<number> {
   const log = createLogger(config.logLevel);
   const app = createApp(config, { log, instanceLease: true });
+  // the language detector loads in the background: questions before it is ready are read without it
+  preloadEld().catch((err: unknown) => log.warn({ err: errorFields(err) }, 'language detector not loaded'));
   const adapters = await loadAdapters(config, app);
   let http: HttpServerHandle | undefined;
   let stopped: Promise<void> | undefined;
