@@ -13,6 +13,9 @@ import Fuse from 'fuse.js';
 import MiniSearch from 'minisearch';
 import { parse } from 'yaml';
 import { analyseField, buildSynonymTable } from '../src/engine/analyze.ts';
+import { focus } from '../src/engine/focus.ts';
+import { detectIntent } from '../src/engine/intent.ts';
+import { createEnglishInterpreter } from '../src/engine/small-talk.ts';
 import { FIELDS, createEngine, indexFieldTexts, type PracticeEngine } from '../src/engine/engine.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
 import { KINDS, type Entry, type Kind, type PracticeBase } from '../src/knowledge/schema.ts';
@@ -288,6 +291,29 @@ export async function run(): Promise<void> {
         `MiniSearch p50 x${(m100.p50 / m10.p50).toFixed(1)}, p99 x${(m100.p99 / m10.p99).toFixed(1)}`,
     );
     console.log(`goal p99 < 1 ms at 10k: ${o10.p99 < 1 ? 'met' : 'NOT met'} (${fmt(o10.p99)} ms)`);
+  }
+  // The steps issue 10 added in front of the ranking, each timed alone on the same questions (they
+  // run inside engine.search above, so the table's figures include them).
+  const interpret = createEnglishInterpreter();
+  const steps: [string, (q: string) => unknown][] = [
+    ['interpret (language, small talk; English default)', (q) => interpret(q)],
+    ['focus (sentences, question vs context)', (q) => focus(q)],
+    ['intent (detectIntent)', (q) => detectIntent(q)],
+  ];
+  const chatFile = fileURLToPath(new URL('../test/fixtures/answers-chat.yaml', import.meta.url));
+  const chat = fs.existsSync(chatFile) ? ((parse(fs.readFileSync(chatFile, 'utf8')) as { q: string }[]) ?? []).map((c) => c.q) : [];
+  console.log('');
+  console.log('| step (per question) | p50 (ms) | p99 (ms) |');
+  console.log('|---|---:|---:|');
+  for (const [name, run] of steps) {
+    const t = timeQueries(queries, run);
+    console.log(`| ${name} | ${fmt(t.p50)} | ${fmt(t.p99)} |`);
+  }
+  if (chat.length > 0) {
+    const realEngine = createEngine(real, { resultCache: 0 });
+    const many = Array.from({ length: 1000 }, (_, i) => chat[i % chat.length]!);
+    const t = timeQueries(many, (q) => realEngine.search(q), 200);
+    console.log(`| whole search of a chat-style message (answers-chat.yaml, real base, ${chat.length} messages) | ${fmt(t.p50)} | ${fmt(t.p99)} |`);
   }
   if (recall) {
     console.log(

@@ -11,6 +11,8 @@ import { systemClock, type Clock, type Core } from './core/ports.ts';
 import { createEngine } from './engine/engine.ts';
 import type { Engine } from './engine/types.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from './knowledge/load.ts';
+import type { PracticeBase } from './knowledge/schema.ts';
+import { createInterpreter, loadLexicon } from './engine/interpret/index.ts';
 import type { Store } from './store/store.ts';
 import { createNightlyBackup } from './ops/backup.ts';
 
@@ -38,9 +40,31 @@ export interface AppOptions {
   instanceLease?: boolean;
 }
 
-/** The practice base and engine alone (no database): what `practice-bot ask` needs. */
+/** The practice base and engine alone (no database): what `practice-bot ask` needs. Questions in
+ *  the members' languages go through the interpreter (src/engine/interpret/, knowledge/lexicon/);
+ *  its statistical language detector is loaded on demand (preloadEld). */
 export function createEngineFromDisk(knowledgeDir?: string): Engine {
-  return createEngine(loadPracticeBase(knowledgeDir ?? defaultKnowledgeDir()));
+  const dir = knowledgeDir ?? defaultKnowledgeDir();
+  const base = loadPracticeBase(dir);
+  const interpreter = createInterpreter(loadLexicon(dir), { vocabulary: baseVocabulary(base) });
+  return createEngine(base, { interpret: (text) => interpreter.interpret(text) });
+}
+
+/** The words the English engine knows: entry titles, texts and keywords, theme labels and terms. */
+function* baseVocabulary(base: PracticeBase): Iterable<string> {
+  for (const e of base.entries) {
+    yield e.title;
+    yield e.text;
+    yield* e.keywords;
+  }
+  for (const t of base.themes) {
+    yield t.label;
+    yield* t.terms;
+  }
+  for (const s of base.synonyms) {
+    yield s.canonical;
+    yield* s.terms;
+  }
 }
 
 export function createApp(config: Config, opts: AppOptions = {}): App {

@@ -6,11 +6,13 @@ import dotenv from 'dotenv';
 import { renderPlain } from '../adapters/console/render-plain.ts';
 import { createConsoleAdapter } from '../adapters/console/console.ts';
 import { createApp, createEngineFromDisk, type App } from './app.ts';
+import { preloadEld } from './engine/interpret/index.ts';
 import { ConfigError, knowledgeDirOf, loadConfig, type Config } from './config.ts';
 import { AdapterFatalError, type AdapterHandle } from './core/adapter.ts';
 import { startHttpServer, type HttpRoute, type HttpServerHandle } from './core/http-server.ts';
 import { createLogger, errorFields } from './core/logger.ts';
 import type { Engine, SearchOptions } from './engine/types.ts';
+import { ONLY_CHALLENGE_TEXT, SMALL_TALK_REPLY } from './commands/practice-base.ts';
 import { citationFor } from './knowledge/citation.ts';
 import { defaultKnowledgeDir } from './knowledge/load.ts';
 import { KIND_LABELS, KINDS, type Kind } from './knowledge/schema.ts';
@@ -61,9 +63,11 @@ export function parseKind(k: string): Kind | undefined {
   return KIND_ALIASES[s];
 }
 
-/** The `ask --json` object for one question (contract: query, results[], suggestions). */
+/** The `ask --json` object for one question (contract: query, results[], suggestions; added: intent,
+ *  language, understood, and each result's sources). */
 export function askJson(engine: Engine, query: string, opts: SearchOptions) {
   const r = engine.search(query, opts);
+  const source = (s: { document: string; section: string; meeting: string }) => ({ document: s.document, section: s.section, meeting: s.meeting });
   return {
     query,
     results: r.hits.map((h) => ({
@@ -72,12 +76,19 @@ export function askJson(engine: Engine, query: string, opts: SearchOptions) {
       title: h.entry.title,
       text: h.entry.text,
       themes: h.entry.themes,
-      source: { document: h.entry.source.document, section: h.entry.source.section, meeting: h.entry.source.meeting },
+      source: source(h.entry.source),
+      sources: h.sources.map(source),
       score: Math.round(h.score * 10_000) / 10_000,
       citation: citationFor(h.entry, engine.base).label,
+      ...(h.folded ? { folded: h.folded } : {}),
     })),
     suggestions: r.suggestions,
     ...(r.corrected ? { corrected: r.corrected } : {}),
+    intent: r.intent,
+    language: r.language,
+    understood: r.understood,
+    ...(r.note ? { note: r.note } : {}),
+    ...(r.remedies.length ? { addressed_by: r.remedies.map((e) => e.id) } : {}),
   };
 }
 
@@ -147,6 +158,9 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
       io.stdout.write(`${JSON.stringify(askJson(engine, question, opts))}\n`);
       return 0;
     }
+    // A batch is worth the language detector's second of loading; a single question is not (the
+    // lexicons still read its language).
+    await preloadEld().catch(() => undefined);
     const rl = readline.createInterface({ input: io.stdin, crlfDelay: Infinity, terminal: false });
     for await (const line of rl) {
       if (line.trim() === '') continue;
@@ -173,10 +187,16 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
     return 2;
   }
   const r = engine.search(question, opts);
+  if (r.smallTalk) {
+    io.stdout.write(`${SMALL_TALK_REPLY}\n`);
+    return 0;
+  }
   if (r.hits.length === 0) {
     io.stdout.write(`The practice base has nothing close to that.${r.suggestions.length ? ` Try: ${r.suggestions.join(', ')}.` : ''}\n`);
     return 0;
   }
+  if (r.understood.length > 0) io.stdout.write(`Understood as: ${r.understood.join(', ')}.\n`);
+  if (r.note === 'only-challenge') io.stdout.write(`${ONLY_CHALLENGE_TEXT}\n`);
   const blocks = r.hits.map((h) => ({
     type: 'entry' as const,
     id: h.entry.id,
@@ -185,9 +205,10 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
     title: h.entry.title,
     text: h.entry.text,
     themes: h.entry.themes,
-    citation: citationFor(h.entry, engine.base),
+    citation: { ...citationFor(h.entry, engine.base), label: h.sources.map((s) => citationFor({ source: s }, engine.base).label).join('; ') },
   }));
   io.stdout.write(`${renderPlain({ blocks })}\n`);
+  if (r.remedies.length > 0) io.stdout.write(`What members do about it: ${r.remedies.map((e) => `${e.title} (${e.id})`).join('; ')}.\n`);
   return 0;
 }
 
@@ -195,6 +216,8 @@ async function runConsole(config: Config, as: string | undefined, io: Io): Promi
   // The chat shares the terminal with the log: at the default level only warnings and errors show.
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
   const app = createApp(config, { log, instanceLease: true });
+  // the language detector loads in the background: questions before it is ready are read without it
+  preloadEld().catch((err: unknown) => log.warn({ err: errorFields(err) }, 'language detector not loaded'));
   const consoleAdapter = createConsoleAdapter({
     core: app.core,
     input: io.stdin as NodeJS.ReadableStream & import('node:stream').Readable,
@@ -244,6 +267,8 @@ async function loadAdapters(config: Config, app: App): Promise<AdapterHandle[]> 
 async function runBots(config: Config): Promise<number> {
   const log = createLogger(config.logLevel);
   const app = createApp(config, { log, instanceLease: true });
+  // the language detector loads in the background: questions before it is ready are read without it
+  preloadEld().catch((err: unknown) => log.warn({ err: errorFields(err) }, 'language detector not loaded'));
   const adapters = await loadAdapters(config, app);
   let http: HttpServerHandle | undefined;
   let stopped: Promise<void> | undefined;

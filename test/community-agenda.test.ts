@@ -574,7 +574,7 @@ describe('gaps and feedback', () => {
     expect(out).toContain('1 helpful, 3 not helpful');
     expect(out).toMatch(/entry:colep-3-ch-2: 2 not helpful, 0 helpful\n- entry:colep-3-gp-1: 1 not helpful, 1 helpful/);
     expect(h.db.prepare('SELECT MAX(length(question)) AS n FROM agenda_gaps').get()).toEqual({ n: 500 });
-    expect(h.db.prepare('SELECT * FROM agenda_gaps LIMIT 1').get()).toEqual({ id: 1, question: expect.any(String), norm: expect.any(String), asked_at: expect.any(Number) });
+    expect(h.db.prepare('SELECT * FROM agenda_gaps LIMIT 1').get()).toEqual({ id: 1, question: expect.any(String), norm: expect.any(String), asked_at: expect.any(Number), language: null });
 
     expect(h.feedback.nextDueAt()?.toISOString()).toBe('2026-02-04T08:00:00.000Z');
     h.clock.set('2026-01-20T08:00:00Z');

@@ -4,9 +4,13 @@
 // skipped (the lexicon writers add them one by one).
 import fs from 'node:fs';
 import path from 'node:path';
+import { preloadEld } from '../src/engine/interpret/detect.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createInterpreter, loadLexicon, type Interpreter } from '../src/engine/interpret/index.ts';
 import { defaultKnowledgeDir } from '../src/knowledge/load.ts';
+
+// the detector's data is loaded on demand in the app; these tests use it
+beforeAll(() => preloadEld());
 
 const dir = defaultKnowledgeDir();
 const has = (code: string) => fs.existsSync(path.join(dir, 'lexicon', `${code}.yaml`));

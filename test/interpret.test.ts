@@ -4,8 +4,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { preloadEld } from '../src/engine/interpret/detect.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInterpreter, loadLexicon, type Interpreter, type Lexicon } from '../src/engine/interpret/index.ts';
+
+// the detector's data is loaded on demand in the app; these tests use it
+beforeAll(() => preloadEld());
 
 const CONCEPTS = `
 - id: ask-solutions

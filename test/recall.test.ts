@@ -105,14 +105,16 @@ describe('recall on the real base', () => {
   }
 
   it('finds an expected entry in the top 3 for at least 90% of the questions', () => {
-    expect(recallAt3(questions, 'questions.yaml')).toBeGreaterThanOrEqual(0.9);
+    // issue 10: no lower than before it (100%), within one question
+    expect(recallAt3(questions, 'questions.yaml')).toBeGreaterThanOrEqual(0.95);
   });
 
   it('does as well on the held-out questions nobody tuned against', () => {
     const ids = new Set(base.entries.map((e) => e.id));
     expect(heldOut.length).toBeGreaterThanOrEqual(40);
     expect(heldOut.flatMap((q) => q.expect.filter((id) => !ids.has(id)))).toEqual([]);
-    expect(recallAt3(heldOut, 'questions-heldout.yaml')).toBeGreaterThanOrEqual(0.9);
+    // issue 10: no lower than before it (94.2%)
+    expect(recallAt3(heldOut, 'questions-heldout.yaml')).toBeGreaterThanOrEqual(0.94);
   });
 
   it('finds paraphrases in the top 3 for at least 80% of them', () => {

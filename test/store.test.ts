@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { m001 } from '../src/store/migrations/001-core.ts';
 import { m002 } from '../src/store/migrations/002-agenda.ts';
 import { m003 as m003Revision } from '../src/store/migrations/003-meeting-revision.ts';
+import { m004 } from '../src/store/migrations/004-gaps-language.ts';
 import { migrations } from '../src/store/migrations/index.ts';
 import { isBusyError, retryWhileBusy } from '../src/store/busy.ts';
 import { openStore, StoreError, type Migration } from '../src/store/store.ts';
@@ -108,6 +109,24 @@ describe('openStore', () => {
       expect(logger.lines().filter((l) => l.msg === 'database migrated').map((l) => l.name)).toEqual([m003Revision.name]);
       expect(store.db.prepare("SELECT title, revision FROM meetings WHERE id = 'm1'").get()).toEqual({ title: 'Kept meeting', revision: 0 });
       expect(() => store.db.prepare("UPDATE meetings SET revision = -1 WHERE id = 'm1'").run()).toThrow(/CHECK/);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('migration 4 adds a language to unanswered questions (none for those kept before), in place', () => {
+    const file = tempDbPath();
+    const v3 = openStore(file, { migrations: [m001, m002, m003Revision] });
+    v3.db.prepare("INSERT INTO agenda_gaps (question, norm, asked_at) VALUES ('old question', 'old question', 1)").run();
+    v3.close();
+    const logger = createTestLogger();
+    const store = openStore(file, { log: logger.log, migrations: [m001, m002, m003Revision, m004] });
+    try {
+      expect(userVersion(store.db)).toBe(4);
+      expect(logger.lines().filter((l) => l.msg === 'database migrated').map((l) => l.name)).toEqual(['gaps-language']);
+      expect(store.db.prepare('SELECT question, language FROM agenda_gaps').get()).toEqual({ question: 'old question', language: null });
+      store.db.prepare("INSERT INTO agenda_gaps (question, norm, asked_at, language) VALUES ('q', 'q', 2, 'fr')").run();
+      expect(() => store.db.prepare("INSERT INTO agenda_gaps (question, norm, asked_at, language) VALUES ('q', 'q', 3, 'French')").run()).toThrow(/CHECK/);
     } finally {
       store.close();
     }

@@ -1,9 +1,10 @@
 // Public practice-base commands: /start, /help, /ask, /challenges, /practices, /opportunities, /sources.
 import { createLru } from '../core/lru.ts';
 import type { Block, Button, Reply } from '../core/reply.ts';
+import { MAX_ACTION_BYTES } from '../core/reply.ts';
 import { citationFor, formatMeetingDate } from '../knowledge/citation.ts';
 import { KIND_LABELS, type Entry, type Kind } from '../knowledge/schema.ts';
-import type { SearchOptions, SearchResult } from '../engine/types.ts';
+import type { Intent, SearchHit, SearchOptions, SearchResult, SourceRef } from '../engine/types.ts';
 import type { Access, CommandContext, CommandSpec, Services } from './types.ts';
 
 /** Longest question we analyse; longer input is answered from its beginning, and the reply says so. */
@@ -53,6 +54,64 @@ export function entryBlock(entry: Entry, services: Services): Block {
   return block;
 }
 
+/** The block of an entry whose point has several sources (recorded in several documents, or folded
+ *  at answer time): the citation names every source ("3rd COLEP meeting, 4 May 2023, Challenges;
+ *  News item"), so every adapter shows them without knowing about folding. */
+function entryBlockWithSources(entry: Entry, sources: readonly SourceRef[], services: Services): Block {
+  const block = entryBlock(entry, services);
+  if (sources.length <= 1 || block.type !== 'entry') return block;
+  const { base } = services.engine;
+  const labels = [...new Set(sources.map((s) => citationFor({ source: s }, base).label))];
+  // the same meeting and date need not be repeated: "<meeting>, <date>, A; B"
+  const parts = labels.map((l) => l.split(', '));
+  const head = parts[0]!.slice(0, -1).join(', ');
+  const label = labels
+    .map((l, i) => (i > 0 && head !== '' && parts[i]!.slice(0, -1).join(', ') === head ? parts[i]!.at(-1)! : l))
+    .join('; ');
+  return { ...block, citation: { ...block.citation, label } };
+}
+
+export function hitBlock(hit: SearchHit, services: Services): Block {
+  return entryBlockWithSources(hit.entry, hit.sources, services);
+}
+
+/** Button to show one entry by id ("e:<id>"), when its id fits in a button's data. */
+export function entryButton(entry: Entry): Button | undefined {
+  const action = `e:${entry.id}`;
+  if (Buffer.byteLength(action) > MAX_ACTION_BYTES) return undefined;
+  const label = entry.title.length > 60 ? `${entry.title.slice(0, 57)}…` : entry.title;
+  return { label, action };
+}
+
+/** "What members do about it: ..." under an answer about a problem, with a button per entry. */
+function remediesBlocks(remedies: readonly Entry[]): { blocks: Block[]; buttons: Button[][] } {
+  if (remedies.length === 0) return { blocks: [], buttons: [] };
+  const parts: Block = {
+    type: 'paragraph',
+    parts: [
+      { text: 'What members do about it: ', bold: true },
+      remedies.map((e) => `${e.title} (${KIND_LABELS[e.kind].one.toLowerCase()})`).join('; '),
+      '.',
+    ],
+  };
+  const buttons = remedies.map(entryButton).filter((b): b is Button => b !== undefined).map((b) => [b]);
+  return { blocks: [parts], buttons };
+}
+
+/** One entry on its own (the "e:<id>" button): the entry with every source, and what addresses it. */
+export function entryReply(services: Services, id: string): Reply {
+  const entry = services.engine.entry(id);
+  if (!entry) return { blocks: [{ type: 'paragraph', parts: ['That entry is no longer in the practice base.'] }] };
+  const remedies = remediesBlocks(entry.kind === 'challenge' ? services.engine.remediesOf(entry) : []);
+  return { blocks: [entryBlockWithSources(entry, services.engine.sourcesOf(entry), services), ...remedies.blocks], buttons: remedies.buttons };
+}
+
+/** What a small-talk message gets in a private chat (in a group: nothing). */
+export const SMALL_TALK_REPLY = 'Hello! Ask me about practices, challenges or meetings, or type /help.';
+
+/** Said above an answer to "how do others handle X" when the meetings recorded X only as a problem. */
+export const ONLY_CHALLENGE_TEXT = 'The meetings recorded this as a challenge; no practice was shared for it yet. The nearest practices follow it.';
+
 function themeLabel(services: Services, id: string): string {
   return services.engine.base.themes.find((t) => t.id === id)?.label ?? id;
 }
@@ -74,11 +133,17 @@ export function answerReply(
 ): Reply {
   const blocks: Block[] = [...(intro ?? [])];
   const offset = opts.offset ?? 0;
+  if (offset === 0 && result.understood.length > 0) {
+    blocks.push({ type: 'notice', level: 'info', text: `Understood as: ${result.understood.join(', ')}.` });
+  }
   if (result.corrected && offset === 0) {
     blocks.push({ type: 'notice', level: 'info', text: `Showing results for "${result.corrected}".` });
   }
-  for (const hit of result.hits) blocks.push(entryBlock(hit.entry, services));
-  const buttons: Button[][] = [];
+  if (result.note === 'only-challenge' && offset === 0) blocks.push({ type: 'paragraph', parts: [{ text: ONLY_CHALLENGE_TEXT, italic: true }] });
+  for (const hit of result.hits) blocks.push(hitBlock(hit, services));
+  const remedies = remediesBlocks(result.remedies);
+  blocks.push(...remedies.blocks);
+  const buttons: Button[][] = [...remedies.buttons];
   const token = memory.save({ query, opts: { ...opts, offset: 0 } });
   const shown = offset + result.hits.length;
   if (shown < result.total) {
@@ -103,17 +168,38 @@ export function nothingClose(what: string, result: SearchResult): Reply {
   return { blocks };
 }
 
-export async function ask(ctx: CommandContext, memory: QueryMemory, question: string): Promise<Reply> {
+/** Answers a question. Returns nothing for small talk in a group chat ("thanks!", "👍" after an
+ *  answer): the bot stays quiet there; a private chat, or an explicit /ask, gets one friendly line. */
+export function ask(ctx: CommandContext, memory: QueryMemory, question: string): Reply | undefined {
+  return answer(ctx, memory, question).reply;
+}
+
+/** `ask`, and what the question was read as asking for (the core puts the calendar first for
+ *  questions about upcoming meetings, in any language the interpreter reads). */
+export function answer(ctx: CommandContext, memory: QueryMemory, question: string): { reply: Reply | undefined; intent?: Intent } {
   const { services } = ctx;
   const { text: q, cut } = shorten(question);
   if (!/[\p{L}\p{N}]/u.test(q)) {
-    return {
+    if (services.engine.search(q).smallTalk) return { reply: smallTalk(ctx) };
+    return { reply: {
       refusal: true,
       blocks: [{ type: 'paragraph', parts: ['Please ask a question in words, e.g. ', { text: '/ask how do others handle encrypted data?', code: true }] }],
-    };
+    } };
   }
   const opts: SearchOptions = { limit: PAGE };
   const result = services.engine.search(q, opts);
+  if (result.smallTalk) return { reply: smallTalk(ctx), intent: result.intent };
+  return { reply: answerOrGap(ctx, memory, q, cut, opts, result), intent: result.intent };
+}
+
+function smallTalk(ctx: CommandContext): Reply | undefined {
+  const explicit = ctx.msg.text.trimStart().startsWith('/');
+  if (ctx.msg.chat.type !== 'private' && !explicit) return undefined;
+  return { blocks: [{ type: 'paragraph', parts: [SMALL_TALK_REPLY] }] };
+}
+
+function answerOrGap(ctx: CommandContext, memory: QueryMemory, q: string, cut: boolean, opts: SearchOptions, result: SearchResult): Reply {
+  const { services } = ctx;
   const intro: Block[] = cut
     ? [{ type: 'notice', level: 'info', text: `Your message was long; I used its first ${MAX_QUESTION_CHARS} characters.` }]
     : [];
@@ -122,7 +208,7 @@ export async function ask(ctx: CommandContext, memory: QueryMemory, question: st
     r.blocks.unshift(...intro);
     // Only allowed chats leave anything in the database; elsewhere nothing is stored.
     if (ctx.chatAllowed) {
-      services.community.recordGap(q);
+      services.community.recordGap(q, result.language);
       r.blocks.push({ type: 'paragraph', parts: [{ text: 'The question has been noted (without your name) so the secretariat can fill the gap.', italic: true }] });
     }
     return r;
@@ -316,7 +402,7 @@ export function createPracticeBaseCommands(memory: QueryMemory): CommandSpec[] {
               refusal: true,
               blocks: [{ type: 'paragraph', parts: ['Add your question after /ask, e.g. ', { text: '/ask how do others get platforms to take down smuggler ads?', code: true }] }],
             }
-          : ask(ctx, memory, ctx.args),
+          : (ask(ctx, memory, ctx.args) ?? []),
     },
     { name: 'challenges', usage: '/challenges [topic]', description: 'Challenges raised at the meetings', access: 'public', group, run: (ctx) => byKind(ctx, memory) },
     { name: 'practices', aliases: ['goodpractices', 'good-practices'], usage: '/practices [topic]', description: 'Good practices shared by members', access: 'public', group, run: (ctx) => byKind(ctx, memory) },

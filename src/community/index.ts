@@ -217,7 +217,7 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
       );
       return { blocks } satisfies Reply;
     },
-    recordGap: (q) => feedback.recordGap(q),
+    recordGap: (q, language) => feedback.recordGap(q, language),
     changes: () => store.changes(),
     memberLeft,
     recordFeedback: (key, helpful, vote) => feedback.recordFeedback(key, helpful, vote),

@@ -16,7 +16,8 @@ export interface Community {
   chatMigrated(from: ChatId, to: ChatId): Promise<void>;
   home(userId: string): Promise<Reply>;
   /** Keep a question /ask could not answer (text and time, not the asker). */
-  recordGap(question: string): void;
+  /** An unanswered question and its language (ISO 639-1, when known). */
+  recordGap(question: string, language?: string): void;
   /** Helpful / not helpful on the answer to a question (key: the question; personal data is masked). */
   /** One vote per voter and answer (the button's token), which the voter can change. */
   recordFeedback(key: string, helpful: boolean, vote?: FeedbackVote): FeedbackOutcome;

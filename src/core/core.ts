@@ -5,12 +5,14 @@ import type { Config } from '../config.ts';
 import type { Community } from '../community/types.ts';
 import type { Actor, CommandContext, CommandSpec, Services } from '../commands/types.ts';
 import {
-  ask,
+  answer,
   createPracticeBaseCommands,
   createQueryMemory,
   entriesOfKindInTheme,
+  entryReply,
   answerReply,
 } from '../commands/practice-base.ts';
+import { SCHEDULE_QUESTION } from '../engine/intent.ts';
 import type { Engine } from '../engine/types.ts';
 import { KINDS, type Kind } from '../knowledge/schema.ts';
 import { hasAccess, notAllowedReply, roleRefusal } from '../commands/refusals.ts';
@@ -22,10 +24,6 @@ import type { OutboundRouter } from './outbound.ts';
 import type { ActionInput, Clock, Core, Incoming } from './ports.ts';
 import { MAX_ACTION_BYTES, type Button, type Reply } from './reply.ts';
 
-/** Questions about when or where meetings will be ("when is the next meeting?", "where is the
- *  upcoming COLEP forum?"); not past ones ("when did the forum take place?"). */
-const SCHEDULE_QUESTION =
-  /\b(?:next|upcoming|coming|forthcoming)\s+(?:[\p{L}\p{N}-]+\s+){0,2}(?:meeting|session|forum|conference|workshop)s?\b|\bwhen\s+(?:is|are|will)\b[^?]*\b(?:meeting|forum|conference|workshop)s?\b/iu;
 
 export interface CoreDeps {
   config: Config;
@@ -161,10 +159,13 @@ export function createCore(deps: CoreDeps): Core {
    *  ones come first, then what the base says (it may be about next steps "for the next meeting"). */
   async function answerQuestion(ctx: CommandContext): Promise<Reply[]> {
     if (!answersAllowed(ctx)) return [answersNotAllowedReply(ctx.msg.chat.id)];
-    const answer = await ask(ctx, memory, ctx.args);
+    const { reply, intent } = answer(ctx, memory, ctx.args);
+    // small talk in a group: no reply at all
+    if (!reply) return [];
     const calendar = registry.get('meetings');
-    if (!calendar || !ctx.chatAllowed || !SCHEDULE_QUESTION.test(ctx.args)) return [answer];
-    return [...(await runCommand(calendar, { ...ctx, command: calendar.name, args: '' })), answer];
+    const aboutMeetings = intent === 'meetings' || SCHEDULE_QUESTION.test(ctx.args);
+    if (!calendar || !ctx.chatAllowed || !aboutMeetings) return [reply];
+    return [...(await runCommand(calendar, { ...ctx, command: calendar.name, args: '' })), reply];
   }
 
   async function handleMessage(msg: Incoming): Promise<Reply[]> {
@@ -229,6 +230,7 @@ export function createCore(deps: CoreDeps): Core {
         const offset = Math.max(0, Number(input.action.split(':')[3]) || 0);
         return [entriesOfKindInTheme(services, a as Kind, b, offset)];
       }
+      if (kind === 'e' && a) return [entryReply(services, a)];
       if (kind === 'cmd' && a) {
         return handleMessage({ ...msg, text: `/${input.action.slice('cmd:'.length)}` });
       }

@@ -138,7 +138,9 @@ export const QUERY_FILLER = new Set(
   discussed discussing explain describe give show list know want wanted need needs think thoughts get gets got
   go going goes went done make makes made use used using uses usually typically generally currently really actually
   example examples kind kinds sort sorts type types good best better well exist existing available recommend
-  recommended suggest suggested anything happen happened happens happening ones`
+  recommended suggest suggested anything happen happened happens happening ones manage managed manages managing
+  succeed succeeded succeeding try tried tries trying struggle struggles struggled struggling anyway speech speeches
+  remarks presentation presentations presented talked talks`
     .split(/\s+/)
     .filter(Boolean),
 );
@@ -146,7 +148,7 @@ export const QUERY_FILLER = new Set(
 // adjectives themselves need not carry weight; "use", "work" are too general to rank by.
 
 /** Filler words that still carry a topic in some of their forms ("findings", "needs", "working group"). */
-const FILLER_EXACT_ONLY = new Set(['find', 'finding', 'need', 'needs', 'good', 'best', 'better', 'well', 'work', 'list', 'type', 'types', 'kind', 'kinds', 'question', 'questions', 'way', 'ways', 'example', 'examples', 'experience', 'experiences', 'approach', 'approaches', 'use', 'uses', 'used', 'using', 'share', 'give']);
+const FILLER_EXACT_ONLY = new Set(['find', 'finding', 'need', 'needs', 'good', 'best', 'better', 'well', 'work', 'list', 'type', 'types', 'kind', 'kinds', 'question', 'questions', 'way', 'ways', 'example', 'examples', 'experience', 'experiences', 'approach', 'approaches', 'use', 'uses', 'used', 'using', 'share', 'give', 'manage', 'managed', 'manages', 'managing']);
 let fillerStemSet: Set<string> | undefined;
 /** Stems of the filler words, so their other forms go too ("telling", "handles"). */
 function fillerStems(): Set<string> {

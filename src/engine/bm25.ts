@@ -31,6 +31,12 @@ export interface QuerySlot {
   weight: number;
   /** The word itself is not in the index (its alternatives are guesses): normalise as for an unseen word. */
   unseen?: boolean;
+  /** How many query words the slot stands for when counting the words a document matches (default:
+   *  `weight`; a context word weighs less but is still one word). */
+  words?: number;
+  /** How much this word counts against the score when the base has never seen it (default: the
+   *  index's `unknownWeight`): less for a name or a place than for an English word the base lacks. */
+  unknownWeight?: number;
 }
 
 export interface RankOptions {
@@ -352,12 +358,12 @@ export class Bm25Index {
   /** What an unseen word is assumed to be worth when normalising (so off-topic words lower the score). */
   unknownSlotMax(slot: QuerySlot): number {
     const idfUnseen = Math.log(1 + (this.N + 0.5) / 0.5);
-    return slot.weight * this.unknownWeight * idfUnseen * this.satRef;
+    return slot.weight * (slot.unknownWeight ?? this.unknownWeight) * idfUnseen * this.satRef;
   }
 
   rank(slots: QuerySlot[], opts: RankOptions): Ranked {
     const N = this.N;
-    const resolved: { slot: number; alts: { t: number; w: number }[]; weight: number }[] = [];
+    const resolved: { slot: number; alts: { t: number; w: number }[]; weight: number; words: number }[] = [];
     let maxAchievable = 0;
     let unknownSlots = 0;
     let truncated = false;
@@ -374,7 +380,7 @@ export class Bm25Index {
         continue;
       }
       maxAchievable += slot.unseen ? Math.max(this.unknownSlotMax(slot), this.slotMax(slot)) : this.slotMax(slot);
-      resolved.push({ slot: s, alts, weight: slot.weight });
+      resolved.push({ slot: s, alts, weight: slot.weight, words: slot.words ?? slot.weight });
     }
     let nAlts = 0;
     for (const r of resolved) nAlts += r.alts.length;
@@ -406,7 +412,7 @@ export class Bm25Index {
         const d = slotTouched[i]!;
         if (acc[d] === 0) touched[nTouched++] = d;
         acc[d] = acc[d]! + tmp[d]!;
-        cov[d] = cov[d]! + r.weight;
+        cov[d] = cov[d]! + r.words;
         tmp[d] = 0;
       }
     }
@@ -482,7 +488,7 @@ export class Bm25Index {
         let words = 0;
         for (let s = 0; s < slotBest.length; s++) {
           exact += slotBest[s]!;
-          if (slotBest[s]! > 0) words += resolved[s]!.weight;
+          if (slotBest[s]! > 0) words += resolved[s]!.words;
         }
         if (!passes(b.raw, b.words, threshold, lowThreshold, minWords) && passes(exact, words, threshold, lowThreshold, minWords)) total++;
         b.raw = exact;

@@ -20,9 +20,12 @@ import {
 import { createLru } from '../core/lru.ts';
 import { Bm25Index, type FieldSpec, type QuerySlot } from './bm25.ts';
 import { isEnglishWord } from './english.ts';
+import { focus } from './focus.ts';
+import { KIND_PREFERENCE, SOLUTION_KINDS, detectIntent, type Intent } from './intent.ts';
+import { createEnglishInterpreter } from './small-talk.ts';
 import { Speller, osaDistance } from './spell.ts';
 import { stem } from './stem.ts';
-import type { Engine, SearchHit, SearchOptions, SearchResult } from './types.ts';
+import type { AnswerNote, Engine, Interpretation, SearchHit, SearchOptions, SearchResult, SourceRef } from './types.ts';
 
 /**
  * Normalised score (share of the query's maximum achievable BM25F score) below which a hit is
@@ -36,8 +39,40 @@ export const SCORE_THRESHOLD = 0.35;
  */
 export const COVERED_THRESHOLD = 0.25;
 
+/** A hit that matches a single word of a question of several words needs this score: sharing one
+ *  word with the base ("Sofia weather", "grooming my dog") is not an answer. */
+export const ONE_WORD_THRESHOLD = 0.5;
+
+/** A question of more than this many words (context words count by their weight) gets a lower bar
+ *  for hits that match two or more of its words, in proportion ... */
+export const LONG_WORDS = 6;
+/** ... down to this share of COVERED_THRESHOLD. */
+export const LONG_FLOOR = 0.4;
+
 /** A query word the base has never seen counts as this share of an unseen term's best score. */
 export const UNKNOWN_WEIGHT = 1;
+/** ... when it is a name, a place or a word no English dictionary has ("Rashad", "Baku"). */
+export const NAME_WEIGHT = 0.2;
+
+/** A question in another language of which the interpreter understood less than this share ... */
+export const COVERAGE_FLOOR = 0.5;
+/** ... must reach this score, whatever it matches: a word or two understood is not enough. */
+export const LOW_COVERAGE_THRESHOLD = 0.5;
+
+/** A challenge's addressing entries (`addressed_by`) enter a solutions answer at this share of the
+ *  challenge's score (when they do not match better on their own). */
+export const LINK_WEIGHT = 0.9;
+/** ... when the question is clearly about that challenge (its relevance at least this). */
+export const ANCHOR_MIN = 0.7;
+/** Each later place in a challenge's `addressed_by` list (curated best first) costs this share. */
+export const LINK_RANK_STEP = 0.03;
+/** An addressing entry's own relevance to the question adds this share of it. */
+export const LINK_OWN_SHARE = 0.1;
+/** The nearest practices shown after "recorded as a challenge" must score at least this. */
+export const NEAREST_FLOOR = 0.12;
+/** Two hits of the same kind from different documents whose title and text share this share of their
+ *  words (Jaccard) are one point recorded twice: shown once, with both sources. */
+export const FOLD_SIMILARITY = 0.34;
 
 /** Markup pasted with a question (HTML tags, character entities, links) is not part of it: left in,
  *  "<b>cyber</b> patrol" or "encrypted &amp;" would count "b" or "amp" as words the base never saw. */
@@ -71,19 +106,30 @@ export interface EngineOptions {
   threshold?: number;
   /** Lower threshold for hits that match at least two query words (0..1). */
   coveredThreshold?: number;
+  /** Threshold for a hit that matches one word of a question of several (0..1). */
+  oneWordThreshold?: number;
   /** Postings read per query term at most (see Bm25Index). */
   championCap?: number;
   /** How much a query word the base has never seen counts against the score (see Bm25Index). */
   unknownWeight?: number;
   /** How many recent searches are kept for repeated questions and "more" pages (0: none). */
   resultCache?: number;
+  /** Reads a message: its language, an English query, small talk (default: English only, see
+   *  src/engine/small-talk.ts; the app wires in the multilingual interpreter). */
+  interpret?: (text: string) => Interpretation;
 }
 
 /** Recent searches kept: their keys (question text) and small result objects that point at entries. */
 export const RESULT_CACHE = 1000;
 
 function freezeResult(r: SearchResult): SearchResult {
-  for (const h of r.hits) Object.freeze(h);
+  for (const h of r.hits) {
+    Object.freeze(h.sources);
+    if (h.folded) Object.freeze(h.folded);
+    Object.freeze(h);
+  }
+  Object.freeze(r.understood);
+  Object.freeze(r.remedies);
   Object.freeze(r.hits);
   Object.freeze(r.suggestions);
   return Object.freeze(r);
@@ -145,8 +191,9 @@ export function indexFieldTexts(base: PracticeBase): string[][] {
   return base.entries.map((e) => entryFieldTexts(e, { themes, context }));
 }
 
-/** Adds a query slot unless one with the same terms is there already ("encryption encrypted"). */
-function pushSlot(slots: QuerySlot[], seen: Set<string>, slot: QuerySlot): void {
+/** Adds a query slot unless one with the same terms is there already ("encryption encrypted"); a
+ *  word both in the question and in its context keeps the question's weight. */
+function pushSlot(slots: QuerySlot[], seen: Map<string, QuerySlot>, slot: QuerySlot): void {
   let key: string;
   if (slot.alts.length === 1) key = slot.alts[0]!.term;
   else {
@@ -154,8 +201,13 @@ function pushSlot(slots: QuerySlot[], seen: Set<string>, slot: QuerySlot): void 
     for (const a of slot.alts) terms.push(a.term);
     key = terms.sort().join('|');
   }
-  if (seen.has(key)) return;
-  seen.add(key);
+  const had = seen.get(key);
+  if (had) {
+    if (slot.weight > had.weight) had.weight = slot.weight;
+    if ((slot.words ?? 0) > (had.words ?? 0)) had.words = slot.words;
+    return;
+  }
+  seen.set(key, slot);
   slots.push(slot);
 }
 
@@ -167,6 +219,8 @@ function anyIndexed(index: Bm25Index, slot: QuerySlot): boolean {
 export interface AnalysedQuery {
   slots: QuerySlot[];
   corrected?: string;
+  /** What the question asks for (read from its question sentences). */
+  intent: Intent;
 }
 
 export interface PracticeEngine extends Engine {
@@ -177,7 +231,7 @@ export interface PracticeEngine extends Engine {
 export function createEngine(base: PracticeBase, options: EngineOptions = {}): PracticeEngine {
   const threshold = options.threshold ?? SCORE_THRESHOLD;
   const covered = { score: Math.min(threshold, options.coveredThreshold ?? COVERED_THRESHOLD), words: 2 };
-  const passes = (score: number, matched: number) => score >= threshold || (score >= covered.score && matched >= covered.words - 1e-9);
+  const oneWordThreshold = Math.max(threshold, options.oneWordThreshold ?? ONE_WORD_THRESHOLD);
   const table: SynonymTable = buildSynonymTable(base.synonyms);
   const themeById = new Map(base.themes.map((t) => [t.id, t]));
   const themeByLabel = new Map(base.themes.map((t) => [fold(t.label), t]));
@@ -196,6 +250,43 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
   const index = new Bm25Index(FIELDS, { championCap: options.championCap ?? 2048, unknownWeight: options.unknownWeight ?? UNKNOWN_WEIGHT });
   // themes, kind and context repeat across entries: analyse each distinct text once
   const docs = indexFieldTexts(base).map((texts) => texts.map((t, f) => (f === 2 || f === 3 ? analyseField(t, table) : analyseCached(t))));
+  // Each entry's own terms (title, themes, text, keywords; not the kind words nor the meeting
+  // context), as sorted ids in one typed array: a match on the meeting's name, place or year says
+  // which meeting, not what; and near-identical points are found by comparing these sets.
+  const ownId = new Map<string, number>();
+  const ownStart = new Int32Array(docs.length + 1);
+  const ownList: number[] = [];
+  docs.forEach((fields, d) => {
+    const ids = new Set<number>();
+    for (let f = 0; f < 4; f++) {
+      for (const t of fields[f] ?? []) {
+        let id = ownId.get(t);
+        if (id === undefined) {
+          id = ownId.size;
+          ownId.set(t, id);
+        }
+        ids.add(id);
+      }
+    }
+    for (const id of [...ids].sort((a, b) => a - b)) ownList.push(id);
+    ownStart[d + 1] = ownList.length;
+  });
+  const ownTerms = Int32Array.from(ownList);
+  ownList.length = 0;
+  const hasOwn = (d: number, term: string): boolean => {
+    const id = ownId.get(term);
+    if (id === undefined) return false;
+    let lo = ownStart[d]!;
+    let hi = ownStart[d + 1]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const v = ownTerms[mid]!;
+      if (v === id) return true;
+      if (v < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return false;
+  };
   index.build(docs);
   fieldCache.clear();
   const kindOf = entries.map((e) => e.kind);
@@ -249,43 +340,65 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
   };
 
   // ---- query analysis ----
+  /** How much a word the base has never seen counts against the score: an English word the base
+   *  lacks fully (it says what the question is about: "weather", "recipe"); a name, a place, a rank or
+   *  a word in another script much less ("Rashad", "Baku", "Inspector"), as they say who asks, not what. */
+  const unknownWeightOf = (t: Token, state: number, first: boolean): number => {
+    const nameLike = t.caps || (!first && /^\p{Lu}/u.test(t.raw));
+    if (state === UNKNOWN || !/^[a-z]+$/.test(t.norm)) return NAME_WEIGHT;
+    return nameLike ? NAME_WEIGHT : 1;
+  };
   const analyse = (query: string): AnalysedQuery => {
     const raw = typeof query === 'string' ? query.slice(0, MAX_QUERY_CHARS).replace(MARKUP, ' ') : '';
-    const tokens = tokenize(raw, MAX_QUERY_TOKENS);
-    const fixed: Token[] = [];
+    const { segments, questionText } = focus(raw);
+    const slots: QuerySlot[] = [];
+    const seen = new Map<string, QuerySlot>();
     const shown: string[] = [];
     let changed = false;
-    for (const t of tokens) {
-      const state = t.caps ? KNOWN : knownWord(t);
-      const fix = state === UNKNOWN ? speller.correct(t.norm) : state === ENGLISH_ONLY ? speller.splitCompound(t.norm) : undefined;
-      if (!fix) {
-        fixed.push(t);
-        shown.push(t.raw.toLowerCase());
-        continue;
-      }
-      changed = true;
-      for (const w of fix.split(' ')) {
-        fixed.push({ raw: w, norm: w, caps: false });
-        shown.push(w);
-      }
-    }
-    const slots: QuerySlot[] = [];
-    const seen = new Set<string>();
-    for (const w of contentWords(fixed, table, true)) {
-      if (w.acronym) {
-        const groups = w.groups.map((g) => table.groups[g]!);
-        if (groups.length === 1 && groups[0]!.expansion.length > 0) {
-          const g = groups[0]!;
-          const k = g.expansion.length;
-          for (const s of g.expansion) pushSlot(slots, seen, { alts: [{ term: g.concept, weight: 1 }, { term: s, weight: 1 }], weight: 1 / k });
-        } else {
-          pushSlot(slots, seen, { alts: groups.map((g) => ({ term: g.concept, weight: 1 })), weight: 1 });
+    let budget = MAX_QUERY_TOKENS;
+    for (const seg of segments) {
+      if (budget <= 0) break;
+      const tokens = tokenize(seg.text, budget);
+      budget -= tokens.length;
+      const fixed: Token[] = [];
+      const penalty = new Map<Token, number>();
+      tokens.forEach((t, i) => {
+        const state = t.caps ? KNOWN : knownWord(t);
+        const fix = state === UNKNOWN ? speller.correct(t.norm) : state === ENGLISH_ONLY ? speller.splitCompound(t.norm) : undefined;
+        if (!fix) {
+          fixed.push(t);
+          penalty.set(t, unknownWeightOf(t, state, i === 0));
+          shown.push(t.raw.toLowerCase());
+          return;
         }
-        continue;
+        changed = true;
+        for (const w of fix.split(' ')) {
+          fixed.push({ raw: w, norm: w, caps: false });
+          shown.push(w);
+        }
+      });
+      const add = (slot: QuerySlot) => {
+        slot.words = slot.weight;
+        slot.weight *= seg.weight;
+        pushSlot(slots, seen, slot);
+      };
+      for (const w of contentWords(fixed, table, true)) {
+        const unknownWeight = penalty.get(w.token) ?? 1;
+        if (w.acronym) {
+          const groups = w.groups.map((g) => table.groups[g]!);
+          if (groups.length === 1 && groups[0]!.expansion.length > 0) {
+            const g = groups[0]!;
+            const k = g.expansion.length;
+            for (const s of g.expansion) add({ alts: [{ term: g.concept, weight: 1 }, { term: s, weight: 1 }], weight: 1 / k });
+          } else {
+            add({ alts: groups.map((g) => ({ term: g.concept, weight: 1 })), weight: 1 });
+          }
+          continue;
+        }
+        const alts = [{ term: w.stem, weight: 1 }];
+        for (const g of w.groups) alts.push({ term: table.groups[g]!.concept, weight: 1 });
+        add({ alts, weight: 1, ...(unknownWeight !== 1 ? { unknownWeight } : {}) });
       }
-      const alts = [{ term: w.stem, weight: 1 }];
-      for (const g of w.groups) alts.push({ term: table.groups[g]!.concept, weight: 1 });
-      pushSlot(slots, seen, { alts, weight: 1 });
     }
     // a word the index does not know may be cut short ("lecouf") or longer than a known stem
     // ("biometrically"): offer those terms as weaker alternatives
@@ -298,7 +411,9 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
       for (const term of extra) slot.alts.push({ term, weight: PARTIAL_WEIGHT });
       if (extra.length > 0) slot.unseen = true;
     }
-    return { slots, ...(changed ? { corrected: shown.join(' ') } : {}) };
+    let intent = detectIntent(questionText);
+    if (intent === 'general' && questionText !== raw) intent = detectIntent(raw);
+    return { slots, intent, ...(changed ? { corrected: shown.join(' ') } : {}) };
   };
 
   // ---- themes ----
@@ -373,7 +488,81 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     return out;
   };
 
+  // ---- links between entries, sources, folding ----
+  // Curated links (knowledge/: addressed_by; same_as folded at load into `sources` and base.aliases)
+  // and, at answer time, near-identical points the curation missed.
+  const aliases = base.aliases;
+  const docById = new Map<string, number>();
+  entries.forEach((e, i) => docById.set(e.id, i));
+  const docOf = (id: string): number | undefined => docById.get(id) ?? docById.get(aliases?.get(id) ?? '');
+  const entry = (id: string): Entry | undefined => {
+    const d = typeof id === 'string' ? docOf(id) : undefined;
+    return d === undefined ? undefined : entries[d];
+  };
+  const remedyDocs = (d: number): number[] => {
+    const out: number[] = [];
+    for (const id of entries[d]!.addressed_by ?? []) {
+      const r = docOf(id);
+      if (r !== undefined && r !== d && !out.includes(r)) out.push(r);
+    }
+    return out;
+  };
+  const remediesOf = (e: Entry): Entry[] => {
+    const d = docById.get(e.id);
+    return d === undefined ? [] : remedyDocs(d).map((r) => entries[r]!);
+  };
+  const sourcesOf = (e: Entry): SourceRef[] => {
+    const s = e.sources;
+    return s && s.length > 0 ? [...s] : [e.source];
+  };
+  /** How many words of the question an entry matches in its own fields. */
+  const topicalWords = (d: number, slots: readonly QuerySlot[]): number => {
+    let n = 0;
+    for (const s of slots) {
+      for (const a of s.alts) {
+        if (!hasOwn(d, a.term)) continue;
+        n += s.words ?? s.weight;
+        break;
+      }
+    }
+    return n;
+  };
+  /** The same point recorded twice: same kind, different documents, near-identical words. */
+  const samePoint = (a: number, b: number): boolean => {
+    const ea = entries[a]!;
+    const eb = entries[b]!;
+    if (ea.kind !== eb.kind || ea.source.document === eb.source.document) return false;
+    // Jaccard of the two sorted term-id lists
+    let i = ownStart[a]!;
+    let j = ownStart[b]!;
+    const ie = ownStart[a + 1]!;
+    const je = ownStart[b + 1]!;
+    let both = 0;
+    while (i < ie && j < je) {
+      const x = ownTerms[i]!;
+      const y = ownTerms[j]!;
+      if (x === y) {
+        both++;
+        i++;
+        j++;
+      } else if (x < y) i++;
+      else j++;
+    }
+    return both / (ie - ownStart[a]! + je - ownStart[b]! - both) >= FOLD_SIMILARITY;
+  };
+
   // ---- search ----
+  const interpret = options.interpret ?? createEnglishInterpreter((w) => index.has(stem(fold(w))));
+  const readMessage = (q: string): Interpretation => {
+    try {
+      const r = interpret(q);
+      if (r && typeof r.query === 'string') return r;
+    } catch {
+      // an interpreter that fails reads the message as English
+    }
+    return { language: 'en', query: q, understood: [], coverage: 1, smallTalk: false };
+  };
+
   // The base does not change while the engine lives, so a search is a pure function of its
   // question and options: the latest ones are kept (frozen, as every caller shares them). A
   // question asked again, or the next page of a "more results" button, costs one lookup.
@@ -389,10 +578,43 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     if (options.resultCache !== 0) recent.set(key, result);
     return result;
   };
+
+  interface Candidate {
+    doc: number;
+    /** Ranking score: relevance times the intent's preference for the entry's kind. */
+    score: number;
+    folded?: number[];
+    /** The challenge whose `addressed_by` brought this entry in. */
+    via?: number;
+  }
+
   const searchUncached = (q: string, limit: number, offset: number, opts: SearchOptions): SearchResult => {
-    const { slots, corrected } = analyse(q);
-    const result: SearchResult = { query: q, hits: [], total: 0, suggestions: [] };
-    if (corrected !== undefined) result.corrected = corrected;
+    const read = readMessage(q);
+    const result: SearchResult = {
+      query: q,
+      hits: [],
+      total: 0,
+      suggestions: [],
+      intent: 'general',
+      language: read.language,
+      understood: [...read.understood],
+      smallTalk: read.smallTalk,
+      remedies: [],
+    };
+    if (read.smallTalk) return result;
+    const { slots, corrected, intent } = analyse(read.query);
+    result.intent = intent;
+    if (corrected !== undefined && read.language === 'en') result.corrected = corrected;
+
+    // a question in another language understood only in part must match clearly
+    const strict = read.coverage < COVERAGE_FLOOR;
+    let words = 0;
+    for (const s of slots) words += s.words ?? s.weight;
+    const thr = Math.max(threshold, strict ? LOW_COVERAGE_THRESHOLD : 0, words >= 2 - 1e-9 ? oneWordThreshold : 0);
+    // A long message's best answer matches a smaller share of its words: the bar for a hit that
+    // matches two or more of them comes down with the length (never below LONG_FLOOR of it).
+    const low = { score: covered.score * Math.min(1, Math.max(LONG_FLOOR, LONG_WORDS / Math.max(1, words))), words: covered.words };
+    const pass = strict ? (score: number) => score >= thr : (score: number, matched: number) => score >= thr || (score >= low.score && matched >= low.words - 1e-9);
 
     let themeIdx: string | undefined;
     if (opts.theme !== undefined) themeIdx = themeById.has(opts.theme) ? opts.theme : themeByLabel.get(fold(opts.theme))?.id ?? `\u0000${opts.theme}`;
@@ -401,25 +623,113 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
       kinds || themeIdx
         ? (d: number) => (!kinds || kinds.has(kindOf[d]!)) && (!themeIdx || themesOf[d]!.includes(themeIdx))
         : undefined;
+    // an explicit kind filter wins over what the question asks for
+    const prefer = !kinds && intent !== 'general' ? KIND_PREFERENCE[intent] : undefined;
 
     const ranked = index.rank(slots, {
       // hits below the threshold but covering two words interleave with the others: read enough to fill the page
       topK: 2 * (offset + limit) + 16,
-      countAbove: threshold,
-      countAboveIfCovered: covered,
+      countAbove: thr,
+      ...(strict ? {} : { countAboveIfCovered: low }),
       ...(accept ? { accept } : {}),
     });
-    const hits: SearchHit[] = [];
-    let passed = 0;
+    const byDoc = new Map<number, Candidate>();
+    let passing = 0;
     for (const r of ranked.docs) {
-      if (!passes(r.score, r.matched)) continue;
-      if (passed++ < offset) continue;
-      if (hits.length >= limit) break;
-      hits.push({ entry: entries[r.doc]!, score: Math.round(r.score * 1e4) / 1e4 });
+      if (!pass(r.score, r.matched)) continue;
+      // the words that make a hit must be in the entry itself, not only in its meeting's name, place or year
+      const own = topicalWords(r.doc, slots);
+      if (own === 0 || (r.score < thr && !strict && !pass(r.score, Math.min(r.matched, own)))) continue;
+      passing++;
+      byDoc.set(r.doc, { doc: r.doc, score: r.score * (prefer ? prefer[kindOf[r.doc]!] : 1) });
+    }
+    // The challenge a solutions answer is about: the best-scoring one whose addressing entries came in.
+    let anchor: Candidate | undefined;
+    if (intent === 'solutions' && prefer) {
+      // what members do about a matched challenge is an answer to "how do others handle it": its
+      // addressing entries (best first, as curated) come in at a share of the challenge's relevance,
+      // plus a little of their own relevance to the question
+      const own = new Map<number, number>();
+      for (const c of byDoc.values()) own.set(c.doc, c.score);
+      for (const c of [...byDoc.values()]) {
+        if (kindOf[c.doc] !== 'challenge') continue;
+        const rel = c.score / prefer.challenge;
+        remedyDocs(c.doc).forEach((r, i) => {
+          if (accept && !accept(r)) return;
+          const s = rel * LINK_WEIGHT * prefer[kindOf[r]!] * (1 - LINK_RANK_STEP * i) + LINK_OWN_SHARE * (own.get(r) ?? 0);
+          const had = byDoc.get(r);
+          if (!had) byDoc.set(r, { doc: r, score: s, via: c.doc });
+          else if (s > had.score) {
+            had.score = s;
+            had.via = c.doc;
+          }
+        });
+      }
+    }
+    const order = [...byDoc.values()].sort((a, b) => b.score - a.score || a.doc - b.doc);
+    if (intent === 'solutions' && prefer) {
+      // the practices that came through a challenge's links are shown with that challenge, third:
+      // "how do others handle X" gets what members do about X, and X as the meetings recorded it
+      const via = order.slice(0, 2).find((c) => c.via !== undefined)?.via;
+      const at = via === undefined ? -1 : order.findIndex((c) => c.doc === via);
+      if (at > 2 && order[at]!.score / prefer.challenge >= ANCHOR_MIN) {
+        anchor = order.splice(at, 1)[0]!;
+        order.splice(2, 0, anchor);
+        for (let i = 3; i < order.length; i++) if (order[i]!.score > order[i - 1]!.score) order[i] = { ...order[i]!, score: order[i - 1]!.score };
+        anchor.score = Math.min(anchor.score, order[1]!.score);
+      }
+    }
+    // one point, one answer: a near-identical hit folds into the better one
+    const kept: Candidate[] = [];
+    for (const c of order) {
+      const into = kept.find((k) => samePoint(k.doc, c.doc));
+      if (into) (into.folded ??= []).push(c.doc);
+      else kept.push(c);
+    }
+    let note: AnswerNote | undefined;
+    if (intent === 'solutions' && prefer && kept[0] && kindOf[kept[0].doc] === 'challenge') {
+      // The base records the topic as a problem only: say so, and show the nearest practices.
+      note = 'only-challenge';
+      // from the candidates already ranked; a second, filtered ranking only when they hold too few
+      const isSolution = (d: number) => SOLUTION_KINDS.includes(kindOf[d]!) && (!accept || accept(d));
+      let near = ranked.docs.filter((r) => isSolution(r.doc) && r.score >= NEAREST_FLOOR && r.matched > 0);
+      if (near.length < 2) near = index.rank(slots, { topK: 8, countAbove: 1, accept: isSolution }).docs;
+      const nearest: Candidate[] = [];
+      for (const r of near) {
+        if (nearest.length >= 2) break;
+        if (r.score < NEAREST_FLOOR || r.matched <= 0) continue;
+        if (nearest.some((n) => samePoint(n.doc, r.doc))) continue;
+        nearest.push(kept.find((k) => k.doc === r.doc) ?? { doc: r.doc, score: r.score });
+      }
+      const first = kept[0];
+      const rest = kept.slice(1).filter((k) => !nearest.includes(k));
+      kept.splice(0, kept.length, first, ...nearest, ...rest);
+      // scores stay best first
+      for (let i = 1; i < kept.length; i++) if (kept[i]!.score > kept[i - 1]!.score) kept[i] = { ...kept[i]!, score: kept[i - 1]!.score };
+    }
+    const hits: SearchHit[] = [];
+    for (const c of kept.slice(offset, offset + limit)) {
+      const e = entries[c.doc]!;
+      const sources = sourcesOf(e);
+      const hit: SearchHit = { entry: e, score: Math.round(Math.min(1, c.score) * 1e4) / 1e4, sources };
+      if (c.folded) {
+        hit.folded = c.folded.map((d) => entries[d]!.id);
+        for (const d of c.folded) for (const s of sourcesOf(entries[d]!)) if (!sources.some((x) => x.document === s.document && x.section === s.section)) sources.push(s);
+      }
+      hits.push(hit);
     }
     result.hits = hits;
-    result.total = ranked.total;
-    if (ranked.total === 0) result.suggestions = suggest(q, slots, ranked.docs.map((r) => r.doc).slice(0, 3));
+    result.total = kept.length + Math.max(0, ranked.total - passing);
+    if (note) result.note = note;
+    // "What members do about it": the entries addressing the challenges shown, when not shown themselves
+    const shown = new Set(kept.slice(0, offset + limit).flatMap((c) => [c.doc, ...(c.folded ?? [])]));
+    const remedies: number[] = [];
+    for (const h of hits) {
+      if (h.entry.kind !== 'challenge') continue;
+      for (const r of remedyDocs(docById.get(h.entry.id)!)) if (!shown.has(r) && !remedies.includes(r)) remedies.push(r);
+    }
+    result.remedies = remedies.slice(0, 4).map((d) => entries[d]!);
+    if (hits.length === 0 && result.total === 0) result.suggestions = suggest(read.query, slots, ranked.docs.map((r) => r.doc).slice(0, 3));
     return result;
   };
 
@@ -446,5 +756,5 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     return best ? commands[best.refIndex] : undefined;
   };
 
-  return { base, search, themesFor, closestCommand, analyse };
+  return { base, search, themesFor, closestCommand, analyse, entry, remediesOf, sourcesOf };
 }

@@ -1,5 +1,27 @@
 // The answer engine's interface. Implementation: src/engine/engine.ts (createEngine).
 import type { Entry, Kind, PracticeBase, Theme } from '../knowledge/schema.ts';
+import type { Intent } from './intent.ts';
+
+export type { Intent } from './intent.ts';
+
+/** Where an entry's point was recorded (an entry's `source`; a folded point has several). */
+export type SourceRef = Entry['source'];
+
+/** What an interpreter made of a message (src/engine/small-talk.ts for English; the multilingual
+ *  one in src/engine/interpret/ has the same shape). */
+export interface Interpretation {
+  /** ISO 639-1 code of the message's language. */
+  language: string;
+  /** English text for the engine: the message itself when English; otherwise the English terms of
+   *  the concepts it was mapped onto, with intent cue phrases ("how do others handle", "next steps"). */
+  query: string;
+  /** Labels of the concepts understood ([] for English). */
+  understood: string[];
+  /** Share (0..1) of the message's content words that were understood (1 for English). */
+  coverage: number;
+  /** Only greetings, thanks, ok, emoji or "is anyone there": nothing to search. */
+  smallTalk: boolean;
+}
 
 export interface SearchOptions {
   kinds?: Kind[];
@@ -10,10 +32,21 @@ export interface SearchOptions {
   offset?: number;
 }
 
+/** Why an answer looks as it does. */
+export type AnswerNote =
+  /** A solutions question whose topic the meetings recorded only as a challenge: the challenge is
+   *  shown, then the nearest practices. */
+  'only-challenge';
+
 export interface SearchHit {
   entry: Entry;
-  /** Comparable across queries, 0..1; hits below the engine's threshold are never returned. */
+  /** Comparable across queries, 0..1; hits below the engine's threshold are never returned (the
+   *  nearest practices after an 'only-challenge' note may be). */
   score: number;
+  /** Every source of the point, the entry's own first (a point recorded in several documents). */
+  sources: SourceRef[];
+  /** Entries folded into this one because they record the same point. */
+  folded?: string[];
 }
 
 export interface SearchResult {
@@ -25,6 +58,18 @@ export interface SearchResult {
   total: number;
   /** When nothing is close: the nearest themes or terms to offer instead (theme labels or words). */
   suggestions: string[];
+  /** What the question asks for. */
+  intent: Intent;
+  /** ISO 639-1 code of the question's language. */
+  language: string;
+  /** Concepts a question in another language was mapped onto ([] for English). */
+  understood: string[];
+  /** The message was small talk: nothing was searched. */
+  smallTalk: boolean;
+  note?: AnswerNote;
+  /** Entries that address the challenges among the hits ("What members do about it"), not shown
+   *  themselves; only on the first page. */
+  remedies: Entry[];
 }
 
 export interface Engine {
@@ -32,6 +77,12 @@ export interface Engine {
   search(query: string, opts?: SearchOptions): SearchResult;
   /** Themes a free-text topic points to, best first (used by /challenges <topic> etc.). */
   themesFor(topic: string): Theme[];
+  /** An entry by id, or by the id of an entry folded into it (`base.aliases`). */
+  entry(id: string): Entry | undefined;
+  /** Entries that address an entry (a challenge's `addressed_by`), aliases resolved. */
+  remediesOf(entry: Entry): Entry[];
+  /** Every source of an entry (its own first). */
+  sourcesOf(entry: Entry): SourceRef[];
   /** Closest command name to a mistyped one (fuse.js over short strings), or undefined. */
   closestCommand(name: string, commands: string[]): string | undefined;
 }

@@ -253,8 +253,11 @@ export function fakeEngine(meetings: Meeting[] = [COLEP3, COLEP4], extra: Partia
   const base: PracticeBase = { themes: [], synonyms: [], meetings, documents: [], entries: [], aliases: new Map(), ...extra };
   return {
     base,
-    search: (query) => ({ query, hits: [], total: 0, suggestions: [] }),
+    search: (query) => ({ query, hits: [], total: 0, suggestions: [], intent: 'general', language: 'en', understood: [], smallTalk: false, remedies: [] }),
     themesFor: () => [],
+    entry: () => undefined,
+    remediesOf: () => [],
+    sourcesOf: (e) => [e.source],
     closestCommand: () => undefined,
   };
 }

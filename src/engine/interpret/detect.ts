@@ -4,7 +4,6 @@
 // The detector alone is unreliable on 3-word questions and does not know Macedonian or Bosnian
 // (it says bg/sr/hr) nor Indonesian from Malay, so its scores are one vote among three; see
 // interpreter.ts for how they are combined.
-import { eld } from 'eld/small';
 import type { Script } from './text.ts';
 
 export interface LanguageDetector {
@@ -15,11 +14,27 @@ export interface LanguageDetector {
 /** eld codes folded onto the languages the lexicon has (Malay reads as Indonesian, Croatian/Serbian as Bosnian). */
 const ALIASES: Record<string, string> = { ms: 'id', hr: 'bs', sr: 'bs' };
 
+/** eld's n-gram data takes about a second to import: it is loaded on demand (preloadEld), never at
+ *  import time, so `practice-bot ask` and the console start without it. */
+let eldModule: typeof import('eld/small') | undefined;
+let loading: Promise<void> | undefined;
+
+/** Loads the detector's data; until it resolves, every eld detector answers "nothing detected"
+ *  (the lexicons, stop words and letters still decide the language). */
+export function preloadEld(): Promise<void> {
+  loading ??= import('eld/small').then((m) => {
+    eldModule = m;
+  });
+  return loading;
+}
+
 export function createEldDetector(): LanguageDetector {
-  const detector = eld.newInstance();
+  let detector: ReturnType<typeof import('eld/small')['eld']['newInstance']> | undefined;
   return {
     scores(text: string): Map<string, number> {
       const out = new Map<string, number>();
+      if (!eldModule) return out;
+      detector ??= eldModule.eld.newInstance();
       const r = detector.detect(text);
       const scores = r.getScores();
       let best = 0;

@@ -42,8 +42,9 @@ export interface FeedbackDeps {
 
 /** The port the practice base uses to report what it could not answer and what people thought. */
 export interface FeedbackPort {
-  /** Queues an unanswered question; written within a second, or before /gaps, tick or stop. */
-  recordGap(question: string): void;
+  /** Queues an unanswered question and its language (ISO 639-1, when known); written within a
+   *  second, or before /gaps, tick or stop. */
+  recordGap(question: string, language?: string): void;
   /** Helpful / not helpful on one answer. With `vote` (the answer's button token and the person
    *  pressing), it counts once per person per answer and can be changed: 'new' (counted), 'changed'
    *  (their earlier vote now counts the other way), 'same' (already counted that way; nothing
@@ -109,10 +110,11 @@ export function createFeedback(deps: FeedbackDeps): FeedbackFeature {
     name: 'feedback',
     commands: [gaps],
 
-    recordGap(q) {
+    recordGap(q, language) {
       const text = maskedQuestion(q, MAX_GAP_CHARS);
       if (!text) return;
-      writes.push({ gap: [text, normalise(text), clock.now().getTime()] });
+      const lang = typeof language === 'string' && /^[a-z]{2,3}$/.test(language) ? language : null;
+      writes.push({ gap: [text, normalise(text), clock.now().getTime(), lang] });
     },
 
     recordFeedback(key, helpful, by) {

@@ -26,7 +26,7 @@ export function gapsReply({ days, groups, count, totals, worst }: GapsView): Rep
         type: 'list',
         ordered: true,
         items: groups.map((g) => [
-          `${g.question} (${g.n === 1 ? 'once' : `${g.n} times`}, last ${DateTime.fromMillis(g.last_at, { zone: 'UTC' }).toFormat('yyyy-MM-dd')})`,
+          `${g.language ? `[${g.language}] ` : ''}${g.question} (${g.n === 1 ? 'once' : `${g.n} times`}, last ${DateTime.fromMillis(g.last_at, { zone: 'UTC' }).toFormat('yyyy-MM-dd')})`,
         ]),
       },
     );

@@ -1,4 +1,4 @@
-// The feedback feature's tables (schema version 2, src/store/migrations/002-agenda.ts):
+// The feedback feature's tables (schema version 2, src/store/migrations/002-agenda.ts; gaps' language since 004):
 // agenda_gaps (questions /ask could not answer) and agenda_feedback (helpful / not helpful per
 // question). The only code that reads or writes them, apart from the operator's export.
 import type { Store } from '../../store/store.ts';
@@ -6,6 +6,8 @@ import type { Store } from '../../store/store.ts';
 export interface GapGroupRow {
   norm: string;
   question: string;
+  /** The language of the latest asking (NULL before schema version 4). */
+  language: string | null;
   n: number;
   last_at: number;
 }
@@ -21,9 +23,10 @@ export type FeedbackRepo = ReturnType<typeof createFeedbackRepo>;
 export function createFeedbackRepo(store: Store) {
   const db = store.db;
   return {
-    insertGap: db.prepare<[string, string, number]>('INSERT INTO agenda_gaps (question, norm, asked_at) VALUES (?, ?, ?)'),
+    insertGap: db.prepare<[string, string, number, string | null]>('INSERT INTO agenda_gaps (question, norm, asked_at, language) VALUES (?, ?, ?, ?)'),
     gapGroups: db.prepare<[number, number], GapGroupRow>(
       `SELECT norm, (SELECT g2.question FROM agenda_gaps g2 WHERE g2.norm = g.norm ORDER BY g2.asked_at DESC, g2.id DESC LIMIT 1) AS question,
+              (SELECT g3.language FROM agenda_gaps g3 WHERE g3.norm = g.norm ORDER BY g3.asked_at DESC, g3.id DESC LIMIT 1) AS language,
               COUNT(*) AS n, MAX(asked_at) AS last_at
        FROM agenda_gaps g WHERE asked_at >= ? GROUP BY norm ORDER BY n DESC, last_at DESC LIMIT ?`,
     ),

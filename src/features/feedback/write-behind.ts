@@ -9,7 +9,7 @@ import { isBusyError } from '../../store/busy.ts';
 import type { Store } from '../../store/store.ts';
 import type { FeedbackRepo } from './repo.ts';
 
-export type PendingWrite = { gap: [string, string, number] } | { feedback: { key: string; h: number; n: number; at: number } };
+export type PendingWrite = { gap: [string, string, number, string | null] } | { feedback: { key: string; h: number; n: number; at: number } };
 
 export function createWriteBehind(deps: { store: Store; clock: Clock; log: Logger; repo: FeedbackRepo }) {
   const { store, clock, log, repo } = deps;

@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import { m001 } from './001-core.ts';
 import { m002 } from './002-agenda.ts';
 import { m003 } from './003-meeting-revision.ts';
+import { m004 } from './004-gaps-language.ts';
 import { m005 } from './005-update-ledger.ts';
 import { m006 } from './006-instance-lease.ts';
 
@@ -13,4 +14,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m005, m006];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006];
