@@ -1,9 +1,13 @@
-// Builds the platform-neutral application: practice base, engine, community (store, scheduler),
-// outbound router and core. Adapters are created and registered by src/cli.ts (or by tests).
+// Builds the platform-neutral application, in one readable place: the engine, the store-backed
+// features (src/community/index.ts: meetings and reminders, access, agenda, feedback), the practice
+// base, and the dispatcher over all of them (src/core/core.ts). Adapters are created and
+// registered by src/cli.ts (or by tests).
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import { createCommunity } from './community/index.ts';
-import type { Community } from './community/types.ts';
+import { createCommunity, type CommunityModule } from './community/index.ts';
+import type { CommandSpec } from './commands/types.ts';
+import type { Feature } from './core/feature.ts';
+import { createPracticeBase } from './features/practice-base/index.ts';
 import { createCore } from './core/core.ts';
 import { createLogger } from './core/logger.ts';
 import { createOutboundRouter, type OutboundRouter } from './core/outbound.ts';
@@ -20,7 +24,7 @@ export interface App {
   core: Core;
   router: OutboundRouter;
   engine: Engine;
-  community: Community;
+  community: CommunityModule;
   /** The open database (adapters' update ledger; closed by stop()). */
   store: Store;
   log: Logger;
@@ -73,7 +77,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   const engine = createEngineFromDisk(opts.knowledgeDir ?? config.knowledgeDir);
   const router = createOutboundRouter();
   const community = createCommunity({ config, clock, engine, outbound: router, log, seedsDir: opts.seedsDir, instanceLease: opts.instanceLease });
-  const core = createCore({ config, clock, engine, outbound: router, log, community });
+  const core = createDispatcher({ config, clock, engine, router, log, community });
   let stopped: Promise<void> | undefined;
   // ops (issue 16): nightly online backups at 03:00 server time when BACKUP_DIR is set.
   const nightly = config.backupDir
@@ -92,4 +96,50 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     },
     stop: () => (stopped ??= (nightly?.stop() ?? Promise.resolve()).then(() => community.stop())),
   };
+}
+
+/** The practice base and the store-backed features behind one dispatcher. */
+export function createDispatcher(deps: {
+  config: Pick<Config, 'publicAnswers' | 'inboundUserRate' | 'inboundChatRate' | 'leaveUnknownGroups'>;
+  clock: Clock;
+  engine: Engine;
+  router: OutboundRouter;
+  log: Logger;
+  community: CommunityModule;
+  busyMaxWaitMs?: number;
+}): Core {
+  const { config, community } = deps;
+  let all: Feature[] = [];
+  const meetingsCommand = community.features.flatMap((f) => f.commands ?? []).find((c) => c.name === 'meetings');
+  const practiceBase = createPracticeBase({
+    engine: deps.engine,
+    feedback: community.feedback,
+    publicAnswers: config.publicAnswers !== false,
+    commands: (): CommandSpec[] => all.flatMap((f) => f.commands ?? []),
+    // "When is the next meeting?": the calendar first (the chat may see meetings: checked by the caller).
+    ...(meetingsCommand
+      ? {
+          upcomingMeetings: async (ctx) => {
+            const out = await meetingsCommand.run({ ...ctx, command: meetingsCommand.name, args: '' });
+            return Array.isArray(out) ? out : [out];
+          },
+        }
+      : {}),
+  });
+  all = [practiceBase, ...community.features];
+  return createCore({
+    clock: deps.clock,
+    log: deps.log,
+    outbound: deps.router,
+    access: community.access,
+    features: all,
+    answer: (ctx) => practiceBase.answer(ctx),
+    closestCommand: (word, names) => deps.engine.closestCommand(word, [...names]),
+    home: (userId) => community.home(userId),
+    changes: () => community.changes(),
+    inboundUserRate: config.inboundUserRate,
+    inboundChatRate: config.inboundChatRate,
+    leaveUnknownGroups: config.leaveUnknownGroups,
+    ...(deps.busyMaxWaitMs ? { busyMaxWaitMs: deps.busyMaxWaitMs } : {}),
+  });
 }

@@ -12,7 +12,7 @@ import { AdapterFatalError, type AdapterHandle } from './core/adapter.ts';
 import { startHttpServer, type HttpRoute, type HttpServerHandle } from './core/http-server.ts';
 import { createLogger, errorFields } from './core/logger.ts';
 import type { Engine, SearchOptions } from './engine/types.ts';
-import { ONLY_CHALLENGE_TEXT, SMALL_TALK_REPLY } from './commands/practice-base.ts';
+import { ONLY_CHALLENGE_TEXT, SMALL_TALK_REPLY } from './features/practice-base/index.ts';
 import { citationFor } from './knowledge/citation.ts';
 import { defaultKnowledgeDir } from './knowledge/load.ts';
 import { KIND_LABELS, KINDS, type Kind } from './knowledge/schema.ts';

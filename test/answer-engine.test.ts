@@ -4,8 +4,7 @@
 // searched, off-topic stays off, and a question in another language is read through the interpreter.
 import { describe, expect, it } from 'vitest';
 import { askJson } from '../src/cli.ts';
-import { ONLY_CHALLENGE_TEXT, answerReply, createQueryMemory } from '../src/commands/practice-base.ts';
-import type { Services } from '../src/commands/types.ts';
+import { ONLY_CHALLENGE_TEXT, answerReply, createQueryMemory, type PracticeBaseDeps } from '../src/features/practice-base/commands.ts';
 import { inlineToPlain, type Reply } from '../src/core/reply.ts';
 import { createEngine } from '../src/engine/engine.ts';
 import type { Interpretation } from '../src/engine/types.ts';
@@ -206,7 +205,7 @@ describe('answers: the interpreter', () => {
 
 describe('answers: the reply', () => {
   const paragraphs = (r: Reply) => r.blocks.flatMap((b) => (b.type === 'paragraph' ? [inlineToPlain(b.parts)] : b.type === 'notice' ? [b.text] : []));
-  const reply = (e: ReturnType<typeof createEngine>, q: string) => answerReply({ engine: e } as unknown as Services, createQueryMemory(), q, { limit: 3 }, e.search(q));
+  const reply = (e: ReturnType<typeof createEngine>, q: string) => answerReply({ engine: e } as unknown as PracticeBaseDeps, createQueryMemory(), q, { limit: 3 }, e.search(q));
 
   it('says plainly when the meetings recorded the topic only as a challenge', () => {
     const r = reply(engine, 'what works to get platforms to take down smuggler adverts faster?');

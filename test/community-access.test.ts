@@ -150,10 +150,10 @@ describe('chat lifecycle', () => {
     const b = bot({ config: { allowedChats: [] } });
     await b.say('/subscribe');
     await b.say('/subscribe', { chat: 'telegram:-100700' });
-    await b.community.chatMigrated(GROUP, 'telegram:-1001500');
+    await b.core.chatMigrated(GROUP, 'telegram:-1001500');
     expect(b.community.subscriptions.get(GROUP)).toBeUndefined();
     expect(b.community.subscriptions.get('telegram:-1001500')).toBeDefined();
-    await b.community.chatGone('telegram:-100700', 'kicked');
+    await b.core.chatGone('telegram:-100700', 'kicked');
     expect(b.community.subscriptions.get('telegram:-100700')).toBeUndefined();
     expect(readAudit(b.community.store).map((a) => a.action)).toEqual(['subscribe', 'subscribe', 'chat.migrated', 'unsubscribe']);
   });

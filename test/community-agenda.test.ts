@@ -6,7 +6,6 @@ import type Database from 'better-sqlite3';
 import { createAgenda, type AgendaFeature } from '../src/features/agenda/index.ts';
 import { createFeedback, type FeedbackFeature } from '../src/features/feedback/index.ts';
 import { createAudit, readAudit } from '../src/community/audit.ts';
-import type { Services } from '../src/commands/types.ts';
 import { createOutboundRouter } from '../src/core/outbound.ts';
 import type { Platform } from '../src/core/ports.ts';
 import type { Reply } from '../src/core/reply.ts';
@@ -103,7 +102,6 @@ function setup(opts: { retentionDays?: number; store?: Store } = {}): Harness {
       actor: { id: user, ...(o.name ? { name: o.name } : {}), roles: new Set() },
       chatAllowed: true,
       now: clock.now(),
-      services: {} as Services,
       log,
     });
     return Array.isArray(r) ? r : [r];

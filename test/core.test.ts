@@ -8,7 +8,7 @@ import { createApp, type App } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Incoming } from '../src/core/ports.ts';
 import { inlineToPlain, type Reply } from '../src/core/reply.ts';
-import { SMALL_TALK_REPLY } from '../src/commands/practice-base.ts';
+import { SMALL_TALK_REPLY } from '../src/features/practice-base/index.ts';
 
 const apps: App[] = [];
 afterEach(async () => {

@@ -1,11 +1,8 @@
-// The platform-neutral command model. Every chat command is one CommandSpec, registered once;
-// the dispatcher (src/commands/dispatch.ts) parses, checks access, runs it, and turns errors into
-// polite replies. Adapters never see this.
+// The platform-neutral command model. Every chat command is one CommandSpec, owned by a feature
+// (src/core/feature.ts) and registered once; the dispatcher (src/core/core.ts) parses, checks
+// access, runs it, and turns errors into polite replies. Adapters never see this.
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
-import type { Engine } from '../engine/types.ts';
-import type { OutboundRouter } from '../core/outbound.ts';
-import type { Clock, Incoming } from '../core/ports.ts';
+import type { Incoming } from '../core/ports.ts';
 import type { Reply } from '../core/reply.ts';
 
 export type Role = 'secretariat' | 'co-chair';
@@ -36,7 +33,6 @@ export interface CommandContext {
   actor: Actor;
   chatAllowed: boolean;
   now: Date;
-  services: Services;
   log: Logger;
 }
 
@@ -57,18 +53,4 @@ export interface CommandSpec {
    *  (e.g. `/meeting add ...` for the secretariat). */
   subcommands?: { usage: string; description: string; access: Access }[];
   run(ctx: CommandContext): Promise<Reply | Reply[]> | Reply | Reply[];
-}
-
-/** What commands can use. Community services are added by src/community (createCommunity). */
-export interface Services {
-  config: Config;
-  clock: Clock;
-  engine: Engine;
-  access: AccessControl;
-  /** Routes by chat id prefix to the adapter that owns the chat. */
-  outbound: OutboundRouter;
-  /** The community module (store-backed). */
-  community: import('../community/types.ts').Community;
-  /** All registered commands (for /help and suggestions). */
-  commands: () => CommandSpec[];
 }

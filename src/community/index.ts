@@ -1,8 +1,9 @@
-// The community module: store-backed meetings, reminders, roles, audit, plus the agenda module
-// (part B: suggestions, polls, gaps, feedback) composed in. createApp calls createCommunity.
+// The store-backed features, wired: meetings and reminders, access (roles, allow-list, audit),
+// agenda (suggestions, polls) and feedback (gaps, helpful / not helpful), over one database and one
+// scheduler. createApp (src/app.ts) calls createCommunity and hands `features` to the dispatcher;
+// tests and tools reach the parts (store, meetings, scheduler ...) directly.
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import type { CommandSpec } from '../commands/types.ts';
 import type { OutboundRouter } from '../core/outbound.ts';
 import type { Clock } from '../core/ports.ts';
 import type { Block, Reply } from '../core/reply.ts';
@@ -20,7 +21,7 @@ import { createMemberLeft } from './membership.ts';
 import { createRetention } from './retention.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
 import { createSubscriptions, type Subscriptions } from './subscriptions.ts';
-import type { Community } from './types.ts';
+import type { Feature } from '../core/feature.ts';
 import { defaultSeedsDir, memberZones, syncCommunitySeeds, type MemberZone } from './zones.ts';
 
 export { StoreError } from '../store/store.ts';
@@ -41,8 +42,10 @@ export interface CommunityDeps {
   instanceLease?: boolean | { onLost?: (holder: string) => void };
 }
 
-/** The Community plus what tests and tools need to reach. */
-export interface CommunityModule extends Community {
+/** The store-backed features and the parts tests and tools reach. */
+export interface CommunityModule {
+  /** For the dispatcher: meetings and reminders, access, agenda, feedback. */
+  readonly features: readonly Feature[];
   readonly access: CommunityAccess;
   readonly store: Store;
   readonly meetings: Meetings;
@@ -57,6 +60,15 @@ export interface CommunityModule extends Community {
   runDue(now?: Date): Promise<void>;
   /** Resolves when queued scheduler runs are done. */
   idle(): Promise<void>;
+  /** The home tab: upcoming meetings and open polls. */
+  home(userId: string): Promise<Reply>;
+  /** Rows written by this process so far (SQLite total_changes()): the core retries a command
+   *  that met a locked database only when it wrote nothing (src/store/busy.ts). */
+  changes(): number;
+  /** Start the reminder scheduler (sends missed reminders first). */
+  start(): void;
+  /** Stop the scheduler, wait for in-flight deliveries, write what is queued, close the database. */
+  stop(): Promise<void>;
 }
 
 export function createCommunity(deps: CommunityDeps): CommunityModule {
@@ -101,18 +113,36 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
   });
   const feedback = createFeedback({ store, clock, log: deps.log.child({ module: 'feedback' }), retentionDays: config.gapsRetentionDays });
 
+  // Reminder subscriptions follow the chat: gone, unsubscribed (audited); migrated, moved.
+  const subscriptionLifecycle: Feature = {
+    name: 'subscriptions',
+    chatGone(chatId, reason) {
+      if (!store.db.open) return;
+      const was = store.immediate(() => {
+        const was = subscriptions.unsubscribe(chatId, clock.now(), true);
+        if (was) audit('system', 'unsubscribe', chatId, { reason: reason.slice(0, 200) });
+        return was;
+      });
+      if (was) log.warn({ chat: chatId, reason }, 'chat is gone: unsubscribed');
+    },
+    chatMigrated(from, to) {
+      const moved = store.immediate(() => {
+        const moved = subscriptions.migrate(from, to);
+        audit('system', 'chat.migrated', from, { to });
+        return moved;
+      });
+      log.info({ from, to, subscription: moved }, 'chat migrated');
+    },
+  };
+
+  /** A chat found gone while delivering: every feature lets go of it. */
   async function chatGone(chatId: string, reason: string): Promise<void> {
-    if (!store.db.open) return;
-    const was = store.immediate(() => {
-      const was = subscriptions.unsubscribe(chatId, clock.now(), true);
-      if (was) audit('system', 'unsubscribe', chatId, { reason: reason.slice(0, 200) });
-      return was;
-    });
-    if (was) log.warn({ chat: chatId, reason }, 'chat is gone: unsubscribed');
-    try {
-      agenda.chatGone(chatId);
-    } catch (err) {
-      log.error({ err: errorFields(err), chat: chatId }, 'agenda chatGone failed');
+    for (const f of features) {
+      try {
+        await f.chatGone?.(chatId, reason);
+      } catch (err) {
+        log.error({ err: errorFields(err), chat: chatId, feature: f.name }, 'chatGone failed');
+      }
     }
   }
 
@@ -137,32 +167,38 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
     offsetsMs: config.reminderOffsetsMs,
     meetings,
     subscriptions,
+    // Scheduled work of the other features, fanned out on every wake; then retention's purge.
     agenda: {
       tick: async (now) => {
-        await agenda.tick(now);
-        await feedback.tick(now);
+        for (const f of features) {
+          try {
+            await f.tick?.(now);
+          } catch (err) {
+            log.error({ err: errorFields(err), feature: f.name }, 'tick failed');
+          }
+        }
         retention.purge(now);
       },
       nextDueAt: () => {
-        const times = [agenda.nextDueAt(), feedback.nextDueAt()].filter((t): t is Date => t !== undefined);
-        return times.length ? new Date(Math.min(...times.map((t) => t.getTime()))) : undefined;
+        const times = features.map((f) => f.nextDueAt?.()?.getTime()).filter((t): t is number => t !== undefined);
+        return times.length ? new Date(Math.min(...times)) : undefined;
       },
     },
     onGone: chatGone,
     secretariatIds: config.secretariat,
   });
 
-  const commands: CommandSpec[] = [
-    ...createMeetingCommands({ store, clock, audit, log, meetings, subscriptions, scheduler, offsetsMs: config.reminderOffsetsMs, outbound }),
-    createRoleCommand({ store, access, audit, clock }),
-    ...(agenda.commands ?? []),
-    ...(feedback.commands ?? []),
-  ];
+  const meetingsFeature: Feature = {
+    name: 'meetings',
+    commands: createMeetingCommands({ store, clock, audit, log, meetings, subscriptions, scheduler, offsetsMs: config.reminderOffsetsMs, outbound }),
+  };
+  const accessFeature: Feature = { name: 'access', commands: [createRoleCommand({ store, access, audit, clock })], memberLeft };
+  const features: Feature[] = [meetingsFeature, subscriptionLifecycle, accessFeature, agenda, feedback];
 
   let stopping: Promise<void> | undefined;
 
   const community: CommunityModule = {
-    commands,
+    features,
     access,
     store,
     meetings,
@@ -174,18 +210,6 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
     zones,
     runDue: (now) => scheduler.runDue(now),
     idle: () => scheduler.idle(),
-    vote: (input) => agenda.vote(input),
-    pollTotals: (id, totals) => agenda.pollTotals(id, totals),
-    chatGone,
-    async chatMigrated(from, to) {
-      const moved = store.immediate(() => {
-        const moved = subscriptions.migrate(from, to);
-        audit('system', 'chat.migrated', from, { to });
-        return moved;
-      });
-      agenda.chatMigrated(from, to);
-      log.info({ from, to, subscription: moved }, 'chat migrated');
-    },
     async home(userId) {
       const now = clock.now();
       const blocks: Block[] = [{ type: 'heading', text: 'Practice bot' }];
@@ -217,10 +241,7 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
       );
       return { blocks } satisfies Reply;
     },
-    recordGap: (q, language) => feedback.recordGap(q, language),
     changes: () => store.changes(),
-    memberLeft,
-    recordFeedback: (key, helpful, vote) => feedback.recordFeedback(key, helpful, vote),
     start() {
       if (access.open) {
         log.warn('ALLOWED_CHATS is empty: every chat gets community features (development mode). Set ALLOWED_CHATS in production.');

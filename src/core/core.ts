@@ -1,37 +1,42 @@
-// The core: one dispatcher for every platform. Parses commands, checks access, runs the command,
-// and turns any failure into a polite reply. Adapters call the Core API (src/core/ports.ts).
+// The core: one dispatcher over the features (src/core/feature.ts) for every platform. Parses
+// commands, checks access, runs the feature's command or button action, fans the lifecycle out,
+// and turns any failure into a polite reply. Adapters call the Core API (src/core/ports.ts);
+// src/app.ts lists the features.
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
-import type { Community } from '../community/types.ts';
-import type { Actor, CommandContext, CommandSpec, Services } from '../commands/types.ts';
-import {
-  answer,
-  createPracticeBaseCommands,
-  createQueryMemory,
-  entriesOfKindInTheme,
-  entryReply,
-  answerReply,
-} from '../commands/practice-base.ts';
-import { SCHEDULE_QUESTION } from '../engine/intent.ts';
-import type { Engine } from '../engine/types.ts';
-import { KINDS, type Kind } from '../knowledge/schema.ts';
+import type { AccessControl, Actor, CommandContext, CommandSpec } from '../commands/types.ts';
 import { hasAccess, notAllowedReply, roleRefusal } from '../commands/refusals.ts';
+import type { InboundRate } from '../config.ts';
 import { BUSY_REPLY_TEXT, DatabaseBusyError, retryWhileBusy } from '../store/busy.ts';
+import type { ActionContext, ActionHandler, Feature } from './feature.ts';
 import { INBOUND_NOTICE, createInboundLimiter } from './inbound-limit.ts';
-import { answersNotAllowedReply, createUnknownGroups } from './strict-deployments.ts';
+import { createUnknownGroups } from './strict-deployments.ts';
 import { errorFields } from './logger.ts';
 import type { OutboundRouter } from './outbound.ts';
-import type { ActionInput, Clock, Core, Incoming } from './ports.ts';
+import type { Clock, Core, Incoming } from './ports.ts';
 import { MAX_ACTION_BYTES, type Button, type Reply } from './reply.ts';
-
+import { apologyReply, para, refusal, say } from './reply-helpers.ts';
 
 export interface CoreDeps {
-  config: Config;
   clock: Clock;
-  engine: Engine;
-  outbound: OutboundRouter;
   log: Logger;
-  community: Community;
+  outbound: OutboundRouter;
+  /** Roles and allowed chats (the access feature). */
+  access: AccessControl;
+  features: readonly Feature[];
+  /** Answers a free question or /ask with text (the practice base). */
+  answer: (ctx: CommandContext) => Promise<Reply[]>;
+  /** The command closest to a mistyped one ("/challanges" -> "challenges"). */
+  closestCommand: (word: string, names: readonly string[]) => string | undefined;
+  /** The home tab (Slack) for a user. */
+  home: (userId: string) => Promise<Reply>;
+  /** Rows written by this process so far: a command that met a locked database is retried only
+   *  when it wrote nothing (src/store/busy.ts). */
+  changes?: () => number;
+  /** Inbound limits (INBOUND_USER_RATE, INBOUND_CHAT_RATE). */
+  inboundUserRate?: InboundRate | null | undefined;
+  inboundChatRate?: InboundRate | null | undefined;
+  /** LEAVE_UNKNOWN_GROUPS=on. */
+  leaveUnknownGroups?: boolean | undefined;
   /** How long a write that finds the database locked by another process is retried (default 10 s). */
   busyMaxWaitMs?: number;
 }
@@ -41,26 +46,19 @@ const COMMAND = /^\/([\p{L}\p{N}_-]+)(?:@[A-Za-z0-9_]+)?(?:\s+([\s\S]*))?$/u;
 /** Longest message the core looks at; anything beyond is ignored (and the reply says so where it matters). */
 export const MAX_MESSAGE_CHARS = 10_000;
 
-const busyReply = (): Reply => ({ refusal: true, blocks: [{ type: 'paragraph', parts: [BUSY_REPLY_TEXT] }] });
-
-const apology = (): Reply => ({
-  refusal: true,
-  blocks: [{ type: 'paragraph', parts: ['Sorry, something went wrong on my side. Please try again in a moment.'] }],
-});
+const busyReply = (): Reply => refusal(para(BUSY_REPLY_TEXT));
 
 export function createCore(deps: CoreDeps): Core {
-  const { config, clock, engine, outbound, community } = deps;
+  const { clock, outbound, access, features } = deps;
   const log = deps.log.child({ module: 'core' });
-  const memory = createQueryMemory();
-  const { access } = community;
   // A locked database (another process writing) fails a write fast; it is retried here, off the
   // event loop, while other messages are answered (src/store/busy.ts).
-  const busyOpts = { ...(community.changes ? { changes: community.changes } : {}), ...(deps.busyMaxWaitMs ? { maxWaitMs: deps.busyMaxWaitMs } : {}) };
+  const busyOpts = { ...(deps.changes ? { changes: deps.changes } : {}), ...(deps.busyMaxWaitMs ? { maxWaitMs: deps.busyMaxWaitMs } : {}) };
   const whileBusy = <T>(fn: () => T | Promise<T>): Promise<T> => retryWhileBusy(fn, busyOpts);
   // Inbound limits (issue 11): per user and per chat, on the chat platforms (the console is local).
   const limiter =
-    config.inboundUserRate || config.inboundChatRate
-      ? createInboundLimiter({ perUser: config.inboundUserRate, perChat: config.inboundChatRate, clock })
+    deps.inboundUserRate || deps.inboundChatRate
+      ? createInboundLimiter({ perUser: deps.inboundUserRate, perChat: deps.inboundChatRate, clock })
       : undefined;
   /** Replies for a message past the rate (the notice, or nothing), or undefined to answer it. */
   function overLimit(m: { platform: Incoming['platform']; chat: Incoming['chat']; user: Incoming['user'] }): Reply[] | undefined {
@@ -69,54 +67,44 @@ export function createCore(deps: CoreDeps): Core {
     if (verdict === 'ok') return undefined;
     if (verdict === 'drop') return [];
     log.warn(scope(m.chat.id, m.platform), 'inbound limit reached: messages skipped for a while');
-    return [{ refusal: true, blocks: [{ type: 'paragraph', parts: [INBOUND_NOTICE] }] }];
+    return [refusal(para(INBOUND_NOTICE))];
   }
-  // Stricter deployments (issue 11): PUBLIC_ANSWERS=off, LEAVE_UNKNOWN_GROUPS=on.
-  const answersAllowed = (ctx: { chatAllowed: boolean }) => config.publicAnswers !== false || ctx.chatAllowed;
-  const unknownGroups = config.leaveUnknownGroups ? createUnknownGroups({ access, outbound, clock, log }) : undefined;
+  // Stricter deployments (issue 11): LEAVE_UNKNOWN_GROUPS=on.
+  const unknownGroups = deps.leaveUnknownGroups ? createUnknownGroups({ access, outbound, clock, log }) : undefined;
   const busyFailed = (err: unknown, where: Record<string, unknown>): Reply[] | undefined => {
     if (!(err instanceof DatabaseBusyError)) return undefined;
     log.warn({ ...where, waitedMs: Math.round(err.waitedMs) }, 'database busy: a write gave up, nothing was saved');
     return [busyReply()];
   };
 
+  // Commands by name, button actions by prefix, from every feature.
   const registry = new Map<string, CommandSpec>();
   const names: string[] = [];
-  const services: Services = {
-    config,
-    clock,
-    engine,
-    access,
-    outbound,
-    community,
-    commands: () => [...new Set(registry.values())],
-  };
-  for (const spec of [...createPracticeBaseCommands(memory), ...community.commands]) {
-    for (const n of [spec.name, ...(spec.aliases ?? [])]) {
-      if (registry.has(n)) throw new Error(`command /${n} is registered twice`);
-      registry.set(n, spec);
+  const actions = new Map<string, ActionHandler>();
+  for (const feature of features) {
+    for (const spec of feature.commands ?? []) {
+      for (const n of [spec.name, ...(spec.aliases ?? [])]) {
+        if (registry.has(n)) throw new Error(`command /${n} is registered twice`);
+        registry.set(n, spec);
+      }
+      names.push(spec.name);
     }
-    names.push(spec.name);
+    for (const [prefix, handler] of Object.entries(feature.actions ?? {})) {
+      if (actions.has(prefix) || prefix === 'cmd') throw new Error(`button prefix ${prefix}: is registered twice`);
+      actions.set(prefix, handler);
+    }
   }
 
   function actorOf(user: Incoming['user']): Actor {
     return { id: user.id, name: user.name, roles: access.rolesOf(user.id) };
   }
 
-  function baseContext(msg: Incoming): Omit<CommandContext, 'args' | 'command'> {
+  function baseContext(msg: Incoming): ActionContext {
     const actor = actorOf(msg.user);
-    return {
-      msg,
-      actor,
-      chatAllowed: access.isChatAllowed(msg.chat, actor.id),
-      now: clock.now(),
-      services,
-      log,
-    };
+    return { msg, actor, chatAllowed: access.isChatAllowed(msg.chat, actor.id), now: clock.now(), log };
   }
 
   async function runCommand(spec: CommandSpec, ctx: CommandContext): Promise<Reply[]> {
-    if (spec.group === 'Practice base' && !answersAllowed(ctx)) return [answersNotAllowedReply(ctx.msg.chat.id)];
     if (spec.access !== 'public') {
       if (!ctx.chatAllowed) return [notAllowedReply(ctx.msg.chat.id)];
       if (spec.access !== 'member' && !hasAccess(spec.access, ctx.actor.roles)) return [roleRefusal(spec.access, spec.usage)];
@@ -128,7 +116,7 @@ export function createCore(deps: CoreDeps): Core {
   /** "Did you mean /challenges?", keeping what followed the command ("/challanges encryption"
    *  offers "/challenges encryption"), in words and, when it fits a button, as one. */
   function unknownCommand(word: string, args = ''): Reply {
-    const guess = engine.closestCommand(word, names);
+    const guess = deps.closestCommand(word, names);
     const spec = guess ? registry.get(guess) : undefined;
     const takesArgs = !!spec && (/\s/.test(spec.usage) || (spec.subcommands?.length ?? 0) > 0);
     const rest = takesArgs ? args.replace(/\s+/g, ' ').trim() : '';
@@ -154,20 +142,6 @@ export function createCore(deps: CoreDeps): Core {
   const debugOn = () => log.isLevelEnabled('debug');
   const scope = (chat: string, platform: string) => ({ chat, platform });
 
-  /** A question, free or after /ask. "When is the next meeting?" is about the calendar, which the
-   *  practice base (past meetings only) cannot answer: where the chat may see meetings, the upcoming
-   *  ones come first, then what the base says (it may be about next steps "for the next meeting"). */
-  async function answerQuestion(ctx: CommandContext): Promise<Reply[]> {
-    if (!answersAllowed(ctx)) return [answersNotAllowedReply(ctx.msg.chat.id)];
-    const { reply, intent } = answer(ctx, memory, ctx.args);
-    // small talk in a group: no reply at all
-    if (!reply) return [];
-    const calendar = registry.get('meetings');
-    const aboutMeetings = intent === 'meetings' || SCHEDULE_QUESTION.test(ctx.args);
-    if (!calendar || !ctx.chatAllowed || !aboutMeetings) return [reply];
-    return [...(await runCommand(calendar, { ...ctx, command: calendar.name, args: '' })), reply];
-  }
-
   async function handleMessage(msg: Incoming): Promise<Reply[]> {
     try {
       let text = (msg.text ?? '').slice(0, MAX_MESSAGE_CHARS).trim();
@@ -181,13 +155,13 @@ export function createCore(deps: CoreDeps): Core {
         // Only the bot's name ("@practice_bot" and nothing else): say what it can do.
         if (text === '') return handleMessage({ ...msg, text: '/help' });
         if (debugOn()) log.debug({ ...scope(msg.chat.id, msg.platform), text }, 'free question');
-        return await answerQuestion({ ...baseContext(msg), command: 'ask', args: text });
+        return await deps.answer({ ...baseContext(msg), command: 'ask', args: text });
       }
       const word = m[1]!.toLowerCase();
       text = (m[2] ?? '').trim();
       const spec = registry.get(word);
       if (!spec) return [unknownCommand(word, text)];
-      if (spec.name === 'ask' && text !== '') return await answerQuestion({ ...baseContext(msg), command: 'ask', args: text });
+      if (spec.name === 'ask' && text !== '') return await deps.answer({ ...baseContext(msg), command: 'ask', args: text });
       if (debugOn()) log.debug({ ...scope(msg.chat.id, msg.platform), command: spec.name, text }, 'command');
       const ctx: CommandContext = { ...baseContext(msg), command: spec.name, args: text };
       return await runCommand(spec, ctx);
@@ -195,53 +169,35 @@ export function createCore(deps: CoreDeps): Core {
       const busy = busyFailed(err, scope(msg.chat.id, msg.platform));
       if (busy) return busy;
       log.error({ ...scope(msg.chat.id, msg.platform), err: errorFields(err) }, 'command failed');
-      return [apology()];
+      return [apologyReply()];
     }
   }
 
-  async function handleAction(input: ActionInput): Promise<Reply[]> {
+  async function handleAction(input: Parameters<Core['handleAction']>[0]): Promise<Reply[]> {
     const msg: Incoming = { platform: input.platform, chat: input.chat, user: input.user, text: '', addressed: true, threadId: input.threadId };
     try {
-      const [kind, a, b] = input.action.split(':');
-      const base = baseContext(msg);
-      if ((kind === 'more' || kind === 'th') && !answersAllowed(base)) return [answersNotAllowedReply(msg.chat.id)];
-      if (kind === 'more' && a) {
-        const saved = memory.get(a);
-        if (!saved) return [{ blocks: [{ type: 'paragraph', parts: ['That list has expired. Please ask again.'] }] }];
-        const offset = Math.max(0, Number(b) || 0);
-        const opts = { ...saved.opts, offset };
-        const result = engine.search(saved.query, opts);
-        return [answerReply(services, memory, saved.query, opts, result)];
-      }
-      if (kind === 'fb' && a) {
-        // Feedback is kept per question (what the secretariat can act on), and, like unanswered
-        // questions, only from allowed chats. A button whose question has been forgotten counts nothing.
-        const saved = memory.get(a);
-        const say = (text: string): Reply[] => [{ blocks: [{ type: 'paragraph', parts: [text] }] }];
-        if (!saved || (b !== '1' && b !== '0')) return say('That button has expired, so nothing was recorded. Please ask again.');
-        if (!base.chatAllowed) return say("Feedback is only collected in the community's chats; nothing was recorded.");
-        const helpful = b === '1';
-        const outcome = community.recordFeedback(saved.query, helpful, { token: a, voter: input.user.id });
-        if (outcome === 'changed') return say(`Changed: your feedback on this answer now says ${helpful ? 'helpful' : 'not helpful'}.`);
-        if (outcome === 'same') return say(`You already marked this answer ${helpful ? 'helpful' : 'not helpful'}; it counts once.`);
-        return say(helpful ? 'Thanks, noted as helpful.' : 'Thanks, noted. The secretariat reviews unhelpful answers to improve the base.');
-      }
-      if (kind === 'th' && a && b && (KINDS as readonly string[]).includes(a)) {
-        const offset = Math.max(0, Number(input.action.split(':')[3]) || 0);
-        return [entriesOfKindInTheme(services, a as Kind, b, offset)];
-      }
-      if (kind === 'e' && a) return [entryReply(services, a)];
-      if (kind === 'cmd' && a) {
-        return handleMessage({ ...msg, text: `/${input.action.slice('cmd:'.length)}` });
-      }
-      const fromCommunity = community.handleAction ? await whileBusy(() => community.handleAction!(input, base)) : undefined;
-      if (fromCommunity) return fromCommunity;
-      return [{ blocks: [{ type: 'paragraph', parts: ['That button is no longer active.'] }] }];
+      const prefix = input.action.split(':')[0] ?? '';
+      // cmd:<command line>: a button that sends a command (e.g. "Did you mean /challenges?").
+      if (prefix === 'cmd' && input.action.length > 'cmd:'.length) return handleMessage({ ...msg, text: `/${input.action.slice('cmd:'.length)}` });
+      const handler = actions.get(prefix);
+      const out = handler ? await whileBusy(() => handler(input, baseContext(msg))) : undefined;
+      return out ?? [say('That button is no longer active.')];
     } catch (err) {
       const busy = busyFailed(err, scope(input.chat.id, input.platform));
       if (busy) return busy;
       log.error({ ...scope(input.chat.id, input.platform), err: errorFields(err) }, 'action failed');
-      return [apology()];
+      return [apologyReply()];
+    }
+  }
+
+  /** Runs a lifecycle hook on every feature that has it; one failing does not stop the others. */
+  async function fanOut(what: string, run: (f: Feature) => unknown): Promise<void> {
+    for (const f of features) {
+      try {
+        await run(f);
+      } catch (err) {
+        log.error({ feature: f.name, err: errorFields(err) }, `${what} failed`);
+      }
     }
   }
 
@@ -259,26 +215,29 @@ export function createCore(deps: CoreDeps): Core {
     handleAction: async (input) => overLimit(input) ?? handleAction(input),
     vote: async (input) => {
       try {
-        return await whileBusy(() => community.vote(input));
+        for (const f of features) {
+          if (f.vote) return await whileBusy(() => f.vote!(input));
+        }
+        return undefined;
       } catch (err) {
         log.error({ err: errorFields(err) }, 'vote failed');
         return undefined;
       }
     },
     pollTotals: async (id, totals) => {
-      await community.pollTotals(id, totals);
+      for (const f of features) await f.pollTotals?.(id, totals);
     },
     chatGone: async (chatId, reason) => {
       log.info({ chat: chatId, reason }, 'chat gone');
-      await community.chatGone(chatId, reason);
+      await fanOut('chatGone', (f) => f.chatGone?.(chatId, reason));
     },
     chatMigrated: async (from, to) => {
       log.info({ from, to }, 'chat migrated');
-      await community.chatMigrated(from, to);
+      await fanOut('chatMigrated', (f) => f.chatMigrated?.(from, to));
     },
     memberLeft: async (m) => {
       try {
-        await whileBusy(() => community.memberLeft?.(m.chatId, m.userId));
+        for (const f of features) if (f.memberLeft) await whileBusy(() => f.memberLeft!(m.chatId, m.userId));
       } catch (err) {
         log.error({ ...scope(m.chatId, m.platform), err: errorFields(err) }, 'member left: roles not revoked');
       }
@@ -305,7 +264,7 @@ export function createCore(deps: CoreDeps): Core {
         ],
       };
     },
-    home: (user) => community.home(user.id),
+    home: (user) => deps.home(user.id),
     commandMenu: (scope) =>
       publicMenu()
         // Menus show what most people can use; organiser commands stay out of group menus.

@@ -2,8 +2,8 @@
 // (src/core/core.ts) registers the commands by name and the button actions by prefix, and fans the
 // lifecycle out; src/app.ts lists the features and wires their dependencies.
 import type { CommandContext, CommandSpec } from '../commands/types.ts';
-import type { ActionInput, ChatId } from './ports.ts';
-import type { Reply } from './reply.ts';
+import type { ActionInput, ChatId, VoteInput } from './ports.ts';
+import type { PollView, Reply } from './reply.ts';
 
 /** What a button handler is given: the press and the context of the person pressing. */
 export type ActionContext = Omit<CommandContext, 'args' | 'command'>;
@@ -20,6 +20,12 @@ export interface Feature {
   readonly actions?: Readonly<Record<string, ActionHandler>>;
   /** The bot was removed from a chat, or the chat was deleted. */
   chatGone?(chatId: ChatId, reason: string): void | Promise<void>;
+  /** A member left a chat (roles granted in chat are revoked there). */
+  memberLeft?(chatId: ChatId, userId: string): unknown;
+  /** A vote from any platform (buttons, /vote, native polls); the poll after it, or undefined. */
+  vote?(input: VoteInput): Promise<PollView | undefined>;
+  /** Totals of a native anonymous poll (Telegram). */
+  pollTotals?(platformPollId: string, totals: number[]): Promise<void>;
   /** A chat got a new id (Telegram group -> supergroup). */
   chatMigrated?(from: ChatId, to: ChatId): void | Promise<void>;
   /** Scheduled work due at `now` (called on every scheduler wake). */

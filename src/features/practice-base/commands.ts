@@ -1,11 +1,22 @@
 // Public practice-base commands: /start, /help, /ask, /challenges, /practices, /opportunities, /sources.
-import { createLru } from '../core/lru.ts';
-import type { Block, Button, Reply } from '../core/reply.ts';
-import { MAX_ACTION_BYTES } from '../core/reply.ts';
-import { citationFor, formatMeetingDate } from '../knowledge/citation.ts';
-import { KIND_LABELS, type Entry, type Kind } from '../knowledge/schema.ts';
-import type { Intent, SearchHit, SearchOptions, SearchResult, SourceRef } from '../engine/types.ts';
-import type { Access, CommandContext, CommandSpec, Services } from './types.ts';
+import { createLru } from '../../core/lru.ts';
+import type { Block, Button, Reply } from '../../core/reply.ts';
+import { MAX_ACTION_BYTES } from '../../core/reply.ts';
+import { citationFor, formatMeetingDate } from '../../knowledge/citation.ts';
+import { KIND_LABELS, type Entry, type Kind } from '../../knowledge/schema.ts';
+import type { Intent, SearchHit, SearchOptions, SearchResult, SourceRef } from '../../engine/types.ts';
+import type { Access, CommandContext, CommandSpec } from '../../commands/types.ts';
+import type { Engine } from '../../engine/types.ts';
+import type { FeedbackPort } from '../feedback/index.ts';
+
+/** What the practice base's commands use: the engine, where unanswered questions go, and the
+ *  registered commands (for /help). */
+export interface PracticeBaseDeps {
+  engine: Engine;
+  feedback: Pick<FeedbackPort, 'recordGap'>;
+  /** Every registered command (for /help), known once the dispatcher is built. */
+  commands: () => readonly CommandSpec[];
+}
 
 /** Longest question we analyse; longer input is answered from its beginning, and the reply says so. */
 export const MAX_QUESTION_CHARS = 500;
@@ -35,7 +46,7 @@ export type QueryMemory = ReturnType<typeof createQueryMemory>;
  *  They are frozen, since every reply that shows the entry shares the same block. */
 const entryBlocks = new WeakMap<Entry, Block>();
 
-export function entryBlock(entry: Entry, services: Services): Block {
+export function entryBlock(entry: Entry, services: PracticeBaseDeps): Block {
   let block = entryBlocks.get(entry);
   if (!block) {
     const citation = Object.freeze(citationFor(entry, services.engine.base));
@@ -57,7 +68,7 @@ export function entryBlock(entry: Entry, services: Services): Block {
 /** The block of an entry whose point has several sources (recorded in several documents, or folded
  *  at answer time): the citation names every source ("3rd COLEP meeting, 4 May 2023, Challenges;
  *  News item"), so every adapter shows them without knowing about folding. */
-function entryBlockWithSources(entry: Entry, sources: readonly SourceRef[], services: Services): Block {
+function entryBlockWithSources(entry: Entry, sources: readonly SourceRef[], services: PracticeBaseDeps): Block {
   const block = entryBlock(entry, services);
   if (sources.length <= 1 || block.type !== 'entry') return block;
   const { base } = services.engine;
@@ -71,7 +82,7 @@ function entryBlockWithSources(entry: Entry, sources: readonly SourceRef[], serv
   return { ...block, citation: { ...block.citation, label } };
 }
 
-export function hitBlock(hit: SearchHit, services: Services): Block {
+export function hitBlock(hit: SearchHit, services: PracticeBaseDeps): Block {
   return entryBlockWithSources(hit.entry, hit.sources, services);
 }
 
@@ -99,7 +110,7 @@ function remediesBlocks(remedies: readonly Entry[]): { blocks: Block[]; buttons:
 }
 
 /** One entry on its own (the "e:<id>" button): the entry with every source, and what addresses it. */
-export function entryReply(services: Services, id: string): Reply {
+export function entryReply(services: PracticeBaseDeps, id: string): Reply {
   const entry = services.engine.entry(id);
   if (!entry) return { blocks: [{ type: 'paragraph', parts: ['That entry is no longer in the practice base.'] }] };
   const remedies = remediesBlocks(entry.kind === 'challenge' ? services.engine.remediesOf(entry) : []);
@@ -112,7 +123,7 @@ export const SMALL_TALK_REPLY = 'Hello! Ask me about practices, challenges or me
 /** Said above an answer to "how do others handle X" when the meetings recorded X only as a problem. */
 export const ONLY_CHALLENGE_TEXT = 'The meetings recorded this as a challenge; no practice was shared for it yet. The nearest practices follow it.';
 
-function themeLabel(services: Services, id: string): string {
+function themeLabel(services: PracticeBaseDeps, id: string): string {
   return services.engine.base.themes.find((t) => t.id === id)?.label ?? id;
 }
 
@@ -124,7 +135,7 @@ function shorten(q: string): { text: string; cut: boolean } {
 
 /** Renders one page of a search as a reply, with "more" and feedback buttons. */
 export function answerReply(
-  services: Services,
+  services: PracticeBaseDeps,
   memory: QueryMemory,
   query: string,
   opts: SearchOptions,
@@ -170,14 +181,13 @@ export function nothingClose(what: string, result: SearchResult): Reply {
 
 /** Answers a question. Returns nothing for small talk in a group chat ("thanks!", "👍" after an
  *  answer): the bot stays quiet there; a private chat, or an explicit /ask, gets one friendly line. */
-export function ask(ctx: CommandContext, memory: QueryMemory, question: string): Reply | undefined {
-  return answer(ctx, memory, question).reply;
+export function ask(services: PracticeBaseDeps, ctx: CommandContext, memory: QueryMemory, question: string): Reply | undefined {
+  return answer(services, ctx, memory, question).reply;
 }
 
 /** `ask`, and what the question was read as asking for (the core puts the calendar first for
  *  questions about upcoming meetings, in any language the interpreter reads). */
-export function answer(ctx: CommandContext, memory: QueryMemory, question: string): { reply: Reply | undefined; intent?: Intent } {
-  const { services } = ctx;
+export function answer(services: PracticeBaseDeps, ctx: CommandContext, memory: QueryMemory, question: string): { reply: Reply | undefined; intent?: Intent } {
   const { text: q, cut } = shorten(question);
   if (!/[\p{L}\p{N}]/u.test(q)) {
     if (services.engine.search(q).smallTalk) return { reply: smallTalk(ctx) };
@@ -189,7 +199,7 @@ export function answer(ctx: CommandContext, memory: QueryMemory, question: strin
   const opts: SearchOptions = { limit: PAGE };
   const result = services.engine.search(q, opts);
   if (result.smallTalk) return { reply: smallTalk(ctx), intent: result.intent };
-  return { reply: answerOrGap(ctx, memory, q, cut, opts, result), intent: result.intent };
+  return { reply: answerOrGap(services, ctx, memory, q, cut, opts, result), intent: result.intent };
 }
 
 function smallTalk(ctx: CommandContext): Reply | undefined {
@@ -198,8 +208,7 @@ function smallTalk(ctx: CommandContext): Reply | undefined {
   return { blocks: [{ type: 'paragraph', parts: [SMALL_TALK_REPLY] }] };
 }
 
-function answerOrGap(ctx: CommandContext, memory: QueryMemory, q: string, cut: boolean, opts: SearchOptions, result: SearchResult): Reply {
-  const { services } = ctx;
+function answerOrGap(services: PracticeBaseDeps, ctx: CommandContext, memory: QueryMemory, q: string, cut: boolean, opts: SearchOptions, result: SearchResult): Reply {
   const intro: Block[] = cut
     ? [{ type: 'notice', level: 'info', text: `Your message was long; I used its first ${MAX_QUESTION_CHARS} characters.` }]
     : [];
@@ -208,7 +217,7 @@ function answerOrGap(ctx: CommandContext, memory: QueryMemory, q: string, cut: b
     r.blocks.unshift(...intro);
     // Only allowed chats leave anything in the database; elsewhere nothing is stored.
     if (ctx.chatAllowed) {
-      services.community.recordGap(q, result.language);
+      services.feedback.recordGap(q, result.language);
       r.blocks.push({ type: 'paragraph', parts: [{ text: 'The question has been noted (without your name) so the secretariat can fill the gap.', italic: true }] });
     }
     return r;
@@ -223,7 +232,7 @@ const KIND_COMMAND: Record<string, Kind> = {
 };
 
 /** Overview of one kind grouped by theme with counts, and a theme picker. */
-function overview(services: Services, kind: Kind, command: string): Reply {
+function overview(services: PracticeBaseDeps, kind: Kind, command: string): Reply {
   const entries = services.engine.base.entries.filter((e) => e.kind === kind);
   const counts = new Map<string, number>();
   for (const e of entries) for (const t of e.themes) counts.set(t, (counts.get(t) ?? 0) + 1);
@@ -243,7 +252,7 @@ function overview(services: Services, kind: Kind, command: string): Reply {
   return { blocks, buttons };
 }
 
-export function entriesOfKindInTheme(services: Services, kind: Kind, theme: string, offset = 0): Reply {
+export function entriesOfKindInTheme(services: PracticeBaseDeps, kind: Kind, theme: string, offset = 0): Reply {
   const command = Object.entries(KIND_COMMAND).find(([, k]) => k === kind)?.[0] ?? 'challenges';
   if (!services.engine.base.themes.some((t) => t.id === theme)) {
     return { blocks: [{ type: 'paragraph', parts: [`That theme is not in the practice base. Send /${command} for the themes there are.`] }] };
@@ -259,9 +268,8 @@ export function entriesOfKindInTheme(services: Services, kind: Kind, theme: stri
   return { blocks, buttons };
 }
 
-function byKind(ctx: CommandContext, memory: QueryMemory): Reply {
+function byKind(services: PracticeBaseDeps, ctx: CommandContext, memory: QueryMemory): Reply {
   const kind = KIND_COMMAND[ctx.command]!;
-  const { services } = ctx;
   const { text: topic } = shorten(ctx.args);
   if (topic === '' || !/[\p{L}\p{N}]/u.test(topic)) return overview(services, kind, ctx.command);
   // Entries of the kind that match the topic; failing that, the theme the topic names.
@@ -292,7 +300,7 @@ function byKind(ctx: CommandContext, memory: QueryMemory): Reply {
   return r;
 }
 
-function sources(services: Services): Reply {
+function sources(services: PracticeBaseDeps): Reply {
   const { base } = services.engine;
   const blocks: Block[] = [{ type: 'heading', text: `Sources: ${base.documents.length} documents, ${base.entries.length} entries` }];
   const items = base.documents.map((d) => {
@@ -322,18 +330,18 @@ function sources(services: Services): Reply {
 
 /** /help lists every command with who may use it; the registry is fixed once the core is built,
  *  so the reply is built once per core. */
-const helpReplies = new WeakMap<Services, Block[]>();
+const helpReplies = new WeakMap<PracticeBaseDeps, Block[]>();
 
-export function helpReply(ctx: Pick<CommandContext, 'services'>): Reply {
-  let blocks = helpReplies.get(ctx.services);
+export function helpReply(services: PracticeBaseDeps): Reply {
+  let blocks = helpReplies.get(services);
   if (!blocks) {
-    blocks = buildHelp(ctx.services);
-    helpReplies.set(ctx.services, blocks);
+    blocks = buildHelp(services);
+    helpReplies.set(services, blocks);
   }
   return { blocks: [...blocks] };
 }
 
-function buildHelp(services: Services): Block[] {
+function buildHelp(services: PracticeBaseDeps): Block[] {
   const cmds = services.commands().filter((c) => c.listed !== false);
   const groups = new Map<string, CommandSpec[]>();
   for (const c of cmds) groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
@@ -358,7 +366,7 @@ function buildHelp(services: Services): Block[] {
   return blocks.map((b) => Object.freeze(b));
 }
 
-export function createPracticeBaseCommands(memory: QueryMemory): CommandSpec[] {
+export function createPracticeBaseCommands(services: PracticeBaseDeps, memory: QueryMemory): CommandSpec[] {
   const group = 'Practice base';
   return [
     {
@@ -373,7 +381,7 @@ export function createPracticeBaseCommands(memory: QueryMemory): CommandSpec[] {
           {
             type: 'paragraph',
             parts: [
-              `I answer questions from the community's practice base: ${ctx.services.engine.base.entries.length} challenges, good practices, opportunities, next steps, conclusions and facts from ${ctx.services.engine.base.documents.length} meeting documents, each with its source.`,
+              `I answer questions from the community's practice base: ${services.engine.base.entries.length} challenges, good practices, opportunities, next steps, conclusions and facts from ${services.engine.base.documents.length} meeting documents, each with its source.`,
             ],
           },
           {
@@ -389,7 +397,7 @@ export function createPracticeBaseCommands(memory: QueryMemory): CommandSpec[] {
         ],
       }),
     },
-    { name: 'help', usage: '/help', description: 'List the commands', access: 'public', group: 'Getting started', run: (ctx) => helpReply(ctx) },
+    { name: 'help', usage: '/help', description: 'List the commands', access: 'public', group: 'Getting started', run: () => helpReply(services) },
     {
       name: 'ask',
       usage: '/ask <question>',
@@ -402,11 +410,11 @@ export function createPracticeBaseCommands(memory: QueryMemory): CommandSpec[] {
               refusal: true,
               blocks: [{ type: 'paragraph', parts: ['Add your question after /ask, e.g. ', { text: '/ask how do others get platforms to take down smuggler ads?', code: true }] }],
             }
-          : (ask(ctx, memory, ctx.args) ?? []),
+          : (ask(services, ctx, memory, ctx.args) ?? []),
     },
-    { name: 'challenges', usage: '/challenges [topic]', description: 'Challenges raised at the meetings', access: 'public', group, run: (ctx) => byKind(ctx, memory) },
-    { name: 'practices', aliases: ['goodpractices', 'good-practices'], usage: '/practices [topic]', description: 'Good practices shared by members', access: 'public', group, run: (ctx) => byKind(ctx, memory) },
-    { name: 'opportunities', usage: '/opportunities [topic]', description: 'Opportunities for cooperation and capacity', access: 'public', group, run: (ctx) => byKind(ctx, memory) },
-    { name: 'sources', usage: '/sources', description: 'The documents and meetings the base holds', access: 'public', group, run: (ctx) => sources(ctx.services) },
+    { name: 'challenges', usage: '/challenges [topic]', description: 'Challenges raised at the meetings', access: 'public', group, run: (ctx) => byKind(services, ctx, memory) },
+    { name: 'practices', aliases: ['goodpractices', 'good-practices'], usage: '/practices [topic]', description: 'Good practices shared by members', access: 'public', group, run: (ctx) => byKind(services, ctx, memory) },
+    { name: 'opportunities', usage: '/opportunities [topic]', description: 'Opportunities for cooperation and capacity', access: 'public', group, run: (ctx) => byKind(services, ctx, memory) },
+    { name: 'sources', usage: '/sources', description: 'The documents and meetings the base holds', access: 'public', group, run: () => sources(services) },
   ];
 }
