@@ -45,9 +45,10 @@ describe('piped console scenario', () => {
     expect(out).toContain('Training prosecutors on electronic evidence');
     // The results rank the voted option first with its count.
     expect(out).toMatch(/Training prosecutors on electronic evidence[^\n]*1/);
-    // The reminder names the meeting and its time in Sofia.
-    expect(out).toMatch(/remind/i);
-    expect(out).toMatch(/10:00/);
+    // /remind's own reply (not the /meeting add reply, which also says 10:00 and "Reminders go
+    // out"): the reminder names the meeting, its time in Sofia and where the agenda is.
+    expect(out).toMatch(/== Reminder: 9th COLEP meeting ==\nStarts in [^\n]*: Tue 10 Dec 2030, 10:00 Europe\/Sofia/);
+    expect(out).toMatch(/== Reminder: 9th COLEP meeting ==[\s\S]*Details and agenda: \/meeting m1/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
