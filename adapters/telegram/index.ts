@@ -25,8 +25,10 @@ import { chatIdOf } from './ids.ts';
 import { createSender, createTelegramOutbound } from './outbound.ts';
 import type { RenderOptions } from './render.ts';
 
-/** Update kinds the bot asks for (webhook and long polling alike). */
-export const ALLOWED_UPDATES = ['message', 'callback_query', 'poll', 'poll_answer', 'my_chat_member'] as const;
+/** Update kinds the bot asks for (webhook and long polling alike). `chat_member` (another member
+ *  joined or left; Telegram sends it only where the bot is an admin, and only when asked for) lets a
+ *  member who leaves lose the roles granted in chat even when no service message comes. */
+export const ALLOWED_UPDATES = ['message', 'callback_query', 'poll', 'poll_answer', 'my_chat_member', 'chat_member'] as const;
 
 export const APOLOGY = 'Sorry, something went wrong while handling that. Please try again in a moment.';
 /** A reply that timed out (PLATFORM_TIMEOUT): it may or may not have arrived. */
