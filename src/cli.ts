@@ -222,7 +222,7 @@ async function loadAdapters(config: Config, app: App): Promise<AdapterHandle[]> 
         ...config.telegram,
         core: app.core,
         log: app.log,
-        ledger: createUpdateLedger(app.store),
+        ledger: createUpdateLedger(app.store, { log: app.log }),
         api: {
           ...(config.platformTimeoutMs !== undefined ? { timeoutMs: config.platformTimeoutMs } : {}),
           ...(config.maxRetryAfterMs !== undefined ? { maxRetryAfterSeconds: config.maxRetryAfterMs / 1000 } : {}),
