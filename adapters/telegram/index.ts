@@ -84,6 +84,8 @@ export interface TelegramAdapter extends AdapterHandle {
   onFatal(listener: (err: AdapterFatalError) => void): void;
 }
 
+/** Consecutive getUpdates failures after which the adapter reports itself 'down' (GET /healthz). */
+export const DOWN_AFTER_POLL_FAILURES = 3;
 /** Handling attempts of one update before it is given up (an update that keeps killing the process). */
 export const MAX_UPDATE_ATTEMPTS = 3;
 /** Updates being handled at once (the rest wait in Telegram's queue, or the ledger). */
@@ -368,9 +370,13 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
   const retry = { attempts: 5, firstDelayMs: 1000, maxDelayMs: 10_000, ...opts.startRetry };
   const backoff = (n: number) => Math.min(retry.maxDelayMs, retry.firstDelayMs * 2 ** Math.max(0, n - 1));
 
+  // For state(): the token was verified (getMe), and getUpdates failures in a row.
+  let verified = false;
+  let failures = 0;
+
   async function pollLoop(): Promise<void> {
     let offset = 0;
-    let failures = 0;
+    failures = 0;
     while (!stopping) {
       while (inFlight.size >= MAX_IN_FLIGHT && !stopping) await Promise.race(inFlight);
       if (stopping) break;
@@ -434,6 +440,7 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
       try {
         // Not bot.init(): it retries getMe forever, silently, backing off to 20 minutes.
         if (!bot.isInited()) bot.botInfo = await bot.api.getMe(stopCtl.signal as never);
+        verified = true;
         return;
       } catch (err) {
         if (stopping) throw new AdapterFatalError('telegram', 'Telegram start cancelled: the bot is stopping', { cause: err });
@@ -487,9 +494,18 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
       fatalListeners.push(listener);
       if (fatal) listener(fatal);
     },
+    // GET /healthz: 'starting' until getMe answered; 'down' after a fatal error, or while getUpdates
+    // has failed DOWN_AFTER_POLL_FAILURES times in a row (the Bot API stopped answering), until one
+    // succeeds again.
+    state() {
+      if (fatal) return 'down';
+      if (!verified) return 'starting';
+      return failures >= DOWN_AFTER_POLL_FAILURES ? 'down' : 'connected';
+    },
     async start() {
       stopping = false;
       stopCtl = new AbortController();
+      failures = 0;
       await verifyToken();
       await registerCommands();
       if (opts.webhookUrl) {
