@@ -221,8 +221,13 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
       const ei = english?.spanOf[i] ?? -1;
       if (ei >= 0 && english!.spans[ei]!.from === i) {
         const span = english!.spans[ei]!;
+        // only English words as written (words of the base, English function words, names): "druge",
+        // "drugite" ("others") must not reach "drugs" through an English ending
         let free = true;
-        for (let k = span.from; k < span.to && free; k++) free = r.spanOf[k] === -1 && tokens[k]!.script === 'latin';
+        for (let k = span.from; k < span.to && free; k++) {
+          const tk = tokens[k]!;
+          free = r.spanOf[k] === -1 && tk.script === 'latin' && (tk.acronym || tk.numeric || vocabulary.has(tk.fold) || EN_STOP.has(tk.fold));
+        }
         if (free) {
           let words = 0;
           for (let k = span.from; k < span.to; k++) if (!r.stop[k] && !english!.stopWord[k]) words++;

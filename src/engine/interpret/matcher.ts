@@ -20,8 +20,8 @@ interface Phrase {
   /** concept indexes (one phrase may name several concepts) */
   concepts: number[];
   /**
-   * A phrase of one content word and stop words ("por mar") that must not match on that word alone:
-   * one of its stop words must be typed too. Set when the word is not a term of the concept alone.
+   * A phrase of one content word and one stop word ("por mar") that must not match on that word
+   * alone: its stop word must be typed too. Set when the word is not a term of the concept alone.
    */
   needStop: boolean;
   /** the phrase this one was cut from (a phrase may also start at its first content word) */
@@ -274,10 +274,11 @@ export function createMatcher(original: Profile, terms: Iterable<[number, string
       phrase.words.set(concept, list);
     }
   }
-  // "por mar", "trata de personas" (were trata a stop word): the content word alone is not the concept,
-  // unless the lexicon lists it alone for that concept too
+  // "por mar", "kerja sama" (were sama a stop word): in a phrase of two words, the content word alone
+  // is not the concept unless the lexicon lists it alone for that concept too. (Longer phrases of one
+  // content word are function words around a word that carries the meaning: "как другие справляются".)
   for (const phrase of bySeq.values()) {
-    if (phrase.keys.length < 2 || phrase.content !== 1 || phrase.concepts.every(smallTalk)) continue;
+    if (phrase.keys.length !== 2 || phrase.content !== 1 || phrase.concepts.every(smallTalk)) continue;
     const alone = bySeq.get(phrase.keys[phrase.stop.indexOf(false)]!);
     phrase.needStop = !alone || !alone.concepts.some((c) => phrase.concepts.includes(c));
   }

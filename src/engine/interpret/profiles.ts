@@ -462,7 +462,8 @@ export function createProfiles(): Profile[] {
     {
       id: 'bn', language: 'bn', script: 'bengali', stop: stopFor('bn', 'bengali'),
       key: suffixKey(words('গুলো গুলি গুলোর দের ের এর কে তে টি টা রা য় র ে').map((e) => foldWord(e, 'bengali')), 3),
-      minStem: 3, maxSuffix: 5,
+      // endings are counted in UTF-16 units: গুলো is four
+      minStem: 3, maxSuffix: 5, wordSuffix: 5,
     },
     {
       id: 'bn-latn', language: 'bn', script: 'latin', stop: new Set(BN_LATIN_STOP.map(bnLatinCanon)),
