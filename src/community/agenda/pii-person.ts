@@ -72,8 +72,8 @@ const RESIDENCE = `(?:${anyCase(RESIDENCE_WORDS)})(?![\\p{L}])[\\s:,]{0,3}(?:(?:
 const HOME_ADDRESS = new RegExp(String.raw`(?<![\p{L}])${RESIDENCE}(?:${ADDRESS})`, 'gu');
 const ADDRESS_AFTER_NAME = new RegExp(String.raw`^[\s,;:(–-]{0,4}(?:${RESIDENCE})?(?:${ADDRESS})`, 'u');
 const ID_AFTER_NAME = new RegExp(
-  String.raw`^[\s,;:(#№-]{0,4}(?:(?:id|egn|егн|jmbg|јмбг|cnic|nic|nid|pin|personal\s+(?:no|number))\.?[\s:#№-]{0,3})?([\p{Lu}\p{N}][\p{Lu}\p{N}-]{5,24})(?![\p{L}\p{N}])`,
-  'iu',
+  String.raw`^[\s,;:(#№-]{0,4}(?:(?:${anyCase(['id', 'egn', 'егн', 'jmbg', 'јмбг', 'cnic', 'nic', 'nid', 'pin', 'personal no', 'personal number'])})\.?[\s:#№-]{0,3})?([\p{Lu}\p{N}][\p{Lu}\p{N}-]{5,24})(?![\p{L}\p{N}])`,
+  'u',
 );
 
 /** Spans of text that look like a person's name. */
@@ -114,6 +114,8 @@ function nameSpans(text: string): Span[] {
     let k = i + 1;
     while (k < words.length && k - i < 4 && adjacent(k) && (isCapitalised(words[k]!.w) || isUpperWord(words[k]!.w))) k++;
     const run = words.slice(i, k);
+    // A sentence's first word before a name ("Ask Ivan Petrov") is not part of it.
+    while (run.length > 2 && !GIVEN.has(bare(run[0]!.w)) && !SURNAME_ENDING.test(run[0]!.w.toLowerCase())) run.shift();
     if (run.length < 2) continue;
     const given = run.some((r) => GIVEN.has(bare(r.w)));
     const lastWord = run.at(-1)!.w;

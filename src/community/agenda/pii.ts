@@ -206,7 +206,7 @@ const EMAIL = /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L
 // Obfuscated: "at" in brackets, a spaced "@" or the bare word "at"; "dot" in brackets, bare or a real dot.
 const BR_AT = String.raw`\s*[[({<]\s*(?:at|@|arobase)\s*[\])}>]\s*`;
 const WORD_AT = String.raw`\s+(?:at|arobase)\s+`;
-const SPACED_AT = String.raw`\s+@\s*|@\s+`;
+const SPACED_AT = String.raw`\s*@\s+`; // "ivan @ mvr.bg"; "by @name" is a handle
 const DOT = String.raw`\s*[[({<]\s*(?:dot|\.|point)\s*[\])}>]\s*|\s+(?:dot|point)\s+|\.`;
 const EMAIL_OBFUSCATED = new RegExp(
   String.raw`(?<![\p{L}\p{N}._%+-])([\p{L}\p{N}._%+-]+)(${BR_AT}|${WORD_AT}|${SPACED_AT})([\p{L}\p{N}-]+(?:(?:${DOT})[\p{L}\p{N}-]+)+)`,
@@ -301,9 +301,12 @@ const PLATES: PlateRule[] = [
 ];
 const PLATE_KEYWORD = new RegExp(
   String.raw`(?<![\p{L}])(?:(?:number|licen[cs]e|registration|reg\.?)\s+plates?|plates?|registration\s+(?:no\.?|number|mark)|reg\.?\s*no\.?|immatricul\p{L}*|plaque|rendsz[aá]m\p{L}*|рег(?:истрационен|\.)\s*(?:№|номер)|регистарск\p{L}*\s+(?:таблиц\p{L}*|број|ознак\p{L}*)|registarsk\p{L}*\s+(?:tablic\p{L}*|broj|oznak\p{L}*)|tablic[ae]|nömrə\s+nişanı|dövlət\s+nömrə\p{L}*|لوحة|رقم\s+(?:اللوحة|السيارة)|نمبر\s+پلیٹ|নম্বর\s+প্লেট)(?![\p{L}])`
-  + String.raw`[\s:#№.-]{0,4}(?:(?:no|nr|number|№)\.?[\s:#-]{0,3})?([\p{Lu}\p{Lo}\p{N}][\p{Lu}\p{Lo}\p{N}]*(?:[\s-][\p{Lu}\p{Lo}\p{N}]+){0,3})`,
+  + String.raw`[\s:#№.-]{0,4}(?:(?:no|nr|number|№)\.?[\s:#-]{0,3})?`,
   'giu',
 );
+// The code after the keyword: capitals, other-script letters and digits (not case-insensitive:
+// with the `i` flag \p{Lu} would take lower-case words too).
+const PLATE_CODE = /[\p{Lu}\p{Lo}\p{N}]+(?:[\s-][\p{Lu}\p{Lo}\p{N}]+){0,3}/uy;
 const VEHICLE_WORDS = [
   'car', 'cars', 'vehicle', 'vehicles', 'van', 'vans', 'minivan', 'minibus', 'bus', 'coach', 'truck', 'trucks', 'lorry', 'lorries',
   'hgv', 'trailer', 'taxi', 'motorbike', 'motorcycle', 'suv', 'jeep', 'pick-up', 'pickup', 'plate', 'plates', 'registration',
@@ -405,9 +408,10 @@ export function findPersonalData(text: string): PersonalDataFinding[] {
     }
   }
   for (const m of all(PLATE_KEYWORD, text)) {
-    const code = m[1]!;
+    PLATE_CODE.lastIndex = m.index + m[0].length;
+    const code = PLATE_CODE.exec(text)?.[0] ?? '';
     const digits = (code.match(/\p{Nd}/gu) ?? []).length;
-    if (digits >= 2 && !/^(?:19|20)\d{2}$/.test(code)) addMatch('licence-plate', m);
+    if (digits >= 2 && !/^(?:19|20)\d{2}$/.test(code)) add('licence-plate', m.index, PLATE_CODE.lastIndex);
   }
 
   for (const span of findPersonSpans(text, masked)) add('person', span.start, span.end);
