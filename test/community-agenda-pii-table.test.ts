@@ -23,6 +23,8 @@ const TABLE: [text: string, expected: Expected, note?: string][] = [
   ['Mr Smith, date of birth 01/02/1975', 'person', 'title and an unlisted surname'],
   ['Ivan Petrov, 12.03.1985', 'person', 'a date before 2013 right after a name'],
   ['victim Elena Georgieva (b. 1999) to testify', 'person'],
+  ['witness Tomislav Horvat, born 1980', 'person', 'a role, then two capitalised words'],
+  ['Zlatko Brankov, born 1980', 'person', 'an unlisted given name and a surname ending'],
   ['المتهم أحمد علي مواليد 1990', 'person', 'Arabic script'],
   // --- a person's name with an address, or a home address ---
   ['Maria Ivanova, ul. Rakovski 12, Sofia', 'person'],
@@ -30,6 +32,7 @@ const TABLE: [text: string, expected: Expected, note?: string][] = [
   ['Haris Hodžić, ulica Ferhadija 5, Sarajevo', 'person'],
   ['Elvin Mammadov, Nizami küçəsi 12, Baku', 'person'],
   ['Kovács Anna, Andrássy út 12', 'person'],
+  ['John Smith, 221 Baker Street, London', 'person'],
   ['Muhammad Asif resides at House 12, Street 5', 'person'],
   ['lives at 14 rue de la Paix', 'person', 'home address without a name'],
   ['живее на ул. Шипка 5', 'person'],
@@ -78,7 +81,8 @@ const TABLE: [text: string, expected: Expected, note?: string][] = [
   ['ঢাকা মেট্রো-গ ১২-৩৪৫৬', 'licence-plate', 'Bangladesh, Bengali script'],
   ['22 A 12345', 'licence-plate', 'Iraq since 2022'],
   ['taxi 25 B 123', 'licence-plate', 'Iraq, short number near a vehicle word'],
-  ['رقم اللوحة بغداد خصوصي 123456', 'licence-plate', 'Iraq, older Arabic plate'],
+  ['رقم اللوحة بغداد خصوصي 123456', 'licence-plate', 'Iraq, older Arabic plate after "plate number"'],
+  ['بغداد خصوصي 654321', 'licence-plate', 'Iraq, older Arabic plate: governorate, "private", number'],
   ['plate number 12345', 'licence-plate', 'any code after "plate"'],
   ['rendszám: XYZ 987', 'licence-plate', 'any code after "rendszám"'],
   // --- still refused as before ---
@@ -103,6 +107,9 @@ const TABLE: [text: string, expected: Expected, note?: string][] = [
   ['Ivan Petrov will present the 2023 report', 'passes', 'a name alone'],
   ['Maria Ivanova presented on 12.03.2024', 'passes', 'a name and a recent date, no birth word'],
   ['Maria Ivanova, Europol, 2024 presentation', 'passes'],
+  ['Maria Ivanova, 12.03.2024', 'passes', 'a recent date right after a name'],
+  ['Tomislav Horvat, born 1980', 'passes', 'no listed given name, no surname ending, no title'],
+  ['meet @10am', 'passes', 'a time, not a handle'],
   ['living in Sofia since 2020', 'passes', 'no street address'],
   ['see section 4.2.1.3 of the handbook', 'passes'],
   ['meeting 10:00:00 to 12:30', 'passes'],
@@ -110,6 +117,7 @@ const TABLE: [text: string, expected: Expected, note?: string][] = [
   ['ratio 2:1 and 10::30', 'passes'],
   ['std::vector in forensic tools', 'passes'],
   ['look at it dot by dot', 'passes'],
+  ['arrivals at sea dot map', 'passes', 'a bare "at" and "dot" without a known top-level domain'],
   ['documents available at europol.europa.eu', 'passes'],
   ['Smuggling in trucks on the E80 and A1 motorways', 'passes'],
   ['ISO 9001 for car inspection labs', 'passes'],
@@ -139,7 +147,11 @@ describe('personal-data guard: table', () => {
       'write to [e-mail address removed] or [messenger handle removed] about IP [IP address removed]',
     );
     expect(redactPersonalData('van CA 1234 AB seen')).toBe('van [licence plate removed] seen');
+    expect(redactPersonalData('truck 90 AZ 123 seen')).toBe('truck [licence plate removed] seen');
     expect(redactPersonalData('he lives at 14 rue de la Paix now')).toBe('he [personal details removed] now');
+    expect(redactPersonalData('Muhammad Asif resides at House 12')).toBe('[personal details removed]');
+    expect(redactPersonalData('seen from ::ffff:192.0.2.1 twice')).toBe('seen from [IP address removed] twice');
+    expect(redactPersonalData('truck with plate number 12345 AB stopped')).toBe('truck with [licence plate removed] stopped');
   });
 
   it('returns on long inputs (no catastrophic backtracking)', () => {
