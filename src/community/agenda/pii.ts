@@ -42,14 +42,16 @@
 //    platforms and agencies (@Europol, @TikTok) are refused too: the guard cannot tell them from a
 //    person's; the name without "@" passes.
 //  - IP address: dotted IPv4 (each part 0-255, optionally /prefix or :port) unless right after a
-//    word like section, article, point, version, and IPv6 in full or "::" form (at least 3 hex
-//    digits: 2001:db8::1, fe80::1ff:fe23:4567:890a). "IPv6 migration" passes.
+//    word like section, article, point, version, and IPv6 in full or "::" form (with a hex letter
+//    or three groups: 2001:db8::1, fe80::1ff:fe23:4567:890a; "10::30" and "2001::1" pass).
+//    "IPv6 migration" passes.
 //  - licence plates, in these shapes (case-sensitive: plates are written in capitals):
 //      Bulgaria     CA 1234 AB, СА 1234 АВ (the 12 letters shared by Latin and Cyrillic)
 //      N. Macedonia SK 1234 AB (the region codes SK, BT, KU, OH ...; 3 or 4 digits)
 //      France       AB-123-CD (SIV, no I, O, U)
 //      Hungary      AA BB-123 (2022); ABC-123 (older) only near a vehicle word
-//      Bosnia-H.    A12-B-345 (letters A E J K M O T, Latin or Cyrillic)
+//      Bosnia-H.    A12-B-345 (issued with A E J K M O T, Latin or Cyrillic; any capital taken);
+//                   "A12 B 345" only near a vehicle word
 //      Azerbaijan   10-AB-123; "10 AB 123" only near a vehicle word
 //      Pakistan     LEA-1234, ABC 123, ABC-123 (2-3 letters, 3-4 digits) only near a vehicle word
 //      Bangladesh   Dhaka Metro-GA 12-3456, ঢাকা মেট্রো-গ ১২-৩৪৫৬
