@@ -40,8 +40,9 @@ export interface AppOptions {
   log?: Logger;
   knowledgeDir?: string;
   seedsDir?: string;
-  /** Take the database's instance lease (the bot and the console chat; not one-shot commands). */
-  instanceLease?: boolean;
+  /** Take the database's instance lease (the bot and the console chat; not one-shot commands).
+   *  `onLost` is called once if another process takes the lease over while this one runs. */
+  instanceLease?: boolean | { onLost?: (holder: string) => void };
 }
 
 /** The practice base and engine alone (no database): what `practice-bot ask` needs. Questions in

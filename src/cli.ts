@@ -19,7 +19,8 @@ import { KIND_LABELS, KINDS, type Kind } from './knowledge/schema.ts';
 import { createUpdateLedger } from './store/update-ledger.ts';
 import { isOpsCommand, OPS_USAGE, runOpsCommand } from './ops/cli.ts';
 import { createHealth, startHealthServer } from './ops/health.ts';
-import { systemClock } from './core/ports.ts';
+import { systemClock, type Clock } from './core/ports.ts';
+import type { Logger } from 'pino';
 import type { CommunityModule } from './community/index.ts';
 
 const USAGE = `practice-bot: a chat assistant for practitioner communities
@@ -244,7 +245,7 @@ async function loadAdapters(config: Config, app: App): Promise<AdapterHandle[]> 
         ...config.telegram,
         core: app.core,
         log: app.log,
-        ledger: createUpdateLedger(app.store),
+        ledger: createUpdateLedger(app.store, { log: app.log }),
         api: {
           ...(config.platformTimeoutMs !== undefined ? { timeoutMs: config.platformTimeoutMs } : {}),
           ...(config.maxRetryAfterMs !== undefined ? { maxRetryAfterSeconds: config.maxRetryAfterMs / 1000 } : {}),
@@ -262,11 +263,19 @@ async function loadAdapters(config: Config, app: App): Promise<AdapterHandle[]> 
 /** Runs the adapters until SIGINT/SIGTERM (exit 0) or until one of them fails for good, at start
  *  (platform unreachable after its retries, token refused) or later (Telegram 409/401): then the
  *  whole process stops gracefully, with one line naming the cause, and exits 1, so a supervisor
- *  restarts it or an operator sees it. Adapters start concurrently; the reminder scheduler starts
+ *  restarts it or an operator sees it. Losing the database's instance lease to another process
+ *  stops it the same way. Adapters start concurrently; the reminder scheduler starts
  *  without waiting for any of them. */
-async function runBots(config: Config): Promise<number> {
-  const log = createLogger(config.logLevel);
-  const app = createApp(config, { log, instanceLease: true });
+export async function runBots(config: Config, deps: { log?: Logger; clock?: Clock } = {}): Promise<number> {
+  const log = deps.log ?? createLogger(config.logLevel);
+  const clock = deps.clock ?? systemClock;
+  let settle!: (r: { fatal?: { message: string; adapter?: string } }) => void;
+  const outcome = new Promise<{ fatal?: { message: string; adapter?: string } }>((resolve) => (settle = resolve));
+  // Another process took the database's instance lease over (src/store/lease.ts): stop the same way
+  // as on an adapter's fatal error.
+  const onLost = (holder: string) =>
+    settle({ fatal: { message: `instance lease lost: another practice-bot instance took this database over (${holder}); stopping` } });
+  const app = createApp(config, { log, clock, instanceLease: { onLost } });
   // the language detector loads in the background: questions before it is ready are read without it
   preloadEld().catch((err: unknown) => log.warn({ err: errorFields(err) }, 'language detector not loaded'));
   const adapters = await loadAdapters(config, app);
@@ -281,8 +290,6 @@ async function runBots(config: Config): Promise<number> {
       log.info('stopped');
     })());
 
-  let settle!: (r: { fatal?: AdapterFatalError }) => void;
-  const outcome = new Promise<{ fatal?: AdapterFatalError }>((resolve) => (settle = resolve));
   const onSignal = () => settle({});
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -299,7 +306,7 @@ async function runBots(config: Config): Promise<number> {
       db: () => community.store.db,
       lastTick: () => community.scheduler.lastWakeAt(),
       dbPath: config.databasePath,
-      clock: systemClock,
+      clock,
       adapters: () => adapters,
     });
     if (routes.length > 0) routes.push(health.route);
@@ -329,7 +336,7 @@ async function runBots(config: Config): Promise<number> {
   const r = await outcome;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
-  if (r.fatal) log.fatal({ adapter: r.fatal.adapter }, r.fatal.message);
+  if (r.fatal) log.fatal(r.fatal.adapter ? { adapter: r.fatal.adapter } : {}, r.fatal.message);
   await stop();
   return r.fatal ? 1 : 0;
 }

@@ -162,7 +162,7 @@ export function createCore(deps: CoreDeps): Core {
       const spec = registry.get(word);
       if (!spec) return [unknownCommand(word, text)];
       if (spec.name === 'ask' && text !== '') return await deps.answer({ ...baseContext(msg), command: 'ask', args: text });
-      if (debugOn()) log.debug({ ...scope(msg.chat.id, msg.platform), command: spec.name, text }, 'command');
+      if (debugOn()) log.debug({ ...scope(msg.chat.id, msg.platform), command: spec.name, chars: text.length }, 'command'); // not the text: it may hold personal data the command refuses
       const ctx: CommandContext = { ...baseContext(msg), command: spec.name, args: text };
       return await runCommand(spec, ctx);
     } catch (err) {
