@@ -26,6 +26,7 @@ import { AdapterFatalError, type AdapterHandle } from '../../src/core/adapter.ts
 import type { HttpRoute } from '../../src/core/http-server.ts';
 import { errorFields } from '../../src/core/logger.ts';
 import { createLru } from '../../src/core/lru.ts';
+import { APOLOGY_TEXT } from '../../src/core/reply-helpers.ts';
 import type { Core } from '../../src/core/ports.ts';
 import { ORIGIN_KEY, type SlackDeps } from './context.ts';
 import * as actions from './listeners/actions.ts';
@@ -83,7 +84,7 @@ export interface SlackAdapterHandle extends AdapterHandle {
   state(): 'connected' | 'starting' | 'down';
 }
 
-const APOLOGY = 'Sorry, something went wrong on my side. Please try again in a moment.';
+const APOLOGY = APOLOGY_TEXT;
 const TIMED_OUT = 'Sorry, Slack did not confirm my answer in time: it may not have been posted. If you do not see it, please ask again in a moment.';
 function rateLimitedText(retryAfterMs: number | undefined): string {
   const min = Math.max(1, Math.ceil((retryAfterMs ?? 60_000) / 60_000));

@@ -11,6 +11,7 @@ import { AdapterFatalError, type AdapterHandle, type UpdateLedger } from '../../
 import type { HttpRoute } from '../../src/core/http-server.ts';
 import { errorFields, scrubSecrets } from '../../src/core/logger.ts';
 import { createLru } from '../../src/core/lru.ts';
+import { APOLOGY_TEXT } from '../../src/core/reply-helpers.ts';
 import type { Core } from '../../src/core/ports.ts';
 import { createBotApiHttpClient } from './http-client.ts';
 import { ApiTimeoutError, createApiPipeline, type ApiPipelineOptions } from './api-plugins.ts';
@@ -30,7 +31,8 @@ import type { RenderOptions } from './render.ts';
  *  member who leaves lose the roles granted in chat even when no service message comes. */
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'poll', 'poll_answer', 'my_chat_member', 'chat_member'] as const;
 
-export const APOLOGY = 'Sorry, something went wrong while handling that. Please try again in a moment.';
+/** The one apology (src/core/reply-helpers.ts), also when an update fails before the core answers. */
+export const APOLOGY = APOLOGY_TEXT;
 /** A reply that timed out (PLATFORM_TIMEOUT): it may or may not have arrived. */
 export const TIMEOUT_NOTICE = 'Sorry, Telegram did not confirm your answer in time, so it may be missing or incomplete. Please ask again.';
 /** A reply Telegram would only take after longer than MAX_RETRY_AFTER. */
