@@ -5,12 +5,11 @@ import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { Block, Inline, Reply } from '../core/reply.ts';
 import type { Engine } from '../engine/types.ts';
-import { formatMeetingDate } from '../knowledge/citation.ts';
 import type { Meeting } from '../knowledge/schema.ts';
 import type { Store } from '../store/store.ts';
 import type { MeetingSpec } from './parse.ts';
 import { humanDuration } from './parse.ts';
-import { compactMemberTimes, formatWithZone, inconvenientSummary, LOCALE, memberTimes, type MemberZone } from './zones.ts';
+import { compactMemberTimes, inconvenientSummary, LOCALE, memberTimes, type MemberZone } from './zones.ts';
 
 // ical-generator's default export, whichever way the module system hands it over.
 const ical = ((icalModule as unknown as { default?: typeof icalModule }).default ?? icalModule) as typeof icalModule;
@@ -27,30 +26,8 @@ function specColumns(spec: MeetingSpec) {
   };
 }
 
-export type Precision = 'minute' | 'day' | 'month' | 'season' | 'year';
-
-export interface MeetingRecord {
-  id: string;
-  title: string;
-  series?: string;
-  source: 'chat' | 'practice-base';
-  startsAt?: Date;
-  zone?: string;
-  dateStart?: string;
-  dateEnd?: string;
-  precision: Precision;
-  dateLabel?: string;
-  sortAt: Date;
-  status: 'scheduled' | 'held' | 'announced';
-  cancelled: boolean;
-  place?: string;
-  virtual: boolean;
-  remindersFrom: Date;
-  createdBy?: string;
-  updatedAt: Date;
-  /** Bumped on every edit, cancel and practice-base change; the .ics SEQUENCE. */
-  revision: number;
-}
+export { DEFAULT_MEETING_LENGTH_MS, hasTakenPlace, isTimed, meetingDateText, placeOf, timeInline, type MeetingRecord, type Precision } from './meeting-record.ts';
+import { DEFAULT_MEETING_LENGTH_MS, hasTakenPlace, isTimed, meetingDateText, placeOf, timeInline, type MeetingRecord, type Precision } from './meeting-record.ts';
 
 interface Row {
   id: string;
@@ -101,54 +78,6 @@ function partialDateStart(s: string): number {
   const [y, m, d] = s.split('-').map(Number);
   return Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1);
 }
-
-export function placeOf(m: Meeting): string {
-  const where = [m.place.venue, m.place.city, m.place.country].filter(Boolean).join(', ');
-  if (m.place.virtual) return where ? `online (${where})` : 'online';
-  return where || 'place not announced';
-}
-
-/** "4 May 2023", "29–30 April 2024", "September or October 2023", "May 2023": written the way
- *  citations write meeting dates (src/knowledge/citation.ts), en-dash ranges included. */
-export function meetingDateText(m: MeetingRecord): string {
-  if (m.dateLabel) return m.dateLabel;
-  const start = m.dateStart;
-  if (!start) return m.startsAt ? formatWithZone(m.startsAt, m.zone ?? 'UTC') : 'date not announced';
-  if (m.precision !== 'minute') {
-    return formatMeetingDate({ date: { start, ...(m.dateEnd ? { end: m.dateEnd } : {}), precision: m.precision } });
-  }
-  const dt = DateTime.fromISO(start, { zone: 'UTC' }).setLocale(LOCALE);
-  return start.length === 10 ? dt.toFormat('d LLLL yyyy') : start.length === 7 ? dt.toFormat('LLLL yyyy') : dt.toFormat('yyyy');
-}
-
-/** The first instant (UTC) after a YYYY, YYYY-MM or YYYY-MM-DD date: the end of that year, month or day. */
-function partialDateEnd(s: string): number {
-  const [y = 1970, m, d] = s.split('-').map(Number);
-  if (m === undefined) return Date.UTC(y + 1, 0, 1);
-  if (d === undefined) return Date.UTC(y, m, 1);
-  return Date.UTC(y, m - 1, d + 1);
-}
-
-/** Whether a meeting is over by `now`: a timed one once it has begun; a practice-base one once it
- *  is recorded as held, or once its whole date window (the year, month(s) or day(s) it was given
- *  in, UTC) has passed, even when no exact date was ever announced. A cancelled meeting never
- *  took place. */
-export function hasTakenPlace(m: Pick<MeetingRecord, 'cancelled' | 'startsAt' | 'status' | 'dateStart' | 'dateEnd'>, now: Date): boolean {
-  if (m.cancelled) return false;
-  if (m.startsAt) return m.startsAt.getTime() <= now.getTime();
-  if (m.status === 'held') return true;
-  const last = m.dateEnd ?? m.dateStart;
-  return !!last && partialDateEnd(last) <= now.getTime();
-}
-
-/** How long a timed meeting lasts in its calendar file: the chat syntax gives a start only. */
-export const DEFAULT_MEETING_LENGTH_MS = 2 * 3_600_000;
-
-export const timeInline = (at: Date, zone: string): Inline => ({ time: at.toISOString(), fallback: formatWithZone(at, zone) });
-
-/** True when the meeting has a usable exact start (minute precision). */
-export const isTimed = (m: MeetingRecord): m is MeetingRecord & { startsAt: Date; zone: string } =>
-  m.startsAt !== undefined && m.zone !== undefined;
 
 export interface MeetingsDeps {
   store: Store;

@@ -14,7 +14,6 @@
 // in its ledger (last_error 'late: ...' for the latter), logged with one error line, and reported
 // to the secretariat in one notice per run (./delivery-notices.ts). Reminders skipped because the
 // bot was down past their time are logged at warn level.
-import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { OutboundRouter } from '../core/outbound.ts';
 import { DeliveryError, type Clock } from '../core/ports.ts';
@@ -26,17 +25,11 @@ import { createSecretariatNotices, reminderLabel, type DeliveryProblem } from '.
 import { isTimed, type Meetings } from './meetings.ts';
 import { humanDuration } from './parse.ts';
 import type { Subscriptions } from './subscriptions.ts';
+import { ANNOUNCEMENT_TTL_MS, backoffMs, MAX_ATTEMPTS, MAX_RATE_LIMITED_ATTEMPTS, MAX_SLEEP_MS, reminderDueAt } from './reminder-times.ts';
+export { backoffMs, MAX_ATTEMPTS, MAX_SLEEP_MS, reminderDueAt, RETRY_BASE_MS, RETRY_MAX_MS } from './reminder-times.ts';
 
-/** The scheduler never sleeps longer than this. */
-export const MAX_SLEEP_MS = 60_000;
 /** Meetings that began longer ago than this are not looked at any more. */
 const LOOKBACK_MS = 30 * 86_400_000;
-export const RETRY_BASE_MS = 30_000;
-export const RETRY_MAX_MS = 30 * 60_000;
-export const MAX_ATTEMPTS = 6;
-const MAX_RATE_LIMITED_ATTEMPTS = 12;
-/** An announcement not delivered within this time is dropped (stale news). */
-const ANNOUNCEMENT_TTL_MS = 3 * 86_400_000;
 const CLAIM_BATCH = 5000;
 const CONCURRENCY = 8;
 
@@ -75,22 +68,6 @@ interface Work {
 
 export type Scheduler = ReturnType<typeof createScheduler>;
 
-const DAY_MS = 86_400_000;
-
-/** When the reminder `offsetMs` before a meeting is due. Whole-day offsets are calendar days in
- *  the meeting's zone ("7 days before" keeps the local time across a daylight-saving change);
- *  hour and minute offsets are exact durations. */
-export function reminderDueAt(startsAt: number, zone: string, offsetMs: number): number {
-  if (offsetMs % DAY_MS === 0) {
-    const dt = DateTime.fromMillis(startsAt, { zone });
-    if (dt.isValid) return dt.minus({ days: offsetMs / DAY_MS }).toMillis();
-  }
-  return startsAt - offsetMs;
-}
-
-export function backoffMs(attempts: number): number {
-  return Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1));
-}
 
 export function createScheduler(deps: SchedulerDeps) {
   const { store, clock, outbound, access, meetings, subscriptions, agenda } = deps;

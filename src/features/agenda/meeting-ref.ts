@@ -1,7 +1,7 @@
 // Naming the meeting a suggestion or poll is for: labels, "is this word a meeting id", and why a
 // meeting takes no more suggestions. Reads meetings only through the AgendaMeetings port.
 import { DateTime } from 'luxon';
-import { hasTakenPlace } from '../../community/meetings.ts';
+import { hasTakenPlace } from '../../community/meeting-record.ts';
 import { formatWithZone } from '../../community/zones.ts';
 import type { Reply } from '../../core/reply.ts';
 import { clip, code, para as p, refusal } from '../../core/reply-helpers.ts';

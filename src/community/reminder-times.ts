@@ -1,0 +1,29 @@
+// The scheduler's timing policy: when reminders fall due, how failed deliveries back off, how
+// long it sleeps at most and how many attempts a delivery gets.
+import { DateTime } from 'luxon';
+
+/** The scheduler never sleeps longer than this. */
+export const MAX_SLEEP_MS = 60_000;
+export const MAX_ATTEMPTS = 6;
+export const MAX_RATE_LIMITED_ATTEMPTS = 12;
+/** An announcement not delivered within this time is dropped (stale news). */
+export const ANNOUNCEMENT_TTL_MS = 3 * 86_400_000;
+export const RETRY_BASE_MS = 30_000;
+export const RETRY_MAX_MS = 30 * 60_000;
+const DAY_MS = 86_400_000;
+
+/** When the reminder `offsetMs` before a meeting is due. Whole-day offsets are calendar days in
+ *  the meeting's zone ("7 days before" keeps the local time across a daylight-saving change);
+ *  hour and minute offsets are exact durations. */
+export function reminderDueAt(startsAt: number, zone: string, offsetMs: number): number {
+  if (offsetMs % DAY_MS === 0) {
+    const dt = DateTime.fromMillis(startsAt, { zone });
+    if (dt.isValid) return dt.minus({ days: offsetMs / DAY_MS }).toMillis();
+  }
+  return startsAt - offsetMs;
+}
+
+export function backoffMs(attempts: number): number {
+  return Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1));
+}
+
