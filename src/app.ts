@@ -29,6 +29,8 @@ export interface AppOptions {
   log?: Logger;
   knowledgeDir?: string;
   seedsDir?: string;
+  /** The engine already built (src/cli.ts builds it through the snapshot cache, src/cache/); else built from knowledgeDir. */
+  engine?: Engine;
 }
 
 /** The practice base and engine alone (no database): what `practice-bot ask` needs. */
@@ -39,7 +41,7 @@ export function createEngineFromDisk(knowledgeDir?: string): Engine {
 export function createApp(config: Config, opts: AppOptions = {}): App {
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
-  const engine = createEngineFromDisk(opts.knowledgeDir);
+  const engine = opts.engine ?? createEngineFromDisk(opts.knowledgeDir);
   const router = createOutboundRouter();
   const community = createCommunity({ config, clock, engine, outbound: router, log, seedsDir: opts.seedsDir });
   const core = createCore({ config, clock, engine, outbound: router, log, community });

@@ -1,18 +1,24 @@
 // The `practice-bot` bin and the composition root: the only core-side file that imports adapters,
 // and (with src/config.ts) the only place that reads the environment.
+// Start-up cost: what only some commands need is imported inside their branch (`await import`): the
+// database, scheduler and logger for the console and the bots, each platform SDK only when its token
+// is set. `ask` loads the practice base and engine alone, both from snapshots (src/cache/) when unchanged.
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
 import { renderPlain } from '../adapters/console/render-plain.ts';
 import { createConsoleAdapter } from '../adapters/console/console.ts';
-import { createApp, createEngineFromDisk, type App } from './app.ts';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import type { App } from './app.ts';
+import { cacheDirFor } from './cache/cached-load.ts';
+import { loadPracticeBaseCached } from './cache/practice-base.ts';
+import type { Config } from './config.ts';
 import type { AdapterHandle } from './core/adapter.ts';
-import { startHttpServer, type HttpRoute, type HttpServerHandle } from './core/http-server.ts';
-import { createLogger, errorFields } from './core/logger.ts';
+import type { HttpRoute, HttpServerHandle } from './core/http-server.ts';
+import { createEngineCached } from './cache/engine.ts';
 import type { Engine, SearchOptions } from './engine/types.ts';
+import { packagePath } from './paths.ts';
 import { citationFor } from './knowledge/citation.ts';
-import { KIND_LABELS, KINDS, type Kind } from './knowledge/schema.ts';
+import { KIND_LABELS, KINDS, type Kind } from './knowledge/kinds.ts';
 
 const USAGE = `practice-bot: a chat assistant for practitioner communities
 
@@ -69,9 +75,28 @@ export function askJson(engine: Engine, query: string, opts: SearchOptions) {
   };
 }
 
-function loadEnvConfig(): Config {
+async function loadEnvConfig(): Promise<Config> {
   dotenv.config({ quiet: true });
+  const { loadConfig } = await import('./config.ts');
   return loadConfig(process.env);
+}
+
+/** An error's message as the log writes it (secrets scrubbed); the logger module is loaded only when needed. */
+async function errorMessage(err: unknown): Promise<string> {
+  return (await import('./core/logger.ts')).errorFields(err).message;
+}
+
+/** Where the practice base's snapshot is kept: `cache/` beside the database (DATABASE_PATH, default
+ *  ./data/practice-bot.db), also for `ask`, which opens no database. */
+const DEFAULT_DATABASE_PATH = './data/practice-bot.db';
+
+/** The practice base and its engine, from their snapshots in the cache folder when knowledge/ and the code
+ *  are unchanged (src/cache/). */
+async function loadEngine(databasePath: string): Promise<Engine> {
+  const dir = packagePath('knowledge');
+  const cacheDir = cacheDirFor(databasePath);
+  const base = (await loadPracticeBaseCached(dir, cacheDir)).value;
+  return createEngineCached(base, dir, cacheDir).engine;
 }
 
 async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Promise<number> {
@@ -110,7 +135,8 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
     }
     opts.limit = n;
   } else opts.limit = values.json ? 5 : 3;
-  const engine = createEngineFromDisk();
+  dotenv.config({ quiet: true });
+  const engine = await loadEngine(process.env.DATABASE_PATH?.trim() || DEFAULT_DATABASE_PATH);
   if (values.theme !== undefined) {
     const theme = engine.base.themes.find((t) => t.id === values.theme) ?? engine.themesFor(values.theme)[0];
     if (!theme) {
@@ -136,7 +162,7 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
       try {
         out = JSON.stringify(askJson(engine, line, opts));
       } catch (err) {
-        out = JSON.stringify({ query: line, results: [], suggestions: [], error: errorFields(err).message });
+        out = JSON.stringify({ query: line, results: [], suggestions: [], error: await errorMessage(err) });
       }
       if (output.closed()) break;
       if (!io.stdout.write(`${out}\n`)) {
@@ -175,8 +201,9 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
 
 async function runConsole(config: Config, as: string | undefined, io: Io): Promise<number> {
   // The chat shares the terminal with the log: at the default level only warnings and errors show.
+  const [{ createApp }, { createLogger }, engine] = await Promise.all([import('./app.ts'), import('./core/logger.ts'), loadEngine(config.databasePath)]);
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const app = createApp(config, { log });
+  const app = createApp(config, { log, engine });
   const consoleAdapter = createConsoleAdapter({
     core: app.core,
     input: io.stdin as NodeJS.ReadableStream & import('node:stream').Readable,
@@ -208,8 +235,9 @@ async function loadAdapters(config: Config, app: App): Promise<AdapterHandle[]> 
 }
 
 async function runBots(config: Config): Promise<number> {
+  const [{ createApp }, { createLogger, errorFields }, engine] = await Promise.all([import('./app.ts'), import('./core/logger.ts'), loadEngine(config.databasePath)]);
   const log = createLogger(config.logLevel);
-  const app = createApp(config, { log });
+  const app = createApp(config, { log, engine });
   const adapters = await loadAdapters(config, app);
   let http: HttpServerHandle | undefined;
   const stop = async () => {
@@ -222,6 +250,7 @@ async function runBots(config: Config): Promise<number> {
     for (const a of adapters) app.router.register(a.outbound);
     const routes: HttpRoute[] = adapters.flatMap((a) => a.routes ?? []);
     if (routes.length > 0) {
+      const { startHttpServer } = await import('./core/http-server.ts');
       http = await startHttpServer({ port: config.port, routes, log });
       log.info({ port: http.port, paths: routes.map((r) => r.path) }, 'http server listening');
     }
@@ -268,17 +297,17 @@ export async function main(argv: string[], io: Io = { stdin: process.stdin, stdo
         io.stderr.write('--as takes a user id such as telegram:42 or slack:U123\n');
         return 2;
       }
-      return await runConsole(loadEnvConfig(), values.as, io);
+      return await runConsole(await loadEnvConfig(), values.as, io);
     }
     if (command === undefined) {
-      const config = loadEnvConfig();
+      const config = await loadEnvConfig();
       if (!config.telegram && !config.slack) return await runConsole(config, undefined, io);
       return await runBots(config);
     }
     io.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
     return 2;
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof Error && err.name === 'ConfigError') {
       io.stderr.write(`${err.message}\nSee .env.example for every variable.\n`);
       return 2;
     }
@@ -288,7 +317,7 @@ export async function main(argv: string[], io: Io = { stdin: process.stdin, stdo
       return 2;
     }
     // Known start-up failures (broken knowledge file, unusable database) carry a readable message.
-    io.stderr.write(`practice-bot could not start: ${errorFields(err).message}\n`);
+    io.stderr.write(`practice-bot could not start: ${await errorMessage(err)}\n`);
     return 1;
   }
 }

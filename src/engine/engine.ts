@@ -2,13 +2,14 @@
 // (src/engine/bm25.ts) over the practice base, with synonym/acronym concepts, filters, a score
 // threshold and suggestions. See bench/README.md for why the index is our own and not MiniSearch.
 import Fuse from 'fuse.js';
-import { KIND_LABELS, type Entry, type Kind, type PracticeBase, type Theme } from '../knowledge/schema.ts';
+import { KIND_LABELS, type Kind } from '../knowledge/kinds.ts';
+import type { Entry, PracticeBase, Theme } from '../knowledge/schema.ts';
 import {
   COMMON_WORDS,
   MAX_QUERY_CHARS,
   MAX_QUERY_TOKENS,
   STOP_WORDS,
-  analyseField,
+  analyseField as analyseFieldText,
   buildSynonymTable,
   commonStems,
   contentWords,
@@ -20,6 +21,7 @@ import {
 import { createLru } from '../core/lru.ts';
 import { Bm25Index, type FieldSpec, type QuerySlot } from './bm25.ts';
 import { isEnglishWord } from './english.ts';
+import type { FieldTermsMemo } from './field-terms-memo.ts';
 import { Speller, osaDistance } from './spell.ts';
 import { stem } from './stem.ts';
 import type { Engine, SearchHit, SearchOptions, SearchResult } from './types.ts';
@@ -77,6 +79,8 @@ export interface EngineOptions {
   unknownWeight?: number;
   /** How many recent searches are kept for repeated questions and "more" pages (0: none). */
   resultCache?: number;
+  /** Analysed index field texts kept between starts (src/cache/engine.ts); read and filled while building. */
+  fieldTerms?: FieldTermsMemo;
 }
 
 /** Recent searches kept: their keys (question text) and small result objects that point at entries. */
@@ -183,6 +187,15 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
   const themeByLabel = new Map(base.themes.map((t) => [fold(t.label), t]));
 
   // ---- index ----
+  const memo = options.fieldTerms;
+  const analyseField = (text: string, t: SynonymTable): string[] => {
+    let terms = memo?.get(text);
+    if (!terms) {
+      terms = analyseFieldText(text, t);
+      memo?.set(text, terms);
+    }
+    return terms;
+  };
   const fieldCache = new Map<string, string[]>();
   const analyseCached = (text: string): string[] => {
     let terms = fieldCache.get(text);
