@@ -142,24 +142,31 @@ async function measureAsk(env: NodeJS.ProcessEnv, cwd: string, cacheDir: string)
   ];
 }
 
-/** Spawn to the answer of a first line written at once (the console prints nothing before it when piped). */
-async function measureConsole(env: NodeJS.ProcessEnv, cwd: string): Promise<number[]> {
-  const out: number[] = [];
+/** Spawn to the answer of a first line written at once (the console prints nothing before it when piped), and
+ *  the CPU time of the whole run (start, that answer, stop), with `node -e 0` just before each. */
+async function measureConsole(env: NodeJS.ProcessEnv, cwd: string): Promise<{ firstMs: number[]; cpuMs: number[]; nodeMs: number[] }> {
+  const out = { firstMs: [] as number[], cpuMs: [] as number[], nodeMs: [] as number[] };
   for (let i = 0; i < 5; i++) {
-    out.push(
-      await new Promise<number>((resolve, reject) => {
-        const t0 = performance.now();
-        const child = spawn(process.execPath, [BIN, 'console'], { cwd, env, stdio: ['pipe', 'pipe', 'inherit'] });
-        let t: number | undefined;
-        child.stdout.once('data', () => {
-          t = performance.now() - t0;
-          child.stdin.end();
-        });
-        child.on('error', reject);
-        child.on('close', () => (t === undefined ? reject(new Error('the console printed nothing')) : resolve(t)));
-        child.stdin.write('/help\n');
-      }),
-    );
+    out.nodeMs.push((await runNode(['-e', '0'], env, cwd)).wallMs);
+    await new Promise<void>((resolve, reject) => {
+      const t0 = performance.now();
+      const child = spawn(process.execPath, ['--import', REPORTER, BIN, 'console'], { cwd, env, stdio: ['pipe', 'pipe', 'inherit', 'pipe'] });
+      let report = '';
+      (child.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => (report += d.toString('utf8')));
+      let t: number | undefined;
+      child.stdout!.once('data', () => {
+        t = performance.now() - t0;
+        child.stdin!.end();
+      });
+      child.on('error', reject);
+      child.on('close', () => {
+        if (t === undefined) return reject(new Error('the console printed nothing'));
+        out.firstMs.push(t);
+        out.cpuMs.push((JSON.parse(report) as { cpuMs: number }).cpuMs);
+        resolve();
+      });
+      child.stdin!.write('/help\n');
+    });
   }
   return out;
 }
@@ -254,7 +261,10 @@ export async function run(): Promise<void> {
 
     // the console and the bot open the database: create it once, so each start is a restart
     await runNode([BIN, 'console'], env, dir, '/help\n');
-    const consoleMs = median(await measureConsole(env, dir));
+    const con = await measureConsole(env, dir);
+    const consoleMs = median(con.firstMs);
+    console.log(`\nConsole, 5 starts: first piped line answered after ${fmt(consoleMs)} ms (node -e 0 just before: ${fmt(median(con.nodeMs))} ms), ` +
+      `CPU ${fmt(median(con.cpuMs))} ms for the whole run (medians).`);
 
     const bots: BotResult[] = [];
     for (let i = 0; i < 3; i++) bots.push(await measureBot(env, dir, undefined));

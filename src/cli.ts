@@ -15,6 +15,7 @@ import type { Config } from './config.ts';
 import type { AdapterHandle } from './core/adapter.ts';
 import type { HttpRoute, HttpServerHandle } from './core/http-server.ts';
 import { createEngineCached } from './cache/engine.ts';
+import { useCachedEnglishWords } from './cache/english-words.ts';
 import type { Engine, SearchOptions } from './engine/types.ts';
 import { packagePath } from './paths.ts';
 import { citationFor } from './knowledge/citation.ts';
@@ -95,6 +96,7 @@ const DEFAULT_DATABASE_PATH = './data/practice-bot.db';
 async function loadEngine(databasePath: string): Promise<Engine> {
   const dir = packagePath('knowledge');
   const cacheDir = cacheDirFor(databasePath);
+  useCachedEnglishWords(cacheDir);
   const base = (await loadPracticeBaseCached(dir, cacheDir)).value;
   return createEngineCached(base, dir, cacheDir).engine;
 }

@@ -8,8 +8,10 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cacheDirFor, cachedLoad, type CachedLoadOptions } from '../src/cache/cached-load.ts';
 import { createEngineCached } from '../src/cache/engine.ts';
+import { useCachedEnglishWords } from '../src/cache/english-words.ts';
 import { loadPracticeBaseCached } from '../src/cache/practice-base.ts';
 import { createEngine } from '../src/engine/engine.ts';
+import { isEnglishWord, setEnglishWordsSource, sortEnglishWords } from '../src/engine/english.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
 
 const dirs: string[] = [];
@@ -140,5 +142,22 @@ describe('the practice base and engine through the cache', () => {
     await loadPracticeBaseCached(kdir, cache);
     fs.appendFileSync(path.join(kdir, 'themes.yaml'), '\n- id: Not A Slug\n');
     await expect(loadPracticeBaseCached(kdir, cache)).rejects.toThrow(/themes\.yaml/);
+  });
+});
+
+describe('the English word list through the cache', () => {
+  it('is sorted once into a snapshot, then read from it, with the same answers', () => {
+    const cache = tmp();
+    try {
+      useCachedEnglishWords(cache);
+      expect([isEnglishWord('channels'), isEnglishWord('safeguards'), isEnglishWord('chanels')]).toEqual([true, true, false]);
+      const file = path.join(cache, 'english-words.json');
+      const written = fs.statSync(file).mtimeMs;
+      useCachedEnglishWords(cache);
+      expect([isEnglishWord('channels'), isEnglishWord('zygote'), isEnglishWord('encrpyted')]).toEqual([true, true, false]);
+      expect(fs.statSync(file).mtimeMs).toBe(written);
+    } finally {
+      setEnglishWordsSource(sortEnglishWords);
+    }
   });
 });
