@@ -12,7 +12,7 @@ import { createEngine } from './engine/engine.ts';
 import type { Engine } from './engine/types.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from './knowledge/load.ts';
 import type { PracticeBase } from './knowledge/schema.ts';
-import { createInterpreter, loadLexicon } from './engine/interpret/index.ts';
+import { createInterpreter, loadLexicon, type Interpretation } from './engine/interpret/index.ts';
 import type { Store } from './store/store.ts';
 import { createNightlyBackup } from './ops/backup.ts';
 
@@ -39,6 +39,8 @@ export interface AppOptions {
   /** Take the database's instance lease (the bot and the console chat; not one-shot commands).
    *  `onLost` is called once if another process takes the lease over while this one runs. */
   instanceLease?: boolean | { onLost?: (holder: string) => void };
+  /** The engine already built (src/cli.ts builds it through the snapshot cache, src/cache/); else built from knowledgeDir. */
+  engine?: Engine;
 }
 
 /** The practice base and engine alone (no database): what `practice-bot ask` needs. Questions in
@@ -47,8 +49,13 @@ export interface AppOptions {
 export function createEngineFromDisk(knowledgeDir?: string): Engine {
   const dir = knowledgeDir ?? defaultKnowledgeDir();
   const base = loadPracticeBase(dir);
+  return createEngine(base, { interpret: createInterpretFromDisk(dir, base) });
+}
+
+/** The engine's `interpret` option: the interpreter over `<dir>/lexicon/` and the base's vocabulary. */
+export function createInterpretFromDisk(dir: string, base: PracticeBase): (text: string) => Interpretation {
   const interpreter = createInterpreter(loadLexicon(dir), { vocabulary: baseVocabulary(base) });
-  return createEngine(base, { interpret: (text) => interpreter.interpret(text) });
+  return (text) => interpreter.interpret(text);
 }
 
 /** The words the English engine knows: entry titles, texts and keywords, theme labels and terms. */
@@ -71,7 +78,7 @@ function* baseVocabulary(base: PracticeBase): Iterable<string> {
 export function createApp(config: Config, opts: AppOptions = {}): App {
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
-  const engine = createEngineFromDisk(opts.knowledgeDir ?? config.knowledgeDir);
+  const engine = opts.engine ?? createEngineFromDisk(opts.knowledgeDir ?? config.knowledgeDir);
   const router = createOutboundRouter();
   const community = createCommunity({ config, clock, engine, outbound: router, log, seedsDir: opts.seedsDir, instanceLease: opts.instanceLease });
   const core = createCore({ config, clock, engine, outbound: router, log, community });

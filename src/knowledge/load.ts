@@ -4,9 +4,9 @@
 // broke a file by hand can find and fix it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LineCounter, isSeq, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { packagePath } from '../paths.ts';
 import {
   ADDRESSING_KINDS,
   documentSchema,
@@ -35,9 +35,9 @@ export class KnowledgeError extends Error {
   }
 }
 
-/** The repository's knowledge/ folder, found from this module's location. */
+/** The repository's knowledge/ folder (the same from src/ and from the compiled dist/src/). */
 export function defaultKnowledgeDir(): string {
-  return fileURLToPath(new URL('../../knowledge/', import.meta.url));
+  return packagePath('knowledge') + path.sep;
 }
 
 type PathKey = string | number | symbol;

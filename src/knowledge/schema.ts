@@ -2,18 +2,10 @@
 // src/knowledge/load.ts validates it with these schemas at start.
 import { z } from 'zod';
 
-export const KINDS = ['challenge', 'good-practice', 'opportunity', 'next-step', 'conclusion', 'fact'] as const;
-export type Kind = (typeof KINDS)[number];
+import { KINDS, type Kind } from './kinds.ts';
 
-/** Human labels per kind (singular, plural) used in replies. */
-export const KIND_LABELS: Record<Kind, { one: string; many: string }> = {
-  challenge: { one: 'Challenge', many: 'Challenges' },
-  'good-practice': { one: 'Good practice', many: 'Good practices' },
-  opportunity: { one: 'Opportunity', many: 'Opportunities' },
-  'next-step': { one: 'Next step', many: 'Next steps' },
-  conclusion: { one: 'Conclusion', many: 'Conclusions' },
-  fact: { one: 'Fact', many: 'Facts' },
-};
+// The kinds live in a module of their own, without zod, so `practice-bot ask` need not load zod.
+export { KINDS, KIND_LABELS, type Kind } from './kinds.ts';
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens');
 /** YYYY, YYYY-MM or YYYY-MM-DD */
