@@ -11,6 +11,8 @@ import { systemClock, type Clock, type Core } from './core/ports.ts';
 import { createEngine } from './engine/engine.ts';
 import type { Engine } from './engine/types.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from './knowledge/load.ts';
+import { createLiveKnowledge, type LiveKnowledge } from './knowledge/live.ts';
+import { createKnowledgeAdmin } from './commands/knowledge-admin.ts';
 import type { Store } from './store/store.ts';
 import { createNightlyBackup } from './ops/backup.ts';
 
@@ -18,6 +20,8 @@ export interface App {
   core: Core;
   router: OutboundRouter;
   engine: Engine;
+  /** The practice base in service, reloaded when its folder changes (watching starts with start()). */
+  knowledge: LiveKnowledge;
   community: Community;
   /** The open database (adapters' update ledger; closed by stop()). */
   store: Store;
@@ -36,6 +40,10 @@ export interface AppOptions {
   seedsDir?: string;
   /** Take the database's instance lease (the bot and the console chat; not one-shot commands). */
   instanceLease?: boolean;
+  /** Watch the knowledge folder from start() and reload on changes (default true; /reload works either way). */
+  watchKnowledge?: boolean;
+  /** Quiet time after a change before reloading (default 1000 ms). */
+  reloadDebounceMs?: number;
 }
 
 /** The practice base and engine alone (no database): what `practice-bot ask` needs. */
@@ -46,10 +54,21 @@ export function createEngineFromDisk(knowledgeDir?: string): Engine {
 export function createApp(config: Config, opts: AppOptions = {}): App {
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
-  const engine = createEngineFromDisk(opts.knowledgeDir ?? config.knowledgeDir);
+  // Live reload (issue 13): one engine object that answers from the base currently in service.
+  const knowledge = createLiveKnowledge({
+    dir: opts.knowledgeDir ?? config.knowledgeDir ?? defaultKnowledgeDir(),
+    log,
+    clock,
+    ...(opts.reloadDebounceMs !== undefined ? { debounceMs: opts.reloadDebounceMs } : {}),
+  });
+  const engine = knowledge.engine;
   const router = createOutboundRouter();
   const community = createCommunity({ config, clock, engine, outbound: router, log, seedsDir: opts.seedsDir, instanceLease: opts.instanceLease });
-  const core = createCore({ config, clock, engine, outbound: router, log, community });
+  const admin = createKnowledgeAdmin({ live: knowledge, access: community.access, outbound: router, audit: community.audit, clock, log });
+  knowledge.onReload((o) => {
+    if (o.status === 'reloaded' && o.diff.lists.includes('meetings')) community.meetings.seedPracticeBase(engine.base.meetings, clock.now());
+  });
+  const core = admin.wrapCore(createCore({ config, clock, engine, outbound: router, log, community, commands: admin.commands }));
   let stopped: Promise<void> | undefined;
   // ops (issue 16): nightly online backups at 03:00 server time when BACKUP_DIR is set.
   const nightly = config.backupDir
@@ -59,13 +78,18 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     core,
     router,
     engine,
+    knowledge,
     community,
     store: community.store,
     log,
     start: () => {
       community.start();
       nightly?.start();
+      if (opts.watchKnowledge !== false) knowledge.watch();
     },
-    stop: () => (stopped ??= (nightly?.stop() ?? Promise.resolve()).then(() => community.stop())),
+    stop: () => {
+      knowledge.close();
+      return (stopped ??= (nightly?.stop() ?? Promise.resolve()).then(() => community.stop()));
+    },
   };
 }
