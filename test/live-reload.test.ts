@@ -12,7 +12,9 @@ import { readAudit } from '../src/community/audit.ts';
 import type { CommunityModule } from '../src/community/index.ts';
 import { diffBases } from '../src/knowledge/diff.ts';
 import { isKnowledgeChange } from '../src/knowledge/live.ts';
-import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
+import { createParseCache, defaultKnowledgeDir, KnowledgeError, loadPracticeBase } from '../src/knowledge/load.ts';
+import { ingestDocument } from '../src/ingest/ingest.ts';
+import { parse } from 'yaml';
 import { createFakeClock, createRecordingOutbound, replyText, type FakeClock } from './helpers/community.ts';
 
 const SEC = 'telegram:1';
@@ -249,6 +251,57 @@ describe('pieces', () => {
     expect(d.removed.map((r) => r.id)).toEqual([y!.id]);
     expect(d.lists).toEqual(['meetings']);
     expect(diffBases(a, loadPracticeBase(defaultKnowledgeDir()))).toEqual({ added: [], changed: [], removed: [], lists: [] });
+  });
+
+  it('the parse cache gives what a fresh load gives, and never a stale file', () => {
+    const kb = copyKnowledge();
+    const cache = createParseCache();
+    expect(loadPracticeBase(kb, { cache })).toEqual(loadPracticeBase(kb));
+    expect(cache.files.size).toBeGreaterThan(5);
+    const file = path.join(kb, 'entries', '003-interpol-erc-42.yaml');
+    const title = /title: (.+)/.exec(fs.readFileSync(file, 'utf8'))![1]!;
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(`title: ${title}`, 'title: Changed through the cache'));
+    const again = loadPracticeBase(kb, { cache });
+    expect(again.entries.map((e) => e.title)).toContain('Changed through the cache');
+    expect(again).toEqual(loadPracticeBase(kb));
+    // a cached file's problems come back with their line numbers
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('kind: fact', 'kind: rumour'));
+    const lines = () => {
+      try {
+        loadPracticeBase(kb, { cache });
+      } catch (err) {
+        return (err as KnowledgeError).problems;
+      }
+      return [];
+    };
+    const first = lines();
+    expect(first[0]).toMatch(/003-interpol-erc-42\.yaml:\d+: entry "interpol13-\S+" \(item \d+\), field "kind"/);
+    expect(lines()).toEqual(first);
+    // removed files leave the cache
+    fs.rmSync(file);
+    lines();
+    expect(cache.files.has(file)).toBe(false);
+  });
+
+  it('a YAML alias bomb is a problem of its file, not a crash', () => {
+    const kb = copyKnowledge();
+    const bomb = ['- &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `- &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`)].join('\n');
+    fs.writeFileSync(path.join(kb, 'entries', '009-bomb.yaml'), `# bomb\n${bomb}\n`);
+    expect(() => loadPracticeBase(kb)).toThrow(KnowledgeError);
+    try {
+      loadPracticeBase(kb);
+    } catch (err) {
+      expect((err as KnowledgeError).problems.join('\n')).toMatch(/009-bomb\.yaml: YAML: Excessive alias count/);
+    }
+  });
+
+  it('ingest writes the day it drafted into the document record (added)', async () => {
+    const kb = copyKnowledge();
+    const md = path.join(path.dirname(kb), 'colep-5-summary.md');
+    fs.writeFileSync(md, '# 5th COLEP meeting\n\n## Challenges\n\n- Smugglers move their adverts to new platforms faster than takedowns.\n');
+    const r = await ingestDocument({ file: md, meetingId: 'colep-5', knowledgeDir: kb, now: new Date('2026-12-03T09:00:00Z') });
+    const items = parse(fs.readFileSync(r.out, 'utf8')) as { document?: { added?: string } }[];
+    expect(items.find((i) => i.document)?.document?.added).toBe('2026-12-03');
   });
 
   it('watch events: entries, lexicon and the top files count; drafts, README and swap files do not', () => {
