@@ -35,7 +35,7 @@ function copyKnowledge(): string {
 
 function makeApp(kb: string, clock: FakeClock = createFakeClock('2026-12-07T10:00:00Z')) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-live-db-'));
-  const config = loadConfig({ DATABASE_PATH: path.join(dir, 'bot.db'), KNOWLEDGE_DIR: kb, SECRETARIAT: SEC, ALLOWED_CHATS: GROUP });
+  const config = loadConfig({ DATABASE_PATH: path.join(dir, 'bot.db'), KNOWLEDGE_DIR: kb, SECRETARIAT: `${SEC},telegram:2`, ALLOWED_CHATS: GROUP });
   const app = createApp(config, { log: pino({ level: 'silent' }), clock, watchKnowledge: false });
   const outbound = createRecordingOutbound({ platform: 'telegram' });
   app.router.register(outbound);
@@ -190,6 +190,12 @@ describe('telling the secretariat about a refused change', () => {
     expect(first.split('\n')[0]).toMatch(/^\[warning\] The practice base change of 2026-12-07 10:00 UTC was not loaded \(\d+ problems\); .*Send \/reload/);
     expect(first).toContain('Sources: 5 documents');
     expect(await say('/sources', SEC)).not.toMatch(/was not loaded/);
+    // the broken file taken away: the files are as last loaded, and nobody else is told any more
+    fs.rmSync(path.join(kb, 'entries', '009-bad.yaml'));
+    expect((await app.knowledge.reload('watch')).status).toBe('unchanged');
+    expect(app.knowledge.failure()).toBeUndefined();
+    await say('/help', OFFICER);
+    expect(await say('/sources', 'telegram:2', 'telegram:2')).not.toMatch(/was not loaded/); // a second secretariat member
   });
 });
 

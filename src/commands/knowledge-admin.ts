@@ -188,12 +188,16 @@ export function createKnowledgeAdmin(deps: KnowledgeAdminDeps): KnowledgeAdmin {
       );
       return;
     }
-    if (o.status === 'reloaded' && pending) {
-      // fixed: the chats that heard about the problem hear that it is over
+    if (pending && (o.status === 'reloaded' || !live.failure())) {
+      // fixed (or the files put back as they were): the chats that heard about the problem hear that it is over
       const chats = new Map([...pending.chats].map((c) => [c, {}]));
       pending = undefined;
+      const text =
+        o.status === 'reloaded'
+          ? `The practice base loads again: ${o.entries} entries (${diffCounts(o.diff)}).`
+          : `The practice base files are back as they were last loaded: ${o.entries} entries in service.`;
       if (chats.size > 0)
-        send(chats, { blocks: [para(`The practice base loads again: ${o.entries} entries (${diffCounts(o.diff)}).`)] }).then(
+        send(chats, { blocks: [para(text)] }).then(
           () => undefined,
           (err: unknown) => log.error({ err: errorFields(err) }, 'secretariat notice failed'),
         );
