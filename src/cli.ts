@@ -11,6 +11,7 @@ import { createEngineCached } from './cache/engine.ts';
 import { useCachedEnglishWords } from './cache/english-words.ts';
 import { loadPracticeBaseCached } from './cache/practice-base.ts';
 import { preloadEld } from './engine/interpret/index.ts';
+import type { EngineBuilder } from './knowledge/live.ts';
 import { ConfigError, knowledgeDirOf, loadConfig, type Config } from './config.ts';
 import { AdapterFatalError, type AdapterHandle } from './core/adapter.ts';
 import { startHttpServer, type HttpRoute, type HttpServerHandle } from './core/http-server.ts';
@@ -119,7 +120,15 @@ async function loadEngine(databasePath: string, knowledgeDir: string | undefined
   const cacheDir = cacheDirFor(databasePath);
   useCachedEnglishWords(cacheDir);
   const base = (await loadPracticeBaseCached(dir, cacheDir)).value;
-  return createEngineCached(base, dir, cacheDir, { interpret: createInterpretFromDisk(dir, base) }).engine;
+  return cachedEngineBuilder(databasePath)(base, dir);
+}
+
+/** Builds the engine over a base loaded from `dir`, with the index analysis from the snapshot cache:
+ *  for `ask`, and for every generation of the live base in the bot and the console. */
+function cachedEngineBuilder(databasePath: string): EngineBuilder {
+  const cacheDir = cacheDirFor(databasePath);
+  useCachedEnglishWords(cacheDir);
+  return (base, dir) => createEngineCached(base, dir, cacheDir, { interpret: createInterpretFromDisk(dir, base) }).engine;
 }
 
 async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Promise<number> {
@@ -235,8 +244,7 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
 async function runConsole(config: Config, as: string | undefined, io: Io): Promise<number> {
   // The chat shares the terminal with the log: at the default level only warnings and errors show.
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const engine = await loadEngine(config.databasePath, config.knowledgeDir);
-  const app = createApp(config, { log, instanceLease: true, engine });
+  const app = createApp(config, { log, instanceLease: true, buildEngine: cachedEngineBuilder(config.databasePath) });
   // the language detector loads in the background: questions before it is ready are read without it
   preloadEld().catch((err: unknown) => log.warn({ err: errorFields(err) }, 'language detector not loaded'));
   const consoleAdapter = createConsoleAdapter({
@@ -295,8 +303,7 @@ export async function runBots(config: Config, deps: { log?: Logger; clock?: Cloc
   // as on an adapter's fatal error.
   const onLost = (holder: string) =>
     settle({ fatal: { message: `instance lease lost: another practice-bot instance took this database over (${holder}); stopping` } });
-  const engine = await loadEngine(config.databasePath, config.knowledgeDir);
-  const app = createApp(config, { log, clock, instanceLease: { onLost }, engine });
+  const app = createApp(config, { log, clock, instanceLease: { onLost }, buildEngine: cachedEngineBuilder(config.databasePath) });
   // the language detector loads in the background: questions before it is ready are read without it
   preloadEld().catch((err: unknown) => log.warn({ err: errorFields(err) }, 'language detector not loaded'));
   const adapters = await loadAdapters(config, app);

@@ -12,6 +12,11 @@ const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case 
 const partialDate = z
   .string()
   .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'must be YYYY, YYYY-MM or YYYY-MM-DD');
+/** YYYY-MM-DD, a real calendar day (quotes optional: the loader reads unquoted dates as text). */
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a calendar date');
 
 /** knowledge/themes.yaml: the controlled vocabulary of themes, defined once. */
 export const themeSchema = z.strictObject({
@@ -84,6 +89,8 @@ export const documentSchema = z.strictObject({
   meeting: slug,
   /** Headings of the document that entries cite as `section`. */
   sections: z.array(z.string().min(2)).min(1),
+  /** The day the document was added to the practice base (/sources, /new). Optional. */
+  added: day.optional(),
 });
 export type SourceDocument = z.output<typeof documentSchema>;
 
@@ -111,6 +118,8 @@ export const entrySchema = z.strictObject({
   related: z.array(slug).optional(),
   /** This entry records the SAME point as the canonical entry named here; it is folded into it at load. */
   same_as: slug.optional(),
+  /** The day this entry was added, when it differs from its document's `added` (/new). Optional. */
+  added: day.optional(),
 });
 /** An entry as written in knowledge/entries/*.yaml. */
 export type EntryInput = z.output<typeof entrySchema>;
@@ -134,6 +143,8 @@ export interface Entry {
   addressed_by: string[];
   /** Closely related entries (canonical ids), possibly empty. */
   related: string[];
+  /** YYYY-MM-DD the entry was added, when the file gives one (else its document's `added`). */
+  added?: string;
 }
 
 export interface PracticeBase {
