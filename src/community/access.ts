@@ -16,8 +16,12 @@ export interface CommunityAccess extends AccessControl {
   /** Granted in chat, from the database. */
   grantedRolesOf(userId: string): Set<Role>;
   granted(): { userId: string; role: Role; grantedBy: string; grantedAt: Date }[];
-  /** Forget the cached granted roles (call after writing the roles table). */
+  /** Forget the cached granted roles (after a transaction that wrote the roles table ends). */
   invalidate(): void;
+  /** Records a role granted in chat (call inside store.immediate()); false when already held. */
+  grant(userId: string, role: Role, grantedBy: string, at: Date): boolean;
+  /** Removes a role granted in chat (call inside store.immediate()); false when not held. */
+  revoke(userId: string, role: Role): boolean;
 }
 
 export function createAccess(store: Store, config: Config): CommunityAccess {
@@ -29,6 +33,11 @@ export function createAccess(store: Store, config: Config): CommunityAccess {
   const list = store.db.prepare<[], { user_id: string; role: Role; granted_by: string; granted_at: number }>(
     'SELECT user_id, role, granted_by, granted_at FROM roles ORDER BY role, user_id',
   );
+  // The only writes to the roles table (the role command and a member leaving come through here).
+  const insert = store.db.prepare<[string, string, string, number]>(
+    'INSERT INTO roles (user_id, role, granted_by, granted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+  );
+  const remove = store.db.prepare<[string, string]>('DELETE FROM roles WHERE user_id = ? AND role = ?');
 
   const configRolesOf = (userId: string) => {
     const roles = new Set<Role>();
@@ -60,6 +69,14 @@ export function createAccess(store: Store, config: Config): CommunityAccess {
     invalidate: () => {
       cache = undefined;
     },
+    grant(userId, role, grantedBy, at) {
+      cache = undefined;
+      return insert.run(userId, role, grantedBy, at.getTime()).changes > 0;
+    },
+    revoke(userId, role) {
+      cache = undefined;
+      return remove.run(userId, role).changes > 0;
+    },
     granted: () =>
       list.all().map((r) => ({ userId: r.user_id, role: r.role, grantedBy: r.granted_by, grantedAt: new Date(r.granted_at) })),
   };
@@ -80,10 +97,6 @@ const usageBlock = (): Block => para('Write ', { text: ROLE_USAGE, code: true },
 
 export function createRoleCommand(deps: { store: Store; access: CommunityAccess; audit: Audit; clock: Clock }): CommandSpec {
   const { store, access, audit, clock } = deps;
-  const insert = store.db.prepare<[string, string, string, number]>(
-    'INSERT INTO roles (user_id, role, granted_by, granted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-  );
-  const remove = store.db.prepare<[string, string]>('DELETE FROM roles WHERE user_id = ? AND role = ?');
   /** A write to the roles table; the access cache is dropped once it has committed or rolled back. */
   const write = <T>(fn: () => T): T => {
     try {
@@ -137,7 +150,7 @@ export function createRoleCommand(deps: { store: Store; access: CommunityAccess;
         const fromConfig = access.configRolesOf(user).has(role);
         const done = write(() => {
           if (fromConfig || access.grantedRolesOf(user).has(role)) return false;
-          insert.run(user, role, ctx.actor.id, now.getTime());
+          access.grant(user, role, ctx.actor.id, now);
           audit(ctx.actor.id, 'role.grant', user, { role });
           return true;
         });
@@ -153,9 +166,9 @@ export function createRoleCommand(deps: { store: Store; access: CommunityAccess;
         );
       }
       const done = write(() => {
-        const r = remove.run(user, role);
-        if (r.changes) audit(ctx.actor.id, 'role.revoke', user, { role });
-        return r.changes > 0;
+        const revoked = access.revoke(user, role);
+        if (revoked) audit(ctx.actor.id, 'role.revoke', user, { role });
+        return revoked;
       });
       if (!done) return { blocks: [para(`${user} does not hold the ${role} role, so there is nothing to revoke.`)] };
       return { blocks: [para(`${user} no longer holds the ${role} role. This is recorded in the audit log.`)] };

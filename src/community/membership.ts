@@ -9,7 +9,6 @@ import type { Audit } from './audit.ts';
 
 export function createMemberLeft(deps: { store: Store; access: CommunityAccess; audit: Audit; log: Logger }) {
   const { store, access, audit, log } = deps;
-  const remove = store.db.prepare<[string, string]>('DELETE FROM roles WHERE user_id = ? AND role = ?');
   /** Revokes `userId`'s roles granted in chat when `chatId` is an allowed chat; returns how many. */
   return async function memberLeft(chatId: string, userId: string): Promise<number> {
     if (!userId || !access.isChatAllowed({ id: chatId, type: 'group' }, '')) return 0;
@@ -20,7 +19,7 @@ export function createMemberLeft(deps: { store: Store; access: CommunityAccess; 
       n = store.immediate(() => {
         let done = 0;
         for (const role of roles) {
-          if (remove.run(userId, role).changes === 0) continue;
+          if (!access.revoke(userId, role)) continue;
           audit('system', 'role.revoke', userId, { role, reason: 'left the chat', chat: chatId });
           done++;
         }
