@@ -43,7 +43,9 @@ export interface AppOptions {
 
 /** The practice base and engine alone (no database): what `practice-bot ask` needs. Questions in
  *  the members' languages go through the interpreter (src/engine/interpret/, knowledge/lexicon/);
- *  its statistical language detector is loaded on demand (preloadEld). */
+ *  its statistical language detector is loaded on demand (preloadEld). The lexicon is validated in
+ *  full here (from its snapshot when unchanged); each language's matcher and the English word list
+ *  are prepared on the first question that needs them (docs/languages.md, Start-up). */
 export function createEngineFromDisk(knowledgeDir?: string): Engine {
   const dir = knowledgeDir ?? defaultKnowledgeDir();
   const base = loadPracticeBase(dir);

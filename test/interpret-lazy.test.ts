@@ -1,6 +1,9 @@
 // The interpreter builds each language's matcher on the first question that needs it (and loads the
 // English word list on the first word the base does not know): built that way it must read every
 // question exactly as one built eagerly at construction, in every language of the lexicon.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { preloadEld } from '../src/engine/interpret/detect.ts';
 import { CHAT_CONCEPTS, FILLER_CONCEPT, LEXICON_LANGUAGES, createInterpreter, loadLexicon, type Lexicon } from '../src/engine/interpret/index.ts';
@@ -64,5 +67,31 @@ describe('lazy matchers read questions as eager ones', () => {
   it('an English question builds no foreign trie: the same answer as eager, before and after foreign ones', () => {
     const lazy = createInterpreter(lexicon, { vocabulary });
     for (const q of [...english, ...samples('fr'), ...english]) expect(lazy.interpret(q), q).toEqual(eager.interpret(q));
+  });
+});
+
+describe('lexicon snapshot', () => {
+  it('an unchanged lexicon loads from the snapshot as parsed; a change is parsed and validated again; a corrupt snapshot is rebuilt', () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lexicon-snapshot-'));
+    try {
+      const knowledge = path.join(tmp, 'knowledge');
+      fs.cpSync(path.join(dir, 'lexicon'), path.join(knowledge, 'lexicon'), { recursive: true });
+      const cacheDir = path.join(tmp, 'cache');
+      const first = loadLexicon(knowledge, { cacheDir });
+      expect(first).toEqual(lexicon);
+      const [snapshot] = fs.readdirSync(cacheDir);
+      expect(snapshot).toMatch(/^lexicon-[0-9a-f]+\.json$/);
+      expect(loadLexicon(knowledge, { cacheDir })).toEqual(lexicon); // from the snapshot
+      // corrupt: ignored and rebuilt
+      fs.writeFileSync(path.join(cacheDir, snapshot!), '{"key": "trunc');
+      expect(loadLexicon(knowledge, { cacheDir })).toEqual(lexicon);
+      expect(JSON.parse(fs.readFileSync(path.join(cacheDir, snapshot!), 'utf8'))).toHaveProperty('key');
+      // a problem added after a snapshot was written is still reported, at every load
+      const fr = path.join(knowledge, 'lexicon', 'fr.yaml');
+      fs.appendFileSync(fr, '  no-such-concept: [rien]\n');
+      for (let i = 0; i < 2; i++) expect(() => loadLexicon(knowledge, { cacheDir })).toThrow(/fr\.yaml:\d+: language fr, concept "no-such-concept".*unknown concept id/);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });

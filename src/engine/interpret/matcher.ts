@@ -1,7 +1,9 @@
 // Phrase matching of one language's lexicon terms on a question's tokens, longest first.
 //
 // Built once per profile: every term becomes a sequence of word keys (see profiles.ts), indexed by
-// its first key. Per question: each token is looked up once (key + bounded ending, a few Set
+// its first key. The terms are tokenised when the matcher is created (their words as written and the
+// stop words: quick() and hasExact()); stemming them and building the index waits for the first
+// match(), so a language that is never a question's best candidates costs little. Per question: each token is looked up once (key + bounded ending, a few Set
 // look-ups), then phrases are matched left to right, the one covering most tokens winning. Stop
 // words inside a phrase are optional on both sides ("trafic de migrants" = "trafic des migrants"),
 // unless the phrase is made of stop words only ("comment faire" must be typed as is).
