@@ -34,6 +34,8 @@ export interface CoreDeps {
   community: Community;
   /** How long a write that finds the database locked by another process is retried (default 10 s). */
   busyMaxWaitMs?: number;
+  /** More commands to register (e.g. /reload and /new, src/commands/knowledge-admin.ts). */
+  commands?: CommandSpec[];
 }
 
 const COMMAND = /^\/([\p{L}\p{N}_-]+)(?:@[A-Za-z0-9_]+)?(?:\s+([\s\S]*))?$/u;
@@ -91,7 +93,7 @@ export function createCore(deps: CoreDeps): Core {
     community,
     commands: () => [...new Set(registry.values())],
   };
-  for (const spec of [...createPracticeBaseCommands(memory), ...community.commands]) {
+  for (const spec of [...createPracticeBaseCommands(memory), ...community.commands, ...(deps.commands ?? [])]) {
     for (const n of [spec.name, ...(spec.aliases ?? [])]) {
       if (registry.has(n)) throw new Error(`command /${n} is registered twice`);
       registry.set(n, spec);
