@@ -1,7 +1,10 @@
 // CPU per start-up step of `practice-bot ask` (process.cpuUsage, user+sys): practice base, lexicon,
-// interpreter, engine, first question. `npx tsx bench/interpret-startup.ts ["question"]`.
+// interpreter, engine, first question. `npx tsx bench/interpret-startup.ts ["question"]`
+// (BENCH_NO_CACHE=1: the lexicon parsed, as without a cache folder; the practice base is always parsed here).
 import { createEngine } from '../src/engine/engine.ts';
 import { createInterpreter, loadLexicon } from '../src/engine/interpret/index.ts';
+import { loadLexiconCached } from '../src/app.ts';
+import { cacheDirFor } from '../src/cache/cached-load.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
 
 const question = process.argv[2] ?? 'encrypted data';
@@ -15,7 +18,9 @@ function step<T>(name: string, f: () => T): T {
 const all = process.cpuUsage();
 const dir = defaultKnowledgeDir();
 const base = step('loadPracticeBase', () => loadPracticeBase(dir));
-const lexicon = step('loadLexicon', () => loadLexicon(dir));
+// with a cache folder (the one `ask` uses: cache/ beside DATABASE_PATH), the lexicon comes from its snapshot
+const cacheDir = process.env.BENCH_NO_CACHE ? undefined : cacheDirFor(process.env.DATABASE_PATH ?? './data/practice-bot.db');
+const lexicon = step(cacheDir ? 'loadLexicon (cache)' : 'loadLexicon', () => (cacheDir ? loadLexiconCached(dir, cacheDir).value : loadLexicon(dir)));
 const vocabulary: string[] = [];
 for (const e of base.entries) vocabulary.push(e.title, e.text, ...e.keywords);
 for (const t of base.themes) vocabulary.push(t.label, ...t.terms);

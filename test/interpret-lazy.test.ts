@@ -8,11 +8,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { preloadEld } from '../src/engine/interpret/detect.ts';
 import { CHAT_CONCEPTS, FILLER_CONCEPT, LEXICON_LANGUAGES, createInterpreter, loadLexicon, type Lexicon } from '../src/engine/interpret/index.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
+import { loadLexiconCached } from '../src/app.ts';
 
 beforeAll(() => preloadEld());
 
 const dir = defaultKnowledgeDir();
-const lexicon: Lexicon = loadLexicon(dir, { cacheDir: null });
+const lexicon: Lexicon = loadLexicon(dir);
 const base = loadPracticeBase(dir);
 const vocabulary: string[] = [];
 for (const e of base.entries) vocabulary.push(e.title, e.text, ...e.keywords);
@@ -77,19 +78,23 @@ describe('lexicon snapshot', () => {
       const knowledge = path.join(tmp, 'knowledge');
       fs.cpSync(path.join(dir, 'lexicon'), path.join(knowledge, 'lexicon'), { recursive: true });
       const cacheDir = path.join(tmp, 'cache');
-      const first = loadLexicon(knowledge, { cacheDir });
-      expect(first).toEqual(lexicon);
-      const [snapshot] = fs.readdirSync(cacheDir);
-      expect(snapshot).toMatch(/^lexicon-[0-9a-f]+\.json$/);
-      expect(loadLexicon(knowledge, { cacheDir })).toEqual(lexicon); // from the snapshot
+      const first = loadLexiconCached(knowledge, cacheDir);
+      expect(first.outcome).toBe('stored');
+      expect(first.value).toEqual(lexicon);
+      const again = loadLexiconCached(knowledge, cacheDir);
+      expect(again.outcome).toBe('hit');
+      expect(again.value).toEqual(lexicon);
+      const [snapshot] = fs.readdirSync(cacheDir).filter((f) => f.startsWith('lexicon'));
       // corrupt: ignored and rebuilt
       fs.writeFileSync(path.join(cacheDir, snapshot!), '{"key": "trunc');
-      expect(loadLexicon(knowledge, { cacheDir })).toEqual(lexicon);
-      expect(JSON.parse(fs.readFileSync(path.join(cacheDir, snapshot!), 'utf8'))).toHaveProperty('key');
+      const rebuilt = loadLexiconCached(knowledge, cacheDir);
+      expect(rebuilt.outcome).toBe('stored');
+      expect(rebuilt.value).toEqual(lexicon);
+      expect(loadLexiconCached(knowledge, cacheDir).outcome).toBe('hit');
       // a problem added after a snapshot was written is still reported, at every load
       const fr = path.join(knowledge, 'lexicon', 'fr.yaml');
       fs.appendFileSync(fr, '  no-such-concept: [rien]\n');
-      for (let i = 0; i < 2; i++) expect(() => loadLexicon(knowledge, { cacheDir })).toThrow(/fr\.yaml:\d+: language fr, concept "no-such-concept".*unknown concept id/);
+      for (let i = 0; i < 2; i++) expect(() => loadLexiconCached(knowledge, cacheDir)).toThrow(/fr\.yaml:\d+: language fr, concept "no-such-concept".*unknown concept id/);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

@@ -2,11 +2,8 @@
 // concept's English terms) and one <code>.yaml per language (that language's terms per concept).
 // Validated with zod at load; every problem is one line naming the file (and line), the language,
 // the concept and the field, so whoever broke a file by hand can find and fix it.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 
@@ -114,96 +111,12 @@ function fieldPath(p: readonly PropertyKey[]): string {
   return out;
 }
 
-export interface LoadLexiconOptions {
-  /**
-   * Folder of the validated lexicon's JSON snapshot (default: practice-bot-cache in the system's
-   * temporary folder; `null`: no snapshot). See loadLexicon.
-   */
-  cacheDir?: string | null;
-}
-
-/** Default folder of the lexicon snapshot. */
-export const defaultLexiconCacheDir = (): string => path.join(os.tmpdir(), 'practice-bot-cache');
-
-/** Bumped when the snapshot's layout changes (the code of this file is in the key too). */
-const SNAPSHOT_FORMAT = 1;
-
-interface Snapshot {
-  key: string;
-  concepts: Concept[];
-  languages: { language: LexiconLanguage; name: string; terms: [string, string[]][] }[];
-}
-
-/** SHA-256 of this file's code and of the lexicon files' names and contents; undefined when one cannot be read. */
-function snapshotKey(root: string): string | undefined {
-  const h = crypto.createHash('sha256');
-  const field = (b: string | Buffer) => h.update(`${Buffer.byteLength(b)}:`).update(b);
-  field(`lexicon snapshot ${SNAPSHOT_FORMAT}`);
-  try {
-    field(fs.readFileSync(fileURLToPath(import.meta.url)));
-    for (const f of fs.readdirSync(root).sort()) {
-      field(f);
-      field(/\.ya?ml$/.test(f) ? fs.readFileSync(path.join(root, f)) : '');
-    }
-  } catch {
-    return undefined;
-  }
-  return h.digest('hex');
-}
-
-function readSnapshot(file: string, key: string): Lexicon | undefined {
-  try {
-    const s = JSON.parse(fs.readFileSync(file, 'utf8')) as Snapshot;
-    if (s.key !== key || !Array.isArray(s.concepts) || !Array.isArray(s.languages)) return undefined;
-    return { concepts: s.concepts, languages: s.languages.map((l) => ({ language: l.language, name: l.name, terms: new Map(l.terms) })) };
-  } catch {
-    return undefined; // missing, unreadable, truncated or corrupt: rebuilt
-  }
-}
-
-function writeSnapshot(dir: string, file: string, key: string, lexicon: Lexicon): void {
-  const s: Snapshot = { key, concepts: lexicon.concepts, languages: lexicon.languages.map((l) => ({ language: l.language, name: l.name, terms: [...l.terms] })) };
-  const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(tmp, JSON.stringify(s));
-    fs.renameSync(tmp, file); // atomic: a concurrent reader sees the old snapshot or the new one
-  } catch {
-    try {
-      fs.rmSync(tmp, { force: true });
-    } catch {
-      // nothing to clean up
-    }
-  }
-}
-
 /**
  * Read `<dir>/lexicon/*.yaml` (dir is the knowledge folder). No lexicon folder: an empty lexicon
  * (English only). Throws LexiconError, one line per problem, on any error.
- *
- * Parsing and validating the YAML costs about half a second, so a lexicon that loaded without
- * problems is kept as a JSON snapshot keyed by a SHA-256 of the files' names and contents and of
- * this file's code: an unchanged lexicon loads from the snapshot (it was validated when the snapshot
- * was written), any change parses and validates it all again. A lexicon with problems is never
- * written, so its problems are reported at every load. A missing or corrupt snapshot, or a folder
- * that cannot be written, only means parsing again.
  */
-export function loadLexicon(dir: string, options: LoadLexiconOptions = {}): Lexicon {
+export function loadLexicon(dir: string): Lexicon {
   const root = path.resolve(dir, 'lexicon');
-  const cacheDir = options.cacheDir === undefined ? defaultLexiconCacheDir() : options.cacheDir;
-  if (cacheDir === null || !fs.existsSync(root)) return parseLexicon(root);
-  const key = snapshotKey(root);
-  if (key === undefined) return parseLexicon(root);
-  // one snapshot per lexicon folder
-  const file = path.join(cacheDir, `lexicon-${crypto.createHash('sha256').update(root).digest('hex').slice(0, 16)}.json`);
-  const cached = readSnapshot(file, key);
-  if (cached) return cached;
-  const lexicon = parseLexicon(root);
-  writeSnapshot(cacheDir, file, key, lexicon);
-  return lexicon;
-}
-
-function parseLexicon(root: string): Lexicon {
   const shown = (file: string) => path.join(path.basename(path.dirname(root)), 'lexicon', path.basename(file));
   if (!fs.existsSync(root)) return { concepts: [], languages: [] };
   const problems: string[] = [];
