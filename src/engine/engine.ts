@@ -362,6 +362,13 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     return k;
   };
 
+  /** Everyday English ("new", "open", "hours", "first") that is not a word of the base's curated
+   *  vocabulary (synonym groups, theme names and terms): "data", "court", "evidence" are everyday words
+   *  too, but the base's own. */
+  const curated = new Set<string>(table.words);
+  for (const t of base.themes) for (const tok of tokenize(`${t.label} ${t.terms.join(' ')}`)) curated.add(tok.norm);
+  const isEveryday = (w: string): boolean => COMMON_WORDS.has(w) && !STOP_WORDS.has(w) && !curated.has(w);
+
   // ---- query analysis ----
   /** How much a word the base has never seen counts against the score: an English word the base
    *  lacks fully (it says what the question is about: "weather", "recipe"); a name, a place, a rank or
@@ -420,7 +427,7 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
         }
         const alts = [{ term: w.stem, weight: 1 }];
         for (const g of w.groups) alts.push({ term: table.groups[g]!.concept, weight: 1 });
-        add({ alts, weight: 1, ...(unknownWeight !== 1 ? { unknownWeight } : {}) });
+        add({ alts, weight: 1, ...(unknownWeight !== 1 ? { unknownWeight } : {}), ...(w.groups.length === 0 && isEveryday(w.token.norm) ? { everyday: true } : {}) });
       }
     }
     // a word the index does not know may be cut short ("lecouf") or longer than a known stem
@@ -539,9 +546,10 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     return s && s.length > 0 ? [...s] : [e.source];
   };
   /** How many words of the question an entry matches in its own fields. */
-  const topicalWords = (d: number, slots: readonly QuerySlot[]): number => {
+  const topicalWords = (d: number, slots: readonly QuerySlot[], evidence = false): number => {
     let n = 0;
     for (const s of slots) {
+      if (evidence && s.everyday) continue;
       for (const a of s.alts) {
         if (!hasOwn(d, a.term)) continue;
         n += s.words ?? s.weight;
@@ -711,7 +719,10 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
       if (!pass(r.score, r.matched)) continue;
       // the words that make a hit must be in the entry itself, not only in its meeting's name, place or year
       const own = topicalWords(r.doc, slots);
-      if (own === 0 || (r.score < thr && !pass(r.score, Math.min(r.matched, own)))) continue;
+      // ... and everyday words ("world", "new", "first") are no evidence that it is on topic: at least
+      // one of them must be specific, and two everyday words do not make a two-word match
+      const evidence = topicalWords(r.doc, slots, true);
+      if (own === 0 || evidence === 0 || (r.score < thr && !pass(r.score, Math.min(r.matched, evidence)))) continue;
       if (unmapped > 0 && !carries(r.doc)) continue;
       passing++;
       byDoc.set(r.doc, { doc: r.doc, score: r.score * (prefer ? prefer[kindOf[r.doc]!] : 1) });
