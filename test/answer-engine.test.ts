@@ -245,6 +245,11 @@ describe('answers: the interpreter', () => {
     expect(engine.search('courts digital evidence').intent).toBe('general');
   });
 
+  it('an English question that shares only a name with an entry gets nothing', () => {
+    expect(ids('which countries attended, France?')).toContain('fact-attendance');
+    expect(ids('Is France safe for tourists in October?')).toEqual([]);
+  });
+
   it('an interpreter that throws reads the message as English', () => {
     const e = createEngine(base, {
       interpret: () => {

@@ -40,6 +40,8 @@ export interface QuerySlot {
   /** An everyday English word the base's curated vocabulary does not hold ("new", "open", "first"):
    *  scored as any word, but no evidence on its own that a hit is on topic (see the engine). */
   everyday?: boolean;
+  /** A name typed with a capital inside a sentence ("Bangkok", "Europol", "WhatsApp"; not "OSINT"). */
+  name?: boolean;
 }
 
 export interface RankOptions {

@@ -363,10 +363,11 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
   };
 
   /** Everyday English ("new", "open", "hours", "first") that is not a word of the base's curated
-   *  vocabulary (synonym groups, theme names and terms): "data", "court", "evidence" are everyday words
-   *  too, but the base's own. */
+   *  vocabulary (synonym groups, theme names and terms, entry keywords): "data", "court", "victim" are
+   *  everyday words too, but the base's own. */
   const curated = new Set<string>(table.words);
   for (const t of base.themes) for (const tok of tokenize(`${t.label} ${t.terms.join(' ')}`)) curated.add(tok.norm);
+  for (const e of sample) for (const k of e.keywords) for (const tok of tokenize(k)) curated.add(tok.norm);
   const isEveryday = (w: string): boolean => COMMON_WORDS.has(w) && !STOP_WORDS.has(w) && !curated.has(w);
 
   // ---- query analysis ----
@@ -392,7 +393,9 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
       budget -= tokens.length;
       const fixed: Token[] = [];
       const penalty = new Map<Token, number>();
+      const names = new Set<Token>();
       tokens.forEach((t, i) => {
+        if (i > 0 && /^\p{Lu}/u.test(t.raw) && t.raw !== t.raw.toUpperCase()) names.add(t);
         const state = t.caps ? KNOWN : knownWord(t);
         const fix = state === UNKNOWN ? speller.correct(t.norm) : state === ENGLISH_ONLY ? speller.splitCompound(t.norm) : undefined;
         if (!fix) {
@@ -419,15 +422,15 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
           if (groups.length === 1 && groups[0]!.expansion.length > 0) {
             const g = groups[0]!;
             const k = g.expansion.length;
-            for (const s of g.expansion) add({ alts: [{ term: g.concept, weight: 1 }, { term: s, weight: 1 }], weight: 1 / k });
+            for (const s of g.expansion) add({ alts: [{ term: g.concept, weight: 1 }, { term: s, weight: 1 }], weight: 1 / k, ...(names.has(w.token) ? { name: true } : {}) });
           } else {
-            add({ alts: groups.map((g) => ({ term: g.concept, weight: 1 })), weight: 1 });
+            add({ alts: groups.map((g) => ({ term: g.concept, weight: 1 })), weight: 1, ...(names.has(w.token) ? { name: true } : {}) });
           }
           continue;
         }
         const alts = [{ term: w.stem, weight: 1 }];
         for (const g of w.groups) alts.push({ term: table.groups[g]!.concept, weight: 1 });
-        add({ alts, weight: 1, ...(unknownWeight !== 1 ? { unknownWeight } : {}), ...(w.groups.length === 0 && isEveryday(w.token.norm) ? { everyday: true } : {}) });
+        add({ alts, weight: 1, ...(unknownWeight !== 1 ? { unknownWeight } : {}), ...(w.groups.length === 0 && isEveryday(w.token.norm) ? { everyday: true } : {}), ...(names.has(w.token) ? { name: true } : {}) });
       }
     }
     // a word the index does not know may be cut short ("lecouf") or longer than a known stem
@@ -557,6 +560,17 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
       }
     }
     return n;
+  };
+  /** The entry matches only names of the question, and some topical word (neither a name nor an
+   *  everyday word) of the question's own sentences is not in it. */
+  const namesOnly = (d: number, slots: readonly QuerySlot[]): boolean => {
+    let missed = false;
+    for (const s of slots) {
+      const here = slotInEntry(d, s);
+      if (here && !s.name && !s.everyday) return false;
+      if (!here && !s.name && !s.everyday && s.weight >= 1 - 1e-9 && !s.unknownWeight) missed = true;
+    }
+    return missed;
   };
   const slotInEntry = (d: number, s: QuerySlot): boolean => {
     for (const a of s.alts) if (hasOwn(d, a.term)) return true;
@@ -719,10 +733,12 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
       if (!pass(r.score, r.matched)) continue;
       // the words that make a hit must be in the entry itself, not only in its meeting's name, place or year
       const own = topicalWords(r.doc, slots);
-      // ... and everyday words ("world", "new", "first") are no evidence that it is on topic: at least
-      // one of them must be specific, and two everyday words do not make a two-word match
-      const evidence = topicalWords(r.doc, slots, true);
-      if (own === 0 || evidence === 0 || (r.score < thr && !pass(r.score, Math.min(r.matched, evidence)))) continue;
+      // ... and everyday words alone ("world", "new", "first") are no evidence that it is on topic: at
+      // least one of them must be specific
+      if (own === 0 || topicalWords(r.doc, slots, true) === 0 || (r.score < thr && !pass(r.score, Math.min(r.matched, own)))) continue;
+      // a hit that matches only names ("Bangkok") of a question with a topic it does not match ("is
+      // Bangkok safe for tourists?") answers another question about that name
+      if (!interpreted && namesOnly(r.doc, slots)) continue;
       if (unmapped > 0 && !carries(r.doc)) continue;
       passing++;
       byDoc.set(r.doc, { doc: r.doc, score: r.score * (prefer ? prefer[kindOf[r.doc]!] : 1) });
