@@ -1,9 +1,9 @@
 // `npm run bench [-- <name>...]`: runs bench/engine.ts, bench/interpret.ts, then bench/telegram.ts, bench/slack.ts
-// and bench/ingest.ts when they exist, in sequence. Each module exports `run(): Promise<void>` and prints its own table.
+// bench/ingest.ts, bench/reload.ts and bench/startup.ts when they exist, in sequence. Each module exports `run(): Promise<void>` and prints its own table.
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const MODULES = ['engine', 'interpret', 'telegram', 'slack', 'ingest'];
+const MODULES = ['engine', 'interpret', 'telegram', 'slack', 'ingest', 'reload', 'startup'];
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((w) => !MODULES.includes(w));
 if (unknown.length > 0) {

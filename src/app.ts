@@ -12,7 +12,9 @@ import { createEngine } from './engine/engine.ts';
 import type { Engine } from './engine/types.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from './knowledge/load.ts';
 import type { PracticeBase } from './knowledge/schema.ts';
-import { createInterpreter, loadLexicon } from './engine/interpret/index.ts';
+import { createInterpreter, loadLexicon, type Interpretation } from './engine/interpret/index.ts';
+import { createLiveKnowledge, type EngineBuilder, type LiveKnowledge } from './knowledge/live.ts';
+import { createKnowledgeAdmin } from './commands/knowledge-admin.ts';
 import type { Store } from './store/store.ts';
 import { createNightlyBackup } from './ops/backup.ts';
 
@@ -20,6 +22,8 @@ export interface App {
   core: Core;
   router: OutboundRouter;
   engine: Engine;
+  /** The practice base in service, reloaded when its folder changes (watching starts with start()). */
+  knowledge: LiveKnowledge;
   community: Community;
   /** The open database (adapters' update ledger; closed by stop()). */
   store: Store;
@@ -36,8 +40,16 @@ export interface AppOptions {
   log?: Logger;
   knowledgeDir?: string;
   seedsDir?: string;
-  /** Take the database's instance lease (the bot and the console chat; not one-shot commands). */
-  instanceLease?: boolean;
+  /** Take the database's instance lease (the bot and the console chat; not one-shot commands).
+   *  `onLost` is called once if another process takes the lease over while this one runs. */
+  instanceLease?: boolean | { onLost?: (holder: string) => void };
+  /** Builds the engine over each generation of the base (src/cli.ts builds it through the snapshot
+   *  cache, src/cache/); default: createEngine with the interpreter of the members' languages. */
+  buildEngine?: EngineBuilder;
+  /** Watch the knowledge folder from start() and reload on changes (default true; /reload works either way). */
+  watchKnowledge?: boolean;
+  /** Quiet time after a change before reloading (default 1000 ms). */
+  reloadDebounceMs?: number;
 }
 
 /** The practice base and engine alone (no database): what `practice-bot ask` needs. Questions in
@@ -46,8 +58,13 @@ export interface AppOptions {
 export function createEngineFromDisk(knowledgeDir?: string): Engine {
   const dir = knowledgeDir ?? defaultKnowledgeDir();
   const base = loadPracticeBase(dir);
+  return createEngine(base, { interpret: createInterpretFromDisk(dir, base) });
+}
+
+/** The engine's `interpret` option: the interpreter over `<dir>/lexicon/` and the base's vocabulary. */
+export function createInterpretFromDisk(dir: string, base: PracticeBase): (text: string) => Interpretation {
   const interpreter = createInterpreter(loadLexicon(dir), { vocabulary: baseVocabulary(base) });
-  return createEngine(base, { interpret: (text) => interpreter.interpret(text) });
+  return (text) => interpreter.interpret(text);
 }
 
 /** The words the English engine knows: entry titles, texts and keywords, theme labels and terms. */
@@ -70,10 +87,22 @@ function* baseVocabulary(base: PracticeBase): Iterable<string> {
 export function createApp(config: Config, opts: AppOptions = {}): App {
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
-  const engine = createEngineFromDisk(opts.knowledgeDir ?? config.knowledgeDir);
+  // Live reload (issue 13): one engine object that answers from the base currently in service.
+  const knowledge = createLiveKnowledge({
+    dir: opts.knowledgeDir ?? config.knowledgeDir ?? defaultKnowledgeDir(),
+    log,
+    clock,
+    build: opts.buildEngine ?? ((base, root) => createEngine(base, { interpret: createInterpretFromDisk(root, base) })),
+    ...(opts.reloadDebounceMs !== undefined ? { debounceMs: opts.reloadDebounceMs } : {}),
+  });
+  const engine = knowledge.engine;
   const router = createOutboundRouter();
   const community = createCommunity({ config, clock, engine, outbound: router, log, seedsDir: opts.seedsDir, instanceLease: opts.instanceLease });
-  const core = createCore({ config, clock, engine, outbound: router, log, community });
+  const admin = createKnowledgeAdmin({ live: knowledge, access: community.access, outbound: router, audit: community.audit, clock, log });
+  knowledge.onReload((o) => {
+    if (o.status === 'reloaded' && o.diff.lists.includes('meetings')) community.meetings.seedPracticeBase(engine.base.meetings, clock.now());
+  });
+  const core = admin.wrapCore(createCore({ config, clock, engine, outbound: router, log, community, commands: admin.commands }));
   let stopped: Promise<void> | undefined;
   // ops (issue 16): nightly online backups at 03:00 server time when BACKUP_DIR is set.
   const nightly = config.backupDir
@@ -83,13 +112,18 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     core,
     router,
     engine,
+    knowledge,
     community,
     store: community.store,
     log,
     start: () => {
       community.start();
       nightly?.start();
+      if (opts.watchKnowledge !== false) knowledge.watch();
     },
-    stop: () => (stopped ??= (nightly?.stop() ?? Promise.resolve()).then(() => community.stop())),
+    stop: () => {
+      knowledge.close();
+      return (stopped ??= (nightly?.stop() ?? Promise.resolve()).then(() => community.stop()));
+    },
   };
 }

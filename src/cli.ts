@@ -5,8 +5,13 @@ import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
 import { renderPlain } from '../adapters/console/render-plain.ts';
 import { createConsoleAdapter } from '../adapters/console/console.ts';
-import { createApp, createEngineFromDisk, type App } from './app.ts';
+import { createApp, createInterpretFromDisk, type App } from './app.ts';
+import { cacheDirFor } from './cache/cached-load.ts';
+import { createEngineCached } from './cache/engine.ts';
+import { useCachedEnglishWords } from './cache/english-words.ts';
+import { loadPracticeBaseCached } from './cache/practice-base.ts';
 import { preloadEld } from './engine/interpret/index.ts';
+import type { EngineBuilder } from './knowledge/live.ts';
 import { ConfigError, knowledgeDirOf, loadConfig, type Config } from './config.ts';
 import { AdapterFatalError, type AdapterHandle } from './core/adapter.ts';
 import { startHttpServer, type HttpRoute, type HttpServerHandle } from './core/http-server.ts';
@@ -19,7 +24,8 @@ import { KIND_LABELS, KINDS, type Kind } from './knowledge/schema.ts';
 import { createUpdateLedger } from './store/update-ledger.ts';
 import { isOpsCommand, OPS_USAGE, runOpsCommand } from './ops/cli.ts';
 import { createHealth, startHealthServer } from './ops/health.ts';
-import { systemClock } from './core/ports.ts';
+import { systemClock, type Clock } from './core/ports.ts';
+import type { Logger } from 'pino';
 import type { CommunityModule } from './community/index.ts';
 
 const USAGE = `practice-bot: a chat assistant for practitioner communities
@@ -103,6 +109,28 @@ function loadEnvConfig(): Config {
   return loadConfig(process.env);
 }
 
+/** Where the snapshots are kept: `cache/` beside the database (DATABASE_PATH, default
+ *  ./data/practice-bot.db), also for `ask`, which opens no database. */
+const DEFAULT_DATABASE_PATH = './data/practice-bot.db';
+
+/** The practice base and its engine (with the interpreter of the members' languages), from their
+ *  snapshots in the cache folder when the knowledge folder and the code are unchanged (src/cache/). */
+async function loadEngine(databasePath: string, knowledgeDir: string | undefined): Promise<Engine> {
+  const dir = knowledgeDir ?? defaultKnowledgeDir();
+  const cacheDir = cacheDirFor(databasePath);
+  useCachedEnglishWords(cacheDir);
+  const base = (await loadPracticeBaseCached(dir, cacheDir)).value;
+  return cachedEngineBuilder(databasePath)(base, dir);
+}
+
+/** Builds the engine over a base loaded from `dir`, with the index analysis from the snapshot cache:
+ *  for `ask`, and for every generation of the live base in the bot and the console. */
+function cachedEngineBuilder(databasePath: string): EngineBuilder {
+  const cacheDir = cacheDirFor(databasePath);
+  useCachedEnglishWords(cacheDir);
+  return (base, dir) => createEngineCached(base, dir, cacheDir, { interpret: createInterpretFromDisk(dir, base) }).engine;
+}
+
 async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Promise<number> {
   // "--limit -1" reads to parseArgs as a missing value followed by an option: take a negative number
   // as the value, so the range check below answers it.
@@ -139,7 +167,8 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
     }
     opts.limit = n;
   } else opts.limit = values.json ? 5 : 3;
-  const engine = createEngineFromDisk(envKnowledgeDir());
+  dotenv.config({ quiet: true });
+  const engine = await loadEngine(process.env.DATABASE_PATH?.trim() || DEFAULT_DATABASE_PATH, envKnowledgeDir());
   if (values.theme !== undefined) {
     const theme = engine.base.themes.find((t) => t.id === values.theme) ?? engine.themesFor(values.theme)[0];
     if (!theme) {
@@ -215,7 +244,7 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
 async function runConsole(config: Config, as: string | undefined, io: Io): Promise<number> {
   // The chat shares the terminal with the log: at the default level only warnings and errors show.
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const app = createApp(config, { log, instanceLease: true });
+  const app = createApp(config, { log, instanceLease: true, buildEngine: cachedEngineBuilder(config.databasePath) });
   // the language detector loads in the background: questions before it is ready are read without it
   preloadEld().catch((err: unknown) => log.warn({ err: errorFields(err) }, 'language detector not loaded'));
   const consoleAdapter = createConsoleAdapter({
@@ -244,7 +273,7 @@ async function loadAdapters(config: Config, app: App): Promise<AdapterHandle[]> 
         ...config.telegram,
         core: app.core,
         log: app.log,
-        ledger: createUpdateLedger(app.store),
+        ledger: createUpdateLedger(app.store, { log: app.log }),
         api: {
           ...(config.platformTimeoutMs !== undefined ? { timeoutMs: config.platformTimeoutMs } : {}),
           ...(config.maxRetryAfterMs !== undefined ? { maxRetryAfterSeconds: config.maxRetryAfterMs / 1000 } : {}),
@@ -262,11 +291,19 @@ async function loadAdapters(config: Config, app: App): Promise<AdapterHandle[]> 
 /** Runs the adapters until SIGINT/SIGTERM (exit 0) or until one of them fails for good, at start
  *  (platform unreachable after its retries, token refused) or later (Telegram 409/401): then the
  *  whole process stops gracefully, with one line naming the cause, and exits 1, so a supervisor
- *  restarts it or an operator sees it. Adapters start concurrently; the reminder scheduler starts
+ *  restarts it or an operator sees it. Losing the database's instance lease to another process
+ *  stops it the same way. Adapters start concurrently; the reminder scheduler starts
  *  without waiting for any of them. */
-async function runBots(config: Config): Promise<number> {
-  const log = createLogger(config.logLevel);
-  const app = createApp(config, { log, instanceLease: true });
+export async function runBots(config: Config, deps: { log?: Logger; clock?: Clock } = {}): Promise<number> {
+  const log = deps.log ?? createLogger(config.logLevel);
+  const clock = deps.clock ?? systemClock;
+  let settle!: (r: { fatal?: { message: string; adapter?: string } }) => void;
+  const outcome = new Promise<{ fatal?: { message: string; adapter?: string } }>((resolve) => (settle = resolve));
+  // Another process took the database's instance lease over (src/store/lease.ts): stop the same way
+  // as on an adapter's fatal error.
+  const onLost = (holder: string) =>
+    settle({ fatal: { message: `instance lease lost: another practice-bot instance took this database over (${holder}); stopping` } });
+  const app = createApp(config, { log, clock, instanceLease: { onLost }, buildEngine: cachedEngineBuilder(config.databasePath) });
   // the language detector loads in the background: questions before it is ready are read without it
   preloadEld().catch((err: unknown) => log.warn({ err: errorFields(err) }, 'language detector not loaded'));
   const adapters = await loadAdapters(config, app);
@@ -281,8 +318,6 @@ async function runBots(config: Config): Promise<number> {
       log.info('stopped');
     })());
 
-  let settle!: (r: { fatal?: AdapterFatalError }) => void;
-  const outcome = new Promise<{ fatal?: AdapterFatalError }>((resolve) => (settle = resolve));
   const onSignal = () => settle({});
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -299,7 +334,7 @@ async function runBots(config: Config): Promise<number> {
       db: () => community.store.db,
       lastTick: () => community.scheduler.lastWakeAt(),
       dbPath: config.databasePath,
-      clock: systemClock,
+      clock,
       adapters: () => adapters,
     });
     if (routes.length > 0) routes.push(health.route);
@@ -329,7 +364,7 @@ async function runBots(config: Config): Promise<number> {
   const r = await outcome;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
-  if (r.fatal) log.fatal({ adapter: r.fatal.adapter }, r.fatal.message);
+  if (r.fatal) log.fatal(r.fatal.adapter ? { adapter: r.fatal.adapter } : {}, r.fatal.message);
   await stop();
   return r.fatal ? 1 : 0;
 }

@@ -10,10 +10,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../src/core/http-server.ts';
 import { privateChat, startFakeTelegram, user } from './helpers/fake-telegram.ts';
 import { startFakeSlack } from './helpers/fake-slack.ts';
-import { ROOT } from './helpers/run-cli.ts';
+import { cliArgs, cliEnv } from './helpers/cli-command.ts';
 import { postSigned, sendBody, slashCommand } from './helpers/slack-sign.ts';
 
-const BIN = path.join(ROOT, 'bin/practice-bot.js');
 const TOKEN = 'xoxb-7777-6666-bodylimittoken';
 const SECRET = 'body-limit-signing-secret';
 const cleanups: (() => Promise<void>)[] = [];
@@ -28,9 +27,9 @@ describe('npx practice-bot: oversized bodies do not take the process down', () =
     const tg = await startFakeTelegram();
     cleanups.push(() => tg.close());
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-bodycli-'));
-    const child = spawn(process.execPath, [BIN], {
+    const child = spawn(process.execPath, cliArgs(), {
       cwd: dir,
-      env: {
+      env: cliEnv({
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/tmp',
         DATABASE_PATH: path.join(dir, 'data', 'bot.db'),
@@ -43,7 +42,7 @@ describe('npx practice-bot: oversized bodies do not take the process down', () =
         TELEGRAM_API_ROOT: tg.apiRoot,
         TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/tg/webhook',
         TELEGRAM_WEBHOOK_SECRET: 'tg-secret',
-      },
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

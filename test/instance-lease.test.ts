@@ -6,9 +6,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { acquireInstanceLease, LeaseError } from '../src/store/lease.ts';
+import { Writable } from 'node:stream';
+import { runBots } from '../src/cli.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/core/logger.ts';
+import { acquireInstanceLease, LEASE_TTL_MS, LeaseError } from '../src/store/lease.ts';
 import { openStore } from '../src/store/store.ts';
 import { createFakeClock, removeTempDirs, tempDbPath } from './helpers/community.ts';
+import { startFakeTelegram } from './helpers/fake-telegram.ts';
 import { ROOT, runCli } from './helpers/run-cli.ts';
 
 afterAll(() => removeTempDirs());
@@ -115,5 +120,47 @@ describe('instance lease (two real processes)', () => {
     const next = await runCli(['console'], { input: '/help\n', env: { DATABASE_PATH: db } });
     expect(next.stderr).not.toMatch(/another practice-bot instance/);
     expect(next.code).toBe(0);
+  }, 60_000);
+});
+
+describe('instance lease lost while the bot runs', () => {
+  it('stops the whole process gracefully with one line and a non-zero exit, as an adapter failing for good does', async () => {
+    const fake = await startFakeTelegram();
+    const db = tempDbPath();
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        cb();
+      },
+    });
+    const clock = createFakeClock(new Date());
+    const config = loadConfig({ DATABASE_PATH: db, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, LOG_LEVEL: 'info' });
+    const running = runBots(config, { log: createLogger('info', sink), clock });
+    const other = openStore(db);
+    try {
+      for (let i = 0; !lines.some((l) => l.includes('adapter started')); i++) {
+        if (i > 1000) throw new Error(`the bot did not start:\n${lines.join('\n')}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // Another process takes the lease over (as a second instance does once it thinks ours expired).
+      other.db
+        .prepare("UPDATE instance_lease SET holder = 'elsewhere pid 42 started 2026-01-01T00:00:00.000Z', host = 'elsewhere', pid = 42, token = 'theirs' WHERE id = 1")
+        .run();
+      // Our next heartbeat finds it gone.
+      await clock.advance(LEASE_TTL_MS / 4);
+      expect(await running).toBe(1);
+      const fatal = lines.filter((l) => (JSON.parse(l) as { level: number }).level >= 60);
+      expect(fatal).toHaveLength(1);
+      expect(fatal[0]).toMatch(/instance lease lost: another practice-bot instance took this database over \(elsewhere pid 42 started/);
+      // Graceful: adapters stopped and the database closed, after that line.
+      expect(lines.findIndex((l) => l.includes('"msg":"telegram adapter stopped"'))).toBeGreaterThan(lines.indexOf(fatal[0]!));
+      expect(lines.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
+      // The lease row is theirs still: a lost lease is not released.
+      expect(other.db.prepare<[], { holder: string }>('SELECT holder FROM instance_lease').get()?.holder).toMatch(/^elsewhere/);
+    } finally {
+      other.close();
+      await fake.close();
+    }
   }, 60_000);
 });

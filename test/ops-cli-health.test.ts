@@ -7,8 +7,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { startFakeTelegram } from './helpers/fake-telegram.ts';
+import { privateChat, startFakeTelegram, user } from './helpers/fake-telegram.ts';
 import { ROOT } from './helpers/run-cli.ts';
+import { startBin } from './helpers/telegram-bin.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -62,3 +63,52 @@ it('serves GET /healthz on HEALTH_PORT in polling mode and turns nightly backups
     await fake.close();
   }
 });
+
+async function healthOf(port: number): Promise<{ status: number; body: { status: string; adapters: Record<string, string>; problems: string[] } }> {
+  const r = await fetch(`http://127.0.0.1:${port}/healthz`);
+  return { status: r.status, body: (await r.json()) as { status: string; adapters: Record<string, string>; problems: string[] } };
+}
+
+/** Asks /healthz until it answers `status` (the bot's own retries take seconds of real time). */
+async function healthBecomes(port: number, status: number): Promise<{ status: number; body: { status: string; adapters: Record<string, string>; problems: string[] } }> {
+  for (let i = 0; ; i++) {
+    const h = await healthOf(port);
+    if (h.status === status) return h;
+    if (i > 600) throw new Error(`/healthz never answered ${status}: ${JSON.stringify(h.body)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+it('GET /healthz turns 503 when the Bot API stops answering getUpdates, and 200 again once it answers', async () => {
+  const fake = await startFakeTelegram();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-opscli-'));
+  dirs.push(dir);
+  const port = await freePort();
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    const bin = startBin(dir, { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, HEALTH_PORT: String(port) }, cleanups);
+    await bin.waitForOutput(/adapter started/, 'start-up');
+    const ok = await healthOf(port);
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.body.adapters.telegram).toBe('connected');
+
+    // Every getUpdates from now on has its connection cut. An update ends the long poll in hand.
+    fake.fail('getUpdates', { kind: 'drop' }, { times: 1_000_000 });
+    fake.enqueue(fake.text({ chat: privateChat(user(3201)), from: user(3201), text: '/help' }));
+    const down = await healthBecomes(port, 503);
+    expect(down.body.adapters.telegram).toBe('down');
+    expect(down.body.problems).toContain('telegram is down');
+    expect(fake.callsOf('getUpdates').filter((c) => c.outcome === 'dropped').length).toBeGreaterThanOrEqual(3);
+
+    // It answers again: the next getUpdates succeeds (an update makes it return at once).
+    fake.reset();
+    fake.enqueue(fake.text({ chat: privateChat(user(3202)), from: user(3202), text: '/help' }));
+    const up = await healthBecomes(port, 200);
+    expect(up.body.adapters.telegram).toBe('connected');
+    bin.child.kill('SIGTERM');
+    expect(await bin.exited).toBe(0);
+  } finally {
+    for (const c of cleanups) await c();
+    await fake.close();
+  }
+}, 120_000);

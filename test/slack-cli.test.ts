@@ -7,10 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { blocksText, startFakeSlack } from './helpers/fake-slack.ts';
-import { ROOT } from './helpers/run-cli.ts';
+import { cliArgs, cliEnv } from './helpers/cli-command.ts';
 import { eventCallback, postSigned, slashCommand } from './helpers/slack-sign.ts';
 
-const BIN = path.join(ROOT, 'bin/practice-bot.js');
 const TOKEN = 'xoxb-9999-8888-clitokenvalue';
 const SECRET = 'cli-signing-secret';
 const cleanups: (() => Promise<void>)[] = [];
@@ -23,9 +22,9 @@ describe('npx practice-bot with SLACK_BOT_TOKEN (HTTP mode)', () => {
     const fake = await startFakeSlack({ botToken: TOKEN });
     cleanups.push(() => fake.close());
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-slcli-'));
-    const child = spawn(process.execPath, [BIN], {
+    const child = spawn(process.execPath, cliArgs(), {
       cwd: dir,
-      env: {
+      env: cliEnv({
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/tmp',
         DATABASE_PATH: path.join(dir, 'data', 'bot.db'),
@@ -36,7 +35,7 @@ describe('npx practice-bot with SLACK_BOT_TOKEN (HTTP mode)', () => {
         SLACK_API_URL: fake.url,
         ALLOWED_CHATS: 'slack:C100',
         SECRETARIAT: 'slack:USEC',
-      },
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

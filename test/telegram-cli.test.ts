@@ -5,10 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT } from './helpers/run-cli.ts';
+import { cliArgs, cliEnv } from './helpers/cli-command.ts';
 import { checkTelegramHtml, privateChat, startFakeTelegram, supergroup, user, type FakeTelegram } from './helpers/fake-telegram.ts';
 
-const BIN = path.join(ROOT, 'bin/practice-bot.js');
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
@@ -16,9 +15,9 @@ afterEach(async () => {
 
 function startBin(env: Record<string, string>): { child: ChildProcess; out: () => string; exited: Promise<number | null> } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-tgcli-'));
-  const child = spawn(process.execPath, [BIN], {
+  const child = spawn(process.execPath, cliArgs(), {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_PATH: path.join(dir, 'data', 'bot.db'), LOG_LEVEL: 'info', ...env },
+    env: cliEnv({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_PATH: path.join(dir, 'data', 'bot.db'), LOG_LEVEL: 'info', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -30,3 +30,34 @@ describe('Telegram: a member leaves a group', () => {
     });
   }
 });
+
+describe('Telegram: chat_member is asked for', () => {
+  const leaver = { id: 4005, is_bot: false, first_name: 'Leaver' };
+  const leftUpdate = (update_id: number) => ({
+    update_id,
+    chat_member: {
+      chat: G1,
+      from: leaver,
+      date: Math.floor(Date.now() / 1000),
+      old_chat_member: { status: 'member', user: leaver },
+      new_chat_member: { status: 'left', user: leaver },
+    },
+  });
+
+  it('long polling: a chat_member update reaches the bot (Telegram drops kinds not in allowed_updates) and revokes roles', async () => {
+    const h = await startHarness({ mode: 'polling' });
+    await h.say(G1, SEC, '/role grant co-chair telegram:4005');
+    expect(h.community.access.rolesOf('telegram:4005').has('co-chair')).toBe(true);
+    const [left] = h.fake.enqueue(leftUpdate(h.fake.nextUpdateId()));
+    // A message in the same chat after it: handled in order, so once it is done the member update
+    // was handled too (or never delivered).
+    await h.say(G1, SEC, '/help');
+    expect(h.fake.callsOf('getUpdates').some((c) => c.outcome === 'ok' && (c.result as number[]).includes(left.update_id))).toBe(true);
+    expect(h.community.access.rolesOf('telegram:4005').size).toBe(0);
+  });
+
+  it('webhook: setWebhook asks for chat_member', async () => {
+    const h = await startHarness({ mode: 'webhook' });
+    expect(h.fake.webhook()?.allowedUpdates).toContain('chat_member');
+  });
+});

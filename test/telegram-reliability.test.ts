@@ -95,30 +95,30 @@ describe('Telegram: the update ledger', () => {
     }
   });
 
-  it('records, resumes (bounded attempts), marks done without the payload, and purges old rows', () => {
+  it('records, resumes (bounded attempts), marks done without the payload, and purges old rows', async () => {
     let now = 1_800_000_000_000;
     const store = openStore(path.join(tmp(), 'ledger.db'));
     try {
       const ledger = createUpdateLedger(store, { now: () => now });
       const u = (id: number) => ({ update_id: id, message: { text: 'secret words' } });
-      expect(ledger.intake('telegram:1', [u(1), u(2), u(3)]).map((x) => x.update_id)).toEqual([1, 2, 3]);
-      expect(ledger.intake('telegram:1', [u(2), u(4)]).map((x) => x.update_id)).toEqual([4]);
+      expect((await ledger.intake('telegram:1', [u(1), u(2), u(3)])).map((x) => x.update_id)).toEqual([1, 2, 3]);
+      expect((await ledger.intake('telegram:1', [u(2), u(4)])).map((x) => x.update_id)).toEqual([4]);
       // Ids are per bot.
-      expect(ledger.intake('telegram:2', [u(1)]).map((x) => x.update_id)).toEqual([1]);
-      ledger.done('telegram:1', 1);
-      expect(ledger.intake('telegram:1', [u(1)])).toEqual([]);
+      expect((await ledger.intake('telegram:2', [u(1)])).map((x) => x.update_id)).toEqual([1]);
+      await ledger.done('telegram:1', 1);
+      expect(await ledger.intake('telegram:1', [u(1)])).toEqual([]);
       const payloads = store.db.prepare<[], { update_id: number; payload: string | null }>("SELECT update_id, payload FROM update_ledger WHERE source = 'telegram:1' ORDER BY update_id").all();
       expect(payloads.map((p) => p.payload === null)).toEqual([true, false, false, false]);
 
       // A restart resumes what was pending, oldest first; each resume is one more attempt.
-      expect(ledger.takePending('telegram:1', 3)).toEqual({ updates: [u(2), u(3), u(4)], givenUp: 0 });
-      ledger.done('telegram:1', 2);
-      expect(ledger.takePending('telegram:1', 3)).toEqual({ updates: [u(3), u(4)], givenUp: 0 });
+      expect(await ledger.takePending('telegram:1', 3)).toEqual({ updates: [u(2), u(3), u(4)], givenUp: 0 });
+      await ledger.done('telegram:1', 2);
+      expect(await ledger.takePending('telegram:1', 3)).toEqual({ updates: [u(3), u(4)], givenUp: 0 });
       // A third interrupted run: given up rather than crashing the process forever.
-      expect(ledger.takePending('telegram:1', 3)).toEqual({ updates: [], givenUp: 2 });
+      expect(await ledger.takePending('telegram:1', 3)).toEqual({ updates: [], givenUp: 2 });
 
       now += LEDGER_KEEP_MS + 1;
-      ledger.intake('telegram:2', [u(9)]);
+      await ledger.intake('telegram:2', [u(9)]);
       const left = store.db.prepare<[], { source: string; update_id: number }>('SELECT source, update_id FROM update_ledger ORDER BY source, update_id').all();
       expect(left).toEqual([
         { source: 'telegram:2', update_id: 1 },

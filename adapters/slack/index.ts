@@ -20,9 +20,9 @@
 //   app.error for anything Bolt reports): tells the user where they asked (our failure, a
 //   timed-out post, or a Retry-After over MAX_RETRY_AFTER), then logs one line without tokens or
 //   message text.
-import { App, HTTPReceiver, SocketModeReceiver, webApi, type AllMiddlewareArgs, type AnyMiddlewareArgs } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, type AllMiddlewareArgs, type AnyMiddlewareArgs } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { AdapterHandle } from '../../src/core/adapter.ts';
+import { AdapterFatalError, type AdapterHandle } from '../../src/core/adapter.ts';
 import type { HttpRoute } from '../../src/core/http-server.ts';
 import { errorFields } from '../../src/core/logger.ts';
 import { createLru } from '../../src/core/lru.ts';
@@ -64,6 +64,12 @@ export interface SlackAdapterOptions {
   startAttempts?: number;
   /** Wait before the first retry at start; doubled each time, at most 30 s. Default 2 s. */
   startRetryDelayMs?: number;
+  /** Socket Mode: attempts to reconnect after the connection was lost, before the adapter fails for
+   *  good (onFatal). Default 14 (about 30 minutes with the default delays). */
+  reconnectAttempts?: number;
+  /** Socket Mode: wait before the second reconnect attempt (the first is immediate); doubled each
+   *  time, at most 5 minutes. Default 2 s. */
+  reconnectDelayMs?: number;
 }
 
 export interface SlackAdapterHandle extends AdapterHandle {
@@ -73,6 +79,8 @@ export interface SlackAdapterHandle extends AdapterHandle {
   idle(): Promise<void>;
   /** The bot's user id once started. */
   botUserId(): string | undefined;
+  onFatal(listener: (err: AdapterFatalError) => void): void;
+  state(): 'connected' | 'starting' | 'down';
 }
 
 const APOLOGY = 'Sorry, something went wrong on my side. Please try again in a moment.';
@@ -129,6 +137,9 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
           // No silent retries inside the client (its default is 100, for hours): start() retries
           // a bounded number of times with a log line each, and a refused token fails at once.
           installerOptions: { clientOptions: { slackApiUrl, retryConfig: { retries: 0 }, timeout: timeoutMs } },
+          // Reconnecting is ours too (reconnect() below): the client's own loop ends, when its retries
+          // run out, in a promise nobody handles (an unhandled rejection: exit 1, no graceful stop).
+          autoReconnectEnabled: false,
         })
       : new HTTPReceiver({
           signingSecret: opts.signingSecret!,
@@ -242,6 +253,77 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
   let started = false;
   let stopped = false;
 
+  // --- connection state (GET /healthz) and failing for good after start (onFatal) ---------------
+  let verified = false;
+  let socketUp = false;
+  let connectedOnce = false;
+  let reconnecting: Promise<void> | undefined;
+  const wakers = new Set<() => void>();
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        wakers.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      wakers.add(done);
+    });
+  const fatalListeners: ((err: AdapterFatalError) => void)[] = [];
+  let fatal: AdapterFatalError | undefined;
+  function emitFatal(err: AdapterFatalError): void {
+    if (fatal || stopped) return;
+    fatal = err;
+    if (fatalListeners.length === 0) log.fatal({ err: errorFields(err) }, err.message);
+    for (const l of fatalListeners) l(err);
+  }
+
+  // Socket Mode after start: a lost connection (network, Slack recycling it, missed pings) is
+  // reconnected here, the first attempt at once, then with backoff, one log line each; when the
+  // attempts run out, or Slack refuses the app token, the adapter fails for good (onFatal) and the
+  // process stops gracefully.
+  const socketClient = mode === 'socket' ? (receiver as SocketModeReceiver).client : undefined;
+  socketClient?.on('connected', () => {
+    socketUp = true;
+    connectedOnce = true;
+  });
+  socketClient?.on('disconnected', () => {
+    socketUp = false;
+    if (!connectedOnce || stopped || reconnecting) return;
+    reconnecting = reconnect().finally(() => (reconnecting = undefined));
+  });
+  async function reconnect(): Promise<void> {
+    const attempts = Math.max(1, opts.reconnectAttempts ?? 14);
+    let delay = opts.reconnectDelayMs ?? 2000;
+    log.warn('slack: Socket Mode connection lost; reconnecting');
+    for (let attempt = 1; !stopped; attempt++) {
+      try {
+        await socketClient!.start();
+        log.info({ attempt }, 'slack: Socket Mode reconnected');
+        return;
+      } catch (err) {
+        if (stopped) return;
+        const e = classifySlackError(err, 'apps.connections.open');
+        if (PERMANENT_AUTH.has(e.slackCode)) {
+          emitFatal(new AdapterFatalError('slack', `Slack Socket Mode stopped: Slack refused SLACK_APP_TOKEN (${e.slackCode}) while reconnecting`, { cause: err }));
+          return;
+        }
+        if (attempt >= attempts) {
+          emitFatal(
+            new AdapterFatalError('slack', `Slack Socket Mode stopped: the connection was lost and ${attempt} attempts to reconnect failed (last: ${e.slackCode})`, {
+              cause: err,
+            }),
+          );
+          return;
+        }
+        const wait = e.failure === 'rate-limited' ? Math.max(delay, e.retryAfterMs ?? 0) : delay;
+        log.warn({ attempt, of: attempts, code: e.slackCode, retryInMs: wait }, 'slack: Socket Mode reconnect failed; retrying');
+        await pause(wait);
+        delay = Math.min(delay * 2, 300_000);
+      }
+    }
+  }
+
   // Reaching Slack at start: a refused token fails at once with a clear error; an unreachable
   // Slack (network, timeout, 5xx, 429) is retried up to `startAttempts` times with one log line
   // each, then start() rejects with a one-line error. stop() ends the retries.
@@ -305,6 +387,17 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
     ...(routes ? { routes } : {}),
     botUserId: () => auth?.userId,
     idle,
+    onFatal(listener) {
+      fatalListeners.push(listener);
+      if (fatal) listener(fatal);
+    },
+    // GET /healthz: 'starting' until auth.test answered (and, in Socket Mode, the first connection);
+    // 'down' while the Socket Mode connection is lost (until reconnected) or after a fatal error.
+    state() {
+      if (fatal) return 'down';
+      if (!verified || (mode === 'socket' && !connectedOnce)) return 'starting';
+      return mode === 'socket' && !socketUp ? 'down' : 'connected';
+    },
     async start() {
       if (started) return;
       started = true;
@@ -315,20 +408,26 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
         throw err;
       }
       resolveAuth(auth);
+      verified = true;
       log.info({ team: auth.teamId, botUser: auth.userId, mode, command: slashCommand }, 'slack: token verified');
       if (mode === 'socket') {
         await withStartRetries('apps.connections.open', 'SLACK_APP_TOKEN', 'the app-level token (xapp-...) with connections:write', () => app.start());
-        // Reconnecting later is the Socket Mode client's own business: its Web API calls get Slack's
-        // usual retry policy back (about 30 minutes), so a network blip does not end the process.
-        const sm = (receiver as SocketModeReceiver).client as unknown as { webClient?: { retryConfig?: unknown } };
-        if (sm.webClient) sm.webClient.retryConfig = webApi.retryPolicies.tenRetriesInAboutThirtyMinutes;
+        // Reconnecting later: reconnect() above (bounded, one log line per attempt, then onFatal).
         log.info('slack: Socket Mode connected');
       }
     },
     async stop() {
       if (stopped) return;
       stopped = true;
-      if (mode === 'socket' && started) await app.stop().catch((err: unknown) => log.warn({ err: errorFields(err) }, 'slack: socket mode stop failed'));
+      for (const w of [...wakers]) w();
+      if (mode === 'socket' && started) {
+        await app.stop().catch((err: unknown) => log.warn({ err: errorFields(err) }, 'slack: socket mode stop failed'));
+        // A reconnect attempt in flight may still open a connection: wait for it and close that too.
+        if (reconnecting) {
+          await Promise.race([reconnecting, new Promise<void>((r) => setTimeout(r, 5000).unref?.())]);
+          if (socketUp) await socketClient?.disconnect().catch(() => undefined);
+        }
+      }
       // Finish what is in flight, but do not hang shutdown on a stuck request.
       await Promise.race([idle(), new Promise<void>((r) => setTimeout(r, 10_000).unref?.())]);
       web.close();

@@ -25,8 +25,10 @@ import { chatIdOf } from './ids.ts';
 import { createSender, createTelegramOutbound } from './outbound.ts';
 import type { RenderOptions } from './render.ts';
 
-/** Update kinds the bot asks for (webhook and long polling alike). */
-export const ALLOWED_UPDATES = ['message', 'callback_query', 'poll', 'poll_answer', 'my_chat_member'] as const;
+/** Update kinds the bot asks for (webhook and long polling alike). `chat_member` (another member
+ *  joined or left; Telegram sends it only where the bot is an admin, and only when asked for) lets a
+ *  member who leaves lose the roles granted in chat even when no service message comes. */
+export const ALLOWED_UPDATES = ['message', 'callback_query', 'poll', 'poll_answer', 'my_chat_member', 'chat_member'] as const;
 
 export const APOLOGY = 'Sorry, something went wrong while handling that. Please try again in a moment.';
 /** A reply that timed out (PLATFORM_TIMEOUT): it may or may not have arrived. */
@@ -82,6 +84,8 @@ export interface TelegramAdapter extends AdapterHandle {
   onFatal(listener: (err: AdapterFatalError) => void): void;
 }
 
+/** Consecutive getUpdates failures after which the adapter reports itself 'down' (GET /healthz). */
+export const DOWN_AFTER_POLL_FAILURES = 3;
 /** Handling attempts of one update before it is given up (an update that keeps killing the process). */
 export const MAX_UPDATE_ATTEMPTS = 3;
 /** Updates being handled at once (the rest wait in Telegram's queue, or the ledger). */
@@ -222,7 +226,8 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
         else log.error({ err: errorFields(err), update: id }, 'telegram update failed');
       }
       try {
-        ledger.done(source, id);
+        // Retried while another process holds the database's write lock (the SQLite ledger).
+        await ledger.done(source, id);
       } catch (err) {
         log.error({ err: errorFields(err), update: id }, 'could not mark the update done; it may be handled again after a restart');
       }
@@ -309,33 +314,46 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
         res.writeHead(200).end();
         return;
       }
-      let fresh: RawUpdate[];
-      try {
-        fresh = ledger.intake(source, [body]);
-      } catch (err) {
-        // Not recorded: Telegram delivers it again.
-        log.error({ err: errorFields(err), update: body.update_id }, 'webhook: could not record the update; Telegram will retry');
-        res.writeHead(500, { 'content-type': 'text/plain' }).end('error');
-        return;
-      }
-      if (fresh.length === 0) {
-        log.info({ update: body.update_id }, 'duplicate update ignored');
-        res.writeHead(200).end();
-        return;
-      }
-      // Recorded: a crash from here on is recovered from the ledger at the next start. Telegram
-      // gets its answer once the update is handled or the budget is spent, whichever comes first.
-      const handling = handle(body);
+      // One budget for recording and handling: Telegram gets its answer once the update is handled
+      // or the budget is spent, whichever comes first.
       let timer: NodeJS.Timeout | undefined;
-      const inTime = await Promise.race([
-        handling.then(() => true),
-        new Promise<false>((resolve) => {
-          timer = setTimeout(() => resolve(false), budgetMs);
-        }),
-      ]);
-      clearTimeout(timer);
-      if (!inTime) {
-        log.warn({ update: body.update_id, budgetMs }, 'webhook: update still being handled after the budget; answered Telegram, finishing in the background');
+      const budget = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), budgetMs);
+      });
+      try {
+        const update = body;
+        // The SQLite ledger retries while another process holds the write lock (up to 10 s).
+        const intake = Promise.resolve().then(() => ledger.intake(source, [update]));
+        const recorded = await Promise.race([intake.then((fresh) => ({ fresh }), (err: unknown) => ({ err })), budget]);
+        if (recorded === 'late') {
+          // The database is locked: answer Telegram now and keep the update in memory until it is
+          // recorded, then handle it (README: a crash in that window loses it).
+          log.warn({ update: update.update_id, budgetMs }, 'webhook: the database is busy; answered Telegram, the update waits in memory to be recorded');
+          const waiting = intake.then(
+            (fresh) => (fresh.length > 0 ? handle(update) : log.info({ update: update.update_id }, 'duplicate update ignored')),
+            (err: unknown) => {
+              log.error({ err: errorFields(err), update: update.update_id }, 'webhook: could not record the update; handling it without a record');
+              return handle(update);
+            },
+          );
+          inFlight.add(waiting);
+          void waiting.finally(() => inFlight.delete(waiting));
+        } else if ('err' in recorded) {
+          // Not recorded: Telegram delivers it again.
+          log.error({ err: errorFields(recorded.err), update: update.update_id }, 'webhook: could not record the update; Telegram will retry');
+          res.writeHead(500, { 'content-type': 'text/plain' }).end('error');
+          return;
+        } else if (recorded.fresh.length === 0) {
+          log.info({ update: update.update_id }, 'duplicate update ignored');
+        } else {
+          // Recorded: a crash from here on is recovered from the ledger at the next start.
+          const inTime = await Promise.race([handle(update).then(() => true), budget.then(() => false)]);
+          if (!inTime) {
+            log.warn({ update: update.update_id, budgetMs }, 'webhook: update still being handled after the budget; answered Telegram, finishing in the background');
+          }
+        }
+      } finally {
+        clearTimeout(timer);
       }
       if (!res.headersSent) res.writeHead(200).end();
     };
@@ -352,9 +370,13 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
   const retry = { attempts: 5, firstDelayMs: 1000, maxDelayMs: 10_000, ...opts.startRetry };
   const backoff = (n: number) => Math.min(retry.maxDelayMs, retry.firstDelayMs * 2 ** Math.max(0, n - 1));
 
+  // For state(): the token was verified (getMe), and getUpdates failures in a row.
+  let verified = false;
+  let failures = 0;
+
   async function pollLoop(): Promise<void> {
     let offset = 0;
-    let failures = 0;
+    failures = 0;
     while (!stopping) {
       while (inFlight.size >= MAX_IN_FLIGHT && !stopping) await Promise.race(inFlight);
       if (stopping) break;
@@ -380,7 +402,8 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
       const updates = batch as unknown as RawUpdate[];
       let fresh: RawUpdate[];
       try {
-        fresh = ledger.intake(
+        // Retried while another process holds the database's write lock: the batch waits, unconfirmed.
+        fresh = await ledger.intake(
           source,
           updates.filter((u) => isUpdate(u)),
         );
@@ -397,8 +420,15 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
   }
 
   /** Updates an earlier run recorded but did not finish (it was killed): handled before new ones. */
-  function resumePending(): void {
-    const { updates, givenUp } = ledger.takePending(source, MAX_UPDATE_ATTEMPTS);
+  async function resumePending(): Promise<void> {
+    let pending: Awaited<ReturnType<UpdateLedger['takePending']>>;
+    try {
+      pending = await ledger.takePending(source, MAX_UPDATE_ATTEMPTS);
+    } catch (err) {
+      log.error({ err: errorFields(err) }, 'could not read the updates left unfinished by the last run; they wait for the next start');
+      return;
+    }
+    const { updates, givenUp } = pending;
     if (givenUp > 0) log.error({ count: givenUp, attempts: MAX_UPDATE_ATTEMPTS }, 'gave up updates whose handling was interrupted too often');
     if (updates.length > 0) log.info({ count: updates.length }, 'resuming updates left unfinished by the last run');
     for (const u of updates) if (isUpdate(u)) void handle(u);
@@ -410,6 +440,7 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
       try {
         // Not bot.init(): it retries getMe forever, silently, backing off to 20 minutes.
         if (!bot.isInited()) bot.botInfo = await bot.api.getMe(stopCtl.signal as never);
+        verified = true;
         return;
       } catch (err) {
         if (stopping) throw new AdapterFatalError('telegram', 'Telegram start cancelled: the bot is stopping', { cause: err });
@@ -463,20 +494,29 @@ export function createTelegramAdapter(opts: TelegramAdapterOptions): TelegramAda
       fatalListeners.push(listener);
       if (fatal) listener(fatal);
     },
+    // GET /healthz: 'starting' until getMe answered; 'down' after a fatal error, or while getUpdates
+    // has failed DOWN_AFTER_POLL_FAILURES times in a row (the Bot API stopped answering), until one
+    // succeeds again.
+    state() {
+      if (fatal) return 'down';
+      if (!verified) return 'starting';
+      return failures >= DOWN_AFTER_POLL_FAILURES ? 'down' : 'connected';
+    },
     async start() {
       stopping = false;
       stopCtl = new AbortController();
+      failures = 0;
       await verifyToken();
       await registerCommands();
       if (opts.webhookUrl) {
         await bot.api.setWebhook(opts.webhookUrl, { secret_token: secret, allowed_updates: [...ALLOWED_UPDATES] });
-        resumePending();
+        await resumePending();
         log.info({ username: bot.botInfo.username, mode: 'webhook', path: webhookPath }, 'telegram adapter started');
         return;
       }
       // A webhook left over from another deployment would make getUpdates fail with 409.
       await bot.api.deleteWebhook();
-      resumePending();
+      await resumePending();
       loop = pollLoop().catch((err: unknown) => {
         emitFatal(new AdapterFatalError('telegram', `Telegram polling stopped: ${errorFields(err).message}`, { cause: err }));
       });

@@ -302,7 +302,7 @@ function sources(services: Services): Reply {
       { text: d.title, bold: true },
       ` (${d.type}, ${d.publisher}). `,
       m ? `${m.title}, ${formatMeetingDate(m)}. ` : '',
-      `${n} entries. File: `,
+      `${n} entries${d.added ? `, added ${d.added}` : ''}. File: `,
       { text: d.file, code: true },
     ];
   });

@@ -2,12 +2,12 @@
 // and how a meeting time reads in each of them: local time, outside working hours, weekend.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DateTime, IANAZone } from 'luxon';
 import type { Logger } from 'pino';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { packagePath } from '../paths.ts';
 import type { Store } from '../store/store.ts';
 
 export interface MemberZone {
@@ -20,7 +20,7 @@ export interface MemberZone {
 }
 
 export function defaultSeedsDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../seeds');
+  return packagePath('seeds');
 }
 
 const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -53,8 +53,12 @@ export class SeedError extends Error {
   override name = 'SeedError';
 }
 
+/** The YAML parser, loaded only when the seeds changed (a start with the same seeds skips it: issue 16). */
+const loadYaml = (): typeof import('yaml') => createRequire(import.meta.url)('yaml') as typeof import('yaml');
+
 /** Reads seeds/communities.yaml and writes it into community_zones when its content changed
- *  (idempotent: same file, no writes). Returns the community ids it knows. */
+ *  (idempotent: same file, no writes; nor any parsing: the ids are kept beside the hash). Returns the
+ *  community ids it knows. */
 export function syncCommunitySeeds(store: Store, seedsDir: string, log?: Logger): string[] {
   const file = path.join(seedsDir, 'communities.yaml');
   let raw: string;
@@ -63,16 +67,30 @@ export function syncCommunitySeeds(store: Store, seedsDir: string, log?: Logger)
   } catch (err) {
     throw new SeedError(`Cannot read ${file}: ${(err as Error).message}`);
   }
-  const parsed = communitiesSeedSchema.safeParse(parseYaml(raw));
+  const hash = crypto.createHash('sha256').update(raw).digest('hex');
+  const db = store.db;
+  const meta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
+  const seen = meta.get('seed.communities.sha256');
+  const seenIds = meta.get('seed.communities.ids');
+  if (seen?.value === hash && seenIds) {
+    try {
+      const ids = JSON.parse(seenIds.value) as unknown;
+      if (Array.isArray(ids) && ids.every((id) => typeof id === 'string')) return ids as string[];
+    } catch {
+      // unreadable: parse the file again below
+    }
+  }
+  const parsed = communitiesSeedSchema.safeParse(loadYaml().parse(raw));
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `- ${i.path.join('.')}: ${i.message}`);
     throw new SeedError(`Invalid ${file}:\n${lines.join('\n')}`);
   }
-  const hash = crypto.createHash('sha256').update(raw).digest('hex');
-  const db = store.db;
   const ids = parsed.data.communities.map((c) => c.id);
-  const seen = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get('seed.communities.sha256');
-  if (seen?.value === hash) return ids;
+  const setMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
+  if (seen?.value === hash) {
+    store.immediate(() => setMeta.run('seed.communities.ids', JSON.stringify(ids)));
+    return ids;
+  }
   const del = db.prepare('DELETE FROM community_zones WHERE community = ?');
   const ins = db.prepare(
     'INSERT INTO community_zones (community, position, country, zone, weekend, work_start, work_end) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -85,10 +103,8 @@ export function syncCommunitySeeds(store: Store, seedsDir: string, log?: Logger)
         ins.run(c.id, i, m.country, m.zone, m.weekend.join(','), a, b);
       });
     }
-    db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
-      'seed.communities.sha256',
-      hash,
-    );
+    setMeta.run('seed.communities.sha256', hash);
+    setMeta.run('seed.communities.ids', JSON.stringify(ids));
   });
   log?.info({ communities: ids }, 'community zones loaded from seeds');
   return ids;

@@ -39,15 +39,22 @@ export class AdapterFatalError extends Error {
 /** Inbound updates as a durable queue: an update is recorded before it is confirmed to the platform
  *  and marked done once handled, so a crash loses nothing and a redelivery is not handled twice.
  *  Implemented over SQLite by src/store/update-ledger.ts (its only writer); ids are per `source`
- *  (e.g. `telegram:<bot id>`). */
+ *  (e.g. `telegram:<bot id>`). Each method may answer later (a Promise): the SQLite ledger retries
+ *  while another process holds the database's write lock, without blocking the event loop, and
+ *  rejects (DatabaseBusyError) only when the lock outlasts its retry window. */
 export interface UpdateLedger {
   /** Records these updates as pending (one transaction) and returns the ones not seen before, in
    *  the order given. Duplicates (pending or done) are left out. */
-  intake<T extends { update_id: number }>(source: string, updates: readonly T[]): T[];
+  intake<T extends { update_id: number }>(source: string, updates: readonly T[]): T[] | Promise<T[]>;
   /** Updates an earlier run left pending (it crashed or was killed), oldest first, each counted as
    *  one more attempt. Ones already attempted `maxAttempts` times are marked done and counted in
    *  `givenUp` instead (an update that crashes the process must not do so forever). */
-  takePending(source: string, maxAttempts: number): { updates: unknown[]; givenUp: number };
+  takePending(source: string, maxAttempts: number): PendingUpdates | Promise<PendingUpdates>;
   /** The update was handled (or its failure reported): it will not be handled again. */
-  done(source: string, updateId: number): void;
+  done(source: string, updateId: number): void | Promise<void>;
+}
+
+export interface PendingUpdates {
+  updates: unknown[];
+  givenUp: number;
 }

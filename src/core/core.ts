@@ -34,6 +34,8 @@ export interface CoreDeps {
   community: Community;
   /** How long a write that finds the database locked by another process is retried (default 10 s). */
   busyMaxWaitMs?: number;
+  /** More commands to register (e.g. /reload and /new, src/commands/knowledge-admin.ts). */
+  commands?: CommandSpec[];
 }
 
 const COMMAND = /^\/([\p{L}\p{N}_-]+)(?:@[A-Za-z0-9_]+)?(?:\s+([\s\S]*))?$/u;
@@ -91,7 +93,7 @@ export function createCore(deps: CoreDeps): Core {
     community,
     commands: () => [...new Set(registry.values())],
   };
-  for (const spec of [...createPracticeBaseCommands(memory), ...community.commands]) {
+  for (const spec of [...createPracticeBaseCommands(memory), ...community.commands, ...(deps.commands ?? [])]) {
     for (const n of [spec.name, ...(spec.aliases ?? [])]) {
       if (registry.has(n)) throw new Error(`command /${n} is registered twice`);
       registry.set(n, spec);
@@ -188,7 +190,7 @@ export function createCore(deps: CoreDeps): Core {
       const spec = registry.get(word);
       if (!spec) return [unknownCommand(word, text)];
       if (spec.name === 'ask' && text !== '') return await answerQuestion({ ...baseContext(msg), command: 'ask', args: text });
-      if (debugOn()) log.debug({ ...scope(msg.chat.id, msg.platform), command: spec.name, text }, 'command');
+      if (debugOn()) log.debug({ ...scope(msg.chat.id, msg.platform), command: spec.name, chars: text.length }, 'command'); // not the text: it may hold personal data the command refuses
       const ctx: CommandContext = { ...baseContext(msg), command: spec.name, args: text };
       return await runCommand(spec, ctx);
     } catch (err) {

@@ -2,13 +2,14 @@
 // (src/engine/bm25.ts) over the practice base, with synonym/acronym concepts, filters, a score
 // threshold and suggestions. See bench/README.md for why the index is our own and not MiniSearch.
 import Fuse from 'fuse.js';
-import { KIND_LABELS, type Entry, type Kind, type PracticeBase, type Theme } from '../knowledge/schema.ts';
+import { KIND_LABELS, type Kind } from '../knowledge/kinds.ts';
+import type { Entry, PracticeBase, Theme } from '../knowledge/schema.ts';
 import {
   COMMON_WORDS,
   MAX_QUERY_CHARS,
   MAX_QUERY_TOKENS,
   STOP_WORDS,
-  analyseField,
+  analyseField as analyseFieldText,
   buildSynonymTable,
   commonStems,
   contentWords,
@@ -23,6 +24,7 @@ import { isEnglishWord } from './english.ts';
 import { focus } from './focus.ts';
 import { KIND_PREFERENCE, SOLUTION_KINDS, detectIntent, readInterpretedQuery, type Intent } from './intent.ts';
 import { createEnglishInterpreter } from './small-talk.ts';
+import type { FieldTermsMemo } from './field-terms-memo.ts';
 import { Speller, osaDistance } from './spell.ts';
 import { stem } from './stem.ts';
 import type { AnswerNote, Engine, Interpretation, SearchHit, SearchOptions, SearchResult, SourceRef } from './types.ts';
@@ -140,6 +142,8 @@ export interface EngineOptions {
   /** Reads a message: its language, an English query, small talk (default: English only, see
    *  src/engine/small-talk.ts; the app wires in the multilingual interpreter). */
   interpret?: (text: string) => Interpretation;
+  /** Analysed index field texts kept between starts (src/cache/engine.ts); read and filled while building. */
+  fieldTerms?: FieldTermsMemo;
 }
 
 /** Recent searches kept: their keys (question text) and small result objects that point at entries. */
@@ -260,6 +264,15 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
   const themeByLabel = new Map(base.themes.map((t) => [fold(t.label), t]));
 
   // ---- index ----
+  const memo = options.fieldTerms;
+  const analyseField = (text: string, t: SynonymTable): string[] => {
+    let terms = memo?.get(text);
+    if (!terms) {
+      terms = analyseFieldText(text, t);
+      memo?.set(text, terms);
+    }
+    return terms;
+  };
   const fieldCache = new Map<string, string[]>();
   const analyseCached = (text: string): string[] => {
     let terms = fieldCache.get(text);

@@ -177,7 +177,8 @@ export interface DraftFile {
   header: string[];
   meeting: DraftMeeting;
   meetingReview: string[];
-  document: { file: string; title: string; type: string; publisher: string; meeting: string; sections: string[] };
+  /** `added`: the day it was drafted, for /sources and /new (change it to the day it goes live if that is later). */
+  document: { file: string; title: string; type: string; publisher: string; meeting: string; sections: string[]; added: string };
   documentReview: string[];
   entries: DraftEntry[];
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { isSeq, LineCounter, parseDocument } from 'yaml';
 import { DRAFT_FIELDS, DRAFT_MARK } from '../ingest/draft.ts';
 import { createSimilarityIndex } from '../ingest/similar.ts';
-import { KnowledgeError, loadPracticeBase } from './load.ts';
+import { KnowledgeError, loadPracticeBase, type ParseCache } from './load.ts';
 import type { PracticeBase, Synonym } from './schema.ts';
 
 export interface CheckProblem {
@@ -80,7 +80,15 @@ const isDraft = (v: Record<string, unknown>) =>
 
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
 
-export function checkKnowledge(dir: string): CheckResult {
+export interface CheckOptions {
+  /** Also look for warnings (drafts under review, duplicated points, unused themes): default true.
+   *  Live reload asks for errors only: the duplicate search is slow on a large base. */
+  warnings?: boolean;
+  /** Files parsed by earlier loads (src/knowledge/load.ts). */
+  cache?: ParseCache;
+}
+
+export function checkKnowledge(dir: string, opts: CheckOptions = {}): CheckResult {
   const root = path.resolve(dir);
   const shown = (file: string) => path.join(path.basename(root), path.relative(root, file));
   const problems: CheckProblem[] = [];
@@ -114,7 +122,7 @@ export function checkKnowledge(dir: string): CheckResult {
   // ---- everything the loader checks ----
   let base: PracticeBase | undefined;
   try {
-    base = loadPracticeBase(root);
+    base = loadPracticeBase(root, opts.cache ? { cache: opts.cache } : {});
   } catch (err) {
     if (!(err instanceof KnowledgeError)) throw err;
     for (const p of err.problems) {
@@ -128,6 +136,8 @@ export function checkKnowledge(dir: string): CheckResult {
       error(m[1]!, m[2] ? Number(m[2]) : undefined, m[3]!);
     }
   }
+
+  if (opts.warnings === false) return { dir: root, problems, errors: problems.length, warnings: 0, ...(base ? { base } : {}) };
 
   // ---- drafts under review (not live) ----
   for (const file of yamlFiles(path.join(root, 'drafts'))) {

@@ -4,9 +4,9 @@
 // broke a file by hand can find and fix it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LineCounter, isSeq, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { packagePath } from '../paths.ts';
 import {
   ADDRESSING_KINDS,
   documentSchema,
@@ -35,9 +35,9 @@ export class KnowledgeError extends Error {
   }
 }
 
-/** The repository's knowledge/ folder, found from this module's location. */
+/** The repository's knowledge/ folder (the same from src/ and from the compiled dist/src/). */
 export function defaultKnowledgeDir(): string {
-  return fileURLToPath(new URL('../../knowledge/', import.meta.url));
+  return packagePath('knowledge') + path.sep;
 }
 
 type PathKey = string | number | symbol;
@@ -54,12 +54,42 @@ function fieldPath(p: readonly PathKey[]): string {
 interface ParsedFile {
   /** display name, e.g. knowledge/entries/colep-3.yaml */
   name: string;
-  doc: Document;
-  lines: LineCounter;
+  /** The syntax tree, for line numbers (parsed again on demand for a file kept in a ParseCache). */
+  ast(): { doc: Document; lines: LineCounter };
   items: unknown[];
 }
 
-function readList(file: string, name: string, problems: string[]): ParsedFile | undefined {
+/**
+ * Files read by earlier loads, kept with what was made of them (items, schema results) and reused
+ * while a file's text is unchanged: a live reload parses only the files that changed. Keeps texts
+ * and items, not syntax trees. One cache per knowledge folder.
+ */
+export interface ParseCache {
+  /** by absolute path */
+  readonly files: Map<string, CachedFile>;
+}
+interface CachedFile {
+  text: string;
+  parsed: ParsedFile | undefined;
+  /** problems the file itself gave (syntax, not a list) */
+  problems: string[];
+  validated?: { what: string; out: { value: unknown; index: number }[]; problems: string[] };
+}
+
+/** The cache record of a ParsedFile that came from (or went into) a ParseCache. */
+const cachedFiles = new WeakMap<ParsedFile, CachedFile>();
+
+export function createParseCache(): ParseCache {
+  return { files: new Map() };
+}
+
+const parseText = (text: string) => {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  return { doc, lines };
+};
+
+function readList(file: string, name: string, problems: string[], cache?: ParseCache): ParsedFile | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -67,8 +97,29 @@ function readList(file: string, name: string, problems: string[]): ParsedFile | 
     problems.push(`${name}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
     return undefined;
   }
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  const hit = cache?.files.get(file);
+  if (hit && hit.text === text && (hit.parsed === undefined || hit.parsed.name === name)) {
+    problems.push(...hit.problems);
+    return hit.parsed;
+  }
+  const own: string[] = [];
+  const parsed = parseList(text, name, own);
+  problems.push(...own);
+  if (cache) {
+    // the cached copy re-parses its tree only when a line number is asked for
+    let tree: ReturnType<typeof parseText> | undefined;
+    const keep = parsed && { name, items: parsed.items, ast: () => (tree ??= parseText(text)) };
+    const entry: CachedFile = { text, parsed: keep, problems: own };
+    cache.files.set(file, entry);
+    if (keep) cachedFiles.set(keep, entry);
+    return keep;
+  }
+  return parsed;
+}
+
+function parseList(text: string, name: string, problems: string[]): ParsedFile | undefined {
+  const { doc, lines } = parseText(text);
+  const ast = () => ({ doc, lines });
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const at = e.linePos?.[0];
@@ -76,21 +127,29 @@ function readList(file: string, name: string, problems: string[]): ParsedFile | 
     }
     return undefined;
   }
-  if (doc.contents === null) return { name, doc, lines, items: [] };
+  if (doc.contents === null) return { name, ast, items: [] };
   if (!isSeq(doc.contents)) {
     problems.push(`${name}: must be a YAML list (each item starting with "- ")`);
     return undefined;
   }
-  const items = doc.toJS() as unknown[];
-  return { name, doc, lines, items };
+  let items: unknown[];
+  try {
+    items = doc.toJS() as unknown[];
+  } catch (err) {
+    // e.g. "Excessive alias count": reported like any other problem, not thrown
+    problems.push(`${name}: YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    return undefined;
+  }
+  return { name, ast, items };
 }
 
 function lineOf(f: ParsedFile, p: readonly PathKey[]): number | undefined {
+  const { doc, lines } = f.ast();
   for (let n = p.length; n >= 0; n--) {
-    const node = f.doc.getIn(p.slice(0, n).filter((k): k is string | number => typeof k !== 'symbol'), true) as
+    const node = doc.getIn(p.slice(0, n).filter((k): k is string | number => typeof k !== 'symbol'), true) as
       | { range?: [number, number, number] }
       | undefined;
-    if (node && typeof node === 'object' && Array.isArray(node.range)) return f.lines.linePos(node.range[0]).line;
+    if (node && typeof node === 'object' && Array.isArray(node.range)) return lines.linePos(node.range[0]).line;
   }
   return undefined;
 }
@@ -103,8 +162,30 @@ function label(what: string, item: unknown, i: number): string {
   return typeof id === 'string' && id !== '' ? `${what} "${id}" (item ${i + 1})` : `${what} at item ${i + 1}`;
 }
 
-/** Validate every item of a file with a schema; problems name file:line, the item and the field. */
-function validate<S extends z.ZodType>(f: ParsedFile, schema: S, what: string, problems: string[]): { value: z.output<S>; index: number }[] {
+/** Validate every item of a file with a schema; problems name file:line, the item and the field. Results are
+ *  kept in the ParseCache with the file, when there is one. */
+function validate<S extends z.ZodType>(
+  f: ParsedFile,
+  schema: S,
+  what: string,
+  problems: string[],
+): { value: z.output<S>; index: number }[] {
+  const cached = cachedFiles.get(f);
+  if (cached) {
+    if (cached.validated?.what === what) {
+      problems.push(...cached.validated.problems);
+      return cached.validated.out as { value: z.output<S>; index: number }[];
+    }
+    const own: string[] = [];
+    const out = validateItems(f, schema, what, own);
+    cached.validated = { what, out, problems: own };
+    problems.push(...own);
+    return out;
+  }
+  return validateItems(f, schema, what, problems);
+}
+
+function validateItems<S extends z.ZodType>(f: ParsedFile, schema: S, what: string, problems: string[]): { value: z.output<S>; index: number }[] {
   const out: { value: z.output<S>; index: number }[] = [];
   f.items.forEach((item, i) => {
     const r = schema.safeParse(item);
@@ -129,8 +210,14 @@ function validate<S extends z.ZodType>(f: ParsedFile, schema: S, what: string, p
   return out;
 }
 
+export interface LoadOptions {
+  /** Reuse what earlier loads made of files that have not changed (live reload, src/knowledge/live.ts). */
+  cache?: ParseCache;
+}
+
 /** Load knowledge/ and validate it; throws KnowledgeError listing every problem. */
-export function loadPracticeBase(dir: string): PracticeBase {
+export function loadPracticeBase(dir: string, opts: LoadOptions = {}): PracticeBase {
+  const { cache } = opts;
   const root = path.resolve(dir);
   const shown = (file: string) => path.join(path.basename(root), path.relative(root, file));
   const problems: string[] = [];
@@ -160,12 +247,17 @@ export function loadPracticeBase(dir: string): PracticeBase {
     : [];
   if (entryFiles.length === 0) problems.push(`${shown(entriesDir)}/: no entry files (*.yaml)`);
 
-  const parse = (f: string | undefined) => (f ? readList(f, shown(f), problems) : undefined);
+  const parse = (f: string | undefined) => (f ? readList(f, shown(f), problems, cache) : undefined);
+
   const themesF = parse(files.themes);
   const synonymsF = parse(files.synonyms);
   const meetingsF = parse(files.meetings);
   const documentsF = parse(files.documents);
   const entriesF = entryFiles.map((f) => parse(f));
+  if (cache) {
+    const read = new Set([...Object.values(files), ...entryFiles]);
+    for (const f of cache.files.keys()) if (!read.has(f)) cache.files.delete(f);
+  }
 
   const themes = themesF ? validate(themesF, themeSchema, 'theme', problems) : [];
   const synonyms = synonymsF ? validate(synonymsF, synonymSchema, 'synonym', problems) : [];
@@ -346,6 +438,7 @@ function checkLinks(
       keywords: [...e.keywords],
       addressed_by: [...(e.addressed_by ?? [])],
       related: [...(e.related ?? [])],
+      ...(e.added !== undefined ? { added: e.added } : {}),
     });
   }
   for (const { value: e } of entries) {

@@ -2,24 +2,21 @@
 // src/knowledge/load.ts validates it with these schemas at start.
 import { z } from 'zod';
 
-export const KINDS = ['challenge', 'good-practice', 'opportunity', 'next-step', 'conclusion', 'fact'] as const;
-export type Kind = (typeof KINDS)[number];
+import { KINDS, type Kind } from './kinds.ts';
 
-/** Human labels per kind (singular, plural) used in replies. */
-export const KIND_LABELS: Record<Kind, { one: string; many: string }> = {
-  challenge: { one: 'Challenge', many: 'Challenges' },
-  'good-practice': { one: 'Good practice', many: 'Good practices' },
-  opportunity: { one: 'Opportunity', many: 'Opportunities' },
-  'next-step': { one: 'Next step', many: 'Next steps' },
-  conclusion: { one: 'Conclusion', many: 'Conclusions' },
-  fact: { one: 'Fact', many: 'Facts' },
-};
+// The kinds live in a module of their own, without zod, so `practice-bot ask` need not load zod.
+export { KINDS, KIND_LABELS, type Kind } from './kinds.ts';
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens');
 /** YYYY, YYYY-MM or YYYY-MM-DD */
 const partialDate = z
   .string()
   .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'must be YYYY, YYYY-MM or YYYY-MM-DD');
+/** YYYY-MM-DD, a real calendar day (quotes optional: the loader reads unquoted dates as text). */
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'is not a calendar date');
 
 /** knowledge/themes.yaml: the controlled vocabulary of themes, defined once. */
 export const themeSchema = z.strictObject({
@@ -92,6 +89,8 @@ export const documentSchema = z.strictObject({
   meeting: slug,
   /** Headings of the document that entries cite as `section`. */
   sections: z.array(z.string().min(2)).min(1),
+  /** The day the document was added to the practice base (/sources, /new). Optional. */
+  added: day.optional(),
 });
 export type SourceDocument = z.output<typeof documentSchema>;
 
@@ -119,6 +118,8 @@ export const entrySchema = z.strictObject({
   related: z.array(slug).optional(),
   /** This entry records the SAME point as the canonical entry named here; it is folded into it at load. */
   same_as: slug.optional(),
+  /** The day this entry was added, when it differs from its document's `added` (/new). Optional. */
+  added: day.optional(),
 });
 /** An entry as written in knowledge/entries/*.yaml. */
 export type EntryInput = z.output<typeof entrySchema>;
@@ -142,6 +143,8 @@ export interface Entry {
   addressed_by: string[];
   /** Closely related entries (canonical ids), possibly empty. */
   related: string[];
+  /** YYYY-MM-DD the entry was added, when the file gives one (else its document's `added`). */
+  added?: string;
 }
 
 export interface PracticeBase {

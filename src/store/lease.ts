@@ -43,7 +43,8 @@ export interface LeaseOptions {
   pid?: number;
   /** Is a process of this host alive? Default: process.kill(pid, 0). */
   isAlive?: (pid: number) => boolean;
-  /** Called once when renewal finds the lease taken over by another process. */
+  /** Called once when renewal finds the lease taken over by another process (then it logs nothing
+   *  itself: the listener reports it). */
   onLost?: (holder: string) => void;
 }
 
@@ -133,9 +134,10 @@ export function acquireInstanceLease(opts: LeaseOptions): InstanceLease {
       return false;
     }
     lost = true;
-    const now2 = read.get();
-    log?.fatal({ holder: now2?.holder ?? 'nobody' }, 'instance lease lost: another instance took over this database');
-    opts.onLost?.(now2?.holder ?? 'nobody');
+    const by = read.get()?.holder ?? 'nobody';
+    // With a listener (the bot's composition root), it says so in its one line while it stops.
+    if (opts.onLost) opts.onLost(by);
+    else log?.fatal({ holder: by }, 'instance lease lost: another instance took over this database');
     return false;
   }
 

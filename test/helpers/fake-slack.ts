@@ -84,6 +84,8 @@ export interface FakeSlack {
   socketSend(type: 'slash_commands' | 'events_api' | 'interactive', payload: Record<string, unknown>, extra?: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** Resolves once a Socket Mode client is connected. */
   socketConnected(): Promise<void>;
+  /** Cuts the Socket Mode connection without a close frame (the network went away). */
+  socketDrop(): void;
   /** Polls until fn returns a truthy value (default up to 5 s), else throws. */
   waitFor<T>(fn: () => T | undefined | null | false, what?: string, timeoutMs?: number): Promise<T>;
   close(): Promise<void>;
@@ -361,6 +363,10 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       });
     },
     socketConnected: () => (socket ? Promise.resolve() : new Promise<void>((r) => connectedWaiters.push(r))),
+    socketDrop() {
+      socket?.terminate();
+      socket = undefined;
+    },
     async waitFor(fn, what = 'condition', timeoutMs = 5000) {
       const end = Date.now() + timeoutMs;
       for (;;) {

@@ -611,6 +611,13 @@ export async function startFakeTelegram(opts: FakeTelegramOptions = {}): Promise
           try {
             if (webhook) throw new ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
             const gf = takeFault(method, undefined);
+            if (gf?.kind === 'drop') {
+              // The Bot API stops answering: the connection is cut.
+              stats.dropped++;
+              recordCall({ at: arrived, method, params, files, outcome: 'dropped' });
+              req.socket.destroy();
+              return;
+            }
             const ge = gf ? faultError(gf) : undefined;
             if (ge) throw ge;
             return await getUpdates(params, res, req);

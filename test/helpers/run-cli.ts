@@ -2,22 +2,22 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT, cliArgs, cliEnv } from './cli-command.ts';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const BIN = path.join(ROOT, 'bin/practice-bot.js');
+export { ROOT };
 
-/** Runs the real `practice-bot` bin in a child process with its own environment (no inherited tokens). */
+/** Runs the real `practice-bot` bin (on the current sources) in a child process with its own environment (no
+ *  inherited tokens). */
 export function runCli(
   args: string[],
   /** closeStdoutAfter: stop reading the output once this many characters came (as `| head` does). */
   opts: { input?: string; env?: Record<string, string>; closeStdoutAfter?: number } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, cliArgs(args), {
       // A fresh working folder: no developer .env is picked up, and ./data stays out of the repo.
       cwd: fs.mkdtempSync(path.join(os.tmpdir(), 'pb-cwd-')),
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...opts.env },
+      env: cliEnv({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...opts.env }),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -119,7 +119,7 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     log,
     pollTimeoutSeconds: 5,
     api: o.api,
-    ledger: createUpdateLedger(app.store),
+    ledger: createUpdateLedger(app.store, { log }),
     ...o.adapter,
   });
   app.router.register(adapter.outbound);

@@ -567,7 +567,7 @@ export function createAgenda(deps: AgendaDeps): Agenda {
           p(
             `I did not save this suggestion: it seems to contain ${list}. `,
             'This is a law-enforcement group, so agenda suggestions must not carry personal data ',
-            '(phone numbers, e-mail addresses, bank account numbers, passport or ID numbers). ',
+            "(phone numbers, e-mail addresses, messenger handles, IP addresses, bank account, passport, ID or licence plate numbers, a person's name with a date of birth or address). ",
             'Please send it again without it.',
           ),
         );

@@ -4,6 +4,6 @@
 export type { Interpretation, Interpreter, InterpreterOptions } from './interpreter.ts';
 export { createInterpreter } from './interpreter.ts';
 export type { Concept, LanguageTerms, Lexicon, LexiconLanguage } from './lexicon.ts';
-export { CHAT_CONCEPTS, FILLER_CONCEPT, INTENT_CONCEPTS, LEXICON_LANGUAGES, LexiconError, loadLexicon } from './lexicon.ts';
+export { CHAT_CONCEPTS, FILLER_CONCEPT, INTENT_CONCEPTS, OFF_TOPIC_CONCEPT, LEXICON_LANGUAGES, LexiconError, loadLexicon } from './lexicon.ts';
 export type { LanguageDetector } from './detect.ts';
 export { createEldDetector, preloadEld } from './detect.ts';

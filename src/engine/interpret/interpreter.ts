@@ -10,7 +10,7 @@ import { isEnglishWord } from '../english.ts';
 import type { LanguageDetector } from './detect.ts';
 import { createEldDetector, letterVotes } from './detect.ts';
 import type { Lexicon } from './lexicon.ts';
-import { CHAT_CONCEPTS, FILLER_CONCEPT } from './lexicon.ts';
+import { CHAT_CONCEPTS, FILLER_CONCEPT, OFF_TOPIC_CONCEPT } from './lexicon.ts';
 import type { MatchResult, Matcher } from './matcher.ts';
 import { createMatcher } from './matcher.ts';
 import { EN_STOP, createProfiles } from './profiles.ts';
@@ -24,8 +24,19 @@ export interface Interpretation {
   query: string;
   /** Labels (en[0]) of the non-special concepts the question was mapped onto, in order, deduplicated ([] for English). */
   understood: string[];
-  /** Share 0..1 of the question's content words (stop words and chat-* words excluded) that were mapped onto a concept or kept; 1 for English. */
+  /**
+   * Share 0..1 of the question's content words (stop words and chat-* words excluded) that were
+   * mapped onto a concept or kept; a word of a broad concept (a place, a big organisation, the bare
+   * word for phone or online: it names a topic but never makes one) counts half, an everyday word of
+   * the `off-topic` concept (phone number, capital city, weather, install) not at all. 1 for English.
+   */
   coverage: number;
+  /**
+   * Content words of a foreign question that were not understood (neither mapped onto a concept nor
+   * kept as a name, number or word of the base), everyday words of the `off-topic` concept included.
+   * Absent for English (the engine reads English itself).
+   */
+  unmapped?: number;
   /** The message is only small talk (greeting, thanks, bye, ack, emoji, "is anyone there?"), in any language, English included. */
   smallTalk: boolean;
 }
@@ -69,6 +80,10 @@ const NON_ASCII_LETTER = /(?=\p{L})[^\x00-\x7f]/u;
 
 interface Special {
   chat: boolean;
+  /** an everyday word the base holds nothing about: not searched, not understood */
+  offTopic: boolean;
+  /** names a topic but never makes one: half a word in coverage */
+  broad: boolean;
   /** concept index -> en[0] when it goes into the query */
   label: string | undefined;
   /** shown in `understood` */
@@ -81,8 +96,10 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
   const chatIds = new Set<string>([...CHAT_CONCEPTS, FILLER_CONCEPT]);
   const special: Special[] = concepts.map((c) => ({
     chat: chatIds.has(c.id),
-    label: chatIds.has(c.id) ? undefined : c.en[0],
-    understood: !chatIds.has(c.id) && !c.id.startsWith('ask-'),
+    offTopic: c.id === OFF_TOPIC_CONCEPT,
+    broad: c.broad === true,
+    label: chatIds.has(c.id) || c.id === OFF_TOPIC_CONCEPT ? undefined : c.en[0],
+    understood: !chatIds.has(c.id) && c.id !== OFF_TOPIC_CONCEPT && !c.id.startsWith('ask-'),
   }));
 
   // ---- one matcher per profile that has terms ----
@@ -99,7 +116,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     }
     if (profile.id === 'en') concepts.forEach((c, ci) => c.en.forEach((t) => terms.push([ci, t])));
     else if (terms.length === 0) continue;
-    matchers.push(createMatcher(profile, terms));
+    matchers.push(createMatcher(profile, terms, { smallTalk: (c) => special[c]!.chat }));
   }
   const en = matchers.find((m) => m.profile.id === 'en')!;
   const foreign = matchers.filter((m) => m !== en);
@@ -115,7 +132,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
   const addWords = (s: string) => {
     for (const t of tokenize(s, undefined)) if (t.script === 'latin' && !t.numeric) vocabulary.add(t.fold);
   };
-  for (const c of concepts) for (const t of c.en) addWords(t);
+  for (const c of concepts) if (c.id !== OFF_TOPIC_CONCEPT) for (const t of c.en) addWords(t);
   for (const w of options.vocabulary ?? []) addWords(w);
   const foreignOnly = new Map<string, boolean>();
   /** A word written alone that is a term of some other language's lexicon and no English word of the base (merci, hola, salam). */
@@ -158,6 +175,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     const understood: string[] = [];
     let content = 0;
     let covered = 0;
+    let unmapped = 0;
     let chat = false;
     // English terms typed inside the question ("OSINT", "Telegram", "social media") reach their concepts too
     let english: MatchResult | undefined;
@@ -169,11 +187,16 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
         chat = true;
         return;
       }
-      content += Math.max(1, words);
-      covered += Math.max(1, words);
+      const n = Math.max(1, words);
+      content += n;
+      if (concepts.every((c) => special[c]!.chat || special[c]!.offTopic)) {
+        unmapped += n;
+        return;
+      }
+      covered += concepts.every((c) => special[c]!.chat || special[c]!.offTopic || special[c]!.broad) ? n / 2 : n;
       for (const c of concepts) {
         const s = special[c]!;
-        if (s.chat || seenQuery.has(c)) continue;
+        if (s.chat || s.offTopic || seenQuery.has(c)) continue;
         seenQuery.add(c);
         query.push(s.label!);
         if (s.understood && !understood.includes(s.label!)) understood.push(s.label!);
@@ -198,8 +221,13 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
       const ei = english?.spanOf[i] ?? -1;
       if (ei >= 0 && english!.spans[ei]!.from === i) {
         const span = english!.spans[ei]!;
+        // only English words as written (words of the base, English function words, names): "druge",
+        // "drugite" ("others") must not reach "drugs" through an English ending
         let free = true;
-        for (let k = span.from; k < span.to && free; k++) free = r.spanOf[k] === -1 && tokens[k]!.script === 'latin';
+        for (let k = span.from; k < span.to && free; k++) {
+          const tk = tokens[k]!;
+          free = r.spanOf[k] === -1 && tk.script === 'latin' && (tk.acronym || tk.numeric || vocabulary.has(tk.fold) || EN_STOP.has(tk.fold));
+        }
         if (free) {
           let words = 0;
           for (let k = span.from; k < span.to; k++) if (!r.stop[k] && !english!.stopWord[k]) words++;
@@ -212,7 +240,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
       if (isKept(t, dominant)) {
         covered++;
         query.push(t.raw);
-      }
+      } else unmapped++;
       i++;
     }
     return {
@@ -221,6 +249,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
       understood,
       coverage: content === 0 ? 0 : covered / content,
       smallTalk: content === 0 && (chat || emoji),
+      unmapped,
     };
   }
 

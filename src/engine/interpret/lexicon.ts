@@ -17,6 +17,12 @@ export const INTENT_CONCEPTS = ['ask-solutions', 'ask-problems', 'ask-facts', 'a
 export const CHAT_CONCEPTS = ['chat-greeting', 'chat-thanks', 'chat-bye', 'chat-ack', 'chat-presence'] as const;
 /** Words of address and politeness, dropped before searching. */
 export const FILLER_CONCEPT = 'chat-filler';
+/**
+ * Everyday words the base holds nothing about ("phone number", "capital city", "weather",
+ * "install"): matched so that they cannot reach a domain concept ("número" statistics, "курс"
+ * training), never searched, and counted as words not understood.
+ */
+export const OFF_TOPIC_CONCEPT = 'off-topic';
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens');
 const term = z.string().trim().min(1, 'must not be empty');
@@ -24,6 +30,8 @@ const term = z.string().trim().min(1, 'must not be empty');
 export const conceptSchema = z.strictObject({
   id: slug,
   en: z.array(term).min(1, 'needs at least one English term'),
+  /** Names a topic but never makes one (a place, a big organisation, "phone", "online"): counts half in coverage. */
+  broad: z.boolean().optional(),
   note: z.string().optional(),
 });
 export type Concept = z.output<typeof conceptSchema>;

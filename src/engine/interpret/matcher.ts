@@ -6,8 +6,9 @@
 // words inside a phrase are optional on both sides ("trafic de migrants" = "trafic des migrants"),
 // unless the phrase is made of stop words only ("comment faire" must be typed as is).
 import type { Profile } from './profiles.ts';
+import { lexiconStops } from './profiles.ts';
 import type { Script, Token } from './text.ts';
-import { tokenize } from './text.ts';
+import { foldKeeping, foldWord, tokenize } from './text.ts';
 
 interface Phrase {
   keys: string[];
@@ -18,6 +19,19 @@ interface Phrase {
   content: number;
   /** concept indexes (one phrase may name several concepts) */
   concepts: number[];
+  /**
+   * A phrase of one content word and one stop word ("por mar") that must not match on that word
+   * alone: its stop word must be typed too. Set when the word is not a term of the concept alone.
+   */
+  needStop: boolean;
+  /** the phrase this one was cut from (a phrase may also start at its first content word) */
+  parent?: Phrase;
+  /**
+   * One word of several concepts cut to one key ("cifras" figures and "cifrado" encrypted are both
+   * "cifr" to Snowball): the words listed per concept, so that the question's word goes to the
+   * concept whose listed word it shares most letters with.
+   */
+  words?: Map<number, string[]>;
 }
 
 interface TrieNode {
@@ -72,12 +86,14 @@ function fit(p: Phrase, i: number, n: number, cand: (string[] | undefined)[], st
   let content = p.stop[0] ? 0 : 1;
   let skips = 0;
   let gap = p.content >= 2 ? 1 : 0;
+  let stops = p.stop[0] ? 1 : 0;
   FIT.words = 1;
   FIT.letters = p.keys[0]!.length;
   while (pi < p.keys.length) {
     const k = p.keys[pi]!;
     if (qi < n && cand[qi]?.includes(k)) {
       if (!p.stop[pi]) content++;
+      else stops++;
       FIT.words++;
       FIT.letters += k.length;
       qi++;
@@ -92,6 +108,7 @@ function fit(p: Phrase, i: number, n: number, cand: (string[] | undefined)[], st
     } else return 0;
   }
   if (!p.allStop && content === 0) return 0;
+  if (stops === 0 && (p.parent ?? p).needStop) return 0;
   return qi - i;
 }
 
@@ -102,7 +119,20 @@ const segmenterFor = (p: Profile): Intl.Segmenter | undefined => (p.chars ? new 
 
 /** Matching form of one token for a profile. */
 function formOf(p: Profile, t: Token): string {
-  return p.form ? p.form(t.fold, t.script) : t.fold;
+  const fold = p.keep && t.script === 'latin' ? foldKeeping(t.raw.toLowerCase(), t.script, p.keep) : t.fold;
+  return p.form ? p.form(fold, t.script) : fold;
+}
+
+/** Longest common prefix length. */
+function lcp(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+export interface MatcherOptions {
+  /** concepts of small talk and filler: their words may stay stop words, their phrases match on any of their words */
+  smallTalk?: (concept: number) => boolean;
 }
 
 /** A profile's form function with a bounded cache (the same words come back in every question). */
@@ -126,8 +156,20 @@ function cachedForm(p: Profile): Profile {
 }
 
 /** Build the matcher of one profile from its terms (concept index, term text). */
-export function createMatcher(original: Profile, terms: Iterable<[number, string]>): Matcher {
-  const profile = cachedForm(original);
+export function createMatcher(original: Profile, terms: Iterable<[number, string]>, options: MatcherOptions = {}): Matcher {
+  const seg = segmenterFor(original);
+  const smallTalk = options.smallTalk ?? (() => false);
+  // ---- pass 1: the terms' words and their matching forms; a word the lexicon uses is no stop word ----
+  const parsed: { concept: number; toks: Token[]; forms: string[] }[] = [];
+  const used = new Set<string>();
+  for (const [concept, text] of terms) {
+    const toks = tokenize(text, seg);
+    if (toks.length === 0) continue; // emoji-only terms: emoji are small talk anyway
+    const forms = toks.map((t) => formOf(original, t));
+    if (!smallTalk(concept)) for (const f of forms) used.add(f);
+    parsed.push({ concept, toks, forms });
+  }
+  const profile = cachedForm(original.chars ? original : { ...original, stop: lexiconStops(original, used) });
   const byFirst = new Map<string, Phrase[]>();
   // What a question word's beginning may be -> the phrase key it stands for and the most letters
   // allowed after it, as a trie over UTF-16 code units: a question word is walked once, no slices.
@@ -151,13 +193,25 @@ export function createMatcher(original: Profile, terms: Iterable<[number, string
   const wordSuffix = Math.min(profile.maxSuffix, profile.wordSuffix ?? 3);
   const exact = new Set<string>();
   const bySeq = new Map<string, Phrase>();
-  const seg = segmenterFor(profile);
   // Thai: whole terms as character strings (spaces removed), tried longest first
   const charTerms = new Map<string, number[]>();
 
-  for (const [concept, text] of terms) {
-    const toks = tokenize(text, seg);
-    if (toks.length === 0) continue; // emoji-only terms: emoji are small talk anyway
+  // ---- pass 2: keys ----
+  const keyOf = new Map<string, string>();
+  const plainForms = new Set<string>();
+  if (!profile.chars) {
+    for (const { toks, forms } of parsed) {
+      toks.forEach((t, j) => {
+        const form = forms[j]!;
+        if (profile.keep && ![...profile.keep].some((c) => form.includes(c))) plainForms.add(form);
+        if (keyOf.has(form)) return;
+        keyOf.set(form, t.numeric || t.acronym ? form : profile.key(form, profile.form ? form : t.raw.toLowerCase()));
+      });
+    }
+  }
+
+  // ---- pass 3: phrases and the index of keys ----
+  for (const { concept, toks, forms } of parsed) {
     if (profile.chars) {
       const s = toks.map((t) => t.fold).join('');
       const list = charTerms.get(s) ?? [];
@@ -167,26 +221,39 @@ export function createMatcher(original: Profile, terms: Iterable<[number, string
     }
     const ks: string[] = [];
     const stop: boolean[] = [];
-    for (const t of toks) {
-      const form = formOf(profile, t);
-      const lower = t.raw.toLowerCase();
+    toks.forEach((t, j) => {
+      const form = forms[j]!;
       // a short acronym (ЕС, EU, IT) matches only when typed in capitals: "es", "it" are words
       const short = t.acronym && form.length <= 3;
-      const k = short ? ACRONYM + form : t.numeric || t.acronym ? form : profile.key(form, profile.form ? form : lower);
+      const k = short ? ACRONYM + form : keyOf.get(form)!;
       ks.push(k);
       if (short) {
         acronymKeys.add(k);
         hasAcronyms = true;
-      } else index(k, k, k.length < form.length ? profile.maxSuffix : wordSuffix);
-      // the word as listed reaches its key too, with a short ending ("investigación" when the stem is "investig")
-      if (!short && k.length < form.length) index(form, k, wordSuffix);
+      } else {
+        const allow = k.length < form.length ? profile.maxSuffix : wordSuffix;
+        index(k, k, allow);
+        // the word as listed reaches its key too, with a short ending ("investigación" when the stem is "investig")
+        if (k.length < form.length) index(form, k, wordSuffix);
+        if (profile.alternates && !t.numeric && !t.acronym)
+          for (const alt of profile.alternates(k)) if (alt.length >= profile.minStem) index(alt, k, profile.maxSuffix);
+        // typed without the kept letter (cetinlik for çətinlik), unless that is another lexicon word (nece is necə, not neçə)
+        if (profile.keep && !plainForms.has(form)) {
+          const plain = foldWord(form, 'latin');
+          if (plain !== form && !plainForms.has(plain)) {
+            index(foldWord(k, 'latin'), k, allow);
+            if (k.length < form.length) index(plain, k, wordSuffix);
+            exact.add(plain);
+          }
+        }
+      }
       exact.add(form);
       stop.push(profile.stop.has(form));
-    }
+    });
     const seq = ks.join(' ');
     let phrase = bySeq.get(seq);
     if (!phrase) {
-      phrase = { keys: ks, stop, allStop: stop.every(Boolean), content: stop.filter((x) => !x).length, concepts: [] };
+      phrase = { keys: ks, stop, allStop: stop.every(Boolean), content: stop.filter((x) => !x).length, concepts: [], needStop: false };
       bySeq.set(seq, phrase);
       const list = byFirst.get(ks[0]!) ?? [];
       list.push(phrase);
@@ -195,11 +262,25 @@ export function createMatcher(original: Profile, terms: Iterable<[number, string
       const firstContent = stop.indexOf(false);
       if (firstContent > 0) {
         const l2 = byFirst.get(ks[firstContent]!) ?? [];
-        l2.push({ keys: ks.slice(firstContent), stop: stop.slice(firstContent), allStop: false, content: phrase.content, concepts: phrase.concepts });
+        l2.push({ keys: ks.slice(firstContent), stop: stop.slice(firstContent), allStop: false, content: phrase.content, concepts: phrase.concepts, needStop: false, parent: phrase });
         byFirst.set(ks[firstContent]!, l2);
       }
     }
     if (!phrase.concepts.includes(concept)) phrase.concepts.push(concept);
+    if (ks.length === 1) {
+      phrase.words ??= new Map();
+      const list = phrase.words.get(concept) ?? [];
+      if (!list.includes(forms[0]!)) list.push(forms[0]!);
+      phrase.words.set(concept, list);
+    }
+  }
+  // "por mar", "kerja sama" (were sama a stop word): in a phrase of two words, the content word alone
+  // is not the concept unless the lexicon lists it alone for that concept too. (Longer phrases of one
+  // content word are function words around a word that carries the meaning: "как другие справляются".)
+  for (const phrase of bySeq.values()) {
+    if (phrase.keys.length !== 2 || phrase.content !== 1 || phrase.concepts.every(smallTalk)) continue;
+    const alone = bySeq.get(phrase.keys[phrase.stop.indexOf(false)]!);
+    phrase.needStop = !alone || !alone.concepts.some((c) => phrase.concepts.includes(c));
   }
   const charLengths = [...new Set([...charTerms.keys()].map((s) => s.length))].sort((a, b) => b - a);
   const { minStem } = profile;
@@ -263,6 +344,19 @@ export function createMatcher(original: Profile, terms: Iterable<[number, string
     }
   }
 
+  /** The concepts of a one-word phrase whose listed words share most letters with the question's word. */
+  function closest(p: Phrase, form: string): number[] {
+    let most = -1;
+    let out: number[] = [];
+    for (const c of p.concepts) {
+      let n = 0;
+      for (const w of p.words?.get(c) ?? []) n = Math.max(n, w === form ? Infinity : lcp(w, form));
+      if (n > most) [most, out] = [n, [c]];
+      else if (n === most) out.push(c);
+    }
+    return out;
+  }
+
   function addSpan(r: MatchResult, from: number, to: number, concepts: number[]): void {
     const idx = r.spans.length;
     r.spans.push({ from, to, concepts });
@@ -302,7 +396,7 @@ export function createMatcher(original: Profile, terms: Iterable<[number, string
           }
         }
         if (best) {
-          addSpan(r, i, i + bestLen, best.concepts);
+          addSpan(r, i, i + bestLen, best.words && best.concepts.length > 1 ? closest(best, formOf(profile, tokens[i]!)) : best.concepts);
           i += bestLen;
         } else i++;
       }

@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module';
 import snowball from 'snowball-stemmers';
 import type { Script } from './text.ts';
-import { foldWord, wordScript } from './text.ts';
+import { foldKeeping, foldWord, wordScript } from './text.ts';
 
 const require = createRequire(import.meta.url);
 const STOPWORDS_ISO = require('stopwords-iso') as Record<string, string[] | undefined>;
@@ -45,6 +45,24 @@ export interface Profile {
   detectAs?: string[];
   /** Thai: matched as character sequences over Intl.Segmenter words */
   chars?: boolean;
+  /**
+   * Other beginnings that reach a key cut from a lexicon word, for consonants that change before an
+   * ending (Turkish kaçakçılık/kaçakçılığı, Azerbaijani çətinlik/çətinliyə, Bosnian podaci/podataka).
+   */
+  alternates?(key: string): readonly string[];
+  /**
+   * Letters kept apart from their plain letter when typed (Azerbaijani ç: neçə "how many" is not
+   * necə "how"); a word typed with the plain letter still reaches a lexicon word written with the
+   * kept one, unless that would make it another lexicon word.
+   */
+  keep?: string;
+  /**
+   * Words of the stop-word list that stay stop words even when the lexicon uses them (function
+   * words: interrogatives, pronouns, prepositions, auxiliaries), folded; see lexiconStops.
+   */
+  function?: Set<string>;
+  /** Short words (three letters or fewer) that are content words all the same (Turkish iş, iyi), folded. */
+  content?: Set<string>;
 }
 
 const words = (s: string): string[] => s.split(/\s+/).filter(Boolean);
@@ -117,6 +135,30 @@ export function urLatinCanon(s: string): string {
   return s.replace(/aa/g, 'a').replace(/ee|ii/g, 'i').replace(/oo|uu/g, 'u').replace(/w/g, 'v').replace(/q/g, 'k').replace(/y/g, 'i');
 }
 
+// Bengali typed in Latin letters: postpositions, auxiliaries, pronouns, question words
+const BN_LATIN_STOP = words(`ki ke ki kivabe kibhabe kibabe kemon kemne kothay kobe keno koto kon ache achhe ase nei nai na er e o ar
+  theke jonno jonne kore korte kora korbo korben korchen korche korcen korte hoy hoi hoye hobe hocche ta ti to gulo guli amra amar
+  amader apni apnara apnader tumi tomra tara se ei oi ja je niye diye sathe shathe songe upor moddhe modhye te der ra kichu kono
+  keu ekta ek bhabe vabe jodi tahole kintu ba othoba abong ebong r hole dorkar`);
+
+/**
+ * Bengali as typed in Latin letters: "bh"/"v", "sh"/"s", "ph"/"f", "z"/"j", doubled letters
+ * ("biggapon"), a consonant's y-phala ("bigyapon") and "ee"/"i", "oo"/"u" are one spelling.
+ */
+export function bnLatinCanon(s: string): string {
+  return s
+    .replace(/bh/g, 'v')
+    .replace(/sh/g, 's')
+    .replace(/ph/g, 'f')
+    .replace(/z/g, 'j')
+    .replace(/([bcdfgjklmnpqrstv])y/g, '$1')
+    .replace(/y/g, 'i')
+    .replace(/aa/g, 'a')
+    .replace(/ee|ii/g, 'i')
+    .replace(/oo|uu/g, 'u')
+    .replace(/([bcdfgjklmnpqrstv])\1/g, '$1');
+}
+
 const EXTRA_STOP: Record<string, string[]> = {
   ru: words('ли есть какие какой как кто-то кто-нибудь'),
   fr: words("qu quels quelles quel quelle est-ce"),
@@ -127,7 +169,17 @@ const EXTRA_STOP: Record<string, string[]> = {
 
 function stopFor(code: string, script: Script, extra: string[] = []): Set<string> {
   const base = code === 'mk' ? MK_STOP : code === 'az' ? AZ_STOP : code === 'bs' ? [...(STOPWORDS_ISO.hr ?? []), ...BS_EXTRA] : (STOPWORDS_ISO[code] ?? []);
-  return new Set([...base, ...extra, ...(EXTRA_STOP[code] ?? [])].map((w) => foldWord(w.toLowerCase(), script)));
+  const set = new Set([...base, ...extra, ...(EXTRA_STOP[code] ?? [])].map((w) => foldWord(w.toLowerCase(), script)));
+  for (const w of words(NOT_STOP[code] ?? '')) set.delete(foldWord(w, script));
+  return set;
+}
+
+/** A folded word list (FUNCTION, CONTENT) of a language, through a profile's form when it has one. */
+function foldedList(list: string | undefined, script: Script, form?: (w: string, script: Script) => string): Set<string> {
+  return new Set(words(list ?? '').map((w) => {
+    const f = foldWord(w.toLowerCase(), wordScript(w));
+    return form ? form(f, wordScript(w)) : f;
+  }));
 }
 
 // ---------- Bulgarian and Macedonian in Latin letters, Serbian Cyrillic ----------
@@ -227,7 +279,114 @@ function indonesianVariants(w: string): readonly string[] {
   return out;
 }
 
-const indonesianSuffixKey = suffixKey(['nya', 'lah', 'kah', 'kan', 'an', 'i'], 4, 2);
+const indonesianEndings = suffixKey(['nya', 'kan', 'an', 'i'], 4, 2);
+/**
+ * The particles -lah/-kah come off only when at least six letters are left: masalah, langkah,
+ * sekolah, rumah tangga keep them (roots), while a listed word rarely carries a particle anyway
+ * (a question's "masalahnya", "apakah" still reach their key with the ending allowed after it).
+ */
+function indonesianSuffixKey(folded: string): string {
+  const w = /(?:lah|kah)$/.test(folded) && folded.length - 3 >= 6 ? folded.slice(0, -3) : folded;
+  return indonesianEndings(w);
+}
+
+// ---------- consonant alternations ----------
+
+/**
+ * Turkish and Azerbaijani: a final k p t ç of a word becomes ğ (Az. also y) b d c before a vowel
+ * (kaçakçılık -> kaçakçılığı, kitap -> kitabı, çətinlik -> çətinliyə). Keys are folded (ğ -> g,
+ * ç -> c, ı -> i), so only k/g/y, p/b and t/d are left to add.
+ */
+function turkicAlternates(extra: string[]) {
+  return (key: string): readonly string[] => {
+    const last = key[key.length - 1];
+    const stem = key.slice(0, -1);
+    if (last === 'k' || last === 'q') return [stem + 'g', ...extra.map((e) => stem + e)];
+    if (last === 'p') return [stem + 'b'];
+    if (last === 't') return [stem + 'd'];
+    return [];
+  };
+}
+
+/**
+ * Bosnian/Croatian/Serbian: k becomes c before -i (podatak, podaci; korisnik, korisnici), with a
+ * fleeting a (podatak/podataka/podatku) and t/d lost before c (podatci = podaci). A key ending in c
+ * is also reached through k, ak, tk, tak; a key ending in k through c.
+ */
+function bsAlternates(key: string): readonly string[] {
+  const last = key[key.length - 1];
+  const stem = key.slice(0, -1);
+  if (last === 'c') return [stem + 'k', stem + 'ak', stem + 'tk', stem + 'tak'];
+  if (last === 'k') return [stem.replace(/a$/, '') + 'c'];
+  return [];
+}
+
+// ---------- stop words the lexicon uses ----------
+
+/**
+ * Function words that stay stop words even when a lexicon phrase uses them ("cómo lo manejan",
+ * "comment faire"): interrogatives, pronouns, prepositions, conjunctions, auxiliaries and light
+ * verbs of four letters or more (shorter stop words stay stop words anyway, but for `CONTENT`).
+ * Any other word of a language's lexicon is no stop word of that language (see lexiconStops).
+ */
+const FUNCTION: Record<string, string> = {
+  fr: `comment autres vous nous sont quels quelles quelle etait quand combien quoi aura tous toutes avec contre entre vers sous
+    sans pour dans chez leur leurs elle elles cette celui alors donc mais etre avoir avez avons fait font faites faire peut
+    peuvent aussi tres`,
+  es: `como otros otras hacen podemos hacer puede pueden quien quienes cuando donde cuantos cuantas cual cuales hasta luego
+    tengan estas esta este estos estan entre contra para sobre desde todos todas haya poder muchas mucho muchos tiene tienen`,
+  hu: `hogyan masok milyen mikor melyik valami valaki lehet lesz volt lett miben nagyon minden mindenki kerem kerlek vagytok
+    vannak hogy ezek azok amely amelyek`,
+  tr: `nasil hangi kadar nerede nerde gibi olan oldu olarak olmak olur kimse burada biri herkes yoluyla neye nedir icin ancak
+    fakat daha sonra`,
+  az: `nece edir olan hansi harada qeder artiq olur etmek edir haqqinda ucun kimi sonra`,
+  bs: `kako neko netko koji koja koje kojim kojima kada gdje biti treba mogu moze`,
+  id: `bagaimana siapa kapan berapa banyak mana saja semua semuanya sampai saya nanti bisa dapat tidak secara menjadi melakukan
+    terhadap dengan kepada lebih sekali pernah yang dari untuk pada oleh atau juga akan sudah telah harus adalah agar`,
+  ru: `как другие других что делать можно сделать есть какой какие какая какое кому нибудь кто когда сколько где такое было
+    будет всем всего здесь пока для были была быть много`,
+  bg: `какво може някой някои какви какъв кога колко къде беше бъде всички всичко през между направи`,
+  mk: `како дали некој кога колку каде беше сите многу тука меѓу`,
+  ar: `ماذا يمكن الذي عليه هناك`,
+  ur: `کوئی والے والی دیتے ہوئے ہیں`,
+  'ur-latn': `kaise hain karna`,
+  bn: `করে করতে পারি করা যায় কেউ হয়েছেন হয়েছে হবে থাকবেন আছে এখানে যাওয়া থেকে থাকা দেওয়া কাছে আমরা`,
+};
+
+/** Stop words of three letters or fewer that are content words (Turkish iş "work", iyi "good", yüz "face"). */
+const CONTENT: Record<string, string> = {
+  tr: 'iş iyi ilk yüz',
+  hu: 'jó új sok',
+  id: 'isu',
+};
+
+/**
+ * Words that are no stop words though the stop-word list has them, whether or not the lexicon
+ * uses them yet (found by the lexicon writers: "trata", "trabajo" in stopwords-iso's Spanish list).
+ */
+const NOT_STOP: Record<string, string> = {
+  es: 'trata trabajo empleo estados siguiente siguientes próxima próximo',
+  tr: 'iş iyi diğer kaynak yeniden',
+  id: 'masalah sama lanjut berikutnya selanjutnya mendatang',
+};
+
+/**
+ * The stop words of a profile for its lexicon: a word the lexicon uses (the folded matching forms of
+ * its terms' words, small talk excluded) is no stop word, unless it is a function word (FUNCTION) or
+ * three letters or shorter (but for CONTENT).
+ */
+export function lexiconStops(profile: Profile, lexiconWords: Iterable<string>): Set<string> {
+  const out = new Set(profile.stop);
+  const fn = profile.function ?? new Set<string>();
+  const content = profile.content ?? new Set<string>();
+  for (const w of lexiconWords) {
+    if (!out.has(w) || fn.has(w)) continue;
+    if ([...w].length <= 3 && !content.has(w)) continue;
+    out.delete(w);
+  }
+  for (const w of content) out.delete(w);
+  return out;
+}
 
 // ---------- profiles ----------
 
@@ -251,15 +410,18 @@ export function createProfiles(): Profile[] {
     { id: 'fr', language: 'fr', script: 'latin', stop: stopFor('fr', 'latin'), key: snowballKey('french', 4, 'latin'), minStem: 4, maxSuffix: 5 },
     { id: 'es', language: 'es', script: 'latin', stop: stopFor('es', 'latin'), key: snowballKey('spanish', 4, 'latin'), minStem: 4, maxSuffix: 5 },
     { id: 'hu', language: 'hu', script: 'latin', stop: stopFor('hu', 'latin'), key: snowballKey('hungarian', 4, 'latin'), minStem: 4, maxSuffix: 7, wordSuffix: 5 },
-    { id: 'tr', language: 'tr', script: 'latin', stop: stopFor('tr', 'latin'), key: snowballKey('turkish', 4, 'latin'), minStem: 4, maxSuffix: 7, wordSuffix: 5 },
     {
-      id: 'az', language: 'az', script: 'latin', stop: stopFor('az', 'latin'),
+      id: 'tr', language: 'tr', script: 'latin', stop: stopFor('tr', 'latin'), key: snowballKey('turkish', 4, 'latin'), alternates: turkicAlternates([]),
+      minStem: 4, maxSuffix: 7, wordSuffix: 5,
+    },
+    {
+      id: 'az', language: 'az', script: 'latin', stop: new Set([...AZ_STOP].map((w) => foldKeeping(w, 'latin', 'ç'))), keep: 'ç', alternates: turkicAlternates(['y']),
       key: suffixKey(words('larının lərinin larını lərini ları ləri lar lər nın nin nun nün dan dən tan tən da də ta tə ya yə na nə la lə ın in un ün ı i u ü a ə sı si su sü'), 4, 3),
       minStem: 4, maxSuffix: 7, wordSuffix: 5,
     },
     {
       id: 'bs', language: 'bs', script: 'latin', stop: stopFor('bs', 'latin'),
-      key: suffixKey(BS_ENDINGS, 4),
+      key: suffixKey(BS_ENDINGS, 4), alternates: bsAlternates,
       minStem: 4, maxSuffix: 4,
     },
     { id: 'id', language: 'id', script: 'latin', stop: stopFor('id', 'latin'), key: indonesianSuffixKey, variants: indonesianVariants, minStem: 4, maxSuffix: 5 },
@@ -275,7 +437,7 @@ export function createProfiles(): Profile[] {
     },
     {
       id: 'bs-cyrl', language: 'bs', script: 'cyrillic', stop: stopFor('bs', 'latin'),
-      key: suffixKey(BS_ENDINGS, 4), form: srLatin, minStem: 4, maxSuffix: 4,
+      key: suffixKey(BS_ENDINGS, 4), alternates: bsAlternates, form: srLatin, minStem: 4, maxSuffix: 4,
     },
     { id: 'ru', language: 'ru', script: 'cyrillic', stop: stopFor('ru', 'cyrillic'), key: snowballKey('russian', 4, 'cyrillic'), minStem: 4, maxSuffix: 5 },
     { id: 'bg', language: 'bg', script: 'cyrillic', stop: stopFor('bg', 'cyrillic'), key: suffixKey(BG_ENDINGS, 4), minStem: 4, maxSuffix: 4 },
@@ -300,10 +462,27 @@ export function createProfiles(): Profile[] {
     {
       id: 'bn', language: 'bn', script: 'bengali', stop: stopFor('bn', 'bengali'),
       key: suffixKey(words('গুলো গুলি গুলোর দের ের এর কে তে টি টা রা য় র ে').map((e) => foldWord(e, 'bengali')), 3),
-      minStem: 3, maxSuffix: 5,
+      // endings are counted in UTF-16 units: গুলো is four
+      minStem: 3, maxSuffix: 5, wordSuffix: 5,
+    },
+    {
+      id: 'bn-latn', language: 'bn', script: 'latin', stop: new Set(BN_LATIN_STOP.map(bnLatinCanon)),
+      key: suffixKey(words('gulo guli der er ra te ke e r'), 4), form: (w) => bnLatinCanon(w), minStem: 4, maxSuffix: 4,
+      detectAs: [],
     },
     { id: 'th', language: 'th', script: 'thai', stop: stopFor('th', 'thai'), key: (f) => f, minStem: 99, maxSuffix: 0, chars: true },
     { id: 'en', language: 'en', script: 'latin', stop: new Set([...EN_STOP].map((w) => foldWord(w, 'latin'))), key: snowballKey('english', 3, 'latin'), minStem: 3, maxSuffix: 3 },
   ];
+  for (const p of profiles) {
+    // FUNCTION and CONTENT are written per language in its own script; Latin Bulgarian and Macedonian and
+    // Cyrillic Bosnian read them through their form
+    const lang = p.id === 'ur-latn' || p.id === 'bn-latn' ? p.id : p.language;
+    const fold = (w: string, script: Script) => {
+      const f = p.keep ? foldKeeping(w, script, p.keep) : foldWord(w, script);
+      return p.form ? p.form(f, script) : f;
+    };
+    p.function = new Set(words(FUNCTION[lang] ?? '').map((w) => fold(w.toLowerCase(), wordScript(w))));
+    p.content = new Set(words(CONTENT[lang] ?? '').map((w) => fold(w.toLowerCase(), wordScript(w))));
+  }
   return profiles;
 }

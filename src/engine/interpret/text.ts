@@ -75,6 +75,24 @@ export function foldWord(lower: string, script: Script): string {
   }
 }
 
+/**
+ * Fold a lower-case word but keep the letters of `keep` as typed (Azerbaijani ç: neçə "how many" is
+ * not necə "how"). The kept letters stand in for themselves through the folding as private-use
+ * characters.
+ */
+export function foldKeeping(lower: string, script: Script, keep: string): string {
+  const w = lower.normalize('NFC');
+  let has = false;
+  for (const c of keep) if (w.includes(c)) has = true;
+  if (!has) return foldWord(w, script);
+  const kept = [...keep];
+  let s = w;
+  kept.forEach((c, i) => (s = s.split(c).join(String.fromCharCode(0xe000 + i))));
+  s = foldWord(s, script);
+  kept.forEach((c, i) => (s = s.split(String.fromCharCode(0xe000 + i)).join(c)));
+  return s;
+}
+
 // Words: letters, marks and digits; an apostrophe or hyphen inside a word splits it ("кто-нибудь",
 // "l'analyse" are two tokens each, on both the lexicon and the question side).
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;

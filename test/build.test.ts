@@ -1,0 +1,90 @@
+// The compiled build (issue 16): `npm install` runs `prepare` (tsc -p tsconfig.build.json into dist/), and the
+// `practice-bot` bin runs dist/ with no TypeScript at run time. Every other test spawns the bin on the current
+// sources (test/helpers/cli-command.ts); the one test here runs the compiled bin, as `npx practice-bot` does
+// after `npm install` (or `npm ci` in .ci/run), and checks what it loads: no tsx, no platform SDK for `ask`
+// or the console, and on a second run (snapshot cache warm) no YAML parser or zod either.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BIN, ROOT } from './helpers/cli-command.ts';
+import { runCli } from './helpers/run-cli.ts';
+
+/** Prints every file module the child resolves, on stderr, one `LOAD <url>` line each. */
+const LIST_MODULES = `data:text/javascript,${encodeURIComponent(
+  "import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(" +
+    "'export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.startsWith(\"file:\")) process.stderr.write(\"LOAD \" + r.url + \"\\\\n\"); return r; }'));",
+)}`;
+
+function runCompiled(args: string[], cwd: string, input = ''): Promise<{ code: number | null; stdout: string; stderr: string; loaded: string[] }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', LIST_MODULES, BIN, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', DATABASE_PATH: path.join(cwd, 'data', 'bot.db') },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const lines = stderr.split('\n');
+      const loaded = lines.filter((l) => l.startsWith('LOAD ')).map((l) => l.slice(5).replace(`file://${ROOT}/`, ''));
+      resolve({ code, stdout, stderr: lines.filter((l) => !l.startsWith('LOAD ') && l !== '').join('\n'), loaded });
+    });
+    child.stdin.end(input);
+  });
+}
+
+const PLATFORM = /node_modules\/(grammy|@grammyjs|@slack|undici|ws|axios)\//;
+
+describe('the compiled build', () => {
+  it('npm install builds dist/ (prepare) and the bin runs it; tsx is a development tool only', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      bin: Record<string, string>;
+      scripts: Record<string, string>;
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    expect(pkg.bin['practice-bot']).toBe('bin/practice-bot.js');
+    expect(pkg.scripts.prepare).toBe('tsc -p tsconfig.build.json');
+    expect(pkg.dependencies.tsx).toBeUndefined();
+    expect(pkg.devDependencies.tsx).toBeDefined();
+    expect(fs.readFileSync(path.join(ROOT, '.gitignore'), 'utf8').split('\n')).toContain('dist/');
+  });
+
+  it('the compiled bin answers ask --json like the sources, loading no tsx and no platform SDK; the console neither', async () => {
+    expect(fs.existsSync(path.join(ROOT, 'dist/src/cli.js')), 'dist/ is not built: run npm install (or npm run build)').toBe(true);
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-build-'));
+    try {
+      const cold = await runCompiled(['ask', '--json', 'encrypted data'], cwd);
+      // a dist/ older than the sources says so on stderr: rebuild (npm run build) before trusting this test
+      expect(cold.stderr).toBe('');
+      expect(cold.code).toBe(0);
+      const answer = JSON.parse(cold.stdout) as { query: string; results: { id: string }[] };
+      expect(answer.results.length).toBeGreaterThan(0);
+      expect(cold.loaded.filter((u) => u.startsWith('src/') || /node_modules\/(tsx|esbuild)\//.test(u))).toEqual([]);
+      expect(cold.loaded.filter((u) => PLATFORM.test(u))).toEqual([]);
+      expect(cold.loaded.some((u) => u.startsWith('dist/src/cli.js'))).toBe(true);
+      expect(fs.readdirSync(path.join(cwd, 'data', 'cache')).sort()).toEqual(['field-terms.json', 'practice-base.json']);
+
+      // the second start reads the snapshots: no YAML parsing, no validation library
+      const warm = await runCompiled(['ask', '--json', 'encrypted data'], cwd);
+      expect(warm.stdout).toBe(cold.stdout);
+      expect(warm.loaded.filter((u) => /node_modules\/(yaml|zod)\//.test(u))).toEqual([]);
+
+      // the same answer as the sources give
+      const source = await runCli(['ask', '--json', 'encrypted data']);
+      expect(source.stdout).toBe(cold.stdout);
+
+      const chat = await runCompiled(['console'], cwd, '/help\n');
+      expect(chat.code).toBe(0);
+      expect(chat.stdout).toMatch(/\/challenges/);
+      expect(chat.loaded.filter((u) => PLATFORM.test(u) || /node_modules\/(tsx|esbuild)\//.test(u))).toEqual([]);
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
