@@ -60,13 +60,13 @@ export const NAME_WEIGHT = 0.2;
 /** A content word of a question in another language that the interpreter did not understand counts
  *  against the score as this share of a word the base has never seen: "comment installer WhatsApp sur
  *  mon nouveau téléphone" is read as "WhatsApp" plus two words not understood, not as "WhatsApp"
- *  alone. Half of what an English word the base lacks counts (UNKNOWN_WEIGHT): the lexicon lists the
- *  domain's words, not every everyday verb, so a word it does not know says less than an English
- *  word the base does not use. */
-export const UNMAPPED_WEIGHT = 0.5;
+ *  alone. A quarter of what an English word the base lacks counts (UNKNOWN_WEIGHT): the lexicon lists
+ *  the domain's words, not every everyday verb or adjective ("large", "permanent"), so a word it does
+ *  not know says less than an English word the base does not use. */
+export const UNMAPPED_WEIGHT = 0.25;
 /** A hit matching one concept of a question in another language of which this many words were not
  *  understood is not an answer: one concept cannot stand for the question. */
-export const ONE_CONCEPT_UNMAPPED = 2;
+export const ONE_CONCEPT_UNMAPPED = 3;
 /** Most words not understood that are counted (a long message's context should not sink it). */
 export const MAX_UNMAPPED = 6;
 
@@ -706,8 +706,8 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     // A question in another language with words not understood must be carried by what was: a hit
     // that matches only names of the base (a country, a city, an agency, an app: "France", "Sofia",
     // "Europol", "WhatsApp") answers another question about them ("capital of France", "weather in
-    // Sofia"); and one concept alone cannot stand for a question of which two or more words were not
-    // understood ("which phone to buy in 2024").
+    // Sofia"); and one concept alone cannot stand for a question of which three or more words were not
+    // understood ("how do I install LINE on my new phone").
     const concepts = unmapped > 0 ? conceptTerms(read.understood, cues?.rest ?? read.query) : undefined;
     const carries = (d: number): boolean => {
       let matched = 0;
