@@ -128,7 +128,7 @@ async function loadEngine(databasePath: string, knowledgeDir: string | undefined
 function cachedEngineBuilder(databasePath: string): EngineBuilder {
   const cacheDir = cacheDirFor(databasePath);
   useCachedEnglishWords(cacheDir);
-  return (base, dir) => createEngineCached(base, dir, cacheDir, { interpret: createInterpretFromDisk(dir, base) }).engine;
+  return (base, dir) => createEngineCached(base, dir, cacheDir, { interpret: createInterpretFromDisk(dir, base, cacheDir) }).engine;
 }
 
 async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Promise<number> {

@@ -271,6 +271,15 @@ describe('practice-bot check', () => {
     expect(find(/^knowledge\/entries\/009-broken\.yaml:13: error: entry "broken-ch-unknown-theme" \(item 2\), field "source\.meeting": unknown meeting "colep-99"/)).toBeDefined();
     expect(r.stdout).toMatch(/does not load; 3 errors/);
   });
+
+  it('check reports a lexicon term filed under a concept that does not exist, naming the file and concept', async () => {
+    const kdir = copyBase();
+    const fr = path.join(kdir, 'lexicon', 'fr.yaml');
+    fs.writeFileSync(fr, fs.readFileSync(fr, 'utf8').replace(/^terms:\n/m, 'terms:\n  encrypted-date: [donnees chiffrees]\n'));
+    const r = await run(['check', '--dir', kdir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/lexicon\/fr\.yaml:\d+: .*concept "encrypted-date".*unknown concept/);
+  });
 });
 
 describe('KNOWLEDGE_DIR', () => {

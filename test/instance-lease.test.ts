@@ -75,7 +75,7 @@ describe('instance lease (fake clock)', () => {
 async function startConsole(db: string): Promise<ChildProcessWithoutNullStreams> {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/practice-bot.js'), 'console'], {
     cwd: fs.mkdtempSync(path.join(os.tmpdir(), 'pb-cwd-')),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', DATABASE_PATH: db },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', DATABASE_PATH: db, PRACTICE_BOT_FROM_SOURCE: '1' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';

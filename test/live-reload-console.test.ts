@@ -34,6 +34,7 @@ describe('live reload in the running console bot', () => {
         DATABASE_PATH: path.join(tmp, 'bot.db'),
         SECRETARIAT: 'console:sec',
         ALLOWED_CHATS: 'console:local',
+        PRACTICE_BOT_FROM_SOURCE: '1',
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

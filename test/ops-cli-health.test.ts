@@ -39,6 +39,7 @@ it('serves GET /healthz on HEALTH_PORT in polling mode and turns nightly backups
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: fake.apiRoot,
       HEALTH_PORT: String(port),
+      PRACTICE_BOT_FROM_SOURCE: '1',
       BACKUP_DIR: path.join(dir, 'backups'),
       BACKUP_KEEP: '3',
     },

@@ -417,18 +417,19 @@ describe('Slack: mrkdwn injection is neutralised', () => {
     await h.command('meeting add 2026-03-10 10:00 Europe/Sofia | 9th COLEP meeting | Sofia, Bulgaria', { user: SECRETARIAT });
     const since = h.fake.messages.length;
     // As Slack sends text the user typed literally: &, <, > escaped.
-    await h.command('suggest &lt;!channel&gt; review &lt;https://evil.example/x|click here&gt; &amp; &lt;@U0ADMIN&gt; now');
+    await h.command('suggest &lt;!channel&gt; review &lt;https://evil.example/x|click here&gt; &amp; &lt;b&gt; now');
     // As Slack sends real entities (autocompleted @channel, a pasted link, a mention).
-    await h.command('suggest <!channel> discuss <https://evil.example/y|this harmless page> with <@U0ADMIN|admin>');
+    // (a member's @handle in a suggestion is refused as personal data: the mention goes in the DM below)
+    await h.command('suggest <!channel> discuss <https://evil.example/y|this harmless page> today');
     await h.command('agenda');
     await h.mention('<@UBOT> <!here> what about <https://evil.example/z|free money> & <#C0SECRET|secret>?');
-    await h.dm('<!everyone> *bold* <https://evil.example/w|click>');
+    await h.dm('<!everyone> *bold* <https://evil.example/w|click> <@U0ADMIN|admin>');
     const posted = newMessages(h, since);
     expect(posted.length).toBeGreaterThanOrEqual(5);
     expectNoLiveMarkup(posted);
     const agenda = posted.map(visible).join('\n');
-    expect(agenda).toContain('&lt;!channel&gt; review &lt;https://evil.example/x|click here&gt; &amp; &lt;@U0ADMIN&gt; now');
-    expect(agenda).toContain('@channel discuss this harmless page (https://evil.example/y) with @admin');
+    expect(agenda).toContain('&lt;!channel&gt; review &lt;https://evil.example/x|click here&gt; &amp; &lt;b&gt; now');
+    expect(agenda).toContain('@channel discuss this harmless page (https://evil.example/y) today');
   });
 });
 

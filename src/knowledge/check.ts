@@ -10,6 +10,7 @@ import { isSeq, LineCounter, parseDocument } from 'yaml';
 import { DRAFT_FIELDS, DRAFT_MARK } from '../ingest/draft.ts';
 import { createSimilarityIndex } from '../ingest/similar.ts';
 import { KnowledgeError, loadPracticeBase, type ParseCache } from './load.ts';
+import { LexiconError, loadLexicon } from '../engine/interpret/lexicon.ts';
 import type { PracticeBase, Synonym } from './schema.ts';
 
 export interface CheckProblem {
@@ -134,6 +135,18 @@ export function checkKnowledge(dir: string, opts: CheckOptions = {}): CheckResul
       const item = /\(item (\d+)\)|at item (\d+)/.exec(m[3]!);
       if (item && draftItems.has(`${m[1]}#${item[1] ?? item[2]}`)) continue; // reported above, in plainer words
       error(m[1]!, m[2] ? Number(m[2]) : undefined, m[3]!);
+    }
+  }
+
+  // ---- the lexicon of the members' languages (<dir>/lexicon/), as the bot loads it ----
+  try {
+    loadLexicon(root);
+  } catch (err) {
+    if (!(err instanceof LexiconError)) throw err;
+    for (const p of err.problems) {
+      const m = /^(.+?)(?::(\d+))?: (.*)$/.exec(p);
+      if (m) error(m[1]!, m[2] ? Number(m[2]) : undefined, m[3]!);
+      else error(shown(path.join(root, 'lexicon')), undefined, p);
     }
   }
 

@@ -23,7 +23,7 @@ export function tempDir(prefix = 'pb-tgbin-'): string {
 export function startBin(dir: string, env: Record<string, string>, cleanups: (() => Promise<void>)[]): Bin {
   const child = spawn(process.execPath, [BIN], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_PATH: path.join(dir, 'data', 'bot.db'), LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_PATH: path.join(dir, 'data', 'bot.db'), LOG_LEVEL: 'info', PRACTICE_BOT_FROM_SOURCE: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

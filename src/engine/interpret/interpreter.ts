@@ -13,6 +13,7 @@ import type { Lexicon } from './lexicon.ts';
 import { CHAT_CONCEPTS, FILLER_CONCEPT, OFF_TOPIC_CONCEPT } from './lexicon.ts';
 import type { MatchResult, Matcher } from './matcher.ts';
 import { createMatcher } from './matcher.ts';
+import type { Profile } from './profiles.ts';
 import { EN_STOP, createProfiles } from './profiles.ts';
 import type { Script, Token } from './text.ts';
 import { EMOJI, LINK, MENTION, tokenize } from './text.ts';
@@ -58,6 +59,13 @@ export interface InterpreterOptions {
   englishShare?: number;
   /** Told which way each question went ('english' fast path, 'matched' lexicons, 'detector' run too); for tests and benches. */
   trace?: (step: 'english' | 'matched' | 'detector') => void;
+  /**
+   * Build every language's matcher (phrase keys and trie included) and load the English word list
+   * now, not on the first question that needs them (the default, which keeps start-up cheap). The
+   * interpretations are the same either way; for tests and for a long-running bot that would rather
+   * pay at start than on its first questions.
+   */
+  eager?: boolean;
 }
 
 /** Characters of a message that are looked at all. */
@@ -102,9 +110,17 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     understood: !chatIds.has(c.id) && c.id !== OFF_TOPIC_CONCEPT && !c.id.startsWith('ask-'),
   }));
 
-  // ---- one matcher per profile that has terms ----
+  // ---- one matcher per profile that has terms, each created on first need ----
+  // Creating one tokenises its terms (for its exact words and stop words); its phrase keys and trie
+  // are built on its first match() (see matcher.ts). Only the profiles of a question's script are
+  // candidates, so a question builds the matchers of its script only.
   const byLanguage = new Map(lexicon.languages.map((l) => [l.language, l]));
-  const matchers: Matcher[] = [];
+  interface Slot {
+    profile: Profile;
+    terms: [number, string][];
+    matcher: Matcher | undefined;
+  }
+  const slots: Slot[] = [];
   for (const profile of createProfiles()) {
     const terms: [number, string][] = [];
     const lang = byLanguage.get(profile.language as never);
@@ -116,15 +132,18 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     }
     if (profile.id === 'en') concepts.forEach((c, ci) => c.en.forEach((t) => terms.push([ci, t])));
     else if (terms.length === 0) continue;
-    matchers.push(createMatcher(profile, terms, { smallTalk: (c) => special[c]!.chat }));
+    slots.push({ profile, terms, matcher: undefined });
   }
-  const en = matchers.find((m) => m.profile.id === 'en')!;
-  const foreign = matchers.filter((m) => m !== en);
-  const byScript = new Map<Script, Matcher[]>();
-  for (const m of matchers) {
-    const l = byScript.get(m.profile.script) ?? [];
-    l.push(m);
-    byScript.set(m.profile.script, l);
+  const smallTalkConcept = (c: number) => special[c]!.chat;
+  const matcherOf = (s: Slot): Matcher => (s.matcher ??= createMatcher(s.profile, s.terms, { smallTalk: smallTalkConcept }));
+  const enSlot = slots.find((s) => s.profile.id === 'en')!;
+  const enM = (): Matcher => matcherOf(enSlot);
+  const foreignLatin = slots.filter((s) => s !== enSlot && s.profile.script === 'latin');
+  const byScript = new Map<Script, Slot[]>();
+  for (const s of slots) {
+    const l = byScript.get(s.profile.script) ?? [];
+    l.push(s);
+    byScript.set(s.profile.script, l);
   }
 
   // ---- English words ----
@@ -139,7 +158,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
   const isForeignTerm = (w: string): boolean => {
     let v = foreignOnly.get(w);
     if (v === undefined) {
-      v = !vocabulary.has(w) && !EN_STOP.has(w) && foreign.some((m) => m.profile.script === 'latin' && m.hasExact(w));
+      v = !vocabulary.has(w) && !EN_STOP.has(w) && foreignLatin.some((s) => matcherOf(s).hasExact(w));
       if (foreignOnly.size > 20_000) foreignOnly.clear();
       foreignOnly.set(w, v);
     }
@@ -161,7 +180,10 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     }
     return v ? 0.5 : 0;
   };
-  isEnglishWord('the'); // loads the word list now, not on the first question
+  if (options.eager) {
+    for (const s of slots) matcherOf(s).match([]);
+    isEnglishWord('the');
+  }
   const englishShare = options.englishShare ?? 0.7;
   const trace = options.trace;
 
@@ -179,6 +201,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     let chat = false;
     // English terms typed inside the question ("OSINT", "Telegram", "social media") reach their concepts too
     let english: MatchResult | undefined;
+    const en = enM();
     if (m !== en) {
       for (let i = 0; i < tokens.length && !english; i++) if (r.spanOf[i] === -1 && !r.stop[i] && tokens[i]!.script === 'latin') english = en.match(tokens);
     }
@@ -264,7 +287,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     // small talk: every word is a chat term or a stop word
     let smallTalk = emoji;
     {
-      const r = en.match(tokens);
+      const r = enM().match(tokens);
       let chat = false;
       let content = false;
       for (let i = 0; i < tokens.length && !content; i++) {
@@ -318,7 +341,8 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     if (most === 0 || most < 0.3 * (latin + most)) dominant = latin > 0 || most === 0 ? 'latin' : dominant;
 
     // ---- which language: lexicon and stop words, letters, detector ----
-    const candidates = byScript.get(dominant) ?? [];
+    const candidates = (byScript.get(dominant) ?? []).map(matcherOf);
+    const en = enM();
     let bearing = 0;
     for (const t of tokens) if (t.script === dominant && !t.numeric && !t.acronym) bearing++;
     const lower = clean.toLowerCase();

@@ -1,7 +1,9 @@
 // Phrase matching of one language's lexicon terms on a question's tokens, longest first.
 //
 // Built once per profile: every term becomes a sequence of word keys (see profiles.ts), indexed by
-// its first key. Per question: each token is looked up once (key + bounded ending, a few Set
+// its first key. The terms are tokenised when the matcher is created (their words as written and the
+// stop words: quick() and hasExact()); stemming them and building the index waits for the first
+// match(), so a language that is never a question's best candidates costs little. Per question: each token is looked up once (key + bounded ending, a few Set
 // look-ups), then phrases are matched left to right, the one covering most tokens winning. Stop
 // words inside a phrase are optional on both sides ("trafic de migrants" = "trafic des migrants"),
 // unless the phrase is made of stop words only ("comment faire" must be typed as is).
@@ -170,10 +172,44 @@ export function createMatcher(original: Profile, terms: Iterable<[number, string
     parsed.push({ concept, toks, forms });
   }
   const profile = cachedForm(original.chars ? original : { ...original, stop: lexiconStops(original, used) });
+  const wordSuffix = Math.min(profile.maxSuffix, profile.wordSuffix ?? 3);
+  // Thai: whole terms as character strings (spaces removed), tried longest first
+  const charTerms = new Map<string, number[]>();
+  // ---- the words of the terms as written (no stemming): for quick() and hasExact(), built now ----
+  const plainForms = new Set<string>();
+  const exact = new Set<string>();
+  if (profile.chars) {
+    for (const { concept, toks } of parsed) {
+      const s = toks.map((t) => t.fold).join('');
+      const list = charTerms.get(s) ?? [];
+      if (!list.includes(concept)) list.push(concept);
+      charTerms.set(s, list);
+    }
+  } else {
+    if (profile.keep) for (const { forms } of parsed) for (const form of forms) if (![...profile.keep].some((c) => form.includes(c))) plainForms.add(form);
+    for (const { toks, forms } of parsed) {
+      toks.forEach((t, j) => {
+        const form = forms[j]!;
+        // typed without the kept letter (cetinlik for çətinlik), unless that is another lexicon word (nece is necə, not neçə)
+        if (!(t.acronym && form.length <= 3) && profile.keep && !plainForms.has(form)) {
+          const plain = foldWord(form, 'latin');
+          if (plain !== form && !plainForms.has(plain)) exact.add(plain);
+        }
+        exact.add(form);
+      });
+    }
+  }
+  const charLengths = [...new Set([...charTerms.keys()].map((s) => s.length))].sort((a, b) => b - a);
+  const { minStem } = profile;
+
+  // ---- keys, phrases and the trie: built on the first match() (stemming every term is the cost) ----
   const byFirst = new Map<string, Phrase[]>();
   // What a question word's beginning may be -> the phrase key it stands for and the most letters
   // allowed after it, as a trie over UTF-16 code units: a question word is walked once, no slices.
   const root: TrieNode = { next: undefined, ends: undefined };
+  let hasAcronyms = false;
+  const acronymKeys = new Set<string>();
+  let built = profile.chars === true;
   const index = (prefix: string, key: string, allow: number): void => {
     let node = root;
     for (let i = 0; i < prefix.length; i++) {
@@ -188,102 +224,83 @@ export function createMatcher(original: Profile, terms: Iterable<[number, string
     if (!e) list.push({ key, allow });
     else if (e.allow < allow) e.allow = allow;
   };
-  let hasAcronyms = false;
-  const acronymKeys = new Set<string>();
-  const wordSuffix = Math.min(profile.maxSuffix, profile.wordSuffix ?? 3);
-  const exact = new Set<string>();
-  const bySeq = new Map<string, Phrase>();
-  // Thai: whole terms as character strings (spaces removed), tried longest first
-  const charTerms = new Map<string, number[]>();
 
-  // ---- pass 2: keys ----
-  const keyOf = new Map<string, string>();
-  const plainForms = new Set<string>();
-  if (!profile.chars) {
+  function build(): void {
+    built = true;
+    const bySeq = new Map<string, Phrase>();
+    // ---- keys ----
+    const keyOf = new Map<string, string>();
     for (const { toks, forms } of parsed) {
       toks.forEach((t, j) => {
         const form = forms[j]!;
-        if (profile.keep && ![...profile.keep].some((c) => form.includes(c))) plainForms.add(form);
         if (keyOf.has(form)) return;
         keyOf.set(form, t.numeric || t.acronym ? form : profile.key(form, profile.form ? form : t.raw.toLowerCase()));
       });
     }
-  }
-
-  // ---- pass 3: phrases and the index of keys ----
-  for (const { concept, toks, forms } of parsed) {
-    if (profile.chars) {
-      const s = toks.map((t) => t.fold).join('');
-      const list = charTerms.get(s) ?? [];
-      if (!list.includes(concept)) list.push(concept);
-      charTerms.set(s, list);
-      continue;
-    }
-    const ks: string[] = [];
-    const stop: boolean[] = [];
-    toks.forEach((t, j) => {
-      const form = forms[j]!;
-      // a short acronym (ЕС, EU, IT) matches only when typed in capitals: "es", "it" are words
-      const short = t.acronym && form.length <= 3;
-      const k = short ? ACRONYM + form : keyOf.get(form)!;
-      ks.push(k);
-      if (short) {
-        acronymKeys.add(k);
-        hasAcronyms = true;
-      } else {
-        const allow = k.length < form.length ? profile.maxSuffix : wordSuffix;
-        index(k, k, allow);
-        // the word as listed reaches its key too, with a short ending ("investigación" when the stem is "investig")
-        if (k.length < form.length) index(form, k, wordSuffix);
-        if (profile.alternates && !t.numeric && !t.acronym)
-          for (const alt of profile.alternates(k)) if (alt.length >= profile.minStem) index(alt, k, profile.maxSuffix);
-        // typed without the kept letter (cetinlik for çətinlik), unless that is another lexicon word (nece is necə, not neçə)
-        if (profile.keep && !plainForms.has(form)) {
-          const plain = foldWord(form, 'latin');
-          if (plain !== form && !plainForms.has(plain)) {
-            index(foldWord(k, 'latin'), k, allow);
-            if (k.length < form.length) index(plain, k, wordSuffix);
-            exact.add(plain);
+    // ---- phrases and the index of keys ----
+    for (const { concept, toks, forms } of parsed) {
+      const ks: string[] = [];
+      const stop: boolean[] = [];
+      toks.forEach((t, j) => {
+        const form = forms[j]!;
+        // a short acronym (ЕС, EU, IT) matches only when typed in capitals: "es", "it" are words
+        const short = t.acronym && form.length <= 3;
+        const k = short ? ACRONYM + form : keyOf.get(form)!;
+        ks.push(k);
+        if (short) {
+          acronymKeys.add(k);
+          hasAcronyms = true;
+        } else {
+          const allow = k.length < form.length ? profile.maxSuffix : wordSuffix;
+          index(k, k, allow);
+          // the word as listed reaches its key too, with a short ending ("investigación" when the stem is "investig")
+          if (k.length < form.length) index(form, k, wordSuffix);
+          if (profile.alternates && !t.numeric && !t.acronym)
+            for (const alt of profile.alternates(k)) if (alt.length >= profile.minStem) index(alt, k, profile.maxSuffix);
+          // typed without the kept letter (see exact above)
+          if (profile.keep && !plainForms.has(form)) {
+            const plain = foldWord(form, 'latin');
+            if (plain !== form && !plainForms.has(plain)) {
+              index(foldWord(k, 'latin'), k, allow);
+              if (k.length < form.length) index(plain, k, wordSuffix);
+            }
           }
         }
+        stop.push(profile.stop.has(form));
+      });
+      const seq = ks.join(' ');
+      let phrase = bySeq.get(seq);
+      if (!phrase) {
+        phrase = { keys: ks, stop, allStop: stop.every(Boolean), content: stop.filter((x) => !x).length, concepts: [], needStop: false };
+        bySeq.set(seq, phrase);
+        const list = byFirst.get(ks[0]!) ?? [];
+        list.push(phrase);
+        byFirst.set(ks[0]!, list);
+        // a phrase may also start at its first content word ("de l'analyse" -> "analyse")
+        const firstContent = stop.indexOf(false);
+        if (firstContent > 0) {
+          const l2 = byFirst.get(ks[firstContent]!) ?? [];
+          l2.push({ keys: ks.slice(firstContent), stop: stop.slice(firstContent), allStop: false, content: phrase.content, concepts: phrase.concepts, needStop: false, parent: phrase });
+          byFirst.set(ks[firstContent]!, l2);
+        }
       }
-      exact.add(form);
-      stop.push(profile.stop.has(form));
-    });
-    const seq = ks.join(' ');
-    let phrase = bySeq.get(seq);
-    if (!phrase) {
-      phrase = { keys: ks, stop, allStop: stop.every(Boolean), content: stop.filter((x) => !x).length, concepts: [], needStop: false };
-      bySeq.set(seq, phrase);
-      const list = byFirst.get(ks[0]!) ?? [];
-      list.push(phrase);
-      byFirst.set(ks[0]!, list);
-      // a phrase may also start at its first content word ("de l'analyse" -> "analyse")
-      const firstContent = stop.indexOf(false);
-      if (firstContent > 0) {
-        const l2 = byFirst.get(ks[firstContent]!) ?? [];
-        l2.push({ keys: ks.slice(firstContent), stop: stop.slice(firstContent), allStop: false, content: phrase.content, concepts: phrase.concepts, needStop: false, parent: phrase });
-        byFirst.set(ks[firstContent]!, l2);
+      if (!phrase.concepts.includes(concept)) phrase.concepts.push(concept);
+      if (ks.length === 1) {
+        phrase.words ??= new Map();
+        const list = phrase.words.get(concept) ?? [];
+        if (!list.includes(forms[0]!)) list.push(forms[0]!);
+        phrase.words.set(concept, list);
       }
     }
-    if (!phrase.concepts.includes(concept)) phrase.concepts.push(concept);
-    if (ks.length === 1) {
-      phrase.words ??= new Map();
-      const list = phrase.words.get(concept) ?? [];
-      if (!list.includes(forms[0]!)) list.push(forms[0]!);
-      phrase.words.set(concept, list);
+    // "por mar", "kerja sama" (were sama a stop word): in a phrase of two words, the content word alone
+    // is not the concept unless the lexicon lists it alone for that concept too. (Longer phrases of one
+    // content word are function words around a word that carries the meaning: "как другие справляются".)
+    for (const phrase of bySeq.values()) {
+      if (phrase.keys.length !== 2 || phrase.content !== 1 || phrase.concepts.every(smallTalk)) continue;
+      const alone = bySeq.get(phrase.keys[phrase.stop.indexOf(false)]!);
+      phrase.needStop = !alone || !alone.concepts.some((c) => phrase.concepts.includes(c));
     }
   }
-  // "por mar", "kerja sama" (were sama a stop word): in a phrase of two words, the content word alone
-  // is not the concept unless the lexicon lists it alone for that concept too. (Longer phrases of one
-  // content word are function words around a word that carries the meaning: "как другие справляются".)
-  for (const phrase of bySeq.values()) {
-    if (phrase.keys.length !== 2 || phrase.content !== 1 || phrase.concepts.every(smallTalk)) continue;
-    const alone = bySeq.get(phrase.keys[phrase.stop.indexOf(false)]!);
-    phrase.needStop = !alone || !alone.concepts.some((c) => phrase.concepts.includes(c));
-  }
-  const charLengths = [...new Set([...charTerms.keys()].map((s) => s.length))].sort((a, b) => b - a);
-  const { minStem } = profile;
 
   /** Keys a question word reaches: a key that is a prefix of it, leaving at most maxSuffix letters. */
   function lookup(form: string, acronym: boolean): string[] | undefined {
@@ -365,6 +382,7 @@ export function createMatcher(original: Profile, terms: Iterable<[number, string
   }
 
   function match(tokens: Token[]): MatchResult {
+    if (!built) build();
     const n = tokens.length;
     const r: MatchResult = { spans: [], spanOf: new Int32Array(n).fill(-1), stop: new Uint8Array(n), stopWord: new Uint8Array(n), covered: 0, stops: 0, exact: 0 };
     if (profile.chars) {
