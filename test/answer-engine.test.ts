@@ -193,6 +193,62 @@ describe('answers: the interpreter', () => {
     expect(strict.search(q).hits.every((h) => h.score >= 0.5)).toBe(true);
   });
 
+  const read = (query: string, understood: string[], extra: Partial<Interpretation> = {}) => (): Interpretation => ({
+    language: 'fr',
+    query,
+    understood,
+    coverage: 1,
+    smallTalk: false,
+    ...extra,
+  });
+
+  it('words not understood count against the score: one concept among several unknown words is not an answer', () => {
+    const all = createEngine(base, { interpret: read('encrypted data', ['encrypted data'], { unmapped: 0 }) });
+    expect(all.search('x').hits[0]?.entry.id).toBe('ch-encrypted');
+    // the same concept in a message of which four content words were not understood
+    const part = createEngine(base, { interpret: read('encrypted data', ['encrypted data'], { unmapped: 4, coverage: 0.33 }) });
+    expect(part.search('x').hits).toEqual([]);
+    // without a count, it is estimated from the coverage
+    const estimated = createEngine(base, { interpret: read('encrypted data', ['encrypted data'], { coverage: 0.2 }) });
+    expect(estimated.search('x').hits).toEqual([]);
+  });
+
+  it('a hit that matches only names of the base is not an answer when words were not understood', () => {
+    // "Quelle est la capitale de la France ?": France, and "capitale" not understood
+    const capital = createEngine(base, { interpret: read('France', ['France'], { unmapped: 1, coverage: 0.5 }) });
+    expect(capital.search('x').hits).toEqual([]);
+    // a topic understood with the name is carried by the topic
+    const topic = createEngine(base, { interpret: read('France encrypted data', ['France', 'encrypted data'], { unmapped: 1, coverage: 0.75 }) });
+    expect(topic.search('x').hits[0]?.entry.id).toBe('ch-encrypted');
+  });
+
+  it('reads the intent from the cue phrases wherever they sit, and does not search "facts"', () => {
+    const solutions = createEngine(base, { interpret: read('encrypted data how do others handle', ['encrypted data']) });
+    expect(solutions.search('x').intent).toBe('solutions');
+    expect(solutions.search('x').hits[0]?.entry.id).toBe('gp-data-centres');
+    const facts = createEngine(base, { interpret: read('facts COLEP countries', ['COLEP', 'countries']) });
+    const r = facts.search('x');
+    expect(r.intent).toBe('facts');
+    expect(r.hits[0]?.entry.id).toBe('fact-attendance');
+    // the labels of concepts are topics, not questions: no cue, no intent
+    expect(createEngine(base, { interpret: read('courts challenges', ['courts']) }).search('x').intent).toBe('general');
+  });
+
+  it('a question in another language not read as any kind of question gets the challenge and what members do about it', () => {
+    const e = createEngine(base, { interpret: read('courts digital evidence', ['courts', 'digital evidence']) });
+    const r = e.search('x');
+    expect(r.intent).toBe('general');
+    expect(r.hits[0]?.entry.id).toBe('ch-courts');
+    expect(r.hits.slice(0, 3).map((h) => h.entry.id)).toContain('gp-court-capacity');
+    // English bare topics rank by relevance alone, as before
+    expect(engine.search('courts digital evidence').intent).toBe('general');
+  });
+
+  it('an English question that shares only a name with an entry gets nothing', () => {
+    expect(ids('which countries attended, France?')).toContain('fact-attendance');
+    expect(ids('Is France safe for tourists in October?')).toEqual([]);
+  });
+
   it('an interpreter that throws reads the message as English', () => {
     const e = createEngine(base, {
       interpret: () => {

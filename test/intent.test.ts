@@ -2,7 +2,9 @@
 // (src/engine/focus.ts), and small talk (src/engine/small-talk.ts): pure functions of the text.
 import { describe, expect, it } from 'vitest';
 import { focus, sentences } from '../src/engine/focus.ts';
-import { detectIntent, type Intent } from '../src/engine/intent.ts';
+import { INTERPRETED_CUES, detectIntent, readInterpretedQuery, type Intent } from '../src/engine/intent.ts';
+import fs from 'node:fs';
+import { parse } from 'yaml';
 import { createEnglishInterpreter, isSmallTalk } from '../src/engine/small-talk.ts';
 
 const CASES: Record<Intent, string[]> = {
@@ -127,5 +129,23 @@ describe('small talk', () => {
     const interpret = createEnglishInterpreter();
     expect(interpret('encrypted data')).toEqual({ language: 'en', query: 'encrypted data', understood: [], coverage: 1, smallTalk: false });
     expect(interpret('thanks!').smallTalk).toBe(true);
+  });
+});
+
+describe('intent of a question in another language (the interpreter\'s cue phrases)', () => {
+  it('the cue phrases are the first English terms of the ask-* concepts of the lexicon', () => {
+    const concepts = parse(fs.readFileSync(new URL('../knowledge/lexicon/concepts.yaml', import.meta.url), 'utf8')) as { id: string; en: string[] }[];
+    const ask = new Map(concepts.filter((c) => c.id.startsWith('ask-')).map((c) => [c.id.slice(4), c.en[0]]));
+    expect(new Map(INTERPRETED_CUES.map(([intent, phrase]) => [intent, phrase]))).toEqual(ask);
+  });
+
+  it('finds a cue wherever it sits; meetings, follow-ups, solutions, problems, facts in that order', () => {
+    expect(readInterpretedQuery('Telegram online advertisements how do others handle')).toEqual({ intent: 'solutions', rest: 'Telegram online advertisements', searched: 'Telegram online advertisements how do others handle' });
+    expect(readInterpretedQuery('facts next meeting COLEP')).toMatchObject({ intent: 'meetings', rest: 'COLEP', searched: 'next meeting COLEP' });
+    expect(readInterpretedQuery('COLEP countries facts')).toMatchObject({ intent: 'facts', searched: 'COLEP countries' });
+    expect(readInterpretedQuery('encrypted data what challenges')).toMatchObject({ intent: 'problems', rest: 'encrypted data' });
+    expect(readInterpretedQuery('Europol meeting next steps')).toMatchObject({ intent: 'follow-ups', rest: 'Europol meeting' });
+    expect(readInterpretedQuery('cyber threats')).toEqual({ intent: 'general', rest: 'cyber threats', searched: 'cyber threats' });
+    expect(readInterpretedQuery('')).toEqual({ intent: 'general', rest: '', searched: '' });
   });
 });

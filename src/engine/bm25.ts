@@ -37,6 +37,11 @@ export interface QuerySlot {
   /** How much this word counts against the score when the base has never seen it (default: the
    *  index's `unknownWeight`): less for a name or a place than for an English word the base lacks. */
   unknownWeight?: number;
+  /** An everyday English word the base's curated vocabulary does not hold ("new", "open", "first"):
+   *  scored as any word, but no evidence on its own that a hit is on topic (see the engine). */
+  everyday?: boolean;
+  /** A name typed with a capital inside a sentence ("Bangkok", "Europol", "WhatsApp"; not "OSINT"). */
+  name?: boolean;
 }
 
 export interface RankOptions {

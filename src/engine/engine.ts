@@ -22,7 +22,7 @@ import { createLru } from '../core/lru.ts';
 import { Bm25Index, type FieldSpec, type QuerySlot } from './bm25.ts';
 import { isEnglishWord } from './english.ts';
 import { focus } from './focus.ts';
-import { KIND_PREFERENCE, SOLUTION_KINDS, detectIntent, type Intent } from './intent.ts';
+import { KIND_PREFERENCE, SOLUTION_KINDS, detectIntent, readInterpretedQuery, type Intent } from './intent.ts';
 import { createEnglishInterpreter } from './small-talk.ts';
 import type { FieldTermsMemo } from './field-terms-memo.ts';
 import { Speller, osaDistance } from './spell.ts';
@@ -56,10 +56,30 @@ export const UNKNOWN_WEIGHT = 1;
 /** ... when it is a name, a place or a word no English dictionary has ("Rashad", "Baku"). */
 export const NAME_WEIGHT = 0.2;
 
-/** A question in another language of which the interpreter understood less than this share ... */
-export const COVERAGE_FLOOR = 0.5;
-/** ... must reach this score, whatever it matches: a word or two understood is not enough. */
-export const LOW_COVERAGE_THRESHOLD = 0.5;
+
+/** A content word of a question in another language that the interpreter did not understand counts
+ *  against the score as this share of a word the base has never seen: "comment installer WhatsApp sur
+ *  mon nouveau téléphone" is read as "WhatsApp" plus two words not understood, not as "WhatsApp"
+ *  alone. A quarter of what an English word the base lacks counts (UNKNOWN_WEIGHT): the lexicon lists
+ *  the domain's words, not every everyday verb or adjective ("large", "permanent"), so a word it does
+ *  not know says less than an English word the base does not use. */
+export const UNMAPPED_WEIGHT = 0.25;
+/** A hit matching one concept of a question in another language of which this many words were not
+ *  understood is not an answer: one concept cannot stand for the question. */
+export const ONE_CONCEPT_UNMAPPED = 3;
+/** Most words not understood that are counted (a long message's context should not sink it). */
+export const MAX_UNMAPPED = 6;
+
+/** How many content words of an interpreted message were not understood: the interpreter's count
+ *  when it gives one, else estimated from its coverage and the concepts it understood. */
+export function unmappedWords(read: Interpretation): number {
+  if (read.language === 'en' && read.understood.length === 0) return 0;
+  if (typeof read.unmapped === 'number' && Number.isFinite(read.unmapped)) return Math.max(0, Math.min(MAX_UNMAPPED, read.unmapped));
+  const c = read.coverage;
+  if (!(c > 0) || c >= 1) return 0;
+  const known = Math.max(1, read.understood.length);
+  return Math.min(MAX_UNMAPPED, Math.round((known * (1 - c)) / c));
+}
 
 /** A challenge's addressing entries (`addressed_by`) enter a solutions answer at this share of the
  *  challenge's score (when they do not match better on their own). */
@@ -79,6 +99,9 @@ export const FOLD_SIMILARITY = 0.34;
 /** Markup pasted with a question (HTML tags, character entities, links) is not part of it: left in,
  *  "<b>cyber</b> patrol" or "encrypted &amp;" would count "b" or "amp" as words the base never saw. */
 const MARKUP = /<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>|&(?:[a-z]{2,8}|#\d{1,7}|#x[0-9a-f]{1,6});|\b(?:https?|ftp):\/\/[^\s<>]+/gi;
+
+/** The term standing for a word not understood: never indexed (analysed terms have no control characters). */
+const UNMAPPED_TERM = '\u0000unmapped';
 
 /** Weight of a partial-word match (the query word is a prefix of an indexed term, or the reverse). */
 const PARTIAL_WEIGHT = 0.7;
@@ -352,6 +375,14 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     return k;
   };
 
+  /** Everyday English ("new", "open", "hours", "first") that is not a word of the base's curated
+   *  vocabulary (synonym groups, theme names and terms, entry keywords): "data", "court", "victim" are
+   *  everyday words too, but the base's own. */
+  const curated = new Set<string>(table.words);
+  for (const t of base.themes) for (const tok of tokenize(`${t.label} ${t.terms.join(' ')}`)) curated.add(tok.norm);
+  for (const e of sample) for (const k of e.keywords) for (const tok of tokenize(k)) curated.add(tok.norm);
+  const isEveryday = (w: string): boolean => COMMON_WORDS.has(w) && !STOP_WORDS.has(w) && !curated.has(w);
+
   // ---- query analysis ----
   /** How much a word the base has never seen counts against the score: an English word the base
    *  lacks fully (it says what the question is about: "weather", "recipe"); a name, a place, a rank or
@@ -375,7 +406,9 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
       budget -= tokens.length;
       const fixed: Token[] = [];
       const penalty = new Map<Token, number>();
+      const names = new Set<Token>();
       tokens.forEach((t, i) => {
+        if (i > 0 && /^\p{Lu}/u.test(t.raw) && t.raw !== t.raw.toUpperCase()) names.add(t);
         const state = t.caps ? KNOWN : knownWord(t);
         const fix = state === UNKNOWN ? speller.correct(t.norm) : state === ENGLISH_ONLY ? speller.splitCompound(t.norm) : undefined;
         if (!fix) {
@@ -402,15 +435,15 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
           if (groups.length === 1 && groups[0]!.expansion.length > 0) {
             const g = groups[0]!;
             const k = g.expansion.length;
-            for (const s of g.expansion) add({ alts: [{ term: g.concept, weight: 1 }, { term: s, weight: 1 }], weight: 1 / k });
+            for (const s of g.expansion) add({ alts: [{ term: g.concept, weight: 1 }, { term: s, weight: 1 }], weight: 1 / k, ...(names.has(w.token) ? { name: true } : {}) });
           } else {
-            add({ alts: groups.map((g) => ({ term: g.concept, weight: 1 })), weight: 1 });
+            add({ alts: groups.map((g) => ({ term: g.concept, weight: 1 })), weight: 1, ...(names.has(w.token) ? { name: true } : {}) });
           }
           continue;
         }
         const alts = [{ term: w.stem, weight: 1 }];
         for (const g of w.groups) alts.push({ term: table.groups[g]!.concept, weight: 1 });
-        add({ alts, weight: 1, ...(unknownWeight !== 1 ? { unknownWeight } : {}) });
+        add({ alts, weight: 1, ...(unknownWeight !== 1 ? { unknownWeight } : {}), ...(w.groups.length === 0 && isEveryday(w.token.norm) ? { everyday: true } : {}), ...(names.has(w.token) ? { name: true } : {}) });
       }
     }
     // a word the index does not know may be cut short ("lecouf") or longer than a known stem
@@ -529,9 +562,10 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     return s && s.length > 0 ? [...s] : [e.source];
   };
   /** How many words of the question an entry matches in its own fields. */
-  const topicalWords = (d: number, slots: readonly QuerySlot[]): number => {
+  const topicalWords = (d: number, slots: readonly QuerySlot[], evidence = false): number => {
     let n = 0;
     for (const s of slots) {
+      if (evidence && s.everyday) continue;
       for (const a of s.alts) {
         if (!hasOwn(d, a.term)) continue;
         n += s.words ?? s.weight;
@@ -539,6 +573,37 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
       }
     }
     return n;
+  };
+  /** The entry matches only names of the question, and some topical word (neither a name nor an
+   *  everyday word) of the question's own sentences is not in it. */
+  const namesOnly = (d: number, slots: readonly QuerySlot[]): boolean => {
+    let missed = false;
+    for (const s of slots) {
+      const here = slotInEntry(d, s);
+      if (here && !s.name && !s.everyday) return false;
+      if (!here && !s.name && !s.everyday && s.weight >= 1 - 1e-9 && !s.unknownWeight) missed = true;
+    }
+    return missed;
+  };
+  const slotInEntry = (d: number, s: QuerySlot): boolean => {
+    for (const a of s.alts) if (hasOwn(d, a.term)) return true;
+    return false;
+  };
+  /** What an interpreted question was understood as, unit by unit: each concept (its index terms) and
+   *  each word kept as typed (in the query, not part of a concept's label: "data", "2024"), and whether
+   *  it is a name or a number rather than a topic (written with a capital first letter and not all in
+   *  capitals: France, Sofia, Europol, WhatsApp; not OSINT or COLEP, nor "encrypted data"). */
+  const conceptTerms = (labels: readonly string[], query: string): { terms: string[]; name: boolean }[] => {
+    const isName = (w: string) => /^\p{N}+$/u.test(w) || (/^\p{Lu}/u.test(w) && w !== w.toUpperCase());
+    const units = labels.map((label) => ({ terms: analyseField(label, table), name: isName(label) }));
+    let rest = ` ${query} `;
+    for (const label of labels) rest = rest.replace(` ${label} `, ' ');
+    for (const w of rest.split(/\s+/)) {
+      if (w === '') continue;
+      const terms = analyseField(w, table);
+      if (terms.length > 0) units.push({ terms, name: isName(w) });
+    }
+    return units;
   };
   /** The same point recorded twice: same kind, different documents, near-identical words. */
   const samePoint = (a: number, b: number): boolean => {
@@ -615,19 +680,48 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
       remedies: [],
     };
     if (read.smallTalk) return result;
-    const { slots, corrected, intent } = analyse(read.query);
+    // a question in another language: what it asks for is read from the interpreter's cue phrases,
+    // and the rest (the concepts understood, names, numbers) is searched
+    const interpreted = read.language !== 'en' || read.understood.length > 0 || read.coverage < 1;
+    const cues = interpreted ? readInterpretedQuery(read.query) : undefined;
+    const analysed = analyse(cues ? cues.searched : read.query);
+    const { slots, corrected } = analysed;
+    const intent = cues ? cues.intent : analysed.intent;
     result.intent = intent;
+    // the words of a question in another language that were not understood count against the score
+    // as words the base never saw (they say what the question is about: "weather", "install")
+    const unmapped = unmappedWords(read);
+    for (let u = 0; u < unmapped; u++) slots.push({ alts: [{ term: UNMAPPED_TERM, weight: 1 }], weight: 1, words: 1, unknownWeight: UNMAPPED_WEIGHT });
     if (corrected !== undefined && read.language === 'en') result.corrected = corrected;
 
-    // a question in another language understood only in part must match clearly
-    const strict = read.coverage < COVERAGE_FLOOR;
+    // A question in another language understood only in part: its words not understood count against
+    // the score (unmappedWords) and it must be carried by what was understood (carries, below).
     let words = 0;
     for (const s of slots) words += s.words ?? s.weight;
-    const thr = Math.max(threshold, strict ? LOW_COVERAGE_THRESHOLD : 0, words >= 2 - 1e-9 ? oneWordThreshold : 0);
+    const thr = Math.max(threshold, words >= 2 - 1e-9 ? oneWordThreshold : 0);
     // A long message's best answer matches a smaller share of its words: the bar for a hit that
-    // matches two or more of them comes down with the length (never below LONG_FLOOR of it).
-    const low = { score: covered.score * Math.min(1, Math.max(LONG_FLOOR, LONG_WORDS / Math.max(1, words))), words: covered.words };
-    const pass = strict ? (score: number) => score >= thr : (score: number, matched: number) => score >= thr || (score >= low.score && matched >= low.words - 1e-9);
+    // matches two or more of them comes down with the length (never below LONG_FLOOR of it). Words
+    // not understood do not make a message long.
+    const typed = words - unmapped;
+    // A question in another language with words not understood must be carried by what was: a hit
+    // that matches only names of the base (a country, a city, an agency, an app: "France", "Sofia",
+    // "Europol", "WhatsApp") answers another question about them ("capital of France", "weather in
+    // Sofia"); and one concept alone cannot stand for a question of which three or more words were not
+    // understood ("how do I install LINE on my new phone").
+    const concepts = unmapped > 0 ? conceptTerms(read.understood, cues?.rest ?? read.query) : undefined;
+    const carries = (d: number): boolean => {
+      let matched = 0;
+      let topical = false;
+      for (const c of concepts!) {
+        if (!c.terms.some((t) => hasOwn(d, t))) continue;
+        matched++;
+        if (!c.name) topical = true;
+      }
+      if (!topical) return false;
+      return matched >= 2 || unmapped < ONE_CONCEPT_UNMAPPED;
+    };
+    const low = { score: covered.score * Math.min(1, Math.max(LONG_FLOOR, LONG_WORDS / Math.max(1, typed))), words: covered.words };
+    const pass = (score: number, matched: number) => score >= thr || (score >= low.score && matched >= low.words - 1e-9);
 
     let themeIdx: string | undefined;
     if (opts.theme !== undefined) themeIdx = themeById.has(opts.theme) ? opts.theme : themeByLabel.get(fold(opts.theme))?.id ?? `\u0000${opts.theme}`;
@@ -643,7 +737,7 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
       // hits below the threshold but covering two words interleave with the others: read enough to fill the page
       topK: 2 * (offset + limit) + 16,
       countAbove: thr,
-      ...(strict ? {} : { countAboveIfCovered: low }),
+      countAboveIfCovered: low,
       ...(accept ? { accept } : {}),
     });
     const byDoc = new Map<number, Candidate>();
@@ -652,7 +746,13 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
       if (!pass(r.score, r.matched)) continue;
       // the words that make a hit must be in the entry itself, not only in its meeting's name, place or year
       const own = topicalWords(r.doc, slots);
-      if (own === 0 || (r.score < thr && !strict && !pass(r.score, Math.min(r.matched, own)))) continue;
+      // ... and everyday words alone ("world", "new", "first") are no evidence that it is on topic: at
+      // least one of them must be specific
+      if (own === 0 || topicalWords(r.doc, slots, true) === 0 || (r.score < thr && !pass(r.score, Math.min(r.matched, own)))) continue;
+      // a hit that matches only names ("Bangkok") of a question with a topic it does not match ("is
+      // Bangkok safe for tourists?") answers another question about that name
+      if (!interpreted && namesOnly(r.doc, slots)) continue;
+      if (unmapped > 0 && !carries(r.doc)) continue;
       passing++;
       byDoc.set(r.doc, { doc: r.doc, score: r.score * (prefer ? prefer[kindOf[r.doc]!] : 1) });
     }
@@ -698,6 +798,26 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
       const into = kept.find((k) => samePoint(k.doc, c.doc));
       if (into) (into.folded ??= []).push(c.doc);
       else kept.push(c);
+    }
+    if (interpreted && intent === 'general' && !kinds && offset === 0 && limit >= 3 && kept.length > 0 && true) {
+      // A question in another language whose wording the lexicon did not read as a kind of question
+      // ("what do the other services recommend?") may ask for anything: when its best hit is a
+      // challenge and no practice is among the first three, the first entry addressing that challenge
+      // (curated in knowledge/: addressed_by) is shown third, so the answer has the problem and what
+      // members do about it.
+      const top = kept[0]!;
+      const shownTop = kept.slice(0, 3);
+      if (kindOf[top.doc] === 'challenge' && !shownTop.some((c) => SOLUTION_KINDS.includes(kindOf[c.doc]!))) {
+        const r = remedyDocs(top.doc).find((d) => !accept || accept(d));
+        if (r !== undefined) {
+          const at = kept.findIndex((c) => c.doc === r || (c.folded?.includes(r) ?? false));
+          const c = at >= 0 ? kept.splice(at, 1)[0]! : { doc: r, score: top.score * LINK_WEIGHT };
+          const pos = Math.min(2, kept.length);
+          c.score = Math.min(c.score, kept[pos - 1]!.score);
+          kept.splice(pos, 0, c);
+          for (let i = pos + 1; i < kept.length; i++) if (kept[i]!.score > kept[i - 1]!.score) kept[i] = { ...kept[i]!, score: kept[i - 1]!.score };
+        }
+      }
     }
     let note: AnswerNote | undefined;
     if (intent === 'solutions' && prefer && kept[0] && kindOf[kept[0].doc] === 'challenge') {

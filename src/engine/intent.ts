@@ -112,6 +112,50 @@ export function detectIntent(text: string): Intent {
   return 'general';
 }
 
+/**
+ * The cue phrases the interpreter (src/engine/interpret/) writes into the English query of a
+ * question in another language for what it asks: the first English term of each `ask-*` concept of
+ * knowledge/lexicon/concepts.yaml (test/intent.test.ts checks they agree). Listed in the order
+ * detectIntent reads them: a question both "where" and "next meeting" asks for the meeting.
+ */
+export const INTERPRETED_CUES: readonly (readonly [Exclude<Intent, 'general'>, string])[] = [
+  ['meetings', 'next meeting'],
+  ['follow-ups', 'next steps'],
+  ['solutions', 'how do others handle'],
+  ['problems', 'what challenges'],
+  ['facts', 'facts'],
+];
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const CUE_RES = INTERPRETED_CUES.map(([intent, phrase]) => [intent, new RegExp(`(?:^|\\s)${escapeRe(phrase)}(?=\\s|$)`, 'giu')] as const);
+
+/** Cues that are not words of a question (no English question says "facts"): they name a kind of
+ *  entry, so searched they would match every entry of that kind; they are dropped from the search. */
+const UNSEARCHED_CUES = new Set(['facts']);
+
+/** What an interpreted question asks for, read from the cue phrases wherever they sit in its English
+ *  query (the interpreter keeps the order of the message: "Telegram what challenges", "facts next
+ *  meeting COLEP"); `rest` is the query without any cue, `searched` the query to search (without the
+ *  cues that are no question's words; "next meeting" and "how do others handle" stay, as they do
+ *  in an English question). No cue: general (the concepts' own labels, "cyber threats", are topics,
+ *  not questions). */
+export function readInterpretedQuery(query: string): { intent: Intent; rest: string; searched: string } {
+  let intent: Intent = 'general';
+  let rest = typeof query === 'string' ? query.slice(0, 2000) : '';
+  let searched = rest;
+  for (const [cue, re] of CUE_RES) {
+    re.lastIndex = 0;
+    if (!re.test(rest)) continue;
+    if (intent === 'general') intent = cue;
+    re.lastIndex = 0;
+    rest = rest.replace(re, ' ');
+    re.lastIndex = 0;
+    if (UNSEARCHED_CUES.has(INTERPRETED_CUES.find(([i]) => i === cue)![1])) searched = searched.replace(re, ' ');
+  }
+  const tidy = (t: string) => t.replace(/\s+/g, ' ').trim();
+  return { intent, rest: tidy(rest), searched: tidy(searched) };
+}
+
 /** Kinds that answer "how do others handle it". */
 export const SOLUTION_KINDS: readonly Kind[] = ['good-practice', 'opportunity', 'conclusion', 'next-step'];
 

@@ -19,6 +19,9 @@ export interface Interpretation {
   understood: string[];
   /** Share (0..1) of the message's content words that were understood (1 for English). */
   coverage: number;
+  /** How many content words of the message were not understood (neither mapped onto a concept nor
+   *  kept as typed). Optional: when absent the engine estimates it from `coverage`. */
+  unmapped?: number;
   /** Only greetings, thanks, ok, emoji or "is anyone there": nothing to search. */
   smallTalk: boolean;
 }
