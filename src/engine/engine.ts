@@ -94,7 +94,7 @@ export const LINK_OWN_SHARE = 0.1;
 export const NEAREST_FLOOR = 0.12;
 /** Two hits of the same kind from different documents whose title and text share this share of their
  *  words (Jaccard) are one point recorded twice: shown once, with both sources. */
-export const FOLD_SIMILARITY = 0.34;
+export const FOLD_SIMILARITY = 0.5;
 
 /** Markup pasted with a question (HTML tags, character entities, links) is not part of it: left in,
  *  "<b>cyber</b> patrol" or "encrypted &amp;" would count "b" or "amp" as words the base never saw. */
