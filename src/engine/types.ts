@@ -17,7 +17,12 @@ export interface Interpretation {
   query: string;
   /** Labels of the concepts understood ([] for English). */
   understood: string[];
-  /** Share (0..1) of the message's content words that were understood (1 for English). */
+  /**
+   * Share 0..1 of the question's content words (stop words and chat-* words excluded) that were
+   * mapped onto a concept or kept; a word of a broad concept (a place, a big organisation, the bare
+   * word for phone or online) counts half, an everyday word of the `off-topic` concept (phone
+   * number, capital city, weather, install) not at all. 1 for English.
+   */
   coverage: number;
   /** How many content words of the message were not understood (neither mapped onto a concept nor
    *  kept as typed). Optional: when absent the engine estimates it from `coverage`. */

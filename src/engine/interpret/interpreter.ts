@@ -18,29 +18,9 @@ import { EN_STOP, createProfiles } from './profiles.ts';
 import type { Script, Token } from './text.ts';
 import { EMOJI, LINK, MENTION, tokenize } from './text.ts';
 
-export interface Interpretation {
-  /** ISO 639-1 code of the question's language ('en' when English or undetermined). */
-  language: string;
-  /** The question as the English engine should read it: the original text when English; otherwise the English terms (en[0]) of the concepts found, in order, plus tokens kept as typed. */
-  query: string;
-  /** Labels (en[0]) of the non-special concepts the question was mapped onto, in order, deduplicated ([] for English). */
-  understood: string[];
-  /**
-   * Share 0..1 of the question's content words (stop words and chat-* words excluded) that were
-   * mapped onto a concept or kept; a word of a broad concept (a place, a big organisation, the bare
-   * word for phone or online: it names a topic but never makes one) counts half, an everyday word of
-   * the `off-topic` concept (phone number, capital city, weather, install) not at all. 1 for English.
-   */
-  coverage: number;
-  /**
-   * Content words of a foreign question that were not understood (neither mapped onto a concept nor
-   * kept as a name, number or word of the base), everyday words of the `off-topic` concept included.
-   * Absent for English (the engine reads English itself).
-   */
-  unmapped?: number;
-  /** The message is only small talk (greeting, thanks, bye, ack, emoji, "is anyone there?"), in any language, English included. */
-  smallTalk: boolean;
-}
+/** What the interpreter makes of a message: one shape, declared with the engine that reads it. */
+export type { Interpretation } from '../types.ts';
+import type { Interpretation } from '../types.ts';
 
 export interface Interpreter {
   interpret(text: string): Interpretation;
