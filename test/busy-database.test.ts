@@ -2,60 +2,22 @@
 // shell) must not freeze the event loop. Another process holds BEGIN IMMEDIATE until the test tells
 // it to let go: commands that only read answer while the lock is still held, and a /suggest sent
 // during the lock is stored once it is released (or gets the busy reply past the bound).
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { OFFICER, createTestBot, removeTempDirs, tempDbPath, type TestBot } from './helpers/community.ts';
-import { ROOT } from './helpers/run-cli.ts';
+import { holdLock as lockDatabase, type LockHolder } from './helpers/db-lock.ts';
 
 afterAll(() => removeTempDirs());
 
-const HOLDER = `
-const Database = require('better-sqlite3');
-const db = new Database(process.argv[1]);
-db.exec('BEGIN IMMEDIATE');
-db.prepare("INSERT INTO meta (key, value) VALUES ('holder', 'x') ON CONFLICT (key) DO UPDATE SET value = 'x'").run();
-process.stdout.write('locked\\n');
-process.stdin.once('data', () => {
-  db.exec('COMMIT');
-  process.stdout.write('released\\n');
-  process.exit(0);
-});
-`;
-
-interface Holder {
-  release(): Promise<void>;
-  child: ChildProcessWithoutNullStreams;
+const holders: LockHolder[] = [];
+async function holdLock(db: string): Promise<LockHolder> {
+  const h = await lockDatabase(db);
+  holders.push(h);
+  return h;
 }
 
-/** Another process that holds a write lock (BEGIN IMMEDIATE) on `db` until release(). */
-async function holdLock(db: string): Promise<Holder> {
-  const child = spawn(process.execPath, ['-e', HOLDER, db], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  const seen = (word: string) =>
-    new Promise<void>((resolve, reject) => {
-      const check = () => (out.includes(word) ? resolve() : undefined);
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString('utf8');
-        check();
-      });
-      child.once('exit', () => (out.includes(word) ? resolve() : reject(new Error(`lock holder exited before "${word}"`))));
-      check();
-    });
-  await seen('locked');
-  holders.push(child);
-  return {
-    child,
-    release: async () => {
-      child.stdin.write('go\n');
-      await seen('released');
-    },
-  };
-}
-
-const holders: ChildProcessWithoutNullStreams[] = [];
 const bots: TestBot[] = [];
 afterEach(async () => {
-  for (const h of holders.splice(0)) h.kill('SIGKILL');
+  for (const h of holders.splice(0)) h.kill();
   for (const b of bots.splice(0)) await b.stop();
 });
 
