@@ -13,7 +13,7 @@ import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/ports.ts';
 import { errorFields } from '../core/logger.ts';
-import { integrityCheck, OpsError, reasonOf, rowCounts, userVersion } from './db-file.ts';
+import { fsyncPath, integrityCheck, OpsError, reasonOf, rowCounts, userVersion } from './db-file.ts';
 
 export interface BackupReport {
   file: string;
@@ -40,18 +40,6 @@ function removeQuietly(file: string): void {
     } catch {
       /* best effort */
     }
-  }
-}
-
-function fsyncPath(p: string, dir = false): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(p, dir ? 'r' : 'r+');
-    fs.fsyncSync(fd);
-  } catch {
-    /* some file systems cannot sync a folder */
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 

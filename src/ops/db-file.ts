@@ -178,3 +178,16 @@ export function deliveryCounts(db: Database.Database): DeliveryCounts & { remind
 export function fileStamp(t: Date): string {
   return t.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
 }
+
+/** fsync a file (or, with `dir`, a folder) so a rename or a copy survives a power cut; best effort. */
+export function fsyncPath(p: string, dir = false): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(p, dir ? 'r' : 'r+');
+    fs.fsyncSync(fd);
+  } catch {
+    /* some file systems cannot sync a folder */
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}

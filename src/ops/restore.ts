@@ -13,7 +13,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { expectedTables, fileStamp, integrityCheck, latestSchemaVersion, OpsError, openReadOnly, readLease, reasonOf, tableNames, userVersion } from './db-file.ts';
+import { expectedTables, fileStamp, fsyncPath, integrityCheck, latestSchemaVersion, OpsError, openReadOnly, readLease, reasonOf, tableNames, userVersion } from './db-file.ts';
 
 export interface RestoreResult {
   database: string;
@@ -68,18 +68,6 @@ function exists(p: string): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-function fsyncPath(p: string, dir = false): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(p, dir ? 'r' : 'r+');
-    fs.fsyncSync(fd);
-  } catch {
-    /* some file systems cannot sync a folder */
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
   }
 }
 
