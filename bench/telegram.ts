@@ -24,7 +24,7 @@ import { Bot, webhookCallback } from 'grammy';
 import { pino } from 'pino';
 import { createTelegramAdapter } from '../adapters/telegram/index.ts';
 import { createApp } from '../src/app.ts';
-import type { CommunityModule } from '../src/community/index.ts';
+import type { CommunityModule } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { startHttpServer, type HttpRoute } from '../src/core/http-server.ts';
 import type { Clock, Core } from '../src/core/ports.ts';

@@ -1,15 +1,22 @@
 // Builds the platform-neutral application, in one readable place: the engine, the store-backed
-// features (src/community/index.ts: meetings and reminders, access, agenda, feedback), the practice
-// base, and the dispatcher over all of them (src/core/core.ts). Adapters are created and
-// registered by src/cli.ts (or by tests).
+// features (createFeatures below: meetings, reminders, access, agenda, feedback, wired through
+// their ports over one database and one wake loop), the practice base, and the dispatcher over
+// all of them (src/core/core.ts). Adapters are created and registered by src/cli.ts (or by tests).
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import { createCommunity, type CommunityModule } from './community/index.ts';
 import type { CommandSpec } from './commands/types.ts';
 import type { Feature } from './core/feature.ts';
+import { createAccessFeature, type AccessFeature, type Audit, type CommunityAccess } from './features/access/index.ts';
+import { createAgenda, type AgendaFeature } from './features/agenda/index.ts';
+import { createAgendaRetention } from './features/agenda/retention.ts';
+import { createFeedback, type FeedbackFeature } from './features/feedback/index.ts';
+import { createMeetingsFeature, type Meetings, type MemberZone } from './features/meetings/index.ts';
 import { createPracticeBase } from './features/practice-base/index.ts';
+import { createReminders, type SubscriptionsView } from './features/reminders/index.ts';
 import { createCore } from './core/core.ts';
-import { createLogger } from './core/logger.ts';
+import { createLogger, errorFields } from './core/logger.ts';
+import type { Reply } from './core/reply.ts';
+import { createWakeLoop, type WakeLoop } from './core/wake-loop.ts';
 import { createOutboundRouter, type OutboundRouter } from './core/outbound.ts';
 import { systemClock, type Clock, type Core } from './core/ports.ts';
 import { createEngine } from './engine/engine.ts';
@@ -22,7 +29,8 @@ import { cachedLoad, filesUnder, type CachedLoadResult } from './cache/cached-lo
 import { createInterpreter, loadLexicon, type Interpretation, type Lexicon } from './engine/interpret/index.ts';
 import { createLiveKnowledge, type EngineBuilder, type LiveKnowledge } from './knowledge/live.ts';
 import { createKnowledgeAdmin } from './commands/knowledge-admin.ts';
-import type { Store } from './store/store.ts';
+import { openStore, type Store } from './store/store.ts';
+import { acquireInstanceLease, type InstanceLease } from './store/lease.ts';
 import { createNightlyBackup } from './ops/backup.ts';
 
 export interface App {
@@ -141,7 +149,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   });
   const engine = knowledge.engine;
   const router = createOutboundRouter();
-  const community = createCommunity({ config, clock, engine, outbound: router, log, seedsDir: opts.seedsDir, instanceLease: opts.instanceLease });
+  const community = createFeatures({ config, clock, engine, outbound: router, log, seedsDir: opts.seedsDir, instanceLease: opts.instanceLease });
   const admin = createKnowledgeAdmin({ live: knowledge, access: community.access, outbound: router, audit: community.audit, clock, log });
   knowledge.onReload((o) => {
     if (o.status === 'reloaded' && o.diff.lists.includes('meetings')) community.meetings.seedPracticeBase(engine.base.meetings, clock.now());
@@ -169,6 +177,183 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     stop: () => {
       knowledge.close();
       return (stopped ??= (nightly?.stop() ?? Promise.resolve()).then(() => community.stop()));
+    },
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// The store-backed features, wired
+
+export interface FeaturesDeps {
+  config: Config;
+  clock: Clock;
+  engine: Engine;
+  outbound: OutboundRouter;
+  log: Logger;
+  /** Folder holding communities.yaml (default: the repository's seeds/). */
+  seedsDir?: string | undefined;
+  /** An open store to use instead of opening config.databasePath (it is closed by stop()). */
+  store?: Store;
+  /** Take the database's instance lease (processes that run adapters): a second process on the
+   *  same database then refuses to start (src/store/lease.ts). Released by stop(). */
+  instanceLease?: boolean | { onLost?: (holder: string) => void } | undefined;
+}
+
+/** The store-backed features and the parts tests and tools reach (`app.community`): a plain record
+ *  of what createFeatures built, no logic of its own. */
+export interface AppParts {
+  /** For the dispatcher, in order: meetings, reminders, access, agenda, feedback. */
+  readonly features: readonly Feature[];
+  readonly store: Store;
+  readonly access: CommunityAccess;
+  readonly audit: Audit;
+  readonly meetings: Meetings;
+  readonly subscriptions: SubscriptionsView;
+  readonly agenda: AgendaFeature;
+  readonly feedback: FeedbackFeature;
+  /** The wake loop (src/core/wake-loop.ts): ticks and purges of every feature. */
+  readonly scheduler: WakeLoop;
+  /** The member zones of the configured community. */
+  zones(): MemberZone[];
+  /** Runs everything due at `now` (reminders, announcements, retries, poll closes, purges). */
+  runDue(now?: Date): Promise<void>;
+  /** Resolves when queued wake-loop runs are done. */
+  idle(): Promise<void>;
+  /** The home tab: upcoming meetings and open polls. */
+  home(userId: string): Promise<Reply>;
+  /** Rows written by this process so far (SQLite total_changes()): the core retries a command
+   *  that met a locked database only when it wrote nothing (src/store/busy.ts). */
+  changes(): number;
+  /** Starts the wake loop (sends missed reminders first). */
+  start(): void;
+  /** Stops the wake loop, waits for in-flight deliveries, writes what is queued, closes the database. */
+  stop(): Promise<void>;
+}
+
+/** The former name of AppParts (tests and tools say `app.community`). */
+export type CommunityModule = AppParts;
+
+/** Opens the store and wires the store-backed features through their ports. */
+export function createFeatures(deps: FeaturesDeps): AppParts {
+  const { config, clock, engine, outbound } = deps;
+  const log = deps.log.child({ module: 'community' });
+  const store = deps.store ?? openStore(config.databasePath, { log: deps.log });
+  let lease: InstanceLease | undefined;
+  let features: Feature[] = [];
+  const fLog = (module: string) => deps.log.child({ module });
+
+  // Late-bound ports (features that ask each other are built one after the other).
+  let reminders: ReturnType<typeof createReminders> | undefined;
+  let agenda: AgendaFeature | undefined;
+
+  let access: AccessFeature;
+  let meetings: ReturnType<typeof createMeetingsFeature>;
+  try {
+    if (deps.instanceLease) {
+      const onLost = typeof deps.instanceLease === 'object' ? deps.instanceLease.onLost : undefined;
+      lease = acquireInstanceLease({ store, clock, log: deps.log, ...(onLost ? { onLost } : {}) });
+    }
+    access = createAccessFeature({ store, config, clock, log: deps.log });
+    meetings = createMeetingsFeature({
+      store,
+      engine,
+      clock,
+      log: deps.log,
+      community: config.community,
+      seedsDir: deps.seedsDir,
+      audit: access.audit,
+      access: access.access,
+      notices: {
+        meetingChanged: (c) => reminders!.meetingChanged(c),
+        wake: () => reminders!.wake(),
+        reminderNote: (...a) => reminders!.reminderNote(...a),
+      },
+      polls: { openPolls: () => agenda?.openPolls() ?? [] },
+    });
+  } catch (err) {
+    lease?.release();
+    store.close();
+    throw err;
+  }
+  // Start-up waited for locks; from here on a locked database fails fast and is retried off the
+  // event loop (src/store/busy.ts).
+  store.shortBusyTimeout();
+
+  const loop = createWakeLoop({ store, clock, log: deps.log.child({ module: 'community' }), features: () => features });
+
+  /** A chat found gone while delivering: every feature lets go of it. */
+  async function chatGone(chatId: string, reason: string): Promise<void> {
+    for (const f of features) {
+      try {
+        await f.chatGone?.(chatId, reason);
+      } catch (err) {
+        log.error({ err: errorFields(err), chat: chatId, feature: f.name }, 'chatGone failed');
+      }
+    }
+  }
+
+  const m = meetings.meetings;
+  reminders = createReminders({
+    store,
+    clock,
+    outbound,
+    log: deps.log,
+    config,
+    access: access.access,
+    audit: access.audit,
+    meetings: m,
+    onGone: chatGone,
+    wake: () => loop.poke(),
+  });
+  agenda = createAgenda({
+    store,
+    clock,
+    outbound,
+    log: fLog('agenda'),
+    audit: access.audit,
+    meetings: { nextMeeting: m.nextMeeting, meetingExists: m.meetingExists, get: m.get, ids: m.ids, saveAgenda: m.saveAgenda },
+    ...(config.maxOpenSuggestions !== undefined ? { maxOpenSuggestions: config.maxOpenSuggestions } : {}),
+  });
+  const agendaPurge = createAgendaRetention({ store, log: deps.log, days: config.suggestionsRetentionDays, meetings: m });
+  const feedback = createFeedback({ store, clock, log: fLog('feedback'), retentionDays: config.gapsRetentionDays });
+
+  features = [meetings, reminders, access, { ...agenda, purge: agendaPurge }, feedback];
+
+  let stopping: Promise<void> | undefined;
+  return {
+    features,
+    store,
+    access: access.access,
+    audit: access.audit,
+    meetings: m,
+    subscriptions: reminders.subscriptions,
+    agenda,
+    feedback,
+    scheduler: loop,
+    zones: meetings.zones,
+    runDue: (now) => loop.runDue(now),
+    idle: () => loop.idle(),
+    home: (userId) => meetings.home(userId),
+    changes: () => store.changes(),
+    start() {
+      if (access.access.open) {
+        log.warn('ALLOWED_CHATS is empty: every chat gets community features (development mode). Set ALLOWED_CHATS in production.');
+      }
+      loop.start();
+    },
+    stop() {
+      return (stopping ??= (async () => {
+        await loop.stop();
+        for (const f of features) {
+          try {
+            await f.stop?.();
+          } catch (err) {
+            log.error({ err: errorFields(err), feature: f.name }, 'stop failed');
+          }
+        }
+        lease?.release();
+        store.close();
+      })());
     },
   };
 }

@@ -26,7 +26,7 @@ import { isOpsCommand, OPS_USAGE, runOpsCommand } from './ops/cli.ts';
 import { createHealth, startHealthServer } from './ops/health.ts';
 import { systemClock, type Clock } from './core/ports.ts';
 import type { Logger } from 'pino';
-import type { CommunityModule } from './community/index.ts';
+import type { CommunityModule } from './app.ts';
 
 const USAGE = `practice-bot: a chat assistant for practitioner communities
 

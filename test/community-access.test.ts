@@ -1,6 +1,6 @@
 // Roles and the allow-list: who may run what, refusals that name the role, /role grant|revoke.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { readAudit } from '../src/community/audit.ts';
+import { readAudit } from '../src/features/access/index.ts';
 import {
   CO_CHAIR,
   createFakeClock,

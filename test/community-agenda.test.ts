@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type Database from 'better-sqlite3';
 import { createAgenda, type AgendaFeature } from '../src/features/agenda/index.ts';
 import { createFeedback, type FeedbackFeature } from '../src/features/feedback/index.ts';
-import { createAudit, readAudit } from '../src/community/audit.ts';
+import { createAudit, readAudit } from '../src/features/access/index.ts';
 import { createOutboundRouter } from '../src/core/outbound.ts';
 import type { Platform } from '../src/core/ports.ts';
 import type { Reply } from '../src/core/reply.ts';

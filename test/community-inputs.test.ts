@@ -1,7 +1,7 @@
 // A deliberately broken input list for meetings: clear replies, nothing stored, database consistent.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { readAudit } from '../src/community/audit.ts';
-import { MEETING_EXAMPLE, MEETING_SYNTAX, parseMeetingSpec } from '../src/community/parse.ts';
+import { readAudit } from '../src/features/access/index.ts';
+import { MEETING_EXAMPLE, MEETING_SYNTAX, parseMeetingSpec } from '../src/features/meetings/index.ts';
 import { createFakeClock, createTestBot, OFFICER, removeTempDirs, replyText, type TestBot } from './helpers/community.ts';
 
 afterAll(removeTempDirs);

@@ -4,10 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Inline, Reply } from '../src/core/reply.ts';
-import { readAudit } from '../src/community/audit.ts';
+import { readAudit } from '../src/features/access/index.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
-import { defaultSeedsDir } from '../src/community/zones.ts';
-import { DEFAULT_MEETING_LENGTH_MS, hasTakenPlace, type MeetingRecord } from '../src/community/meetings.ts';
+import { defaultSeedsDir } from '../src/features/meetings/index.ts';
+import { DEFAULT_MEETING_LENGTH_MS, hasTakenPlace, type MeetingRecord } from '../src/features/meetings/index.ts';
 import {
   CO_CHAIR,
   createFakeClock,

@@ -2,8 +2,8 @@
 // cancellations, many chats, failures, retries and the crash window (at-least-once).
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../src/core/ports.ts';
-import { readAudit } from '../src/community/audit.ts';
-import { MAX_SLEEP_MS } from '../src/community/scheduler.ts';
+import { readAudit } from '../src/features/access/index.ts';
+import { MAX_SLEEP_MS } from '../src/core/wake-loop.ts';
 import { parseOffsets } from '../src/config.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
 import {

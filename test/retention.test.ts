@@ -3,7 +3,7 @@
 // the audit log and delivery logs (announcements, reminder and announcement deliveries) after
 // theirs; on the scheduler's wake. And a member who leaves a group loses roles granted in chat.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { readAudit } from '../src/community/audit.ts';
+import { readAudit } from '../src/features/access/index.ts';
 import { CO_CHAIR, GROUP, OFFICER, createTestBot, removeTempDirs, type TestBot } from './helpers/community.ts';
 
 afterAll(() => removeTempDirs());

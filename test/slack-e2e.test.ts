@@ -2,7 +2,7 @@
 // and community), real Bolt over real HTTP on the shared server, a fake Slack Web API on
 // 127.0.0.1, and requests signed like Slack's.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CommunityModule } from '../src/community/index.ts';
+import type { CommunityModule } from '../src/app.ts';
 import type { Reply } from '../src/core/reply.ts';
 import { blocksText, buttonsOf, type FakeMessage } from './helpers/fake-slack.ts';
 import { CHANNEL, CHANNEL_2, CO_CHAIR, OFFICER, OTHER_CHANNEL, SECRETARIAT, startSlackHarness, type SlackHarness } from './helpers/slack-harness.ts';

@@ -3,7 +3,7 @@
 // delivery is marked failed (late), the secretariat is told in its DM, and the failure is logged
 // once (the adapter's own line is at debug level), without tokens or message text.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CommunityModule } from '../src/community/index.ts';
+import type { CommunityModule } from '../src/app.ts';
 import { blocksText, type FakeMessage } from './helpers/fake-slack.ts';
 import { BOT_TOKEN, CHANNEL, SECRETARIAT, startSlackHarness, type SlackHarness } from './helpers/slack-harness.ts';
 

@@ -2,8 +2,8 @@
 // (member_left_channel event) loses the roles granted in chat; configuration roles stay, and a
 // channel that is not allowed, another workspace's user or the bot itself changes nothing.
 import { afterEach, describe, expect, it } from 'vitest';
-import { readAudit } from '../src/community/audit.ts';
-import type { CommunityModule } from '../src/community/index.ts';
+import { readAudit } from '../src/features/access/index.ts';
+import type { CommunityModule } from '../src/app.ts';
 import { CHANNEL, CO_CHAIR, OTHER_CHANNEL, SECRETARIAT, SIGNING_SECRET, startSlackHarness, type SlackHarness } from './helpers/slack-harness.ts';
 import { eventCallback, postSigned } from './helpers/slack-sign.ts';
 

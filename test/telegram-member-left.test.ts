@@ -1,7 +1,7 @@
 // Issue 11, item 9, through the Telegram adapter: a member who leaves an allowed group (chat_member
 // update, or the left_chat_member service message) loses the roles granted in chat.
 import { describe, expect, it } from 'vitest';
-import { readAudit } from '../src/community/audit.ts';
+import { readAudit } from '../src/features/access/index.ts';
 import { G1, SEC, startHarness } from './helpers/telegram-harness.ts';
 
 describe('Telegram: a member leaves a group', () => {

@@ -32,6 +32,11 @@ export interface Feature {
   tick?(now: Date): Promise<void>;
   /** The next instant tick() has work, if any. A query: it must not write. */
   nextDueAt?(): Date | undefined;
+  /** Deletes this feature's own rows past their retention (the configured days). Called by the
+   *  wake loop (src/core/wake-loop.ts) after the ticks, at most once an hour; a busy database
+   *  (SQLITE_BUSY thrown) is retried on a later wake. Writes only the feature's own tables. */
+  purge?(now: Date): void | Promise<void>;
+  /** Called once when the wake loop starts (before its first run). */
   start?(): void;
   /** Finishes work in hand (e.g. writes queued rows). */
   stop?(): void | Promise<void>;

@@ -5,8 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../../src/config.ts';
-import { createCommunity, type CommunityModule } from '../../src/community/index.ts';
-import { createDispatcher } from '../../src/app.ts';
+import { createDispatcher, createFeatures, type CommunityModule } from '../../src/app.ts';
 import { createOutboundRouter, type OutboundRouter } from '../../src/core/outbound.ts';
 import type { Capabilities, Clock, Core, Incoming, Outbound, Platform, SendOptions, SentRef } from '../../src/core/ports.ts';
 import { inlineToPlain, type DocumentAttachment, type PollView, type Reply } from '../../src/core/reply.ts';
@@ -312,7 +311,7 @@ export function createTestBot(
   const router = createOutboundRouter();
   const outbound = opts.outbound ?? createRecordingOutbound({ platform: 'telegram', clock });
   router.register(outbound);
-  const community = createCommunity({ config, clock, engine, outbound: router, log: logger.log, seedsDir: opts.seedsDir });
+  const community = createFeatures({ config, clock, engine, outbound: router, log: logger.log, seedsDir: opts.seedsDir });
   const core = createDispatcher({ config, clock, engine, router, log: logger.log, community, ...(opts.busyMaxWaitMs ? { busyMaxWaitMs: opts.busyMaxWaitMs } : {}) });
   if (opts.start !== false) community.start();
   const say: TestBot['say'] = (text, o = {}) => {

@@ -8,7 +8,7 @@ import { afterAll, afterEach, expect } from 'vitest';
 import { createTelegramAdapter, type TelegramAdapter, type TelegramAdapterOptions } from '../../adapters/telegram/index.ts';
 import type { ApiPipelineOptions } from '../../adapters/telegram/api-plugins.ts';
 import { createApp, type App } from '../../src/app.ts';
-import type { CommunityModule } from '../../src/community/index.ts';
+import type { CommunityModule } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { startHttpServer, type HttpServerHandle } from '../../src/core/http-server.ts';
 import { createLogger } from '../../src/core/logger.ts';

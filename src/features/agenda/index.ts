@@ -14,7 +14,7 @@ import { errorFields } from '../../core/logger.ts';
 import type { OutboundRouter } from '../../core/outbound.ts';
 import type { Clock, VoteInput } from '../../core/ports.ts';
 import type { PollView } from '../../core/reply.ts';
-import type { Audit } from '../../community/audit.ts';
+import type { Audit } from '../access/index.ts';
 import type { Store } from '../../store/store.ts';
 import { createMeetingRefs } from './meeting-ref.ts';
 import { createPollCommands } from './poll-commands.ts';

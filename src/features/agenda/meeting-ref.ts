@@ -1,8 +1,8 @@
 // Naming the meeting a suggestion or poll is for: labels, "is this word a meeting id", and why a
 // meeting takes no more suggestions. Reads meetings only through the AgendaMeetings port.
 import { DateTime } from 'luxon';
-import { hasTakenPlace } from '../../community/meeting-record.ts';
-import { formatWithZone } from '../../community/zones.ts';
+import { hasTakenPlace } from '../meetings/index.ts';
+import { formatWithZone } from '../../shared/time-zones.ts';
 import type { Reply } from '../../core/reply.ts';
 import { clip, code, para as p, refusal } from '../../core/reply-helpers.ts';
 import type { AgendaMeetings } from './ports.ts';

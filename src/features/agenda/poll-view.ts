@@ -2,7 +2,7 @@
 import type { SentRef } from '../../core/ports.ts';
 import type { Block, Inline, PollView, Reply } from '../../core/reply.ts';
 import { code, para as p, plural } from '../../core/reply-helpers.ts';
-import { formatWithZone } from '../../community/zones.ts';
+import { formatWithZone } from '../../shared/time-zones.ts';
 import { CLOSE_AT_EXAMPLE } from './meeting-ref.ts';
 import type { AgendaRepo, PollRow } from './repo.ts';
 

@@ -8,7 +8,7 @@ import type { OutboundRouter } from '../../core/outbound.ts';
 import type { Clock, VoteInput } from '../../core/ports.ts';
 import type { Block, PollView, Reply } from '../../core/reply.ts';
 import { clip, code, para as p, plural, refusal } from '../../core/reply-helpers.ts';
-import type { Audit } from '../../community/audit.ts';
+import type { Audit } from '../access/index.ts';
 import type { Store } from '../../store/store.ts';
 import { CLOSE_AT_EXAMPLE, type MeetingRef, type MeetingRefs } from './meeting-ref.ts';
 import { ANON_NOTE, NAMED_NOTE, type PollViews } from './poll-view.ts';

@@ -1,6 +1,6 @@
 // What the agenda needs from other features, as small ports (wired in src/app.ts). The agenda
 // never reads the meetings table: it asks the meetings feature.
-import type { MeetingRecord } from '../../community/meeting-record.ts';
+import type { MeetingRecord } from '../meetings/index.ts';
 
 /** What the agenda reads of one meeting. */
 export type MeetingInfo = Pick<MeetingRecord, 'id' | 'title' | 'startsAt' | 'zone' | 'dateLabel' | 'dateStart' | 'dateEnd' | 'status' | 'cancelled'>;

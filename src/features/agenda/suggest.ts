@@ -4,7 +4,7 @@
 import type { Logger } from 'pino';
 import type { CommandSpec } from '../../commands/types.ts';
 import { chars, code, para as p, plural, refusal } from '../../core/reply-helpers.ts';
-import { cleanText } from '../../community/parse.ts';
+import { cleanText } from '../../shared/text.ts';
 import { PERSONAL_DATA_LABEL, personalDataKinds } from '../../shared/pii.ts';
 import { findSimilar, normalise } from '../../shared/similar.ts';
 import type { Store } from '../../store/store.ts';

@@ -9,7 +9,7 @@ import { errorFields } from '../../core/logger.ts';
 import { createLru } from '../../core/lru.ts';
 import type { Clock } from '../../core/ports.ts';
 import { clip } from '../../core/reply-helpers.ts';
-import { cleanText } from '../../community/parse.ts';
+import { cleanText } from '../../shared/text.ts';
 import { redactPersonalData } from '../../shared/pii.ts';
 import { normalise } from '../../shared/similar.ts';
 import type { Store } from '../../store/store.ts';

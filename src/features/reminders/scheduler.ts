@@ -1,7 +1,7 @@
-// Reminders and announcements: both live in the database as a delivery ledger, never in long
-// timers. The scheduler wakes at min(next due, 60 s) on the injectable clock, turns due
-// (meeting, offset, chat) triples into ledger rows, delivers pending rows, retries with
-// exponential backoff, and calls the agenda's tick.
+// Reminders and announcements: both live in the database as a delivery ledger (./repo.ts), never
+// in long timers. On each wake of the wake loop (src/core/wake-loop.ts: at min(every feature's
+// nextDueAt, 60 s) on the injectable clock) tick() turns due (meeting, offset, chat) triples into
+// ledger rows, delivers pending rows and retries with exponential backoff.
 //
 // Exactly-once is impossible (no platform has idempotent sends), so this errs AT-LEAST-ONCE:
 // a row is claimed ('sending') in one transaction before the send and marked 'sent' in another
@@ -15,143 +15,63 @@
 // to the secretariat in one notice per run (./delivery-notices.ts). Reminders skipped because the
 // bot was down past their time are logged at warn level.
 import type { Logger } from 'pino';
-import type { OutboundRouter } from '../core/outbound.ts';
-import { DeliveryError, type Clock } from '../core/ports.ts';
-import { errorFields } from '../core/logger.ts';
-import type { Reply } from '../core/reply.ts';
-import type { Store } from '../store/store.ts';
-import type { CommunityAccess } from './access.ts';
+import type { OutboundRouter } from '../../core/outbound.ts';
+import { DeliveryError, type Clock } from '../../core/ports.ts';
+import { errorFields } from '../../core/logger.ts';
+import type { Reply } from '../../core/reply.ts';
+import { humanDuration } from '../../shared/text.ts';
+import type { Store } from '../../store/store.ts';
+import { isTimed } from '../meetings/index.ts';
 import { createSecretariatNotices, reminderLabel, type DeliveryProblem } from './delivery-notices.ts';
-import { isTimed, type Meetings } from './meetings.ts';
-import { humanDuration } from './parse.ts';
-import type { Subscriptions } from './subscriptions.ts';
-import { ANNOUNCEMENT_TTL_MS, backoffMs, MAX_ATTEMPTS, MAX_RATE_LIMITED_ATTEMPTS, MAX_SLEEP_MS, reminderDueAt } from './reminder-times.ts';
-export { backoffMs, MAX_ATTEMPTS, MAX_SLEEP_MS, reminderDueAt, RETRY_BASE_MS, RETRY_MAX_MS } from './reminder-times.ts';
+import type { ReminderAccess, ReminderMeetings } from './ports.ts';
+import { ANNOUNCEMENT_TTL_MS, backoffMs, MAX_ATTEMPTS, MAX_RATE_LIMITED_ATTEMPTS, reminderDueAt } from './reminder-times.ts';
+import type { AnnouncementKind, DueChat, RemindersRepo, Work } from './repo.ts';
 
 /** Meetings that began longer ago than this are not looked at any more. */
 const LOOKBACK_MS = 30 * 86_400_000;
 const CLAIM_BATCH = 5000;
 const CONCURRENCY = 8;
 
-export type AnnouncementKind = 'added' | 'changed' | 'cancelled' | 'remind';
-
 export interface SchedulerDeps {
   store: Store;
+  repo: RemindersRepo;
   clock: Clock;
   outbound: OutboundRouter;
-  access: CommunityAccess;
+  access: ReminderAccess;
   log: Logger;
   offsetsMs: number[];
-  meetings: Meetings;
-  subscriptions: Subscriptions;
-  agenda: { tick(now: Date): Promise<void>; nextDueAt(): Date | undefined };
-  /** A delivery said the chat is gone: unsubscribe it everywhere. */
+  meetings: ReminderMeetings;
+  /** A delivery said the chat is gone: every feature lets go of it (the dispatcher's chatGone). */
   onGone(chatId: string, reason: string): Promise<void>;
   /** SECRETARIAT from the configuration: who is told about failed deliveries (./delivery-notices.ts). */
   secretariatIds?: readonly string[];
 }
 
-type Ledger = 'reminder_deliveries' | 'announcement_deliveries';
-
-interface Work {
-  ledger: Ledger;
-  rowid: number;
-  chatId: string;
-  attempts: number;
-  meetingId: string | null;
-  offsetMs?: number;
-  dueAt?: number;
-  reply?: string;
-  createdAt?: number;
-  kind?: AnnouncementKind;
-}
-
 export type Scheduler = ReturnType<typeof createScheduler>;
 
-
 export function createScheduler(deps: SchedulerDeps) {
-  const { store, clock, outbound, access, meetings, subscriptions, agenda } = deps;
-  const db = store.db;
+  const { store, repo, clock, outbound, access, meetings } = deps;
   const log = deps.log.child({ module: 'scheduler' });
-  const notices = createSecretariatNotices({ subscriptions, access, outbound, log, secretariatIds: deps.secretariatIds ?? [] });
+  const notices = createSecretariatNotices({
+    subscriptions: { all: repo.subscriptions },
+    access,
+    outbound,
+    log,
+    secretariatIds: deps.secretariatIds ?? [],
+  });
   /** Deliveries that failed for good in the current run: the secretariat is told after it. */
   let problems: DeliveryProblem[] = [];
-
-  // --- statements ------------------------------------------------------------------------------
-  const timedMeetings = db.prepare<[number], { id: string; starts_at: number; zone: string; reminders_from: number }>(
-    `SELECT id, starts_at, zone, reminders_from FROM meetings
-      WHERE cancelled = 0 AND starts_at IS NOT NULL AND zone IS NOT NULL AND starts_at > ? ORDER BY starts_at, id`,
-  );
-  const dueChats = db.prepare<
-    { meetingId: string; offsetMs: number; dueAt: number },
-    { chat_id: string; chat_type: 'private' | 'group' | 'channel'; subscribed_by: string; thread_id: string | null }
-  >(
-    `SELECT s.chat_id, s.chat_type, s.subscribed_by, s.thread_id FROM subscriptions s
-      WHERE s.subscribed_at <= @dueAt
-        AND NOT EXISTS (SELECT 1 FROM reminder_deliveries d
-                         WHERE d.meeting_id = @meetingId AND d.offset_ms = @offsetMs AND d.chat_id = s.chat_id)`,
-  );
-  const insertReminder = db.prepare(
-    `INSERT INTO reminder_deliveries (meeting_id, offset_ms, chat_id, thread_id, due_at, status, attempts, next_attempt_at, last_error, updated_at)
-     VALUES (@meetingId, @offsetMs, @chatId, @threadId, @dueAt, @status, 0, @now, @note, @now)
-     ON CONFLICT (meeting_id, offset_ms, chat_id) DO NOTHING`,
-  );
-  const nextRetryStmt = db.prepare<[], { next: number | null }>(
-    `SELECT min(n) AS next FROM (
-       SELECT min(next_attempt_at) AS n FROM reminder_deliveries WHERE status = 'pending'
-       UNION ALL SELECT min(next_attempt_at) FROM announcement_deliveries WHERE status = 'pending')`,
-  );
-  const pendingReminders = db.prepare<[number, number], Omit<Work, 'ledger'>>(
-    `SELECT rowid, chat_id AS chatId, attempts, meeting_id AS meetingId, offset_ms AS offsetMs, due_at AS dueAt
-       FROM reminder_deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, due_at, rowid LIMIT ?`,
-  );
-  const pendingAnnouncements = db.prepare<[number, number], Omit<Work, 'ledger'>>(
-    `SELECT d.rowid AS rowid, d.chat_id AS chatId, d.attempts, a.meeting_id AS meetingId, a.reply, a.created_at AS createdAt, a.kind
-       FROM announcement_deliveries d JOIN announcements a ON a.id = d.announcement_id
-      WHERE d.status = 'pending' AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.rowid LIMIT ?`,
-  );
-  const st = (ledger: Ledger) => ({
-    claim: db.prepare<[number, number]>(
-      `UPDATE ${ledger} SET status = 'sending', attempts = attempts + 1, updated_at = ? WHERE rowid = ? AND status = 'pending'`,
-    ),
-    finish: db.prepare<[string, string | null, number, number]>(
-      `UPDATE ${ledger} SET status = ?, last_error = ?, updated_at = ? WHERE rowid = ? AND status = 'sending'`,
-    ),
-    retry: db.prepare<[number, string, number, number]>(
-      `UPDATE ${ledger} SET status = 'pending', next_attempt_at = ?, last_error = ?, updated_at = ? WHERE rowid = ? AND status = 'sending'`,
-    ),
-    park: db.prepare<[number, number, number]>(
-      `UPDATE ${ledger} SET status = 'pending', attempts = attempts - 1, next_attempt_at = ?, updated_at = ? WHERE rowid = ? AND status = 'sending'`,
-    ),
-    recover: db.prepare<[number, number]>(
-      `UPDATE ${ledger} SET status = 'pending', next_attempt_at = ?, last_error = 'resent after an interrupted send', updated_at = ? WHERE status = 'sending'`,
-    ),
-  });
-  const ledgers = { reminder_deliveries: st('reminder_deliveries'), announcement_deliveries: st('announcement_deliveries') };
-  const insertAnnouncement = db.prepare<[string | null, string, string, string, number]>(
-    'INSERT INTO announcements (meeting_id, kind, reply, created_by, created_at) VALUES (?, ?, ?, ?, ?)',
-  );
-  const insertAnnDelivery = db.prepare<[number, string, string | null, number, number]>(
-    `INSERT INTO announcement_deliveries (announcement_id, chat_id, thread_id, status, attempts, next_attempt_at, updated_at)
-     VALUES (?, ?, ?, 'pending', 0, ?, ?)`,
-  );
-
-  // --- state -----------------------------------------------------------------------------------
-  let started = false;
-  let stopped = false;
-  let timer: { cancel(): void } | undefined;
-  let chain: Promise<void> = Promise.resolve();
 
   /** Queue an announcement to every subscribed allowed chat (except `exceptChat`, which has the
    *  command's reply). Call inside store.immediate() together with the change it announces. */
   function enqueueAnnouncement(kind: AnnouncementKind, meetingId: string | null, reply: Reply, by: string, exceptChat?: string): number {
     const now = clock.now().getTime();
-    const id = Number(insertAnnouncement.run(meetingId, kind, JSON.stringify(reply), by, now).lastInsertRowid);
+    const id = repo.insertAnnouncement(meetingId, kind, JSON.stringify(reply), by, now);
     let n = 0;
-    for (const s of subscriptions.all()) {
+    for (const s of repo.subscriptions()) {
       if (s.chatId === exceptChat) continue;
       if (!access.isChatAllowed({ id: s.chatId, type: s.chatType }, s.subscribedBy)) continue;
-      insertAnnDelivery.run(id, s.chatId, s.threadId ?? null, now, now);
+      repo.insertAnnouncementDelivery(id, s.chatId, s.threadId ?? null, now);
       n++;
     }
     return n;
@@ -163,13 +83,13 @@ export function createScheduler(deps: SchedulerDeps) {
   function materialise(now: number): void {
     store.immediate(() => {
       const begun = new Map<string, number>();
-      for (const m of timedMeetings.all(now - LOOKBACK_MS)) {
-        const byChat = new Map<string, { offsetMs: number; dueAt: number; chat: ReturnType<typeof dueChats.all>[number] }[]>();
+      for (const m of meetings.timedAfter(now - LOOKBACK_MS)) {
+        const byChat = new Map<string, { offsetMs: number; dueAt: number; chat: DueChat }[]>();
         for (const offsetMs of deps.offsetsMs) {
-          const dueAt = reminderDueAt(m.starts_at, m.zone, offsetMs);
+          const dueAt = reminderDueAt(m.startsAt, m.zone, offsetMs);
           // Offsets already past when the meeting was added or moved are skipped: the announcement informed the chats.
-          if (dueAt > now || dueAt < m.reminders_from) continue;
-          for (const chat of dueChats.all({ meetingId: m.id, offsetMs, dueAt })) {
+          if (dueAt > now || dueAt < m.remindersFrom) continue;
+          for (const chat of repo.dueChats(m.id, offsetMs, dueAt)) {
             const list = byChat.get(chat.chat_id);
             if (list) list.push({ offsetMs, dueAt, chat });
             else byChat.set(chat.chat_id, [{ offsetMs, dueAt, chat }]);
@@ -180,7 +100,7 @@ export function createScheduler(deps: SchedulerDeps) {
           list.forEach((r, i) => {
             let status: 'pending' | 'skipped' = 'pending';
             let note: string | null = null;
-            if (m.starts_at <= now) {
+            if (m.startsAt <= now) {
               status = 'skipped';
               note = 'the meeting had already begun';
               begun.set(m.id, (begun.get(m.id) ?? 0) + 1);
@@ -191,7 +111,7 @@ export function createScheduler(deps: SchedulerDeps) {
               status = 'skipped';
               note = 'chat no longer allowed';
             }
-            insertReminder.run({
+            repo.insertReminder({
               meetingId: m.id,
               offsetMs: r.offsetMs,
               chatId: r.chat.chat_id,
@@ -213,35 +133,21 @@ export function createScheduler(deps: SchedulerDeps) {
   /** The next reminder due strictly after `now`, over all upcoming meetings. */
   function nextReminderAt(now: number): number {
     let next = Infinity;
-    for (const m of timedMeetings.all(now)) {
+    for (const m of meetings.timedAfter(now)) {
       for (const o of deps.offsetsMs) {
-        const due = reminderDueAt(m.starts_at, m.zone, o);
-        if (due > now && due >= m.reminders_from && due < next) next = due;
+        const due = reminderDueAt(m.startsAt, m.zone, o);
+        if (due > now && due >= m.remindersFrom && due < next) next = due;
       }
     }
     return next;
   }
 
-  function claim(now: number): Work[] {
-    return store.immediate(() => {
-      const work: Work[] = [
-        ...pendingReminders.all(now, CLAIM_BATCH).map((w) => ({ ...w, ledger: 'reminder_deliveries' as const })),
-        ...pendingAnnouncements.all(now, CLAIM_BATCH).map((w) => ({ ...w, ledger: 'announcement_deliveries' as const })),
-      ];
-      for (const w of work) {
-        ledgers[w.ledger].claim.run(now, w.rowid);
-        w.attempts += 1;
-      }
-      return work;
-    });
-  }
-
   const finish = (w: Work, status: 'sent' | 'failed' | 'skipped' | 'gone', note: string | null = null) =>
-    ledgers[w.ledger].finish.run(status, note, clock.now().getTime(), w.rowid);
+    repo.finish(w, status, note, clock.now().getTime());
 
   async function deliver(w: Work): Promise<void> {
     const now = clock.now();
-    const sub = subscriptions.get(w.chatId);
+    const sub = repo.getSubscription(w.chatId);
     if (!sub) return void finish(w, 'skipped', 'unsubscribed');
     if (!access.isChatAllowed({ id: sub.chatId, type: sub.chatType }, sub.subscribedBy)) {
       return void finish(w, 'skipped', 'chat no longer allowed');
@@ -267,7 +173,7 @@ export function createScheduler(deps: SchedulerDeps) {
     }
     if (!outbound.capabilitiesOf(w.chatId)) {
       // No adapter for this platform is running now: keep it for later, not counted as an attempt.
-      ledgers[w.ledger].park.run(now.getTime() + 5 * 60_000, now.getTime(), w.rowid);
+      repo.park(w, now.getTime() + 5 * 60_000, now.getTime());
       log.debug({ chat: w.chatId }, 'no adapter running for this chat; delivery postponed');
       return;
     }
@@ -321,7 +227,7 @@ export function createScheduler(deps: SchedulerDeps) {
       );
       return;
     }
-    ledgers[w.ledger].retry.run(now + wait, note, now, w.rowid);
+    repo.retry(w, now + wait, note, now);
     log.warn({ ...fields, retryInMs: wait }, 'delivery failed; will retry');
   }
 
@@ -372,128 +278,38 @@ export function createScheduler(deps: SchedulerDeps) {
     await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
   }
 
-  // --- ops (issue 16): the last wake, kept for /healthz (lastWakeAt) and written to meta for
-  // `practice-bot status` at most once a minute of real time (a test clock racing through months
-  // must not cost a write per simulated minute), without a disk sync (losing the last tick in a
-  // power cut harms nothing). A failed write is logged once until one succeeds again.
-  const tickStmt = db.prepare<[string]>(
-    "INSERT INTO meta (key, value) VALUES ('scheduler.last_tick', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-  );
-  let lastWake: Date | undefined;
-  let tickWrittenAt = -Infinity;
-  let tickFailed = false;
-  function recordTick(now: Date): void {
-    lastWake = now;
-    const real = performance.now();
-    if (real - tickWrittenAt < 60_000) return;
-    try {
-      db.pragma('synchronous = NORMAL');
-      try {
-        tickStmt.run(now.toISOString());
-      } finally {
-        db.pragma('synchronous = FULL');
-      }
-      tickWrittenAt = real;
-      tickFailed = false;
-    } catch (err) {
-      if (!tickFailed) log.warn({ err: errorFields(err) }, 'scheduler tick not recorded');
-      tickFailed = true;
-    }
-  }
-  // --- end ops
-
-  async function runOnce(now: Date): Promise<void> {
+  /** Delivers what is due at `now`: reminders fallen due become ledger rows, pending rows are
+   *  sent (a big backlog is worked through before returning), then the secretariat is told of
+   *  deliveries that failed for good. */
+  async function tick(now: Date): Promise<void> {
     if (!store.db.open) return;
-    recordTick(now);
     materialise(now.getTime());
-    let work = claim(now.getTime());
+    let work = repo.claim(now.getTime(), CLAIM_BATCH);
     while (work.length) {
       await pool(work, CONCURRENCY, deliver);
       if (!store.db.open) return;
       // A big backlog (or retries due right now) is worked through before sleeping.
-      work = work.length >= CLAIM_BATCH ? claim(clock.now().getTime()) : [];
+      work = work.length >= CLAIM_BATCH ? repo.claim(clock.now().getTime(), CLAIM_BATCH) : [];
     }
     const failures = problems;
     problems = [];
     if (failures.length && store.db.open) await notices.tell(failures);
-    if (!store.db.open) return;
-    try {
-      await agenda.tick(now);
-    } catch (err) {
-      log.error({ err: errorFields(err) }, 'agenda tick failed');
-    }
-  }
-
-  /** When the next wake is due: min(next reminder, next retry, the agenda's next, now + 60 s). */
-  function nextWakeAt(now: Date): number {
-    const t = now.getTime();
-    const candidates = [
-      t + MAX_SLEEP_MS,
-      nextReminderAt(t),
-      nextRetryStmt.get()?.next ?? Infinity,
-      agenda.nextDueAt()?.getTime() ?? Infinity,
-    ];
-    return Math.min(...candidates);
-  }
-
-  function arm(): void {
-    timer?.cancel();
-    timer = undefined;
-    if (!started || stopped || !store.db.open) return;
-    const now = clock.now();
-    const delay = Math.max(1000, nextWakeAt(now) - now.getTime());
-    timer = clock.setTimeout(() => {
-      timer = undefined;
-      void runDue();
-    }, Math.min(delay, MAX_SLEEP_MS));
-  }
-
-  /** Does everything due at `now` (default: the clock's now): reminders, announcements, retries,
-   *  the agenda's tick. Runs are serialised; the returned promise settles when this one is done. */
-  function runDue(now?: Date): Promise<void> {
-    const run = chain.then(async () => {
-      if (stopped) return;
-      try {
-        await runOnce(now ?? clock.now());
-      } catch (err) {
-        log.error({ err: errorFields(err) }, 'scheduler run failed');
-      }
-      arm();
-    });
-    chain = run;
-    return run;
   }
 
   return {
     enqueueAnnouncement,
-    runDue,
-    /** Resolves when the runs queued so far are done. */
-    idle: () => chain,
-    /** Something new to deliver (an announcement): run now when started. */
-    poke(): void {
-      if (started && !stopped) void runDue();
+    tick,
+    /** The next reminder or retry due after now. A query: it writes nothing. */
+    nextDueAt(): Date | undefined {
+      const t = clock.now().getTime();
+      const next = Math.min(nextReminderAt(t), repo.nextRetryAt() ?? Infinity);
+      return Number.isFinite(next) ? new Date(next) : undefined;
     },
-    nextWakeAt: () => nextWakeAt(clock.now()),
-    /** When the scheduler last woke (ops, issue 16: GET /healthz). */
-    lastWakeAt: (): Date | undefined => lastWake,
-    start(): void {
-      if (started || stopped) return;
-      started = true;
+    /** Before the first run: deliveries interrupted by the last stop are sent again (at-least-once). */
+    recover(): void {
       const now = clock.now().getTime();
-      const resent = store.immediate(
-        () =>
-          ledgers.reminder_deliveries.recover.run(now, now).changes + ledgers.announcement_deliveries.recover.run(now, now).changes,
-      );
-      if (resent) {
-        log.warn({ deliveries: resent }, 'deliveries interrupted by the last stop are sent again (at-least-once)');
-      }
-      void runDue();
-    },
-    async stop(): Promise<void> {
-      stopped = true;
-      timer?.cancel();
-      timer = undefined;
-      await chain;
+      const resent = repo.recover(now);
+      if (resent) log.warn({ deliveries: resent }, 'deliveries interrupted by the last stop are sent again (at-least-once)');
     },
   };
 }

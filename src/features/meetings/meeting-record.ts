@@ -1,10 +1,10 @@
 // A meeting as the meetings feature hands it out (MeetingRecord), and the rules read off it:
 // its date in words, whether it has taken place, whether it has an exact start.
 import { DateTime } from 'luxon';
-import type { Inline } from '../core/reply.ts';
-import { formatMeetingDate } from '../knowledge/citation.ts';
-import type { Meeting } from '../knowledge/schema.ts';
-import { formatWithZone, LOCALE } from './zones.ts';
+import type { Inline } from '../../core/reply.ts';
+import { formatMeetingDate } from '../../knowledge/citation.ts';
+import type { Meeting } from '../../knowledge/schema.ts';
+import { formatWithZone, LOCALE } from '../../shared/time-zones.ts';
 
 export type Precision = 'minute' | 'day' | 'month' | 'season' | 'year';
 

@@ -1,9 +1,7 @@
-// The scheduler's timing policy: when reminders fall due, how failed deliveries back off, how
-// long it sleeps at most and how many attempts a delivery gets.
+// The reminders' timing policy: when reminders fall due, how failed deliveries back off and how
+// many attempts a delivery gets.
 import { DateTime } from 'luxon';
 
-/** The scheduler never sleeps longer than this. */
-export const MAX_SLEEP_MS = 60_000;
 export const MAX_ATTEMPTS = 6;
 export const MAX_RATE_LIMITED_ATTEMPTS = 12;
 /** An announcement not delivered within this time is dropped (stale news). */

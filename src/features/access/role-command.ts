@@ -1,86 +1,11 @@
-// Who may do what: roles from the configuration (SECRETARIAT, CO_CHAIRS, which always win) plus
-// roles granted in chat with /role (persisted), and the chat allow-list (ALLOWED_CHATS).
-import type { Config } from '../config.ts';
-import type { AccessControl, CommandSpec, Role } from '../commands/types.ts';
-import type { Clock } from '../core/ports.ts';
-import type { Block, Inline, Reply } from '../core/reply.ts';
-import type { Store } from '../store/store.ts';
+// /role grant|revoke|list: roles granted in chat (secretariat only; every change audited).
+import type { CommandSpec, Role } from '../../commands/types.ts';
+import type { Clock } from '../../core/ports.ts';
+import type { Block, Inline, Reply } from '../../core/reply.ts';
+import type { Store } from '../../store/store.ts';
+import type { CommunityAccess } from './access.ts';
 import type { Audit } from './audit.ts';
-import { userIdProblem } from './parse.ts';
-
-export const ROLES: readonly Role[] = ['secretariat', 'co-chair'];
-
-export interface CommunityAccess extends AccessControl {
-  /** Roles that come from the configuration (cannot be revoked in chat). */
-  configRolesOf(userId: string): Set<Role>;
-  /** Granted in chat, from the database. */
-  grantedRolesOf(userId: string): Set<Role>;
-  granted(): { userId: string; role: Role; grantedBy: string; grantedAt: Date }[];
-  /** Forget the cached granted roles (after a transaction that wrote the roles table ends). */
-  invalidate(): void;
-  /** Records a role granted in chat (call inside store.immediate()); false when already held. */
-  grant(userId: string, role: Role, grantedBy: string, at: Date): boolean;
-  /** Removes a role granted in chat (call inside store.immediate()); false when not held. */
-  revoke(userId: string, role: Role): boolean;
-}
-
-export function createAccess(store: Store, config: Config): CommunityAccess {
-  const open = config.allowedChats.length === 0;
-  const allowed = new Set(config.allowedChats);
-  const secretariat = new Set(config.secretariat);
-  const coChairs = new Set(config.coChairs);
-  const all = store.db.prepare<[], { user_id: string; role: Role }>('SELECT user_id, role FROM roles');
-  const list = store.db.prepare<[], { user_id: string; role: Role; granted_by: string; granted_at: number }>(
-    'SELECT user_id, role, granted_by, granted_at FROM roles ORDER BY role, user_id',
-  );
-  // The only writes to the roles table (the role command and a member leaving come through here).
-  const insert = store.db.prepare<[string, string, string, number]>(
-    'INSERT INTO roles (user_id, role, granted_by, granted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-  );
-  const remove = store.db.prepare<[string, string]>('DELETE FROM roles WHERE user_id = ? AND role = ?');
-
-  const configRolesOf = (userId: string) => {
-    const roles = new Set<Role>();
-    if (secretariat.has(userId)) roles.add('secretariat');
-    if (coChairs.has(userId)) roles.add('co-chair');
-    return roles;
-  };
-  // Every message checks roles, so granted roles are read from the table once and kept until this
-  // process writes the table again (it is the only writer: /role invalidates after each change).
-  let cache: Map<string, Role[]> | undefined;
-  const grantedRolesOf = (userId: string) => {
-    if (!cache) {
-      cache = new Map();
-      for (const r of all.all()) cache.set(r.user_id, [...(cache.get(r.user_id) ?? []), r.role]);
-    }
-    return new Set(cache.get(userId) ?? []);
-  };
-  const rolesOf = (userId: string) => {
-    const roles = configRolesOf(userId);
-    if (userId) for (const r of grantedRolesOf(userId)) roles.add(r);
-    return roles;
-  };
-  return {
-    open,
-    rolesOf,
-    configRolesOf,
-    grantedRolesOf,
-    isChatAllowed: (chat, userId) => open || allowed.has(chat.id) || (chat.type === 'private' && rolesOf(userId).size > 0),
-    invalidate: () => {
-      cache = undefined;
-    },
-    grant(userId, role, grantedBy, at) {
-      cache = undefined;
-      return insert.run(userId, role, grantedBy, at.getTime()).changes > 0;
-    },
-    revoke(userId, role) {
-      cache = undefined;
-      return remove.run(userId, role).changes > 0;
-    },
-    granted: () =>
-      list.all().map((r) => ({ userId: r.user_id, role: r.role, grantedBy: r.granted_by, grantedAt: new Date(r.granted_at) })),
-  };
-}
+import { userIdProblem } from './user-ids.ts';
 
 const ROLE_USAGE = '/role grant|revoke <secretariat|co-chair> <user id>';
 

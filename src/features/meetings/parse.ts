@@ -1,6 +1,8 @@
 // Parsing and validating what the secretariat types: `<YYYY-MM-DD> <HH:MM> <IANA zone> | <title> | <place or online>`.
 // Zone arithmetic is luxon's (IANA database through Intl), never hand-rolled.
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
+import { cleanText } from '../../shared/text.ts';
+import { canonicalZone } from '../../shared/time-zones.ts';
 
 export const MEETING_SYNTAX = '/meeting add <YYYY-MM-DD> <HH:MM> <IANA time zone> | <title> | <place or online>';
 export const MEETING_EXAMPLE = '/meeting add 2026-12-10 10:00 Europe/Sofia | 7th COLEP meeting | Sofia, Bulgaria';
@@ -24,25 +26,6 @@ export interface MeetingSpec {
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; problem: string };
 
 const fail = (problem: string): { ok: false; problem: string } => ({ ok: false, problem });
-
-/** The canonical spelling of an IANA zone (e.g. europe/sofia -> Europe/Sofia), or undefined. */
-export function canonicalZone(name: string): string | undefined {
-  if (!/^[A-Za-z][A-Za-z0-9_+\-/]{1,63}$/.test(name) || !IANAZone.isValidZone(name)) return undefined;
-  try {
-    return new Intl.DateTimeFormat('en', { timeZone: name }).resolvedOptions().timeZone;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Plain single-line text: NFC, no control or bidi-override characters, whitespace collapsed. */
-export function cleanText(s: string): string {
-  return s
-    .normalize('NFC')
-    .replace(/[\p{Cc}\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
 
 const WHEN_PARTS = ['the date (YYYY-MM-DD)', 'the time (HH:MM)', 'the IANA time zone (e.g. Europe/Sofia)'];
 const listWords = (items: string[]) => (items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items.at(-1)}` : (items[0] ?? ''));
@@ -142,31 +125,3 @@ export function normaliseMeetingId(s: string): string | undefined {
   return /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(id) && id.length <= 64 ? id : undefined;
 }
 
-const USER_ID_RULES: Record<string, { re: RegExp; hint: string }> = {
-  telegram: { re: /^telegram:\d{1,20}$/, hint: 'telegram:<numeric user id>, e.g. telegram:123456789' },
-  slack: { re: /^slack:[UW][A-Z0-9]{2,20}$/, hint: 'slack:<member id>, e.g. slack:U012AB3CD' },
-  console: { re: /^console:[A-Za-z0-9._-]{1,64}$/, hint: 'console:<name>, e.g. console:alice' },
-};
-
-/** Validates a platform-neutral user id; returns the problem in words, or undefined when fine. */
-export function userIdProblem(id: string): string | undefined {
-  const platform = id.slice(0, Math.max(0, id.indexOf(':')));
-  const rule = USER_ID_RULES[platform];
-  const all = Object.values(USER_ID_RULES).map((r) => r.hint).join('; ');
-  if (!rule) return `"${id.slice(0, 60)}" is not a user id. Write ${all}.`;
-  if (!rule.re.test(id)) return `"${id.slice(0, 60)}" is not a valid ${platform} user id. Write ${rule.hint}.`;
-  return undefined;
-}
-
-/** A duration written exactly, to the minute: "7 days", "1 day 1 hour", "1 hour 30 minutes",
- *  "1 hour 2 minutes". Seconds are rounded to the nearest minute; never less than "1 minute". */
-export function humanDuration(ms: number): string {
-  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
-  const total = Math.max(1, Math.round(ms / 60_000));
-  const days = Math.floor(total / 1440);
-  const hours = Math.floor((total % 1440) / 60);
-  const minutes = total % 60;
-  return [days ? plural(days, 'day') : '', hours ? plural(hours, 'hour') : '', minutes ? plural(minutes, 'minute') : '']
-    .filter(Boolean)
-    .join(' ');
-}

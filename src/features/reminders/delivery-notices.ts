@@ -10,13 +10,13 @@
 // The chats whose delivery failed are never targets, nor chats on a platform with no adapter
 // running. At most MAX_TARGETS chats, each told once (no retry: the failures are also logged).
 import type { Logger } from 'pino';
-import type { OutboundRouter } from '../core/outbound.ts';
-import { errorFields } from '../core/logger.ts';
-import { platformOf } from '../core/ports.ts';
-import type { Block, Reply } from '../core/reply.ts';
-import type { CommunityAccess } from './access.ts';
-import { humanDuration } from './parse.ts';
-import type { Subscriptions } from './subscriptions.ts';
+import type { OutboundRouter } from '../../core/outbound.ts';
+import { errorFields } from '../../core/logger.ts';
+import { platformOf } from '../../core/ports.ts';
+import type { Block, Reply } from '../../core/reply.ts';
+import { humanDuration } from '../../shared/text.ts';
+import type { ReminderAccess } from './ports.ts';
+import type { Subscription } from './repo.ts';
 
 export const MAX_TARGETS = 5;
 /** Lines in one notice; the rest are counted. */
@@ -31,8 +31,8 @@ export interface DeliveryProblem {
 }
 
 export interface SecretariatNoticesDeps {
-  subscriptions: Pick<Subscriptions, 'all'>;
-  access: Pick<CommunityAccess, 'rolesOf' | 'isChatAllowed' | 'granted'>;
+  subscriptions: { all(): Subscription[] };
+  access: ReminderAccess;
   outbound: OutboundRouter;
   log: Logger;
   /** SECRETARIAT from the configuration, in its order. */

@@ -1,86 +1,26 @@
-// Meetings: the store-backed list (added in chat, or seeded from the practice base), and the
-// replies that show them (list, details with member-zone times, calendar file, reminders).
+// Meetings: the rules read off the list (upcoming, approximate, taken place) and the replies that
+// show them (list, details with member-zone times, calendar file, reminder, announcement). The rows
+// come from ./repo.ts.
 import icalModule, { ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
-import type { Block, Inline, Reply } from '../core/reply.ts';
-import type { Engine } from '../engine/types.ts';
-import type { Meeting } from '../knowledge/schema.ts';
-import type { Store } from '../store/store.ts';
+import type { Block, Inline, Reply } from '../../core/reply.ts';
+import type { Engine } from '../../engine/types.ts';
+import type { Meeting } from '../../knowledge/schema.ts';
+import { humanDuration } from '../../shared/text.ts';
+import { LOCALE } from '../../shared/time-zones.ts';
 import type { MeetingSpec } from './parse.ts';
-import { humanDuration } from './parse.ts';
-import { compactMemberTimes, inconvenientSummary, LOCALE, memberTimes, type MemberZone } from './zones.ts';
+import type { MeetingsRepo } from './repo.ts';
+import { compactMemberTimes, inconvenientSummary, memberTimes, type MemberZone } from './zones.ts';
 
 // ical-generator's default export, whichever way the module system hands it over.
 const ical = ((icalModule as unknown as { default?: typeof icalModule }).default ?? icalModule) as typeof icalModule;
 
-/** The columns a meeting added or edited in chat sets from its spec. */
-function specColumns(spec: MeetingSpec) {
-  return {
-    title: spec.title,
-    startsAt: spec.startsAt.getTime(),
-    zone: spec.zone,
-    dateStart: spec.local.slice(0, 10),
-    place: spec.place,
-    virtual: spec.virtual ? 1 : 0,
-  };
-}
-
 export { DEFAULT_MEETING_LENGTH_MS, hasTakenPlace, isTimed, meetingDateText, placeOf, timeInline, type MeetingRecord, type Precision } from './meeting-record.ts';
-import { DEFAULT_MEETING_LENGTH_MS, hasTakenPlace, isTimed, meetingDateText, placeOf, timeInline, type MeetingRecord, type Precision } from './meeting-record.ts';
-
-interface Row {
-  id: string;
-  title: string;
-  series: string | null;
-  source: 'chat' | 'practice-base';
-  starts_at: number | null;
-  zone: string | null;
-  date_start: string | null;
-  date_end: string | null;
-  date_precision: Precision;
-  date_label: string | null;
-  sort_at: number;
-  status: 'scheduled' | 'held' | 'announced';
-  cancelled: number;
-  place: string | null;
-  virtual: number;
-  reminders_from: number;
-  created_by: string | null;
-  updated_at: number;
-  revision: number;
-}
-
-const toRecord = (r: Row): MeetingRecord => ({
-  id: r.id,
-  title: r.title,
-  ...(r.series ? { series: r.series } : {}),
-  source: r.source,
-  ...(r.starts_at !== null ? { startsAt: new Date(r.starts_at) } : {}),
-  ...(r.zone ? { zone: r.zone } : {}),
-  ...(r.date_start ? { dateStart: r.date_start } : {}),
-  ...(r.date_end ? { dateEnd: r.date_end } : {}),
-  precision: r.date_precision,
-  ...(r.date_label ? { dateLabel: r.date_label } : {}),
-  sortAt: new Date(r.sort_at),
-  status: r.status,
-  cancelled: r.cancelled === 1,
-  ...(r.place ? { place: r.place } : {}),
-  virtual: r.virtual === 1,
-  remindersFrom: new Date(r.reminders_from),
-  ...(r.created_by ? { createdBy: r.created_by } : {}),
-  updatedAt: new Date(r.updated_at),
-  revision: r.revision,
-});
-
-/** First instant (UTC) of a YYYY, YYYY-MM or YYYY-MM-DD date. */
-function partialDateStart(s: string): number {
-  const [y, m, d] = s.split('-').map(Number);
-  return Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1);
-}
+import { DEFAULT_MEETING_LENGTH_MS, hasTakenPlace, isTimed, meetingDateText, timeInline, type MeetingRecord } from './meeting-record.ts';
 
 export interface MeetingsDeps {
-  store: Store;
+  repo: MeetingsRepo;
   engine: Engine;
   log: Logger;
   zones: () => MemberZone[];
@@ -89,64 +29,9 @@ export interface MeetingsDeps {
 export type Meetings = ReturnType<typeof createMeetings>;
 
 export function createMeetings(deps: MeetingsDeps) {
-  const { store, engine } = deps;
-  const db = store.db;
+  const { repo, engine } = deps;
   const log = deps.log.child({ module: 'meetings' });
-
-  const COLS =
-    'id, title, series, source, starts_at, zone, date_start, date_end, date_precision, date_label, sort_at, status, cancelled, place, virtual, reminders_from, created_by, updated_at, revision';
-  const getStmt = db.prepare<[string], Row>(`SELECT ${COLS} FROM meetings WHERE id = ?`);
-  const allStmt = db.prepare<[], Row>(`SELECT ${COLS} FROM meetings ORDER BY sort_at, id`);
-  const nextStmt = db.prepare<[number], Row>(
-    `SELECT ${COLS} FROM meetings WHERE cancelled = 0 AND starts_at IS NOT NULL AND starts_at > ? ORDER BY starts_at, id LIMIT 1`,
-  );
-  const existsStmt = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM meetings WHERE id = ?');
-  const idsStmt = db.prepare<[], { id: string }>('SELECT id FROM meetings');
-  const seqGet = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'meeting.seq'");
-  const seqSet = db.prepare<[string]>(
-    "INSERT INTO meta (key, value) VALUES ('meeting.seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-  );
-  const insertChat = db.prepare(
-    `INSERT INTO meetings (id, title, source, starts_at, zone, date_start, date_precision, sort_at, status, cancelled, place, virtual, reminders_from, created_by, created_at, updated_at)
-     VALUES (@id, @title, 'chat', @startsAt, @zone, @dateStart, 'minute', @startsAt, 'scheduled', 0, @place, @virtual, @now, @by, @now, @now)`,
-  );
-  const updateChat = db.prepare(
-    `UPDATE meetings SET title = @title, source = 'chat', starts_at = @startsAt, zone = @zone, date_start = @dateStart, date_end = NULL,
-       date_precision = 'minute', date_label = NULL, sort_at = @startsAt, status = 'scheduled', place = @place, virtual = @virtual,
-       reminders_from = CASE WHEN @moved = 1 THEN @now ELSE reminders_from END, updated_at = @now, revision = revision + 1
-     WHERE id = @id`,
-  );
-  const cancelStmt = db.prepare<[number, string]>(
-    'UPDATE meetings SET cancelled = 1, updated_at = ?, revision = revision + 1 WHERE id = ? AND cancelled = 0',
-  );
-  const upsertSeed = db.prepare(
-    `INSERT INTO meetings (id, title, series, source, starts_at, zone, date_start, date_end, date_precision, date_label, sort_at, status, cancelled, place, virtual, reminders_from, created_by, created_at, updated_at)
-     VALUES (@id, @title, @series, 'practice-base', NULL, NULL, @dateStart, @dateEnd, @precision, @label, @sortAt, @status, 0, @place, @virtual, 0, NULL, @now, @now)
-     ON CONFLICT (id) DO UPDATE SET title = excluded.title, series = excluded.series, date_start = excluded.date_start,
-       date_end = excluded.date_end, date_precision = excluded.date_precision, date_label = excluded.date_label,
-       sort_at = excluded.sort_at, status = excluded.status, place = excluded.place, virtual = excluded.virtual,
-       updated_at = excluded.updated_at, revision = meetings.revision + 1
-     WHERE meetings.source = 'practice-base' AND (meetings.title, meetings.series, meetings.date_start, meetings.date_end,
-       meetings.date_precision, meetings.date_label, meetings.sort_at, meetings.status, meetings.place, meetings.virtual)
-       IS NOT (excluded.title, excluded.series, excluded.date_start, excluded.date_end, excluded.date_precision,
-       excluded.date_label, excluded.sort_at, excluded.status, excluded.place, excluded.virtual)`,
-  );
-  const agendaDel = db.prepare<[string]>('DELETE FROM meeting_agenda WHERE meeting_id = ?');
-  const agendaIns = db.prepare<[string, number, string, number]>(
-    'INSERT INTO meeting_agenda (meeting_id, position, text, votes) VALUES (?, ?, ?, ?)',
-  );
-  const agendaGet = db.prepare<[string], { text: string; votes: number }>(
-    'SELECT text, votes FROM meeting_agenda WHERE meeting_id = ? ORDER BY position',
-  );
-
-  function get(id: string): MeetingRecord | undefined {
-    const r = getStmt.get(id);
-    return r ? toRecord(r) : undefined;
-  }
-
-  function all(): MeetingRecord[] {
-    return allStmt.all().map(toRecord);
-  }
+  const { get, all } = repo;
 
   function todayUtc(now: Date): string {
     return now.toISOString().slice(0, 10);
@@ -172,15 +57,6 @@ export function createMeetings(deps: MeetingsDeps) {
     return all().filter((m) => isUpcoming(m, now));
   }
 
-  function allocateId(): string {
-    let n = Number(seqGet.get()?.value ?? '0');
-    let id: string;
-    do id = `m${++n}`;
-    while (existsStmt.get(id));
-    seqSet.run(String(n));
-    return id;
-  }
-
   function listLine(m: MeetingRecord, now?: Date): Inline[] {
     return [
       { text: m.title, bold: true },
@@ -200,68 +76,24 @@ export function createMeetings(deps: MeetingsDeps) {
     isUndated,
     isPast,
 
-    nextMeeting(now: Date): { id: string; title: string; startsAt: Date } | undefined {
-      const r = nextStmt.get(now.getTime());
-      return r && r.starts_at !== null ? { id: r.id, title: r.title, startsAt: new Date(r.starts_at) } : undefined;
-    },
-    meetingExists: (id: string) => existsStmt.get(id) !== undefined,
-    ids: () => idsStmt.all().map((r) => r.id),
-    saveAgenda(meetingId: string, items: { text: string; votes: number }[]): void {
-      store.immediate(() => {
-        if (!existsStmt.get(meetingId)) throw new Error(`no meeting ${meetingId}`);
-        agendaDel.run(meetingId);
-        items.forEach((it, i) => agendaIns.run(meetingId, i, it.text, Math.max(0, Math.trunc(it.votes))));
-      });
-    },
-    agendaOf: (meetingId: string) => agendaGet.all(meetingId),
+    nextMeeting: (now: Date) => repo.next(now),
+    meetingExists: (id: string) => repo.exists(id),
+    ids: () => repo.ids(),
+    timedAfter: (after: number) => repo.timedAfter(after),
+    beganBefore: (before: number) => repo.beganBefore(before),
+    saveAgenda: (meetingId: string, items: { text: string; votes: number }[]) => repo.saveAgenda(meetingId, items),
+    agendaOf: (meetingId: string) => repo.agendaOf(meetingId),
 
     /** Inserts a meeting added in chat; call inside store.immediate(). */
-    insert(spec: MeetingSpec, by: string, now: Date): string {
-      const id = allocateId();
-      insertChat.run({
-        id,
-        ...specColumns(spec),
-        now: now.getTime(),
-        by,
-      });
-      return id;
-    },
+    insert: (spec: MeetingSpec, by: string, now: Date): string => repo.insert(spec, by, now),
     /** Replaces a meeting's time, title and place; a changed start restarts its reminders from now. Inside store.immediate(). */
-    update(id: string, spec: MeetingSpec, moved: boolean, now: Date): void {
-      updateChat.run({
-        id,
-        ...specColumns(spec),
-        moved: moved ? 1 : 0,
-        now: now.getTime(),
-      });
-    },
-    cancel(id: string, now: Date): void {
-      cancelStmt.run(now.getTime(), id);
-    },
+    update: (id: string, spec: MeetingSpec, moved: boolean, now: Date): void => repo.update(id, spec, moved, now),
+    cancel: (id: string, now: Date): void => repo.cancel(id, now),
 
     /** Inserts or refreshes the practice base's meetings (source 'practice-base'); idempotent.
      *  A seeded meeting the secretariat has since edited in chat (source 'chat') is left alone. */
     seedPracticeBase(meetings: Meeting[], now: Date): number {
-      let changed = 0;
-      store.immediate(() => {
-        for (const m of meetings) {
-          const r = upsertSeed.run({
-            id: m.id,
-            title: m.title,
-            series: m.series,
-            dateStart: m.date.start,
-            dateEnd: m.date.end ?? null,
-            precision: m.date.precision,
-            label: m.date.label ?? null,
-            sortAt: partialDateStart(m.date.start),
-            status: m.status,
-            place: placeOf(m),
-            virtual: m.place.virtual ? 1 : 0,
-            now: now.getTime(),
-          });
-          changed += r.changes;
-        }
-      });
+      const changed = repo.seed(meetings, now);
       if (changed) log.info({ changed }, 'practice-base meetings seeded');
       return changed;
     },

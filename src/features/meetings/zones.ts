@@ -7,8 +7,9 @@ import path from 'node:path';
 import { DateTime, IANAZone } from 'luxon';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { packagePath } from '../paths.ts';
-import type { Store } from '../store/store.ts';
+import { packagePath } from '../../paths.ts';
+import { LOCALE } from '../../shared/time-zones.ts';
+import type { Store } from '../../store/store.ts';
 
 export interface MemberZone {
   country: string;
@@ -123,20 +124,6 @@ export function memberZones(store: Store, community: string): MemberZone[] {
       workStart: r.work_start,
       workEnd: r.work_end,
     }));
-}
-
-// en-US month abbreviations (Sep, not Sept); the day-month order comes from the format strings.
-export const LOCALE = 'en-US';
-
-/** "Thu 10 Dec 2026, 10:00" in the given zone. */
-export function formatLocal(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at, { zone }).setLocale(LOCALE).toFormat('ccc d LLL yyyy, HH:mm');
-}
-
-/** "Thu 10 Dec 2026, 10:00 Europe/Sofia (UTC+2)" */
-export function formatWithZone(at: Date, zone: string): string {
-  const dt = DateTime.fromJSDate(at, { zone }).setLocale(LOCALE);
-  return `${dt.toFormat('ccc d LLL yyyy, HH:mm')} ${zone} (UTC${dt.toFormat('ZZ').replace(/:00$/, '').replace(/^\+0(?=\d)/, '+').replace(/^-0(?=\d)/, '-')})`;
 }
 
 export interface MemberTime {

@@ -3,7 +3,7 @@
 // that gets community features counts (leaving an unrelated group the bot is also in does not);
 // roles from the configuration stay (the configuration always wins). Every revocation is audited.
 import type { Logger } from 'pino';
-import type { Store } from '../store/store.ts';
+import type { Store } from '../../store/store.ts';
 import type { CommunityAccess } from './access.ts';
 import type { Audit } from './audit.ts';
 

@@ -1,0 +1,56 @@
+// The access feature: who may do what. Roles from the configuration (SECRETARIAT, CO_CHAIRS) and
+// granted in chat with /role (./role-command.ts), the chat allow-list (ALLOWED_CHATS), the audit
+// trail every privileged action writes (./audit.ts), a member leaving an allowed chat losing the
+// roles granted in chat (./member-left.ts), and the purge of old audit rows (AUDIT_RETENTION_DAYS).
+// Tables `roles` and `audit`: ./repo.ts only.
+import type { Logger } from 'pino';
+import type { Config } from '../../config.ts';
+import type { Feature } from '../../core/feature.ts';
+import type { Clock } from '../../core/ports.ts';
+import type { Store } from '../../store/store.ts';
+import { createAccess, type CommunityAccess } from './access.ts';
+import { createAudit, type Audit } from './audit.ts';
+import { createMemberLeft } from './member-left.ts';
+import { createAccessRepo } from './repo.ts';
+import { createRoleCommand } from './role-command.ts';
+
+export { ROLES, type CommunityAccess } from './access.ts';
+export { createAudit, readAudit, type Audit, type AuditRow } from './audit.ts';
+
+const DAY_MS = 86_400_000;
+
+export interface AccessFeatureDeps {
+  store: Store;
+  config: Pick<Config, 'allowedChats' | 'secretariat' | 'coChairs' | 'auditRetentionDays'>;
+  clock: Clock;
+  log: Logger;
+}
+
+export interface AccessFeature extends Feature {
+  readonly access: CommunityAccess;
+  /** Records a privileged action (for the other features: pass it as their `audit` port). */
+  readonly audit: Audit;
+  memberLeft(chatId: string, userId: string): Promise<number>;
+  purge(now: Date): void;
+}
+
+export function createAccessFeature(deps: AccessFeatureDeps): AccessFeature {
+  const { store, config, clock } = deps;
+  const log = deps.log.child({ module: 'access' });
+  const repo = createAccessRepo(store);
+  const access = createAccess(repo, config);
+  const audit = createAudit(repo, clock);
+  const days = config.auditRetentionDays;
+  return {
+    name: 'access',
+    access,
+    audit,
+    commands: [createRoleCommand({ store, access, audit, clock })],
+    memberLeft: createMemberLeft({ store, access, audit, log }),
+    purge(now) {
+      if (!days) return;
+      const n = store.immediate(() => repo.purgeAudit(new Date(now.getTime() - days * DAY_MS)));
+      if (n) log.info({ audit: n, days }, 'purged audit rows past their retention');
+    },
+  };
+}

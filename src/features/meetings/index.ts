@@ -1,0 +1,73 @@
+// The meetings feature: the list of meetings (added in chat by the secretariat, or seeded from the
+// practice base), /meetings and /meeting (details, calendar file; add, edit, cancel), member-country
+// times (seeds/communities.yaml), the settled agenda of a meeting, and the home tab.
+// Tables `meetings`, `meeting_agenda` (./repo.ts) and `community_zones` (./zones.ts). Announcements
+// and reminders of a change go through the MeetingNotices port (the reminders feature); the home
+// tab's open polls through HomePolls (the agenda feature).
+import type { Logger } from 'pino';
+import type { AccessControl } from '../../commands/types.ts';
+import type { Feature } from '../../core/feature.ts';
+import type { Clock } from '../../core/ports.ts';
+import type { Reply } from '../../core/reply.ts';
+import type { Engine } from '../../engine/types.ts';
+import type { Store } from '../../store/store.ts';
+import { createMeetingCommands } from './commands.ts';
+import { createHome } from './home.ts';
+import { createMeetings, type Meetings } from './meetings.ts';
+import type { HomePolls, MeetingNotices } from './ports.ts';
+import { createMeetingsRepo } from './repo.ts';
+import { defaultSeedsDir, memberZones, syncCommunitySeeds, type MemberZone } from './zones.ts';
+
+export { unknownMeeting } from './commands.ts';
+export { DEFAULT_MEETING_LENGTH_MS, hasTakenPlace, isTimed, meetingDateText, timeInline, type MeetingRecord, type Precision } from './meeting-record.ts';
+export type { Meetings } from './meetings.ts';
+export { MEETING_EXAMPLE, MEETING_SYNTAX, normaliseMeetingId, parseMeetingSpec, type MeetingSpec } from './parse.ts';
+export type { HomePolls, MeetingChangeKind, MeetingNotices } from './ports.ts';
+export type { TimedMeeting } from './repo.ts';
+export { defaultSeedsDir, SeedError, type MemberZone } from './zones.ts';
+
+export interface MeetingsFeatureDeps {
+  store: Store;
+  engine: Engine;
+  clock: Clock;
+  log: Logger;
+  /** COMMUNITY: whose member countries' times are shown. */
+  community: string;
+  /** Folder holding communities.yaml (default: the repository's seeds/). */
+  seedsDir?: string | undefined;
+  audit: (actorId: string, action: string, subject: string, details?: Record<string, unknown>) => void;
+  notices: MeetingNotices;
+  access: Pick<AccessControl, 'isChatAllowed'>;
+  polls: HomePolls;
+}
+
+export interface MeetingsFeature extends Feature {
+  readonly meetings: Meetings;
+  /** The member zones of the configured community. */
+  zones(): MemberZone[];
+  /** The home tab for a user. */
+  home(userId: string): Promise<Reply>;
+}
+
+/** Builds the feature. Writes at start-up: the member zones from the seeds (when they changed) and
+ *  the practice base's meetings (throws SeedError on a bad seeds file). */
+export function createMeetingsFeature(deps: MeetingsFeatureDeps): MeetingsFeature {
+  const { store, engine, clock } = deps;
+  const log = deps.log.child({ module: 'community' });
+  const known = syncCommunitySeeds(store, deps.seedsDir ?? defaultSeedsDir(), log);
+  if (!known.includes(deps.community)) {
+    log.warn({ community: deps.community, known }, 'COMMUNITY is not in seeds/communities.yaml: no member time zones will be shown');
+  }
+  let zoneCache: MemberZone[] | undefined;
+  const zones = () => (zoneCache ??= memberZones(store, deps.community));
+  const meetings = createMeetings({ repo: createMeetingsRepo(store), engine, log: deps.log, zones });
+  meetings.seedPracticeBase(engine.base.meetings, clock.now());
+  const home = createHome({ meetings, access: deps.access, polls: deps.polls });
+  return {
+    name: 'meetings',
+    meetings,
+    zones,
+    commands: createMeetingCommands({ store, audit: deps.audit, meetings, notices: deps.notices }),
+    home: async (userId) => home(userId, clock.now()),
+  };
+}
