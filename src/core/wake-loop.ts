@@ -6,6 +6,7 @@
 // `scheduler.last_tick` key of meta for `practice-bot status` (at most once a minute of real time).
 import type { Logger } from 'pino';
 import { isBusyError } from '../store/busy.ts';
+import { createMeta } from '../store/meta.ts';
 import type { Store } from '../store/store.ts';
 import type { Feature } from './feature.ts';
 import { errorFields } from './logger.ts';
@@ -38,9 +39,7 @@ export function createWakeLoop(deps: WakeLoopDeps) {
   // `practice-bot status` at most once a minute of real time (a test clock racing through months
   // must not cost a write per simulated minute), without a disk sync (losing the last tick in a
   // power cut harms nothing). A failed write is logged once until one succeeds again.
-  const tickStmt = db.prepare<[string]>(
-    "INSERT INTO meta (key, value) VALUES ('scheduler.last_tick', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-  );
+  const meta = createMeta(store);
   let lastWake: Date | undefined;
   let tickWrittenAt = -Infinity;
   let tickFailed = false;
@@ -51,7 +50,7 @@ export function createWakeLoop(deps: WakeLoopDeps) {
     try {
       db.pragma('synchronous = NORMAL');
       try {
-        tickStmt.run(now.toISOString());
+        meta.set('scheduler.last_tick', now.toISOString());
       } finally {
         db.pragma('synchronous = FULL');
       }

@@ -1,7 +1,9 @@
 // The meetings feature's tables: `meetings` (added in chat or seeded from the practice base),
 // `meeting_agenda` (a meeting's settled agenda, saved by the agenda feature through its port) and
-// the `meeting.seq` key of `meta`. This module is the only code that reads or writes them.
+// the `meeting.seq` key of `meta` (through src/store/meta.ts). This module is the only code that
+// reads or writes them.
 import type { Meeting } from '../../knowledge/schema.ts';
+import { createMeta } from '../../store/meta.ts';
 import type { Store } from '../../store/store.ts';
 import { placeOf, type MeetingRecord, type Precision } from './meeting-record.ts';
 import type { MeetingSpec } from './parse.ts';
@@ -90,10 +92,7 @@ export function createMeetingsRepo(store: Store) {
   );
   const existsStmt = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM meetings WHERE id = ?');
   const idsStmt = db.prepare<[], { id: string }>('SELECT id FROM meetings');
-  const seqGet = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'meeting.seq'");
-  const seqSet = db.prepare<[string]>(
-    "INSERT INTO meta (key, value) VALUES ('meeting.seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-  );
+  const meta = createMeta(store);
   const insertChat = db.prepare(
     `INSERT INTO meetings (id, title, source, starts_at, zone, date_start, date_precision, sort_at, status, cancelled, place, virtual, reminders_from, created_by, created_at, updated_at)
      VALUES (@id, @title, 'chat', @startsAt, @zone, @dateStart, 'minute', @startsAt, 'scheduled', 0, @place, @virtual, @now, @by, @now, @now)`,
@@ -134,11 +133,11 @@ export function createMeetingsRepo(store: Store) {
   const beganBeforeStmt = db.prepare<[number], { id: string }>('SELECT id FROM meetings WHERE COALESCE(starts_at, sort_at) < ?');
 
   function allocateId(): string {
-    let n = Number(seqGet.get()?.value ?? '0');
+    let n = Number(meta.get('meeting.seq') ?? '0');
     let id: string;
     do id = `m${++n}`;
     while (existsStmt.get(id));
-    seqSet.run(String(n));
+    meta.set('meeting.seq', String(n));
     return id;
   }
 

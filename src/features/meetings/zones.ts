@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { packagePath } from '../../paths.ts';
 import { LOCALE } from '../../shared/time-zones.ts';
+import { createMeta } from '../../store/meta.ts';
 import type { Store } from '../../store/store.ts';
 
 export interface MemberZone {
@@ -70,12 +71,12 @@ export function syncCommunitySeeds(store: Store, seedsDir: string, log?: Logger)
   }
   const hash = crypto.createHash('sha256').update(raw).digest('hex');
   const db = store.db;
-  const meta = db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?');
+  const meta = createMeta(store);
   const seen = meta.get('seed.communities.sha256');
   const seenIds = meta.get('seed.communities.ids');
-  if (seen?.value === hash && seenIds) {
+  if (seen === hash && seenIds) {
     try {
-      const ids = JSON.parse(seenIds.value) as unknown;
+      const ids = JSON.parse(seenIds) as unknown;
       if (Array.isArray(ids) && ids.every((id) => typeof id === 'string')) return ids as string[];
     } catch {
       // unreadable: parse the file again below
@@ -87,9 +88,8 @@ export function syncCommunitySeeds(store: Store, seedsDir: string, log?: Logger)
     throw new SeedError(`Invalid ${file}:\n${lines.join('\n')}`);
   }
   const ids = parsed.data.communities.map((c) => c.id);
-  const setMeta = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value');
-  if (seen?.value === hash) {
-    store.immediate(() => setMeta.run('seed.communities.ids', JSON.stringify(ids)));
+  if (seen === hash) {
+    store.immediate(() => meta.set('seed.communities.ids', JSON.stringify(ids)));
     return ids;
   }
   const del = db.prepare('DELETE FROM community_zones WHERE community = ?');
@@ -104,8 +104,8 @@ export function syncCommunitySeeds(store: Store, seedsDir: string, log?: Logger)
         ins.run(c.id, i, m.country, m.zone, m.weekend.join(','), a, b);
       });
     }
-    setMeta.run('seed.communities.sha256', hash);
-    setMeta.run('seed.communities.ids', JSON.stringify(ids));
+    meta.set('seed.communities.sha256', hash);
+    meta.set('seed.communities.ids', JSON.stringify(ids));
   });
   log?.info({ communities: ids }, 'community zones loaded from seeds');
   return ids;
