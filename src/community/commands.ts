@@ -25,6 +25,8 @@ export interface CommandsDeps {
   offsetsMs: number[];
   /** Asked whether the bot can post in a chat before it is subscribed (Outbound.canPost). */
   outbound: OutboundRouter;
+  /** The agenda's hook: a meeting added takes over the undated agenda (src/features/agenda/ports.ts). */
+  agenda?: { adoptUndated(meetingId: string, now: Date): number };
 }
 
 const para = (...parts: Inline[]): Block => ({ type: 'paragraph', parts });
@@ -109,15 +111,18 @@ export function createMeetingCommands(deps: CommandsDeps): CommandSpec[] {
     const parsed = parseMeetingSpec(rest, ctx.now);
     if (!parsed.ok) return syntaxHelp('add', parsed.problem);
     const spec = parsed.value;
-    const { id, announced } = store.immediate(() => {
+    const { id, announced, adopted } = store.immediate(() => {
       const id = meetings.insert(spec, ctx.actor.id, ctx.now);
+      const adopted = deps.agenda?.adoptUndated(id, ctx.now) ?? 0;
       const m = meetings.get(id)!;
       audit(ctx.actor.id, 'meeting.add', id, { title: spec.title, startsAt: spec.startsAt.toISOString(), zone: spec.zone, place: spec.place });
       const announced = scheduler.enqueueAnnouncement('added', id, meetings.announcementReply('added', m), ctx.actor.id, ctx.msg.chat.id);
-      return { id, announced };
+      return { id, announced, adopted };
     });
     scheduler.poke();
-    return scheduledReply('Meeting added', meetings.get(id)!, spec, announced, false);
+    const reply = scheduledReply('Meeting added', meetings.get(id)!, spec, announced, false);
+    if (adopted) reply.blocks.push(para(`${adopted === 1 ? '1 agenda suggestion' : `${adopted} agenda suggestions`} collected so far now belong${adopted === 1 ? 's' : ''} to this meeting: `, { text: '/agenda', code: true }, '.'));
+    return reply;
   }
 
   function edit(ctx: CommandContext, rest: string): Reply {

@@ -12,7 +12,7 @@ import { errorFields } from '../core/logger.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { acquireInstanceLease, type InstanceLease } from '../store/lease.ts';
 import { createAccess, createRoleCommand, type CommunityAccess } from './access.ts';
-import { createAgenda, type AgendaFeature } from '../features/agenda/index.ts';
+import { createAgenda, createEngineAnalysis, type AgendaFeature } from '../features/agenda/index.ts';
 import { createFeedback, type FeedbackFeature } from '../features/feedback/index.ts';
 import { createAudit, type Audit } from './audit.ts';
 import { createMeetingCommands } from './commands.ts';
@@ -110,6 +110,8 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
     audit,
     meetings: { nextMeeting: meetings.nextMeeting, meetingExists: meetings.meetingExists, get: meetings.get, ids: meetings.ids, saveAgenda: meetings.saveAgenda },
     ...(config.maxOpenSuggestions !== undefined ? { maxOpenSuggestions: config.maxOpenSuggestions } : {}),
+    community: config.community,
+    analysis: createEngineAnalysis(() => engine.base),
   });
   const feedback = createFeedback({ store, clock, log: deps.log.child({ module: 'feedback' }), retentionDays: config.gapsRetentionDays });
 
@@ -190,7 +192,7 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
 
   const meetingsFeature: Feature = {
     name: 'meetings',
-    commands: createMeetingCommands({ store, clock, audit, log, meetings, subscriptions, scheduler, offsetsMs: config.reminderOffsetsMs, outbound }),
+    commands: createMeetingCommands({ store, clock, audit, log, meetings, subscriptions, scheduler, offsetsMs: config.reminderOffsetsMs, outbound, agenda }),
   };
   const accessFeature: Feature = { name: 'access', commands: [createRoleCommand({ store, access, audit, clock })], memberLeft };
   const features: Feature[] = [meetingsFeature, subscriptionLifecycle, accessFeature, agenda, feedback];
