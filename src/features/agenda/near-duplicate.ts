@@ -17,8 +17,12 @@ export const SHARED_FOR_EXTRA = 3;
 export type NearDuplicates = ReturnType<typeof createNearDuplicates>;
 
 export function createNearDuplicates(analysis: AgendaAnalysis | undefined) {
+  /** Two stems one letter apart at the end, as the stemmer leaves some forms of one word
+   *  ("identif" from identification, "identifi" from identifying). */
+  const stemVariant = (x: string, y: string): boolean =>
+    !x.startsWith('~') && !y.startsWith('~') && Math.min(x.length, y.length) >= 5 && Math.abs(x.length - y.length) === 1 && (x.startsWith(y) || y.startsWith(x));
   const match = (a: TopicWord, b: TopicWord): boolean =>
-    a.keys.some((k) => b.keys.includes(k)) || ((a.unknown || b.unknown) && analysis!.misspelt(a.word, b.word));
+    a.keys.some((k) => b.keys.some((l) => k === l || stemVariant(k, l))) || ((a.unknown || b.unknown) && analysis!.misspelt(a.word, b.word));
 
   /** Whether two texts are the same agenda item by their topic words. */
   function sameItem(a: TopicWord[], b: TopicWord[]): boolean {
