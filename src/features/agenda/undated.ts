@@ -40,10 +40,12 @@ export function createUndated(deps: UndatedDeps) {
       const open = repo.openCount.get(key)?.n ?? 0;
       const poll = repo.lastPoll.get(key);
       if (open === 0 && !poll) return 0;
+      // A meeting that already ran a poll of its own keeps the agenda that poll settled.
+      const ownPoll = repo.lastPoll.get(meetingId) !== undefined;
       repo.adoptSuggestions.run(meetingId, key);
       repo.adoptPolls.run(meetingId, key);
       let agendaSaved = false;
-      if (poll?.status === 'closed') {
+      if (poll?.status === 'closed' && !ownPoll) {
         // The vote already happened: its results become the meeting's agenda now.
         const moved = repo.poll.get(poll.id)!;
         meetings.saveAgenda(meetingId, views.ranked(views.viewOf(moved)).map((o) => ({ text: o.text, votes: o.votes ?? 0 })));
