@@ -4,6 +4,7 @@
 // real core and community module (real SQLite in temp folders, fake clock, recording outbound).
 import { afterAll, describe, expect, it } from 'vitest';
 import { readAudit } from '../src/community/audit.ts';
+import { parseMeetingSpec } from '../src/community/parse.ts';
 import { createEngineAnalysis } from '../src/features/agenda/engine-analysis.ts';
 import { createNearDuplicates } from '../src/features/agenda/near-duplicate.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
@@ -125,6 +126,21 @@ describe('the agenda before the next meeting has a date', () => {
       expect(results).not.toContain('could not be saved');
       expect(await b.sayText(ADD)).toContain('2 agenda suggestions collected so far now belong to this meeting');
       expect(await b.sayText('/meeting m1', { user: OFFICER })).toMatch(/Agenda\n1\. Cryptocurrency tracing training \(1 vote\)\n2\. Encryption of seized mobile devices \(0 votes\)/);
+    } finally {
+      await b.stop();
+    }
+  });
+
+  it('a dated meeting that appeared another way takes the undated agenda over at the next agenda command', async () => {
+    const b = bot();
+    try {
+      await b.sayText('/suggest Drones over the green border', { user: OFFICER });
+      // not through /meeting add (as a practice base reload could): no hook ran
+      const spec = parseMeetingSpec('2026-03-10 10:00 Europe/Sofia | 7th COLEP meeting | Sofia', b.clock.now());
+      if (!spec.ok) throw new Error(spec.problem);
+      b.community.store.immediate(() => b.community.meetings.insert(spec.value, SECRETARIAT, b.clock.now()));
+      expect(await b.sayText('/agenda', { user: OFFICER })).toMatch(/Agenda suggestions: 7th COLEP meeting[\s\S]*#1 Drones over the green border/);
+      expect(readAudit(b.community.store, { action: 'agenda.adopt' })).toHaveLength(1);
     } finally {
       await b.stop();
     }
