@@ -7,7 +7,7 @@ import type { Config } from './config.ts';
 import type { CommandSpec } from './commands/types.ts';
 import type { Feature } from './core/feature.ts';
 import { createAccessFeature, type AccessFeature, type Audit, type CommunityAccess } from './features/access/index.ts';
-import { createAgenda, type AgendaFeature } from './features/agenda/index.ts';
+import { createAgenda, createEngineAnalysis, type AgendaFeature } from './features/agenda/index.ts';
 import { createAgendaRetention } from './features/agenda/retention.ts';
 import { createFeedback, type FeedbackFeature } from './features/feedback/index.ts';
 import { createMeetingsFeature, type Meetings, type MemberZone } from './features/meetings/index.ts';
@@ -269,6 +269,7 @@ export function createFeatures(deps: FeaturesDeps): AppParts {
         reminderNote: (...a) => reminders!.reminderNote(...a),
       },
       polls: { openPolls: () => agenda?.openPolls() ?? [] },
+      agenda: { adoptUndated: (meetingId: string, now: Date) => agenda?.adoptUndated(meetingId, now) ?? 0 },
     });
   } catch (err) {
     lease?.release();
@@ -313,6 +314,8 @@ export function createFeatures(deps: FeaturesDeps): AppParts {
     audit: access.audit,
     meetings: { nextMeeting: m.nextMeeting, meetingExists: m.meetingExists, get: m.get, ids: m.ids, saveAgenda: m.saveAgenda },
     ...(config.maxOpenSuggestions !== undefined ? { maxOpenSuggestions: config.maxOpenSuggestions } : {}),
+    community: config.community,
+    analysis: createEngineAnalysis(() => engine.base),
   });
   const agendaPurge = createAgendaRetention({ store, log: deps.log, days: config.suggestionsRetentionDays, meetings: m });
   const feedback = createFeedback({ store, clock, log: fLog('feedback'), retentionDays: config.gapsRetentionDays });

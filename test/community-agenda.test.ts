@@ -237,7 +237,7 @@ describe('/suggest', () => {
     expect(h.count('agenda_suggestions')).toBe(2);
     // a different item is not merged
     expect(await h.say('/suggest Encryption of mobile devices seized inland', { user: BOB })).toContain('is saved');
-    expect(await h.say('/agenda')).toMatch(/1\. Encryption of mobile devices seized at the border \(3 supporters\)\n2\. Encryption of mobile devices seized inland \(1 supporter\)/);
+    expect(await h.say('/agenda')).toMatch(/#1 Encryption of mobile devices seized at the border \(3 supporters\)\n- #3 Encryption of mobile devices seized inland \(1 supporter\)/);
   });
 
   it('explains how to pass a meeting id when no meeting is upcoming', async () => {

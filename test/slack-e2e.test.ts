@@ -274,6 +274,8 @@ describe('Slack: an agenda poll from suggestions to results', () => {
     await h.command('suggest Platform takedown procedures for smuggler ads', { user: OFFICER });
     await h.command('suggest Training prosecutors on electronic evidence', { user: 'U2' });
     await h.command('suggest Cooperation with payment providers on suspicious transfers', { user: 'U3' });
+    // issue 14: co-chairs tidy the agenda; an officer's merge is refused and changes nothing (3 options below)
+    await h.command('agenda merge 1 2', { user: OFFICER });
 
     // An officer may not open polls (refused to them only).
     const since0 = h.fake.messages.length;

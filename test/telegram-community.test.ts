@@ -31,6 +31,8 @@ describe('Telegram adapter: community features', () => {
     await h.say(G1, OFFICER, '/suggest Platform takedown procedures for smuggler ads');
     await h.say(G1, OFFICER2, '/suggest Training prosecutors on electronic evidence');
     await h.say(G1, OFFICER3, '/suggest Crypto-asset tracing in smuggling cases');
+    // issue 14: a near-duplicate by the engine's synonyms is a +1, not a fourth option
+    expect(texts(await h.say(G1, CHAIR, '/suggest Training of prosecutors on e-evidence')).map(visible).join('\n')).toMatch(/counted your \+1/);
 
     expect(texts(await h.say(G1, OFFICER, '/poll')).map(visible).join('\n')).toMatch(/only the secretariat or a co-chair/i);
     const opened = await h.say(G1, CHAIR, `/poll@${BOT_USERNAME}`);

@@ -7,6 +7,10 @@
 //   saved as the meeting's agenda (through the meetings port). /vote <n> where a chat has no poll
 //   buttons (./poll-commands.ts).
 // - vote()/pollTotals(): the one entry point every platform's votes come through (./polls.ts).
+// - Before a date (issue 14): with no dated meeting ahead, the undated agenda of the community's
+//   next meeting; adoptUndated() (the AgendaHooks port) hands it to the meeting added (./undated.ts).
+// - Housekeeping: near-duplicates count as a +1 (./near-duplicate.ts, through the engine's analysis
+//   port); /agenda merge|remove for co-chairs and the secretariat (./housekeeping.ts).
 // Tables: ./repo.ts. Meetings are read only through the AgendaMeetings port (./ports.ts).
 import type { Logger } from 'pino';
 import type { Feature } from '../../core/feature.ts';
@@ -16,15 +20,21 @@ import type { Clock, VoteInput } from '../../core/ports.ts';
 import type { PollView } from '../../core/reply.ts';
 import type { Audit } from '../access/index.ts';
 import type { Store } from '../../store/store.ts';
+import { createHousekeeping } from './housekeeping.ts';
 import { createMeetingRefs } from './meeting-ref.ts';
+import { createNearDuplicates } from './near-duplicate.ts';
 import { createPollCommands } from './poll-commands.ts';
 import { createPollViews } from './poll-view.ts';
 import { createPolls } from './polls.ts';
-import type { AgendaMeetings } from './ports.ts';
+import type { AgendaAnalysis, AgendaHooks, AgendaMeetings } from './ports.ts';
 import { createAgendaRepo } from './repo.ts';
 import { createSuggestCommands } from './suggest.ts';
+import { createUndated, undatedKeyOf } from './undated.ts';
 
-export type { AgendaMeetings, MeetingInfo } from './ports.ts';
+export type { AgendaAnalysis, AgendaHooks, AgendaMeetings, MeetingInfo, TopicWord } from './ports.ts';
+export { createEngineAnalysis } from './engine-analysis.ts';
+export { MERGE_USAGE, REMOVE_USAGE } from './housekeeping.ts';
+export { undatedKeyOf } from './undated.ts';
 export { MAX_POLL_OPTIONS } from './polls.ts';
 export { MAX_SUGGESTION, MIN_SUGGESTION, MIN_SUGGESTION_ALNUM, SUGGEST_USAGE } from './suggest.ts';
 export { POLL_USAGE, VOTE_USAGE } from './poll-commands.ts';
@@ -38,9 +48,14 @@ export interface AgendaDeps {
   meetings: AgendaMeetings;
   /** Suggestions one person may have for one meeting (absent = no cap). */
   maxOpenSuggestions?: number;
+  /** The community's key (config COMMUNITY): with it, suggestions made while no meeting ahead has a
+   *  date go to the community's undated agenda; without it they are refused as before. */
+  community?: string;
+  /** The engine's text analysis, for near-duplicate suggestions (absent: src/shared/similar.ts). */
+  analysis?: AgendaAnalysis;
 }
 
-export interface AgendaFeature extends Feature {
+export interface AgendaFeature extends Feature, AgendaHooks {
   vote(input: VoteInput): Promise<PollView | undefined>;
   pollTotals(platformPollId: string, totals: number[]): Promise<void>;
   openPolls(): PollView[];
@@ -55,17 +70,31 @@ export interface AgendaFeature extends Feature {
 export function createAgenda(deps: AgendaDeps): AgendaFeature {
   const { store, clock, log, audit } = deps;
   const repo = createAgendaRepo(store);
-  const refs = createMeetingRefs(deps.meetings);
+  const refs = createMeetingRefs(deps.meetings, deps.community !== undefined ? undatedKeyOf(deps.community) : undefined);
   const views = createPollViews(repo);
   const polls = createPolls({ ...deps, repo, views, refs });
+  const undated = createUndated({ store, log, audit, repo, refs, views, meetings: deps.meetings });
+  const duplicates = createNearDuplicates(deps.analysis);
+  const housekeeping = createHousekeeping({ store, log, audit, outbound: deps.outbound, repo, refs });
   const commands = [
-    ...createSuggestCommands({ store, log, repo, refs, polls, ...(deps.maxOpenSuggestions !== undefined ? { maxOpenSuggestions: deps.maxOpenSuggestions } : {}) }),
-    ...createPollCommands({ ...deps, repo, refs, views, polls }),
+    ...createSuggestCommands({
+      store,
+      log,
+      repo,
+      refs,
+      polls,
+      undated,
+      duplicates,
+      housekeeping,
+      ...(deps.maxOpenSuggestions !== undefined ? { maxOpenSuggestions: deps.maxOpenSuggestions } : {}),
+    }),
+    ...createPollCommands({ ...deps, repo, refs, views, polls, undated }),
   ];
 
   return {
     name: 'agenda',
     commands,
+    adoptUndated: (meetingId, now) => undated.adopt(meetingId, now),
     vote: polls.vote,
     pollTotals: polls.pollTotals,
     openPolls: () => repo.openPolls.all().map((r) => views.viewOf(r)),

@@ -18,8 +18,17 @@ export const CLOSE_AT_EXAMPLE = '/poll close-at 2026-12-01 18:00 Europe/Sofia';
 
 export type MeetingRefs = ReturnType<typeof createMeetingRefs>;
 
-export function createMeetingRefs(meetings: AgendaMeetings) {
+/** Title and label of the undated agenda (the community's next meeting, no date yet). */
+export const UNDATED_TITLE = 'the next meeting';
+export const UNDATED_LABEL = 'the next meeting (no date set yet)';
+
+/** `undatedKey`: the meeting id the undated agenda is stored under (`next:<community>`), when the
+ *  community keeps one (./undated.ts). */
+export function createMeetingRefs(meetings: AgendaMeetings, undatedKey?: string) {
+  const isUndated = (id: string): boolean => undatedKey !== undefined && id === undatedKey;
+
   function meetingRef(id: string, fallbackTitle?: string): MeetingRef {
+    if (isUndated(id)) return { id, title: UNDATED_TITLE, label: UNDATED_LABEL };
     const m = meetings.get(id);
     const title = m?.title ?? fallbackTitle ?? id;
     let when: string | undefined;
@@ -100,7 +109,7 @@ export function createMeetingRefs(meetings: AgendaMeetings) {
     );
   }
 
-  return { meetingRef, closedReason, lookup, named, closesTooLate, nextMeeting: meetings.nextMeeting };
+  return { meetingRef, closedReason, lookup, named, closesTooLate, nextMeeting: meetings.nextMeeting, isUndated, undatedKey };
 }
 
 export const noMeetingReply = (command: string, example: string): Reply =>

@@ -13,6 +13,7 @@ import { CLOSE_AT_EXAMPLE, noMeetingReply, unknownMeetingReply, type MeetingRef,
 import type { PollViews } from './poll-view.ts';
 import type { Polls } from './polls.ts';
 import type { AgendaRepo, PollRow } from './repo.ts';
+import type { Undated } from './undated.ts';
 
 export const POLL_USAGE = '/poll [named] [close-at <YYYY-MM-DD> <HH:MM> <IANA zone>] | /poll close';
 export const VOTE_USAGE = '/vote <option number> [<poll id>]';
@@ -27,13 +28,13 @@ export interface PollCommandDeps {
   refs: MeetingRefs;
   views: PollViews;
   polls: Polls;
+  undated: Pick<Undated, 'current'>;
 }
 
 export function createPollCommands(deps: PollCommandDeps): CommandSpec[] {
   const { store, outbound, log, audit, repo, refs } = deps;
   const { meetingRef, closesTooLate } = refs;
   const lookupMeeting = refs.lookup;
-  const meetings = { nextMeeting: refs.nextMeeting };
   const { viewOf, refOf, closeTimeInline, optionsOf } = deps.views;
   const { pollsMode, openPollsHere, openPoll, closePoll, voteWithChange, postTo } = deps.polls;
 
@@ -172,9 +173,9 @@ export function createPollCommands(deps: PollCommandDeps): CommandSpec[] {
       let meeting: MeetingRef;
       if (meetingId) meeting = meetingRef(meetingId);
       else {
-        const next = meetings.nextMeeting(ctx.now);
+        const next = deps.undated.current(ctx.now);
         if (!next) return noMeetingReply('/poll', '');
-        meeting = meetingRef(next.id, next.title);
+        meeting = next;
       }
       return openPoll(ctx, meeting, anonymous ?? true, close);
     },

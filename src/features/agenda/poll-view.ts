@@ -11,6 +11,10 @@ export const NAMED_NOTE = 'Named poll: voters are recorded.';
 
 export type PollViews = ReturnType<typeof createPollViews>;
 
+/** What became of a closed poll's results: saved as the meeting's agenda, not saved, or kept until
+ *  the undated agenda's meeting is added (./undated.ts saves them then). */
+export type SaveOutcome = { ok: true; label: string } | { ok: false; reason: string } | { ok: 'later' };
+
 export function createPollViews(repo: AgendaRepo) {
   const optionsOf = (poll: PollRow) => (poll.anonymous ? repo.anonOptions.all(poll.id) : repo.namedOptions.all(poll.id));
 
@@ -49,7 +53,7 @@ export function createPollViews(repo: AgendaRepo) {
     return [...view.options].sort((a, b) => (b.votes ?? 0) - (a.votes ?? 0) || a.index - b.index);
   }
 
-  function resultsReply(poll: PollRow, view: PollView, saved: { ok: true; label: string } | { ok: false; reason: string }, how: string): Reply {
+  function resultsReply(poll: PollRow, view: PollView, saved: SaveOutcome, how: string): Reply {
     const voters = new Map<number, string[]>();
     if (!poll.anonymous) {
       for (const v of repo.votersOf.all(poll.id)) {
@@ -72,9 +76,11 @@ export function createPollViews(repo: AgendaRepo) {
             return [`${o.text}: ${plural(o.votes ?? 0, 'vote')}${names?.length ? ` (${names.join(', ')})` : ''}`];
           }),
         },
-        saved.ok
-          ? p(`Saved as the agenda of ${saved.label}, in this order.`)
-          : { type: 'notice', level: 'warning', text: `The results could not be saved as the meeting's agenda: ${saved.reason}.` },
+        saved.ok === 'later'
+          ? p('No meeting has a date yet: these results become the agenda of the next meeting, in this order, when the secretariat adds it.')
+          : saved.ok
+            ? p(`Saved as the agenda of ${saved.label}, in this order.`)
+            : { type: 'notice', level: 'warning', text: `The results could not be saved as the meeting's agenda: ${saved.reason}.` },
       ],
     };
   }

@@ -11,7 +11,7 @@ import { clip, code, para as p, plural, refusal } from '../../core/reply-helpers
 import type { Audit } from '../access/index.ts';
 import type { Store } from '../../store/store.ts';
 import { CLOSE_AT_EXAMPLE, type MeetingRef, type MeetingRefs } from './meeting-ref.ts';
-import { ANON_NOTE, NAMED_NOTE, type PollViews } from './poll-view.ts';
+import { ANON_NOTE, NAMED_NOTE, type PollViews, type SaveOutcome } from './poll-view.ts';
 import type { AgendaMeetings } from './ports.ts';
 import type { AgendaRepo, PollRow } from './repo.ts';
 
@@ -68,7 +68,7 @@ export function createPolls(deps: PollsDeps) {
         p(
           `A poll needs at least 2 suggestions to choose from, and ${meeting.label} has ${suggestions.length === 0 ? 'none' : 'only 1'} so far. `,
           'Members can add some with ',
-          code(`/suggest ${meeting.id} <text>`),
+          code(deps.refs.isUndated(meeting.id) ? '/suggest <text>' : `/suggest ${meeting.id} <text>`),
           '.',
         ),
       );
@@ -197,23 +197,27 @@ export function createPolls(deps: PollsDeps) {
         const closed = repo.poll.get(pollId)!;
         const view = viewOf(closed);
         const meeting = meetingRef(closed.meeting_id);
-        let saved: { ok: true; label: string } | { ok: false; reason: string };
-        try {
-          meetings.saveAgenda(
-            closed.meeting_id,
-            ranked(view).map((o) => ({ text: o.text, votes: o.votes ?? 0 })),
-          );
-          saved = { ok: true, label: meeting.label };
-        } catch (err) {
-          log.warn({ err: errorFields(err), poll: pollId, meeting: closed.meeting_id }, 'could not save the poll results as the agenda');
-          saved = { ok: false, reason: meetings.meetingExists(closed.meeting_id) ? 'the meeting could not be updated' : 'the meeting no longer exists' };
+        let saved: SaveOutcome;
+        if (deps.refs.isUndated(closed.meeting_id)) {
+          saved = { ok: 'later' };
+        } else {
+          try {
+            meetings.saveAgenda(
+              closed.meeting_id,
+              ranked(view).map((o) => ({ text: o.text, votes: o.votes ?? 0 })),
+            );
+            saved = { ok: true, label: meeting.label };
+          } catch (err) {
+            log.warn({ err: errorFields(err), poll: pollId, meeting: closed.meeting_id }, 'could not save the poll results as the agenda');
+            saved = { ok: false, reason: meetings.meetingExists(closed.meeting_id) ? 'the meeting could not be updated' : 'the meeting no longer exists' };
+          }
         }
         audit(actor, 'poll.close', `poll:${pollId}`, {
           meeting: closed.meeting_id,
           chat: closed.chat_id,
           reason,
           votes: view.options.reduce((n, o) => n + (o.votes ?? 0), 0),
-          agendaSaved: saved.ok,
+          agendaSaved: saved.ok === true,
         });
         return { closed, view, saved };
       });

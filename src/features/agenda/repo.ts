@@ -1,4 +1,5 @@
-// The agenda feature's tables (schema version 2, src/store/migrations/002-agenda.ts): suggestions,
+// The agenda feature's tables (schema version 2, src/store/migrations/002-agenda.ts; version 8,
+// 008-undated-agenda.ts, added a suggestion's status: open, merged or removed): suggestions,
 // supporters, polls, options, votes and ballots. Prepared statements only, prepared once; the only
 // code that touches these tables apart from retention and the operator's export. Callers wrap
 // writes that read first in store.immediate().
@@ -13,6 +14,9 @@ export interface SuggestionRow {
   proposer_id: string;
   created_at: number;
   support: number;
+  proposer_name: string | null;
+  status: 'open' | 'merged' | 'removed';
+  merged_into: number | null;
 }
 
 export interface PollRow {
@@ -44,15 +48,15 @@ export type AgendaRepo = ReturnType<typeof createAgendaRepo>;
 export function createAgendaRepo(store: Store) {
   const db = store.db;
   const SUPPORT = '(SELECT COUNT(*) FROM agenda_supporters p WHERE p.suggestion_id = s.id)';
+  const COLS = `s.id, s.meeting_id, s.chat_id, s.text, s.norm, s.proposer_id, s.proposer_name, s.created_at, s.status, s.merged_into, ${SUPPORT} AS support`;
 
   const s = {
     suggestionsOf: db.prepare<[string], SuggestionRow>(
-      `SELECT s.id, s.meeting_id, s.chat_id, s.text, s.norm, s.proposer_id, s.created_at, ${SUPPORT} AS support
-       FROM agenda_suggestions s WHERE s.meeting_id = ? ORDER BY support DESC, s.created_at ASC, s.id ASC`,
+      `SELECT ${COLS}
+       FROM agenda_suggestions s WHERE s.meeting_id = ? AND s.status = 'open' ORDER BY support DESC, s.created_at ASC, s.id ASC`,
     ),
     suggestion: db.prepare<[number], SuggestionRow>(
-      `SELECT s.id, s.meeting_id, s.chat_id, s.text, s.norm, s.proposer_id, s.created_at, ${SUPPORT} AS support
-       FROM agenda_suggestions s WHERE s.id = ?`,
+      `SELECT ${COLS} FROM agenda_suggestions s WHERE s.id = ?`,
     ),
     insertSuggestion: db.prepare<[string, string, string, string, string, string | null, number]>(
       `INSERT INTO agenda_suggestions (meeting_id, chat_id, text, norm, proposer_id, proposer_name, created_at)
@@ -62,9 +66,30 @@ export function createAgendaRepo(store: Store) {
       'INSERT OR IGNORE INTO agenda_supporters (suggestion_id, user_id, supported_at) VALUES (?, ?, ?)',
     ),
     suggestionsBy: db.prepare<[string, string], { n: number }>(
-      'SELECT COUNT(*) AS n FROM agenda_suggestions WHERE meeting_id = ? AND proposer_id = ?',
+      "SELECT COUNT(*) AS n FROM agenda_suggestions WHERE meeting_id = ? AND proposer_id = ? AND status = 'open'",
     ),
     moveSuggestions: db.prepare<[string, string]>('UPDATE agenda_suggestions SET chat_id = ? WHERE chat_id = ?'),
+    /** Open suggestions of a meeting (the undated agenda's count). */
+    openCount: db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM agenda_suggestions WHERE meeting_id = ? AND status = 'open'"),
+    /** Hands every suggestion and poll of one meeting id over to another (the undated agenda to the meeting added). */
+    adoptSuggestions: db.prepare<[string, string]>('UPDATE agenda_suggestions SET meeting_id = ? WHERE meeting_id = ?'),
+    adoptPolls: db.prepare<[string, string]>('UPDATE agenda_polls SET meeting_id = ? WHERE meeting_id = ?'),
+    /** The last poll of a meeting id, open or closed. */
+    lastPoll: db.prepare<[string], PollRow>('SELECT * FROM agenda_polls WHERE meeting_id = ? ORDER BY id DESC LIMIT 1'),
+    /** Polls that had this suggestion as an option. */
+    pollsWith: db.prepare<[number], { id: number; status: 'open' | 'closed'; idx: number }>(
+      'SELECT p.id, p.status, o.idx FROM agenda_poll_options o JOIN agenda_polls p ON p.id = o.poll_id WHERE o.suggestion_id = ? ORDER BY p.id DESC',
+    ),
+    /** Supporters of one suggestion given to another (INSERT OR IGNORE: nobody counted twice). */
+    copySupporters: db.prepare<[number, number]>(
+      'INSERT OR IGNORE INTO agenda_supporters (suggestion_id, user_id, supported_at) SELECT ?, user_id, supported_at FROM agenda_supporters WHERE suggestion_id = ?',
+    ),
+    markMerged: db.prepare<[number, string, number, number]>(
+      "UPDATE agenda_suggestions SET status = 'merged', merged_into = ?, closed_by = ?, closed_at = ? WHERE id = ? AND status = 'open'",
+    ),
+    markRemoved: db.prepare<[string, number, number]>(
+      "UPDATE agenda_suggestions SET status = 'removed', closed_by = ?, closed_at = ? WHERE id = ? AND status = 'open'",
+    ),
 
     insertPoll: db.prepare<{
       meeting: string;

@@ -1,16 +1,23 @@
 // /suggest and /agenda: agenda suggestions for a meeting, 3-300 characters, personal data refused
 // (src/shared/pii.ts), a near duplicate of an existing suggestion for the same meeting counting as
-// a +1 (src/shared/similar.ts); /agenda lists them ranked by support.
+// a +1 (./near-duplicate.ts); /agenda lists them ranked by support, with their numbers for
+// /agenda merge|remove (./housekeeping.ts). With no dated meeting ahead, both work on the undated
+// agenda of the community's next meeting (./undated.ts).
 import type { Logger } from 'pino';
 import type { CommandSpec } from '../../commands/types.ts';
-import { chars, code, para as p, plural, refusal } from '../../core/reply-helpers.ts';
+import { chars, clip, code, para as p, plural, refusal } from '../../core/reply-helpers.ts';
+import { hasAccess } from '../../commands/refusals.ts';
 import { cleanText } from '../../shared/text.ts';
 import { PERSONAL_DATA_LABEL, personalDataKinds } from '../../shared/pii.ts';
-import { findSimilar, normalise } from '../../shared/similar.ts';
+import { normalise } from '../../shared/similar.ts';
 import type { Store } from '../../store/store.ts';
+import type { Housekeeping } from './housekeeping.ts';
+import { MERGE_USAGE, REMOVE_USAGE } from './housekeeping.ts';
 import { unknownMeetingReply, noMeetingReply, type MeetingRef, type MeetingRefs } from './meeting-ref.ts';
+import type { NearDuplicates } from './near-duplicate.ts';
 import type { Polls } from './polls.ts';
 import type { AgendaRepo } from './repo.ts';
+import type { Undated } from './undated.ts';
 
 export const MIN_SUGGESTION = 3;
 export const MAX_SUGGESTION = 300;
@@ -24,6 +31,9 @@ export interface SuggestDeps {
   repo: AgendaRepo;
   refs: MeetingRefs;
   polls: Pick<Polls, 'openPollsHere'>;
+  undated: Pick<Undated, 'current'>;
+  duplicates: NearDuplicates;
+  housekeeping: Housekeeping;
   /** Suggestions one person may have for one meeting (absent = no cap). */
   maxOpenSuggestions?: number;
 }
@@ -32,7 +42,6 @@ export function createSuggestCommands(deps: SuggestDeps): CommandSpec[] {
   const { store, log, repo, refs } = deps;
   const { meetingRef } = refs;
   const lookupMeeting = refs.lookup;
-  const meetings = { nextMeeting: refs.nextMeeting };
   const openPollsHere = deps.polls.openPollsHere;
 
   const suggest: CommandSpec = {
@@ -51,6 +60,7 @@ export function createSuggestCommands(deps: SuggestDeps): CommandSpec[] {
       }
       let meeting: MeetingRef;
       let raw: string;
+      let byDefault = false;
       const named = lookupMeeting(m[1]!);
       if (named === 'unknown') return unknownMeetingReply(m[1]!);
       if (named) {
@@ -60,10 +70,11 @@ export function createSuggestCommands(deps: SuggestDeps): CommandSpec[] {
         meeting = meetingRef(named.id);
         raw = m[2];
       } else {
-        const next = meetings.nextMeeting(ctx.now);
+        const next = deps.undated.current(ctx.now);
         if (!next) return noMeetingReply('/suggest', '<text>');
-        meeting = meetingRef(next.id, next.title);
+        meeting = next;
         raw = ctx.args;
+        byDefault = true;
       }
       const text = cleanText(raw);
       const n = chars(text);
@@ -111,7 +122,7 @@ export function createSuggestCommands(deps: SuggestDeps): CommandSpec[] {
       const userId = ctx.actor.id;
       const result = store.immediate(() => {
         const existing = repo.suggestionsOf.all(meeting.id);
-        const similar = findSimilar(norm, existing);
+        const similar = deps.duplicates.find(text, norm, existing);
         if (similar) {
           const added = repo.insertSupporter.run(similar.id, userId, now).changes > 0;
           return { kind: 'similar' as const, row: repo.suggestion.get(similar.id)!, added };
@@ -140,7 +151,10 @@ export function createSuggestCommands(deps: SuggestDeps): CommandSpec[] {
           blocks: [
             p(`Thank you: suggestion #${result.row.id} is saved for ${meeting.label}:`),
             p(`"${result.row.text}"`),
-            p('See all suggestions with ', code(meeting.id === meetings.nextMeeting(ctx.now)?.id ? '/agenda' : `/agenda ${meeting.id}`), '.'),
+            ...(refs.isUndated(meeting.id)
+              ? [p('No meeting has a date yet: the suggestions collected now move to the next meeting when the secretariat adds it.')]
+              : []),
+            p('See all suggestions with ', code(byDefault ? '/agenda' : `/agenda ${meeting.id}`), '.'),
           ],
         };
       }
@@ -165,17 +179,29 @@ export function createSuggestCommands(deps: SuggestDeps): CommandSpec[] {
     description: 'Agenda suggestions for the next meeting, ranked by support',
     access: 'member',
     group: 'Agenda',
+    subcommands: [
+      { usage: MERGE_USAGE, description: 'Fold suggestion m into n, combining their support', access: 'organiser' },
+      { usage: REMOVE_USAGE, description: 'Take a suggestion off the agenda (its proposer is told)', access: 'organiser' },
+    ],
     run(ctx) {
-      const id = ctx.args.trim().split(/\s+/)[0] ?? '';
+      const words = ctx.args.trim().split(/\s+/).filter(Boolean);
+      const housekeeping = deps.housekeeping.run(ctx, words);
+      if (housekeeping) return housekeeping;
+      const id = words[0] ?? '';
+      if (words.length > 1) {
+        return refusal(
+          p(`I don't understand "${clip(words.slice(1).join(' '), 40)}". Write `, code('/agenda'), ' or ', code('/agenda <meeting id>'), ', e.g. ', code('/agenda m1'), '.'),
+        );
+      }
       let meeting: MeetingRef;
       if (id) {
         const named = lookupMeeting(id);
         if (named === undefined || named === 'unknown') return unknownMeetingReply(id);
         meeting = meetingRef(named.id);
       } else {
-        const next = meetings.nextMeeting(ctx.now);
+        const next = deps.undated.current(ctx.now);
         if (!next) return noMeetingReply('/agenda', '');
-        meeting = meetingRef(next.id, next.title);
+        meeting = next;
       }
       const rows = repo.suggestionsOf.all(meeting.id);
       const open = openPollsHere(ctx.msg.chat.id, meeting.id)[0];
@@ -193,13 +219,14 @@ export function createSuggestCommands(deps: SuggestDeps): CommandSpec[] {
           { type: 'heading', text: `Agenda suggestions: ${meeting.label}` },
           {
             type: 'list',
-            ordered: true,
-            items: shown.map((s) => [`${s.text} (${plural(s.support, 'supporter')})`]),
+            items: shown.map((s) => [`#${s.id} ${s.text} (${plural(s.support, 'supporter')})`]),
           },
           ...(rows.length > shown.length ? [p(`…and ${rows.length - shown.length} more with less support.`)] : []),
           open
             ? p(`Poll #${open.id} on these is open in this chat.`)
             : p('Add one with ', code(id ? `/suggest ${meeting.id} <text>` : '/suggest <text>'), '; suggesting a similar item counts as a +1.'),
+          ...(refs.isUndated(meeting.id) ? [p('No meeting has a date yet: these move to the next meeting when the secretariat adds it.')] : []),
+          ...(hasAccess('organiser', ctx.actor.roles) ? [p(code(MERGE_USAGE), ' folds #m into #n; ', code(REMOVE_USAGE), ' takes one off.')] : []),
         ],
       };
     },

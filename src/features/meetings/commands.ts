@@ -6,7 +6,7 @@ import type { Block, Inline, Reply } from '../../core/reply.ts';
 import type { Store } from '../../store/store.ts';
 import { isTimed, timeInline, type MeetingRecord, type Meetings } from './meetings.ts';
 import { MEETING_EXAMPLE, MEETING_SYNTAX, normaliseMeetingId, parseMeetingSpec, type MeetingSpec } from './parse.ts';
-import type { MeetingNotices } from './ports.ts';
+import type { AgendaHandOver, MeetingNotices } from './ports.ts';
 
 export interface CommandsDeps {
   store: Store;
@@ -14,6 +14,8 @@ export interface CommandsDeps {
   audit: (actorId: string, action: string, subject: string, details?: Record<string, unknown>) => void;
   meetings: Meetings;
   notices: MeetingNotices;
+  /** Suggestions collected before the meeting had a date move to it when it is added. */
+  agenda?: AgendaHandOver;
 }
 
 const para = (...parts: Inline[]): Block => ({ type: 'paragraph', parts });
@@ -79,8 +81,9 @@ export function createMeetingCommands(deps: CommandsDeps): CommandSpec[] {
     const parsed = parseMeetingSpec(rest, ctx.now);
     if (!parsed.ok) return syntaxHelp('add', parsed.problem);
     const spec = parsed.value;
-    const { id, announced } = store.immediate(() => {
+    const { id, announced, adopted } = store.immediate(() => {
       const id = meetings.insert(spec, ctx.actor.id, ctx.now);
+      const adopted = deps.agenda?.adoptUndated(id, ctx.now) ?? 0;
       const m = meetings.get(id)!;
       audit(ctx.actor.id, 'meeting.add', id, { title: spec.title, startsAt: spec.startsAt.toISOString(), zone: spec.zone, place: spec.place });
       const announced = notices.meetingChanged({
@@ -91,10 +94,16 @@ export function createMeetingCommands(deps: CommandsDeps): CommandSpec[] {
         exceptChat: ctx.msg.chat.id,
         now: ctx.now,
       });
-      return { id, announced };
+      return { id, announced, adopted };
     });
     notices.wake();
-    return scheduledReply('Meeting added', meetings.get(id)!, spec, announced, false, ctx.now);
+    const reply = scheduledReply('Meeting added', meetings.get(id)!, spec, announced, false, ctx.now);
+    if (adopted) {
+      reply.blocks.push(
+        para(`${adopted === 1 ? '1 agenda suggestion' : `${adopted} agenda suggestions`} collected so far now belong${adopted === 1 ? 's' : ''} to this meeting: `, { text: '/agenda', code: true }, '.'),
+      );
+    }
+    return reply;
   }
 
   function edit(ctx: CommandContext, rest: string): Reply {

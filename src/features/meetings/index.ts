@@ -14,7 +14,7 @@ import type { Store } from '../../store/store.ts';
 import { createMeetingCommands } from './commands.ts';
 import { createHome } from './home.ts';
 import { createMeetings, type Meetings } from './meetings.ts';
-import type { HomePolls, MeetingNotices } from './ports.ts';
+import type { AgendaHandOver, HomePolls, MeetingNotices } from './ports.ts';
 import { createMeetingsRepo } from './repo.ts';
 import { defaultSeedsDir, memberZones, syncCommunitySeeds, type MemberZone } from './zones.ts';
 
@@ -37,6 +37,8 @@ export interface MeetingsFeatureDeps {
   seedsDir?: string | undefined;
   audit: (actorId: string, action: string, subject: string, details?: Record<string, unknown>) => void;
   notices: MeetingNotices;
+  /** The agenda's hand-over of suggestions collected before a date (ports.ts). */
+  agenda?: AgendaHandOver;
   access: Pick<AccessControl, 'isChatAllowed'>;
   polls: HomePolls;
 }
@@ -67,7 +69,7 @@ export function createMeetingsFeature(deps: MeetingsFeatureDeps): MeetingsFeatur
     name: 'meetings',
     meetings,
     zones,
-    commands: createMeetingCommands({ store, audit: deps.audit, meetings, notices: deps.notices }),
+    commands: createMeetingCommands({ store, audit: deps.audit, meetings, notices: deps.notices, ...(deps.agenda ? { agenda: deps.agenda } : {}) }),
     home: async (userId) => home(userId, clock.now()),
   };
 }

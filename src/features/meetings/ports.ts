@@ -29,3 +29,10 @@ export interface MeetingNotices {
 export interface HomePolls {
   openPolls(): readonly { question: string; options: readonly unknown[]; closesAt?: string }[];
 }
+
+/** The agenda feature's hook: a meeting added takes over the undated agenda of the community's next
+ *  meeting (suggestions collected before a date was known). Called inside the add transaction;
+ *  returns how many suggestions moved. */
+export interface AgendaHandOver {
+  adoptUndated(meetingId: string, now: Date): number;
+}
