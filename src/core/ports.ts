@@ -1,16 +1,12 @@
 // The small ports between the core and the outside: time, the chat platforms (outbound),
 // and the API the adapters call (inbound). No platform import is allowed in src/.
+import type { Platform } from './platforms.ts';
 import type { DocumentAttachment, PollView, Reply } from './reply.ts';
 
-/** Platform-neutral ids: `telegram:<id>`, `slack:<id>`, `console:<id>`. */
-export type Platform = 'telegram' | 'slack' | 'console';
+/** Platform-neutral ids: `telegram:<id>`, `slack:<id>`, `console:<id>` (the list: ./platforms.ts). */
+export { platformOf, type Platform } from './platforms.ts';
 export type ChatId = string;
 export type UserId = string;
-
-export function platformOf(id: string): Platform | undefined {
-  const p = id.slice(0, id.indexOf(':'));
-  return p === 'telegram' || p === 'slack' || p === 'console' ? p : undefined;
-}
 
 /** Injectable clock: the scheduler and everything time-dependent use it, tests replace it. */
 export interface Clock {
