@@ -112,10 +112,10 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
     ...(opts.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: opts.maxRetryAfterMs } : {}),
   });
   const timeoutMs = opts.timeoutMs ?? 15_000;
+  // The core's registered commands (menus or not): `/help` in a reply is shown as `/practice help`.
   const commandNames = new Set(
-    [...opts.core.commandMenu('private'), ...opts.core.commandMenu('group')].map((c) => c.command.toLowerCase()),
+    (opts.core.commandNames?.() ?? [...opts.core.commandMenu('private'), ...opts.core.commandMenu('group')].map((c) => c.command)).map((c) => c.toLowerCase()),
   );
-  for (const c of ['help', 'start', 'vote']) commandNames.add(c);
   const render: RenderOptions = { slashCommand, commands: commandNames };
   const outbound = createSlackOutbound({ web, log, render });
   const poster = createReplyPoster({ web, log, render });

@@ -155,4 +155,11 @@ export interface Core {
   home(user: { id: UserId }): Promise<Reply>;
   /** The command list (for Telegram setMyCommands, Slack manifest/help). */
   commandMenu(scope: 'private' | 'group'): { command: string; description: string }[];
+  /** Every registered command name and alias, menus or not (Slack spells them `/practice <name>`).
+   *  createCore always provides it. */
+  commandNames?(): string[];
+  /** A vote pressed on a button (Slack): the poll's new view to show in place, or the reply for the
+   *  voter when the vote was not counted (the poll is closed or gone, or something failed), worded
+   *  by the core. createCore always provides it. */
+  castVote?(input: VoteInput): Promise<{ view: PollView } | { reply: Reply }>;
 }

@@ -49,6 +49,9 @@ export function clip(s: string, n: number, opts: ClipOptions = {}): string {
   return `${cut}…`;
 }
 
+/** A vote that came too late (a button on a poll that is closed or gone), on every platform. */
+export const POLL_NOT_OPEN_TEXT = 'This poll is closed: votes are no longer counted.';
+
 /** The one apology for a failure on our side (core, adapters). */
 export const APOLOGY_TEXT = 'Sorry, something went wrong on my side. Please try again in a moment.';
 
