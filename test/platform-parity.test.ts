@@ -38,10 +38,10 @@ interface Step {
   vote?: string;
   who?: Who;
   where?: Where;
-  /** Each must be found in the text shown on every platform (commands may read `/practice x` on Slack). */
-  shows?: RegExp[];
+  /** Each must be found in the text shown on every platform. */
+  shows?: Pattern[];
   /** Must not be found. */
-  hides?: RegExp[];
+  hides?: Pattern[];
   /** A button whose label matches each. */
   buttons?: RegExp[];
 }
@@ -55,14 +55,19 @@ const MEETING = '/meeting add 2030-12-10 10:00 Europe/Sofia | 9th COLEP meeting 
 const TAKEDOWN = 'Platform takedown procedures for smuggler ads';
 const TRAINING = 'Training prosecutors on electronic evidence';
 const CITATION = /COLEP meeting, \d{1,2} [A-Z][a-z]+ \d{4}/;
-/** `/x` as each platform spells it: `/x` (console, Telegram), `/practice x` (Slack). */
-const cmd = (name: string) => `/(?:practice )?${name}`;
+/** A pattern, or one per platform (a command is spelt `/x` in the console and Telegram, `/practice x` on Slack). */
+type Pattern = RegExp | ((platform: string) => RegExp);
+/** `/x` as this platform spells it, followed by `rest`. */
+const slashed =
+  (name: string, rest = ''): Pattern =>
+  (platform) =>
+    new RegExp(`${platform === 'slack' ? '/practice ' : '(?<!practice )/'}${name}${rest}`);
 
 const SCENARIOS: Scenario[] = [
   { name: '/start welcomes', steps: [{ say: '/start', where: 'dm', shows: [/Welcome to practice-bot/] }] },
   {
     name: '/help lists the commands',
-    steps: [{ say: '/help', shows: [/practice-bot commands/, new RegExp(cmd('challenges')), new RegExp(cmd('meeting add'))] }],
+    steps: [{ say: '/help', shows: [/practice-bot commands/, slashed('challenges'), slashed('meeting add'), slashed('vote')] }],
   },
   {
     name: '/ask answers from the practice base with a citation',
@@ -77,7 +82,7 @@ const SCENARIOS: Scenario[] = [
     steps: [
       {
         say: '/challanges encryption',
-        shows: [/I don't know the command \/challanges\./, new RegExp(`Did you mean ${cmd('challenges')} encryption\\?`)],
+        shows: [/I don't know the command \/challanges\./, slashed('challenges', ' encryption\\?'), slashed('help', ' for the list of commands')],
         buttons: [/^\/challenges encryption$/],
       },
     ],
@@ -274,8 +279,9 @@ describe.each(PLATFORMS)('platform parity: %s', (platform, start) => {
       }
       const shown = await driver.say(step.say!, who, step.where ?? 'group');
       const where = `${platform}, ${who} says "${step.say}":\n${shown.text}`;
-      for (const re of step.shows ?? []) expect(shown.text, where).toMatch(re);
-      for (const re of step.hides ?? []) expect(shown.text, where).not.toMatch(re);
+      const re = (p: Pattern) => (typeof p === 'function' ? p(platform) : p);
+      for (const p of step.shows ?? []) expect(shown.text, where).toMatch(re(p));
+      for (const p of step.hides ?? []) expect(shown.text, where).not.toMatch(re(p));
       for (const re of step.buttons ?? []) expect(shown.buttons, `${where}\nbuttons: ${shown.buttons.join(' | ')}`).toContainEqual(expect.stringMatching(re));
     }
   });
