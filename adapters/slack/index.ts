@@ -84,7 +84,6 @@ export interface SlackAdapterHandle extends AdapterHandle {
   state(): 'connected' | 'starting' | 'down';
 }
 
-const APOLOGY = APOLOGY_TEXT;
 const TIMED_OUT = 'Sorry, Slack did not confirm my answer in time: it may not have been posted. If you do not see it, please ask again in a moment.';
 function rateLimitedText(retryAfterMs: number | undefined): string {
   const min = Math.max(1, Math.ceil((retryAfterMs ?? 60_000) / 60_000));
@@ -216,7 +215,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
     const event = b.event as { type?: string; channel?: string; ts?: string; thread_ts?: string; channel_type?: string; user?: string } | undefined;
     const cause = (error as { original?: unknown })?.original ?? error;
     const kind = isTimeout(cause) ? 'timeout' : cause instanceof SlackDeliveryError && cause.failure === 'rate-limited' ? 'rate-limited' : 'error';
-    const text = kind === 'timeout' ? TIMED_OUT : kind === 'rate-limited' ? rateLimitedText((cause as SlackDeliveryError).retryAfterMs) : APOLOGY;
+    const text = kind === 'timeout' ? TIMED_OUT : kind === 'rate-limited' ? rateLimitedText((cause as SlackDeliveryError).retryAfterMs) : APOLOGY_TEXT;
     let told = false;
     let tellErr: unknown;
     try {
