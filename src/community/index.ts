@@ -22,6 +22,8 @@ import { createRetention } from './retention.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
 import { createSubscriptions, type Subscriptions } from './subscriptions.ts';
 import type { Feature } from '../core/feature.ts';
+import { wireFollowupsAndDigest } from '../features/followups/wire.ts';
+import type { FollowupsFeature } from '../features/followups/index.ts';
 import { defaultSeedsDir, memberZones, syncCommunitySeeds, type MemberZone } from './zones.ts';
 
 export { StoreError } from '../store/store.ts';
@@ -95,7 +97,8 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
 
   const access = createAccess(store, config);
   const audit = createAudit(store, clock);
-  const meetings = createMeetings({ store, engine, log, zones });
+  let followups: FollowupsFeature | undefined; // issue 15: open follow-ups in meeting details and reminders
+  const meetings = createMeetings({ store, engine, log, zones, extraDetails: (m, now, compact) => followups?.detailsFor(m.id, now, compact) ?? [] });
   meetings.seedPracticeBase(engine.base.meetings, clock.now());
   // Start-up waited for locks; from here on a locked database fails fast and is retried off the
   // event loop (src/store/busy.ts).
@@ -193,7 +196,9 @@ export function createCommunity(deps: CommunityDeps): CommunityModule {
     commands: createMeetingCommands({ store, clock, audit, log, meetings, subscriptions, scheduler, offsetsMs: config.reminderOffsetsMs, outbound }),
   };
   const accessFeature: Feature = { name: 'access', commands: [createRoleCommand({ store, access, audit, clock })], memberLeft };
-  const features: Feature[] = [meetingsFeature, subscriptionLifecycle, accessFeature, agenda, feedback];
+  const between = wireFollowupsAndDigest({ store, clock, log: deps.log, engine, outbound, digestAt: config.digestAt, community: config.community, zones, meetings, subscriptions, access, agenda, feedback, audit, onGone: chatGone });
+  followups = between.followups;
+  const features: Feature[] = [meetingsFeature, subscriptionLifecycle, accessFeature, agenda, feedback, between.followups, between.digest];
 
   let stopping: Promise<void> | undefined;
 
