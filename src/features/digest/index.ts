@@ -68,6 +68,7 @@ export function createDigest(deps: DigestDeps): DigestFeature {
   const repo = createDigestRepo(store);
   const zoneOf = () => at?.zone ?? deps.zone();
   let recovered = false;
+  let purgedAt = -Infinity;
   /** The week whose rows this process has written (a tick then has only deliveries to do). */
   let materialised: string | undefined;
 
@@ -183,20 +184,22 @@ export function createDigest(deps: DigestDeps): DigestFeature {
     weekAt: (now) => (at ? digestWeek(now, at, zoneOf()) : undefined),
 
     async tick(now) {
-      if (!store.db.open) return;
+      if (!at || !store.db.open) return;
       if (!recovered) {
         recovered = true;
         const n = repo.interrupted.run(now.getTime()).changes;
         if (n) log.warn({ chats: n }, 'weekly digests interrupted by the last stop are not sent again (at most once a week)');
       }
       materialise(now);
-      const work = store.immediate(() => {
-        const rows = repo.due.all(now.getTime());
-        for (const r of rows) repo.claim.run(now.getTime(), r.chat_id, r.week);
-        return rows;
-      });
-      if (work.length) await pool(work);
-      if (store.db.open) repo.purge.run(now.getTime() - KEEP_MS);
+      // Read first (every wake), write only when something is due.
+      if (repo.due.all(now.getTime()).length) {
+        const work = store.immediate(() => repo.due.all(now.getTime()).filter((r) => repo.claim.run(now.getTime(), r.chat_id, r.week).changes > 0));
+        await pool(work);
+      }
+      if (store.db.open && now.getTime() - purgedAt >= 86_400_000) {
+        repo.purge.run(now.getTime() - KEEP_MS);
+        purgedAt = now.getTime();
+      }
     },
 
     nextDueAt() {

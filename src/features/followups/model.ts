@@ -27,17 +27,23 @@ export type FollowupModel = ReturnType<typeof createFollowupModel>;
 export function createFollowupModel(deps: FollowupModelDeps) {
   const { store, repo, meetings, knowledge } = deps;
   let synced = '';
+  let lastSteps: unknown;
 
   /** Writes the base's next steps into the table when the base changed since the last call
    *  (a command, a tick: never from a pure query). */
   function sync(now: Date): void {
     const steps = knowledge.nextSteps();
+    if (steps === lastSteps) return;
     const key = steps.map((s) => `${s.id}\u0000${s.meetingId}\u0000${s.title}`).join('\u0001');
-    if (key === synced) return;
+    if (key === synced) {
+      lastSteps = steps;
+      return;
+    }
     store.immediate(() => {
       for (const s of steps) repo.upsertEntry.run({ entry: s.id, meeting: s.meetingId, text: s.title, now: now.getTime() });
     });
     synced = key;
+    lastSteps = steps;
   }
 
   /** Rows still meant: added in chat, or the next step of an entry the base still holds. */

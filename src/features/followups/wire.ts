@@ -15,7 +15,7 @@ import type { Store } from '../../store/store.ts';
 import { createAgendaRepo } from '../agenda/repo.ts';
 import { createFeedbackRepo } from '../feedback/repo.ts';
 import { createDigest, type DigestFeature, type DigestRecipient } from '../digest/index.ts';
-import { createFollowups, type FollowupsFeature } from './index.ts';
+import { createFollowups, type FollowupsFeature, type NextStepEntry } from './index.ts';
 
 /** What the wiring reads of a meeting (the meetings feature's MeetingRecord). */
 interface MeetingLike {
@@ -55,6 +55,7 @@ export interface FollowupsWiring<M extends MeetingLike = MeetingLike> {
 export function wireFollowupsAndDigest<M extends MeetingLike>(w: FollowupsWiring<M>): { followups: FollowupsFeature; digest: DigestFeature } {
   const { store, meetings } = w;
   const { isPast, whenParts } = meetings;
+  let steps: { base: unknown; list: NextStepEntry[] } | undefined;
   const suggestCommand = (): CommandSpec | undefined => w.agenda.commands?.find((c) => c.name === 'suggest');
 
   const followups = createFollowups({
@@ -76,8 +77,14 @@ export function wireFollowupsAndDigest<M extends MeetingLike>(w: FollowupsWiring
         })),
     },
     knowledge: {
-      nextSteps: () =>
-        w.engine.base.entries.filter((e) => e.kind === 'next-step').map((e) => ({ id: e.id, meetingId: e.source.meeting, title: e.title })),
+      // Worked out once per generation of the base (a reload makes a new one).
+      nextSteps: () => {
+        const base = w.engine.base;
+        if (steps?.base !== base) {
+          steps = { base, list: base.entries.filter((e) => e.kind === 'next-step').map((e) => ({ id: e.id, meetingId: e.source.meeting, title: e.title })) };
+        }
+        return steps.list;
+      },
     },
     agenda: {
       // The agenda's own /suggest, run for the co-chair: its rules and replies apply as they are.
