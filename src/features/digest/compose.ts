@@ -28,18 +28,18 @@ export function composeDigest(deps: ComposeDeps, week: DigestWeek, now: Date, se
   const next = deps.meetings.next(now);
   if (next) {
     something = true;
-    blocks.push(p(bold('Next meeting: '), clip(next.title, ITEM_CHARS), ', ', ...next.when, next.place ? `, ${clip(next.place, ITEM_CHARS)}` : '', '.'));
+    blocks.push(p(bold('Next meeting:'), ' ', clip(next.title, ITEM_CHARS), ', ', ...next.when, next.place ? `, ${clip(next.place, ITEM_CHARS)}` : '', '.'));
     if (next.attendance) blocks.push(p(`Attendance so far: ${next.attendance.yes} attending, ${next.attendance.no} not.`));
     const sugg = deps.agenda.suggestions(next.id);
     if (sugg.length) {
-      blocks.push(p(bold(`Agenda suggestions (${sugg.length}): `), sugg.slice(0, 3).map((s) => `${quote(s.text)} (${s.support})`).join('; '), sugg.length > 3 ? '; …' : '', '. See ', code('/agenda'), '.'));
+      blocks.push(p(bold(`Agenda suggestions (${sugg.length}):`), ' ', sugg.slice(0, 3).map((s) => `${quote(s.text)} (${s.support})`).join('; '), sugg.length > 3 ? ` and ${sugg.length - 3} more` : '', '. See ', code('/agenda'), '.'));
     }
     blocks.push(p('Details: ', code(`/meeting ${next.id}`)));
   }
   const polls = deps.agenda.openPolls();
   if (polls.length) {
     something = true;
-    blocks.push(p(bold(`Open ${polls.length === 1 ? 'poll' : 'polls'}: `), polls.slice(0, 3).map((x) => quote(x.question)).join('; '), polls.length > 3 ? `; and ${polls.length - 3} more` : '', '.'));
+    blocks.push(p(bold(`Open ${polls.length === 1 ? 'poll' : 'polls'}:`), ' ', polls.slice(0, 3).map((x) => quote(x.question)).join('; '), polls.length > 3 ? `; and ${polls.length - 3} more` : '', '.'));
   }
   const fu = deps.followups.openOfLatest(now);
   if (fu?.items.length) {
@@ -68,8 +68,8 @@ export function composeDigest(deps: ComposeDeps, week: DigestWeek, now: Date, se
       something = true;
       blocks.push(
         p(
-          bold('Answer feedback: '),
-          `${fb.helpful} helpful, ${fb.notHelpful} not helpful`,
+          bold('Answer feedback:'),
+          ` ${fb.helpful} helpful, ${fb.notHelpful} not helpful`,
           fb.worst.length ? `; least helpful: ${fb.worst.map((w) => `${quote(w.question)} (${w.notHelpful})`).join('; ')}` : '',
           '.',
         ),
