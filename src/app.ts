@@ -8,6 +8,8 @@ import type { CommandSpec } from './commands/types.ts';
 import type { Feature } from './core/feature.ts';
 import { createAccessFeature, type AccessFeature, type Audit, type CommunityAccess } from './features/access/index.ts';
 import { createAgenda, createEngineAnalysis, type AgendaFeature } from './features/agenda/index.ts';
+import type { FollowupsFeature } from './features/followups/index.ts';
+import { wireFollowupsAndDigest } from './features/followups/wire.ts';
 import { createAgendaRetention } from './features/agenda/retention.ts';
 import { createFeedback, type FeedbackFeature } from './features/feedback/index.ts';
 import { createMeetingsFeature, type Meetings, type MemberZone } from './features/meetings/index.ts';
@@ -245,6 +247,7 @@ export function createFeatures(deps: FeaturesDeps): AppParts {
   // Late-bound ports (features that ask each other are built one after the other).
   let reminders: ReturnType<typeof createReminders> | undefined;
   let agenda: AgendaFeature | undefined;
+  let followups: FollowupsFeature | undefined;
 
   let access: AccessFeature;
   let meetings: ReturnType<typeof createMeetingsFeature>;
@@ -269,6 +272,7 @@ export function createFeatures(deps: FeaturesDeps): AppParts {
         reminderNote: (...a) => reminders!.reminderNote(...a),
       },
       polls: { openPolls: () => agenda?.openPolls() ?? [] },
+      extraDetails: (m, now, compact) => followups?.detailsFor(m.id, now, compact) ?? [],
       agenda: { adoptUndated: (meetingId: string, now: Date) => agenda?.adoptUndated(meetingId, now) ?? 0 },
     });
   } catch (err) {
@@ -320,7 +324,27 @@ export function createFeatures(deps: FeaturesDeps): AppParts {
   const agendaPurge = createAgendaRetention({ store, log: deps.log, days: config.suggestionsRetentionDays, meetings: m });
   const feedback = createFeedback({ store, clock, log: fLog('feedback'), retentionDays: config.gapsRetentionDays });
 
-  features = [meetings, reminders, access, { ...agenda, purge: agendaPurge }, feedback];
+  // Between meetings (issue 15): follow-ups of each meeting's next steps, and the weekly digest.
+  const between = wireFollowupsAndDigest({
+    store,
+    clock,
+    log: deps.log,
+    engine,
+    outbound,
+    digestAt: config.digestAt,
+    community: config.community,
+    zones: meetings.zones,
+    meetings: m,
+    subscriptions: reminders.subscriptions,
+    access: access.access,
+    agenda,
+    feedback,
+    audit: access.audit,
+    onGone: chatGone,
+  });
+  followups = between.followups;
+
+  features = [meetings, reminders, access, { ...agenda, purge: agendaPurge }, feedback, between.followups, between.digest];
 
   let stopping: Promise<void> | undefined;
   return {

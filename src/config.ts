@@ -54,6 +54,47 @@ export function parseOffsets(s: string): number[] | string {
   return [...out].sort((a, b) => b - a);
 }
 
+// --- DIGEST_AT (issue 15): when the weekly digest goes out ------------------------------------------
+/** The weekly digest's time: ISO weekday (1 = Monday ... 7 = Sunday), hour and minute, and the zone
+ *  when DIGEST_AT names one (else the community's zone). */
+export interface DigestAt {
+  weekday: number;
+  hour: number;
+  minute: number;
+  zone?: string;
+}
+export const DEFAULT_DIGEST_AT = 'mon 09:00';
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+/** Parses `mon 09:00` (a weekday, in full or its first three or more letters, and a 24-hour time),
+ *  optionally followed by an IANA zone (`mon 09:00 Europe/Sofia`); `off` = no digest (null); an
+ *  empty value = the default. A string is the problem, for the start-up error. */
+export function parseDigestAt(s: string): DigestAt | null | string {
+  const t = s.trim();
+  if (t === '') return parseDigestAt(DEFAULT_DIGEST_AT);
+  if (/^(off|none|no|false|0)$/i.test(t)) return null;
+  const bad = `"${t.slice(0, 40)}" is not a weekly time: write a weekday and a 24-hour time, e.g. mon 09:00 (optionally with an IANA zone, e.g. mon 09:00 Europe/Sofia), or off`;
+  const m = /^([a-z]+)\s+(\d{1,2}):(\d{2})(?:\s+(\S+))?$/i.exec(t);
+  if (!m) return bad;
+  const day = m[1]!.toLowerCase();
+  const weekday = day.length >= 3 ? WEEKDAYS.findIndex((d) => d.startsWith(day)) : -1;
+  if (weekday < 0) return `${bad} ("${m[1]!.slice(0, 20)}" is not a weekday)`;
+  const hour = Number(m[2]);
+  const minute = Number(m[3]);
+  if (hour > 23 || minute > 59) return `${bad} (${m[2]}:${m[3]} is not a time of day)`;
+  const zone = m[4];
+  if (zone !== undefined && !isZone(zone)) return `${bad} ("${zone.slice(0, 40)}" is not an IANA time zone)`;
+  return { weekday: weekday + 1, hour, minute, ...(zone ? { zone } : {}) };
+}
+function isZone(z: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: z });
+    return true;
+  } catch {
+    return false;
+  }
+}
+// -------------------------------------------------------------------------------------------------
+
 // --- Platform call limits (issue 11; shared by the Telegram and Slack adapters) -----------------
 /** `15s`, `500ms`, `2m`, `1h`, or a bare number of seconds -> milliseconds; a message when invalid. */
 export function parseDuration(s: string, name: string): number | string {
@@ -203,6 +244,17 @@ export const configSchema = z
     ...hardeningSchema,
     ...opsEnv,
     KNOWLEDGE_DIR: optionalString,
+    DIGEST_AT: z
+      .string()
+      .default(DEFAULT_DIGEST_AT)
+      .transform((s, ctx) => {
+        const r = parseDigestAt(s);
+        if (typeof r === 'string') {
+          ctx.addIssue({ code: 'custom', message: r });
+          return z.NEVER;
+        }
+        return r;
+      }),
   })
   .superRefine((c, ctx) => {
     if (c.SLACK_BOT_TOKEN && !c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
@@ -251,6 +303,8 @@ export interface Config extends OpsConfig {
   leaveUnknownGroups?: boolean;
   /** The practice base's folder (KNOWLEDGE_DIR, absolute); undefined = the repository's knowledge/. */
   knowledgeDir?: string;
+  /** DIGEST_AT (issue 15): the weekly digest's time; null = off. Absent (hand-built configs) = off. */
+  digestAt?: DigestAt | null;
 }
 
 export class ConfigError extends Error {
@@ -306,6 +360,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     leaveUnknownGroups: c.LEAVE_UNKNOWN_GROUPS,
     ...opsConfig(c),
     ...(c.KNOWLEDGE_DIR ? { knowledgeDir: knowledgeDirOf(c.KNOWLEDGE_DIR) } : {}),
+    digestAt: c.DIGEST_AT,
   };
 }
 

@@ -59,6 +59,8 @@ export interface AgendaFeature extends Feature, AgendaHooks {
   vote(input: VoteInput): Promise<PollView | undefined>;
   pollTotals(platformPollId: string, totals: number[]): Promise<void>;
   openPolls(): PollView[];
+  /** The open suggestions for a meeting, best supported first (the weekly digest). A query. */
+  suggestionsFor(meetingId: string): { text: string; support: number }[];
   /** Closes polls whose close time has passed. */
   tick(now: Date): Promise<void>;
   /** The next poll close time, if any. */
@@ -98,6 +100,7 @@ export function createAgenda(deps: AgendaDeps): AgendaFeature {
     vote: polls.vote,
     pollTotals: polls.pollTotals,
     openPolls: () => repo.openPolls.all().map((r) => views.viewOf(r)),
+    suggestionsFor: (meetingId) => repo.suggestionsOf.all(meetingId).map((s) => ({ text: s.text, support: s.support })),
 
     chatMigrated(from, to) {
       const r = store.immediate(() => ({

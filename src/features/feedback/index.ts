@@ -57,6 +57,10 @@ export interface FeedbackPort {
 export interface FeedbackFeature extends Feature, FeedbackPort {
   /** Writes queued gaps and feedback now. */
   flush(): void;
+  /** Unanswered questions since a time: how many, and the most asked (the secretariat's digest). */
+  unansweredSince(since: Date, limit: number): { total: number; groups: { question: string; n: number }[] };
+  /** Helpful / not helpful totals kept, and the answers most often found not helpful. */
+  answerFeedback(limit: number): { helpful: number; notHelpful: number; worst: { question: string; notHelpful: number }[] };
   /** Writes what is queued and purges what is past its retention. */
   tick(now: Date): Promise<void>;
   /** When the oldest gap or feedback comes due for purging, if any. A query: it writes nothing. */
@@ -109,6 +113,22 @@ export function createFeedback(deps: FeedbackDeps): FeedbackFeature {
   return {
     name: 'feedback',
     commands: [gaps],
+
+    unansweredSince(since, limit) {
+      writes.flush();
+      const count = repo.gapCount.get(since.getTime());
+      return { total: count?.n ?? 0, groups: repo.gapGroups.all(since.getTime(), limit).map((g) => ({ question: g.question, n: g.n })) };
+    },
+
+    answerFeedback(limit) {
+      writes.flush();
+      const t = repo.feedbackTotals.get();
+      return {
+        helpful: t?.helpful ?? 0,
+        notHelpful: t?.not_helpful ?? 0,
+        worst: repo.feedbackWorst.all(limit).map((r) => ({ question: r.key, notHelpful: r.not_helpful })),
+      };
+    },
 
     recordGap(q, language) {
       const text = maskedQuestion(q, MAX_GAP_CHARS);

@@ -20,6 +20,8 @@ import { defaultSeedsDir, memberZones, syncCommunitySeeds, type MemberZone } fro
 
 export { unknownMeeting } from './commands.ts';
 export { DEFAULT_MEETING_LENGTH_MS, hasTakenPlace, isTimed, meetingDateText, timeInline, type MeetingRecord, type Precision } from './meeting-record.ts';
+import type { MeetingRecord } from './meeting-record.ts';
+import type { Block } from '../../core/reply.ts';
 export type { Meetings } from './meetings.ts';
 export { MEETING_EXAMPLE, MEETING_SYNTAX, normaliseMeetingId, parseMeetingSpec, type MeetingSpec } from './parse.ts';
 export type { HomePolls, MeetingChangeKind, MeetingNotices } from './ports.ts';
@@ -37,6 +39,9 @@ export interface MeetingsFeatureDeps {
   seedsDir?: string | undefined;
   audit: (actorId: string, action: string, subject: string, details?: Record<string, unknown>) => void;
   notices: MeetingNotices;
+  /** Blocks another feature adds to a meeting's details and (compact) reminders: the open
+   *  follow-ups of the previous meeting (issue 15). */
+  extraDetails?: (m: MeetingRecord, now: Date, compact: boolean) => Block[];
   /** The agenda's hand-over of suggestions collected before a date (ports.ts). */
   agenda?: AgendaHandOver;
   access: Pick<AccessControl, 'isChatAllowed'>;
@@ -62,7 +67,7 @@ export function createMeetingsFeature(deps: MeetingsFeatureDeps): MeetingsFeatur
   }
   let zoneCache: MemberZone[] | undefined;
   const zones = () => (zoneCache ??= memberZones(store, deps.community));
-  const meetings = createMeetings({ repo: createMeetingsRepo(store), engine, log: deps.log, zones });
+  const meetings = createMeetings({ repo: createMeetingsRepo(store), engine, log: deps.log, zones, ...(deps.extraDetails ? { extraDetails: deps.extraDetails } : {}) });
   meetings.seedPracticeBase(engine.base.meetings, clock.now());
   const home = createHome({ meetings, access: deps.access, polls: deps.polls });
   return {

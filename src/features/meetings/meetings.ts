@@ -24,6 +24,9 @@ export interface MeetingsDeps {
   engine: Engine;
   log: Logger;
   zones: () => MemberZone[];
+  /** Blocks another feature adds to a meeting's details and (compact) reminders (issue 15: the
+   *  open follow-ups of the previous meeting). */
+  extraDetails?: (m: MeetingRecord, now: Date, compact: boolean) => Block[];
 }
 
 export type Meetings = ReturnType<typeof createMeetings>;
@@ -186,6 +189,7 @@ export function createMeetings(deps: MeetingsDeps) {
           items: agenda.map((a) => [`${a.text} (${a.votes} vote${a.votes === 1 ? '' : 's'})`]),
         });
       }
+      blocks.push(...(deps.extraDetails?.(m, now, false) ?? []));
       blocks.push({ type: 'paragraph', parts: [`Id: ${m.id}. Calendar file: `, { text: `/meeting ${m.id} ics`, code: true }] });
       return { blocks };
     },
@@ -255,6 +259,7 @@ export function createMeetings(deps: MeetingsDeps) {
           { type: 'paragraph', parts: [`Starts in ${humanDuration(onTime ? due.offsetMs : left)}: `, timeInline(m.startsAt, m.zone)] },
           ...(times.length ? [{ type: 'paragraph', parts: [`Member countries: ${compactMemberTimes(times, ownDay)}`] } as Block] : []),
           ...(m.place ? [{ type: 'paragraph', parts: [`Where: ${m.place}`] } as Block] : []),
+          ...(deps.extraDetails?.(m, now, true) ?? []),
           { type: 'paragraph', parts: ['Details and agenda: ', { text: `/meeting ${m.id}`, code: true }] },
         ],
       };

@@ -7,6 +7,7 @@ import { m003 } from './003-meeting-revision.ts';
 import { m004 } from './004-gaps-language.ts';
 import { m005 } from './005-update-ledger.ts';
 import { m006 } from './006-instance-lease.ts';
+import { m007 } from './007-followups.ts';
 import { m008 } from './008-undated-agenda.ts';
 
 export interface Migration {
@@ -15,4 +16,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m008];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008];
