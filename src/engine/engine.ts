@@ -21,6 +21,7 @@ import {
   COVERED_THRESHOLD,
   LINK_OWN_SHARE,
   LINK_RANK_STEP,
+  LINK_SUPPORT,
   LINK_WEIGHT,
   LONG_FLOOR,
   LONG_WORDS,
@@ -244,10 +245,15 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
       const own = topicalWords(r.doc, slots);
       // ... and everyday words alone ("world", "new", "first") are no evidence that it is on topic: at
       // least one of them must be specific
-      if (own === 0 || topicalWords(r.doc, slots, true) === 0 || (r.score < thr && !pass(r.score, Math.min(r.matched, own)))) continue;
+      // ... and a hit below the threshold that passes by matching two words needs two that are not everyday ("first marathon")
+      const evidence = topicalWords(r.doc, slots, true);
+      if (own === 0 || evidence === 0 || (r.score < thr && !pass(r.score, Math.min(r.matched, evidence)))) continue;
       // a hit that matches only names ("Bangkok") of a question with a topic it does not match ("is
       // Bangkok safe for tourists?") answers another question about that name
       if (!interpreted && namesOnly(r.doc, slots)) continue;
+      // a question asking what no practice base holds ("when was Europol founded", "install WhatsApp
+      // on my new phone") shares a word or a name with the base by chance: two topical words must agree
+      if (analysed.offTopic && topicalWords(r.doc, slots, 'topic') < 2) continue;
       if (unmapped > 0 && !carries(r.doc)) continue;
       passing++;
       byDoc.set(r.doc, { doc: r.doc, score: r.score * (prefer ? prefer[kindOf[r.doc]!] : 1) });
@@ -259,6 +265,7 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
       // addressing entries (best first, as curated) come in at a share of the challenge's relevance,
       // plus a little of their own relevance to the question
       const own = new Map<number, number>();
+      const links = new Map<number, { s: number; via: number }[]>();
       for (const c of byDoc.values()) own.set(c.doc, c.score);
       for (const c of [...byDoc.values()]) {
         if (kindOf[c.doc] !== 'challenge') continue;
@@ -266,13 +273,23 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
         remedyDocs(c.doc).forEach((r, i) => {
           if (accept && !accept(r)) return;
           const s = rel * LINK_WEIGHT * prefer[kindOf[r]!] * (1 - LINK_RANK_STEP * i) + LINK_OWN_SHARE * (own.get(r) ?? 0);
-          const had = byDoc.get(r);
-          if (!had) byDoc.set(r, { doc: r, score: s, via: c.doc });
-          else if (s > had.score) {
-            had.score = s;
-            had.via = c.doc;
-          }
+          const list = links.get(r);
+          if (list) list.push({ s, via: c.doc });
+          else links.set(r, [{ s, via: c.doc }]);
         });
+      }
+      // an entry addressing several of the challenges matched answers more of the question: each
+      // further link adds a share of what it brings
+      for (const [r, list] of links) {
+        list.sort((a, b) => b.s - a.s);
+        let s = list[0]!.s;
+        for (let k = 1; k < list.length; k++) s += LINK_SUPPORT * list[k]!.s;
+        const had = byDoc.get(r);
+        if (!had) byDoc.set(r, { doc: r, score: s, via: list[0]!.via });
+        else if (s > had.score) {
+          had.score = s;
+          had.via = list[0]!.via;
+        }
       }
     }
     const order = [...byDoc.values()].sort((a, b) => b.score - a.score || a.doc - b.doc);

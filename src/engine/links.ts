@@ -79,7 +79,9 @@ export interface Links {
   remedyDocs(d: number): number[];
   remediesOf(e: Entry): Entry[];
   sourcesOf(e: Entry): SourceRef[];
-  topicalWords(d: number, slots: readonly QuerySlot[], evidence?: boolean): number;
+  /** Words of the question an entry matches in its own fields; `evidence`: not counting everyday
+   *  words; 'topic': nor names. */
+  topicalWords(d: number, slots: readonly QuerySlot[], evidence?: boolean | 'topic'): number;
   namesOnly(d: number, slots: readonly QuerySlot[]): boolean;
   conceptTerms(labels: readonly string[], query: string): { terms: string[]; name: boolean }[];
   samePoint(a: number, b: number): boolean;
@@ -119,10 +121,11 @@ export function createLinks(deps: {
     return s && s.length > 0 ? [...s] : [e.source];
   };
   /** How many words of the question an entry matches in its own fields. */
-  const topicalWords = (d: number, slots: readonly QuerySlot[], evidence = false): number => {
+  const topicalWords = (d: number, slots: readonly QuerySlot[], evidence: boolean | 'topic' = false): number => {
     let n = 0;
     for (const s of slots) {
       if (evidence && s.everyday) continue;
+      if (evidence === 'topic' && s.name) continue;
       for (const a of s.alts) {
         if (!hasOwn(d, a.term)) continue;
         n += s.words ?? s.weight;

@@ -26,6 +26,36 @@ import { NAME_WEIGHT } from './tuning.ts';
  *  "<b>cyber</b> patrol" or "encrypted &amp;" would count "b" or "amp" as words the base never saw. */
 const MARKUP = /<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>|&(?:[a-z]{2,8}|#\d{1,7}|#x[0-9a-f]{1,6});|\b(?:https?|ftp):\/\/[^\s<>]+/gi;
 
+/** Currency words ("euro", "dollars"). */
+const CURRENCY = /^(?:euros?|eur|dollars?|usd|pounds?|gbp|yen|yuan|rupees?|takas?|lira|manats?|dinars?|denars?|leva?|forints?|baht|rupiah|pesos?|rubles?|roubles?)$/;
+
+/** The term standing for an off-topic word: never indexed (analysed terms have no control characters). */
+const OFF_TOPIC_TERM = '\u0000offtopic';
+
+/** Whom a solutions question asks about ("how do other countries handle X", "what did other units do",
+ *  "in other services"): the asker's peers, not the topic. Read as "others" (still a solutions cue for
+ *  detectIntent), so "countries" or "services" do not pull in entries about countries or services.
+ *  Left alone where the other country is the topic ("evidence from another country"). */
+const PEERS =
+  /\b(how\s+(?:do|did|does|can|could|should|would|are|have|has)|what\s+(?:do|did|does|are|have|has)|(?:do|did|does|have|has|are)|in)\s+(?:the\s+|some\s+|any\s+)?other\s+(?:countries|states|services|units|agencies|forces|police\s+forces|departments|teams|members|member\s+states|colleagues|partners|authorities|jurisdictions|nations|law\s+enforcement\s+agencies)\b/giu;
+
+/** What no practice base of meetings holds, asked in words it may share by chance ("when was Europol
+ *  founded", "opening hours", "install WhatsApp", "bitcoin rate"): an organisation's history and
+ *  office details, consumer how-to, prices and rates. The words are taken out of the search (so
+ *  "founded" does not meet "found") and count as words the base never saw; a hit must then match two
+ *  topical words of the question (see the engine). */
+const OFF_TOPIC = new RegExp(
+  [
+    String.raw`\b(?:founded|founding\s+(?:date|year)|established|created|set\s+up)\s*\?*\s*$`,
+    String.raw`\b(?:opening|office|business|visiting)\s+(?:hours|times)\b|\bopen\s+on\s+(?:weekends?|sundays?|saturdays?)\b`,
+    String.raw`\b(?:postal|street|office|email|e-mail|mailing)\s+address\b|\b(?:phone|telephone|fax|contact)\s+(?:number|details)\b|\bwebsite\b`,
+    String.raw`\b(?:un)?install(?:ing|ed|s)?\b|\bdownload(?:ing|ed|s)?\b|\bapp\s+store\b|\bplay\s+store\b|\b(?:software|app|phone)\s+update\b`,
+    String.raw`\b(?:exchange\s+)?rates?\b(?=.*\b(?:now|today|current|currently)\b)|\b(?:exchange|interest)\s+rates?\b|\bprice\s+of\b|\bstock\s+(?:market|price)s?\b`,
+    String.raw`\bweather\b|\brecipes?\b|\bhoroscope\b`,
+  ].join('|'),
+  'giu',
+);
+
 /** Weight of a partial-word match (the query word is a prefix of an indexed term, or the reverse). */
 const PARTIAL_WEIGHT = 0.7;
 
@@ -59,6 +89,8 @@ export interface AnalysedQuery {
   corrected?: string;
   /** What the question asks for (read from its question sentences). */
   intent: Intent;
+  /** The question asks something no practice base holds (OFF_TOPIC): it was searched without those words. */
+  offTopic?: boolean;
 }
 
 /** Reads questions against one base and its index: `analyse(question)` gives its slots, its
@@ -118,7 +150,26 @@ export function createQueryAnalyser(base: PracticeBase, table: SynonymTable, ind
   const curated = new Set<string>(table.words);
   for (const t of base.themes) for (const tok of tokenize(`${t.label} ${t.terms.join(' ')}`)) curated.add(tok.norm);
   for (const e of sample) for (const k of e.keywords) for (const tok of tokenize(k)) curated.add(tok.norm);
-  const isEveryday = (w: string): boolean => COMMON_WORDS.has(w) && !STOP_WORDS.has(w) && !curated.has(w);
+  // ordinals ("first", "2nd") say which one, and currencies how much, not what
+  // ("protect" is the base's own when it says "victim protection": compared by stem)
+  const curatedStems = new Set<string>();
+  for (const w of curated) curatedStems.add(stem(w));
+  const isEveryday = (w: string): boolean =>
+    (COMMON_WORDS.has(w) && !STOP_WORDS.has(w) && !curated.has(w) && !curatedStems.has(stem(w))) || /^\d+(?:st|nd|rd|th)$/.test(w) || CURRENCY.test(w);
+
+  /** Names the base knows as names (its meetings' cities and countries, its organisers and
+   *  publishers: "Europol", "Sofia", "Bangkok"), wherever they stand in the question: "Europol
+   *  headquarters opening hours" is about Europol, not about a topic. */
+  const baseNames = new Set<string>();
+  const addNames = (text: string | undefined) => {
+    for (const t of tokenize(text ?? '')) if (t.norm.length >= 3 && /^[a-z]+$/.test(t.norm) && /^\p{Lu}/u.test(t.raw) && !COMMON_WORDS.has(t.norm) && !STOP_WORDS.has(t.norm)) baseNames.add(t.norm);
+  };
+  for (const m of base.meetings) {
+    addNames(m.place.city);
+    addNames(m.place.country);
+    addNames(m.organiser);
+  }
+  for (const d of base.documents) addNames(d.publisher);
 
   // ---- query analysis ----
   /** How much a word the base has never seen counts against the score: an English word the base
@@ -130,7 +181,18 @@ export function createQueryAnalyser(base: PracticeBase, table: SynonymTable, ind
     return nameLike ? NAME_WEIGHT : 1;
   };
   const analyse = (query: string): AnalysedQuery => {
-    const raw = typeof query === 'string' ? query.slice(0, MAX_QUERY_CHARS).replace(MARKUP, ' ') : '';
+    let offTopic = 0;
+    const raw =
+      typeof query === 'string'
+        ? query
+            .slice(0, MAX_QUERY_CHARS)
+            .replace(MARKUP, ' ')
+            .replace(PEERS, '$1 others')
+            .replace(OFF_TOPIC, () => {
+              offTopic++;
+              return ' ';
+            })
+        : '';
     const { segments, questionText } = focus(raw);
     const slots: QuerySlot[] = [];
     const seen = new Map<string, QuerySlot>();
@@ -145,7 +207,7 @@ export function createQueryAnalyser(base: PracticeBase, table: SynonymTable, ind
       const penalty = new Map<Token, number>();
       const names = new Set<Token>();
       tokens.forEach((t, i) => {
-        if (i > 0 && /^\p{Lu}/u.test(t.raw) && t.raw !== t.raw.toUpperCase()) names.add(t);
+        if ((i > 0 || baseNames.has(t.norm)) && /^\p{Lu}/u.test(t.raw) && t.raw !== t.raw.toUpperCase()) names.add(t);
         const state = t.caps ? KNOWN : knownWord(t);
         const fix = state === UNKNOWN ? speller.correct(t.norm) : state === ENGLISH_ONLY ? speller.splitCompound(t.norm) : undefined;
         if (!fix) {
@@ -196,7 +258,8 @@ export function createQueryAnalyser(base: PracticeBase, table: SynonymTable, ind
     }
     let intent = detectIntent(questionText);
     if (intent === 'general' && questionText !== raw) intent = detectIntent(raw);
-    return { slots, intent, ...(changed ? { corrected: shown.join(' ') } : {}) };
+    for (let k = 0; k < offTopic; k++) slots.push({ alts: [{ term: OFF_TOPIC_TERM, weight: 1 }], weight: 1, words: 1 });
+    return { slots, intent, ...(changed ? { corrected: shown.join(' ') } : {}), ...(offTopic > 0 ? { offTopic: true } : {}) };
   };
   return analyse;
 }

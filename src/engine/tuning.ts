@@ -62,8 +62,10 @@ export const LINK_WEIGHT = 0.9;
 export const ANCHOR_MIN = 0.7;
 /** Each later place in a challenge's `addressed_by` list (curated best first) costs this share. */
 export const LINK_RANK_STEP = 0.03;
+/** Each further matched challenge an entry addresses adds this share of what that link brings. */
+export const LINK_SUPPORT = 0.1;
 /** An addressing entry's own relevance to the question adds this share of it. */
-export const LINK_OWN_SHARE = 0.1;
+export const LINK_OWN_SHARE = 0.2;
 /** The nearest practices shown after "recorded as a challenge" must score at least this. */
 export const NEAREST_FLOOR = 0.12;
 /** Two hits of the same kind from different documents whose title and text share this share of their
