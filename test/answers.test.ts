@@ -48,6 +48,23 @@ describe('issue 10 question sets', () => {
     expect(report('off-topic answered with nothing, English', measure(engine, english, 'nothing'))).toBeGreaterThanOrEqual(0.9);
   });
 
+  it('a question about what no practice base holds (history, office hours, installing an app, a rate) gets nothing, in any language', () => {
+    for (const q of [
+      'When was INTERPOL founded?',
+      'INTERPOL opening hours in Lyon',
+      'how do I install Signal on my new phone',
+      'how to download TikTok videos to my phone',
+      'What is the dollar exchange rate today?',
+      'Comment installer Telegram sur mon nouveau téléphone ?',
+      'নতুন ফোনে হোয়াটসঅ্যাপ কীভাবে ইনস্টল করব?',
+      'Bagaimana cara install WhatsApp di HP baru?',
+    ])
+      expect(engine.search(q).hits.map((h) => h.entry.id), q).toEqual([]);
+    // the same words in a question the base answers still find it
+    expect(engine.search('how do others get data off seized phones?').hits.length).toBeGreaterThan(0);
+    expect(engine.search('Telegram channels advertising smuggling: how do others get them removed?').hits.length).toBeGreaterThan(0);
+  });
+
   it('English small talk in the off-topic set is not searched', () => {
     const talk = offTopic.filter((i) => i.small_talk && (i.lang ?? 'en') === 'en');
     const searched = talk.filter((i) => !engine.search(i.q).smallTalk).map((i) => i.q);

@@ -206,6 +206,7 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
     // Sofia"); and one concept alone cannot stand for a question of which three or more words were not
     // understood ("how do I install LINE on my new phone").
     const concepts = unmapped > 0 ? conceptTerms(read.understood, cues?.rest ?? read.query) : undefined;
+    const offTopicUnits = read.offTopic === true ? conceptTerms(read.understood, cues?.rest ?? read.query) : undefined;
     const carries = (d: number): boolean => {
       let matched = 0;
       let topical = false;
@@ -254,6 +255,8 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
       // a question asking what no practice base holds ("when was Europol founded", "install WhatsApp
       // on my new phone") shares a word or a name with the base by chance: two topical words must agree
       if (analysed.offTopic && topicalWords(r.doc, slots, 'topic') < 2) continue;
+      // ... the same in another language, counted in concepts understood ("mobile phones" is one)
+      if (offTopicUnits && offTopicUnits.filter((c) => !c.name && c.terms.some((t) => hasOwn(r.doc, t))).length < 2) continue;
       if (unmapped > 0 && !carries(r.doc)) continue;
       passing++;
       byDoc.set(r.doc, { doc: r.doc, score: r.score * (prefer ? prefer[kindOf[r.doc]!] : 1) });

@@ -199,6 +199,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     let covered = 0;
     let unmapped = 0;
     let chat = false;
+    let offTopic = false;
     // English terms typed inside the question ("OSINT", "Telegram", "social media") reach their concepts too
     let english: MatchResult | undefined;
     const en = enM();
@@ -214,6 +215,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
       content += n;
       if (concepts.every((c) => special[c]!.chat || special[c]!.offTopic)) {
         unmapped += n;
+        offTopic = true;
         return;
       }
       covered += concepts.every((c) => special[c]!.chat || special[c]!.offTopic || special[c]!.broad) ? n / 2 : n;
@@ -273,6 +275,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
       coverage: content === 0 ? 0 : covered / content,
       smallTalk: content === 0 && (chat || emoji),
       unmapped,
+      ...(offTopic ? { offTopic: true } : {}),
     };
   }
 
