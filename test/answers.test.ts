@@ -30,29 +30,39 @@ describe('issue 10 question sets', () => {
     expect(offTopic.length).toBeGreaterThanOrEqual(40);
   });
 
-  it('solutions questions: a solution kind among the top 3 for at least 80% (issue bar 0.85: see the pending test)', () => {
-    expect(report('solutions recall@3 (solution kind)', measure(engine, solutions, 'recall'))).toBeGreaterThanOrEqual(0.8);
-  });
-
-  // TODO(issue 10): 82.5% measured on 2026-11-23; the bar of 0.85 is not reached yet (misses are
-  // mostly weak textual matches for indirect wording, printed by the test above).
-  it.skip('solutions questions reach the issue bar of 0.85', () => {
-    expect(measure(engine, solutions, 'recall').recall).toBeGreaterThanOrEqual(0.85);
+  it('solutions questions: a solution kind among the top 3 for at least 85% (the issue bar)', () => {
+    expect(report('solutions recall@3 (solution kind)', measure(engine, solutions, 'recall'))).toBeGreaterThanOrEqual(0.85);
   });
 
   it('chat-style messages: an expected entry among the top 3 for at least 85%', () => {
     expect(report('chat-style recall@3', measure(engine, chat, 'recall'))).toBeGreaterThanOrEqual(0.85);
   });
 
-  it('off-topic messages: at least 90% of the set get no answer (English alone: at least 80%)', () => {
+  it('off-topic messages: at least 90% of the set get no answer (English alone too)', () => {
     expect(report('off-topic answered with nothing, all languages', measure(engine, offTopic, 'nothing'))).toBeGreaterThanOrEqual(0.9);
-    // TODO(issue 10): English alone is at 85.7% (30/35): a hit now needs a specific word (not only
-    // everyday ones: "World Cup") and more than a name ("Is Bangkok safe for tourists?"), but questions
-    // sharing a specific word with the base ("When was Europol founded?", "opening hours" of Europol's
-    // headquarters) still get an answer. Other languages: words not understood count against the
-    // score and a hit must match a topical concept.
+    // English alone: a hit needs a specific word (not only everyday ones: "World Cup") and more than a
+    // name ("Is Bangkok safe for tourists?"); a question about what no practice base holds ("When was
+    // Europol founded?", opening hours, installing an app, a rate) needs two topical words. Other
+    // languages: words not understood count against the score and a hit must match a topical concept.
     const english = offTopic.filter((i) => (i.lang ?? 'en') === 'en');
-    expect(report('off-topic answered with nothing, English', measure(engine, english, 'nothing'))).toBeGreaterThanOrEqual(0.8);
+    expect(report('off-topic answered with nothing, English', measure(engine, english, 'nothing'))).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('a question about what no practice base holds (history, office hours, installing an app, a rate) gets nothing, in any language', () => {
+    for (const q of [
+      'When was INTERPOL founded?',
+      'INTERPOL opening hours in Lyon',
+      'how do I install Signal on my new phone',
+      'how to download TikTok videos to my phone',
+      'What is the dollar exchange rate today?',
+      'Comment installer Telegram sur mon nouveau téléphone ?',
+      'নতুন ফোনে হোয়াটসঅ্যাপ কীভাবে ইনস্টল করব?',
+      'Bagaimana cara install WhatsApp di HP baru?',
+    ])
+      expect(engine.search(q).hits.map((h) => h.entry.id), q).toEqual([]);
+    // the same words in a question the base answers still find it
+    expect(engine.search('how do others get data off seized phones?').hits.length).toBeGreaterThan(0);
+    expect(engine.search('Telegram channels advertising smuggling: how do others get them removed?').hits.length).toBeGreaterThan(0);
   });
 
   it('English small talk in the off-topic set is not searched', () => {
@@ -87,6 +97,12 @@ describe('issue 10 question sets', () => {
       expect(measure(engine, languages, 'recall').recall).toBeGreaterThanOrEqual(0.8);
       const langs = [...new Set(languages.map((i) => i.lang ?? 'en'))];
       for (const l of langs) expect(measure(engine, languages.filter((i) => (i.lang ?? 'en') === l), 'recall').recall, l).toBeGreaterThanOrEqual(0.5);
+    });
+
+    it('are read as asking what they ask (solutions, facts, follow-ups, meetings) for at least 85%', () => {
+      // the lexicon's ask-* phrasings per language (knowledge/lexicon/<lang>.yaml): "what do other
+      // countries do", "has anyone", "any advice", "which countries", "next meeting"
+      expect(measure(engine, languages, 'recall').intentAgree).toBeGreaterThanOrEqual(0.85);
     });
   });
 });

@@ -231,6 +231,12 @@ describe('weaknesses of the first version', () => {
     expect(read('telefondaki uygulamalar').query).not.toContain('how do others handle');
   });
 
+  it('one mistyped English word of the base does not send an English question to another language; French stays French', () => {
+    for (const q of ['encrpyted data', 'encryptd data', 'encrpyted data on seized phones']) expect(interpreter.interpret(q).language, q).toBe('en');
+    expect(interpreter.interpret('donnees chiffrees').language).toBe('fr');
+    expect(interpreter.interpret('datos cifrados').language).toBe('es');
+  });
+
   it('"next" is read: siguiente reunión, pertemuan berikutnya, langkah selanjutnya', () => {
     expect(read('¿Cuándo es la siguiente reunión?').query).toContain('next meeting');
     expect(read('¿Dónde fue la reunión de Sofía?').query).not.toContain('next meeting');

@@ -473,3 +473,25 @@ describe('coverage', () => {
     expect(r.coverage).toBeLessThan(0.5);
   });
 });
+
+describe('phrases of one content word', () => {
+  it('a phrase whose only content word is another concept\'s term needs its function words typed', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'interpret-meeting-'));
+    try {
+      writeLexicon(root, {
+        'concepts.yaml': `${CONCEPTS}- id: meeting\n  en: [meeting]\n- id: participants\n  en: [participants]\n`,
+        'fr.yaml': `language: fr\nname: French\nterms:\n  ask-meetings: [prochaine réunion, quand est la réunion]\n  ask-facts: [qui a]\n  meeting: [réunion]\n  participants: [participé, participants]\n  encrypted-data: [données chiffrées]\n`,
+      });
+      const i = createInterpreter(loadLexicon(root));
+      // "who took part in the meeting" asks about a meeting, not for the calendar
+      const who = i.interpret('Qui a participé à la réunion de Sofia ?');
+      expect(who.language).toBe('fr');
+      expect(who.query).not.toMatch(/next meeting/);
+      expect(who.understood).toContain('meeting');
+      // the phrase typed in full still asks for the calendar
+      expect(i.interpret('quand est la réunion ?').query).toMatch(/next meeting/);
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

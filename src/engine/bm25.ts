@@ -13,102 +13,14 @@
 // - Scores are normalised by the query's maximum achievable score (sum over slots of the best
 //   impact any entry has for that slot), so they lie in 0..1 and mean the same across queries.
 
-export interface FieldSpec {
-  name: string;
-  boost: number;
-  /** BM25 length normalisation for this field (0 = none, 1 = full). */
-  b: number;
-}
+import type { Bm25Options, FieldSpec, QuerySlot, RankOptions, Ranked } from './bm25-types.ts';
+import { heapSiftDown, heapSwap, heapWorse } from './candidate-heap.ts';
 
-export interface SlotAlt {
-  term: string;
-  weight: number;
-}
-
-export interface QuerySlot {
-  alts: SlotAlt[];
-  /** Slot weight (an acronym expanded to k words gives k slots of weight 1/k). */
-  weight: number;
-  /** The word itself is not in the index (its alternatives are guesses): normalise as for an unseen word. */
-  unseen?: boolean;
-  /** How many query words the slot stands for when counting the words a document matches (default:
-   *  `weight`; a context word weighs less but is still one word). */
-  words?: number;
-  /** How much this word counts against the score when the base has never seen it (default: the
-   *  index's `unknownWeight`): less for a name or a place than for an English word the base lacks. */
-  unknownWeight?: number;
-  /** An everyday English word the base's curated vocabulary does not hold ("new", "open", "first"):
-   *  scored as any word, but no evidence on its own that a hit is on topic (see the engine). */
-  everyday?: boolean;
-  /** A name typed with a capital inside a sentence ("Bangkok", "Europol", "WhatsApp"; not "OSINT"). */
-  name?: boolean;
-}
-
-export interface RankOptions {
-  /** Return this many best documents (regardless of threshold). */
-  topK: number;
-  /** Count documents whose normalised score reaches this. */
-  countAbove: number;
-  /** ... or reaches `score` while matching query words worth at least `words` (two words agreeing). */
-  countAboveIfCovered?: { score: number; words: number };
-  /** Document filter. */
-  accept?: (doc: number) => boolean;
-}
-
-export interface Ranked {
-  /** Best first; `matched` is the weight of the query words the document matches (1 per word). */
-  docs: { doc: number; score: number; matched: number }[];
-  total: number;
-  /** The normalising denominator (0 when the query has no slots). */
-  maxAchievable: number;
-  /** Slots none of whose alternatives occur in the index. */
-  unknownSlots: number;
-}
-
-export interface Bm25Options {
-  k1?: number;
-  championCap?: number;
-  /** Weight of a query word the base has never seen, relative to an unseen term's idf (0..1). */
-  unknownWeight?: number;
-  /** Postings one query reads at most, shared among its terms (each term still gets at least 256). */
-  queryBudget?: number;
-}
+export type { Bm25Options, FieldSpec, QuerySlot, RankOptions, Ranked, SlotAlt } from './bm25-types.ts';
 
 /** Does a raw score pass: above the threshold, or above the lower one with enough query words covered. */
 function passes(raw: number, words: number, threshold: number, lowThreshold: number, minWords: number): boolean {
   return raw >= threshold || (raw >= lowThreshold && words >= minWords);
-}
-
-// A min-heap of candidates in three parallel typed arrays (doc, raw score, covered words), so
-// ranking allocates nothing per candidate. Heap order: worse first (lower raw score; on ties the
-// higher doc id counts as worse). Module functions rather than closures made per query.
-function heapWorse(hd: Int32Array, hr: Float64Array, i: number, j: number): boolean {
-  return hr[i]! < hr[j]! || (hr[i] === hr[j] && hd[i]! > hd[j]!);
-}
-
-function heapSwap(hd: Int32Array, hr: Float64Array, hc: Float64Array, i: number, j: number): void {
-  const d = hd[i]!;
-  hd[i] = hd[j]!;
-  hd[j] = d;
-  const r = hr[i]!;
-  hr[i] = hr[j]!;
-  hr[j] = r;
-  const c = hc[i]!;
-  hc[i] = hc[j]!;
-  hc[j] = c;
-}
-
-function heapSiftDown(hd: Int32Array, hr: Float64Array, hc: Float64Array, size: number, i: number): void {
-  for (;;) {
-    const l = 2 * i + 1;
-    const r = l + 1;
-    let m = i;
-    if (l < size && heapWorse(hd, hr, l, m)) m = l;
-    if (r < size && heapWorse(hd, hr, r, m)) m = r;
-    if (m === i) return;
-    heapSwap(hd, hr, hc, i, m);
-    i = m;
-  }
 }
 
 export class Bm25Index {

@@ -29,6 +29,9 @@ export interface Interpretation {
   unmapped?: number;
   /** Only greetings, thanks, ok, emoji or "is anyone there": nothing to search. */
   smallTalk: boolean;
+  /** Optional: the message has a word of the lexicon's `off-topic` concept (install, weather, phone
+   *  number): it asks something no practice base holds, so a hit must match two topical words. */
+  offTopic?: boolean;
 }
 
 export interface SearchOptions {

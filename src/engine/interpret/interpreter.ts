@@ -160,6 +160,26 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     }
     return v ? 0.5 : 0;
   };
+  const slipCache = new Map<string, boolean>();
+  /** A word of the base mistyped by one slip of the fingers ("encrpyted", "encryptd", "encrypteed"):
+   *  two neighbouring letters swapped, or (in a word of six letters or more) one letter dropped or
+   *  added. One such typo in an English question does not make it French. Checked against the base's
+   *  words only, so a word of another language that happens to resemble a general English word is not
+   *  taken for English. */
+  const isSlipOfBaseWord = (w: string): boolean => {
+    if (w.length < 5 || !/^[a-z]+$/.test(w)) return false;
+    let v = slipCache.get(w);
+    if (v !== undefined) return v;
+    v = false;
+    for (let i = 0; i + 1 < w.length && !v; i++) v = vocabulary.has(w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2));
+    if (w.length >= 6) {
+      for (let i = 0; i < w.length && !v; i++) v = vocabulary.has(w.slice(0, i) + w.slice(i + 1));
+      for (let i = 0; i <= w.length && !v; i++) for (let c = 97; c <= 122 && !v; c++) v = vocabulary.has(w.slice(0, i) + String.fromCharCode(c) + w.slice(i));
+    }
+    if (slipCache.size > 20_000) slipCache.clear();
+    slipCache.set(w, v);
+    return v;
+  };
   if (options.eager) {
     for (const s of slots) matcherOf(s).match([]);
     isEnglishWord('the');
@@ -179,6 +199,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     let covered = 0;
     let unmapped = 0;
     let chat = false;
+    let offTopic = false;
     // English terms typed inside the question ("OSINT", "Telegram", "social media") reach their concepts too
     let english: MatchResult | undefined;
     const en = enM();
@@ -194,6 +215,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
       content += n;
       if (concepts.every((c) => special[c]!.chat || special[c]!.offTopic)) {
         unmapped += n;
+        offTopic = true;
         return;
       }
       covered += concepts.every((c) => special[c]!.chat || special[c]!.offTopic || special[c]!.broad) ? n / 2 : n;
@@ -253,6 +275,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
       coverage: content === 0 ? 0 : covered / content,
       smallTalk: content === 0 && (chat || emoji),
       unmapped,
+      ...(offTopic ? { offTopic: true } : {}),
     };
   }
 
@@ -298,7 +321,8 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
       for (const t of tokens) {
         if (t.numeric || t.acronym) continue;
         words++;
-        eng += englishness(t.fold);
+        const e = englishness(t.fold);
+        eng += e > 0 || isForeignTerm(t.fold) ? e : isSlipOfBaseWord(t.fold) ? 1 : 0;
       }
       if (words === 0 || eng >= englishShare * words) {
         trace?.('english');

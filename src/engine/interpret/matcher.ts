@@ -295,10 +295,14 @@ export function createMatcher(original: Profile, terms: Iterable<[number, string
     // "por mar", "kerja sama" (were sama a stop word): in a phrase of two words, the content word alone
     // is not the concept unless the lexicon lists it alone for that concept too. (Longer phrases of one
     // content word are function words around a word that carries the meaning: "как другие справляются".)
+    // A longer phrase of one content word whose word alone is another concept's term ("quand est la
+    // réunion" asks for the calendar, "réunion" alone is the meeting) also needs its function words
+    // typed: "qui a participé à la réunion" is about a meeting, not a request for the next one.
     for (const phrase of bySeq.values()) {
-      if (phrase.keys.length !== 2 || phrase.content !== 1 || phrase.concepts.every(smallTalk)) continue;
+      if (phrase.keys.length < 2 || phrase.content !== 1 || phrase.concepts.every(smallTalk)) continue;
       const alone = bySeq.get(phrase.keys[phrase.stop.indexOf(false)]!);
-      phrase.needStop = !alone || !alone.concepts.some((c) => phrase.concepts.includes(c));
+      if (phrase.keys.length === 2) phrase.needStop = !alone || !alone.concepts.some((c) => phrase.concepts.includes(c));
+      else phrase.needStop = alone !== undefined && !alone.concepts.some((c) => phrase.concepts.includes(c));
     }
   }
 
