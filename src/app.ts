@@ -247,13 +247,21 @@ export function createFeatures(deps: FeaturesDeps): AppParts {
   let agenda: AgendaFeature | undefined;
 
   let access: AccessFeature;
-  let meetings: ReturnType<typeof createMeetingsFeature>;
+  let meetings: ReturnType<typeof createMeetingsFeature> | undefined;
   try {
     if (deps.instanceLease) {
       const onLost = typeof deps.instanceLease === 'object' ? deps.instanceLease.onLost : undefined;
       lease = acquireInstanceLease({ store, clock, log: deps.log, ...(onLost ? { onLost } : {}) });
     }
-    access = createAccessFeature({ store, config, clock, log: deps.log });
+    access = createAccessFeature({
+      store,
+      config,
+      clock,
+      log: deps.log,
+      outbound,
+      subscriptions: () => reminders && { list: reminders.subscriptions.all, drop: reminders.subscriptions.drop },
+      zones: () => ({ communityZone: () => meetings?.zones()[0]?.zone }),
+    });
     meetings = createMeetingsFeature({
       store,
       engine,
