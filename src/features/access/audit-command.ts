@@ -22,7 +22,7 @@ export function createAuditCommand(deps: { repo: AccessRepo; zones: () => Access
   return {
     name: 'audit',
     usage: '/audit [n]',
-    description: `The last privileged actions: who, what, when (default ${AUDIT_DEFAULT}, at most ${AUDIT_MAX}; secretariat)`,
+    description: `The last privileged actions: who, what, when (default ${AUDIT_DEFAULT}, at most ${AUDIT_MAX})`,
     access: 'secretariat',
     group: 'Administration',
     run(ctx) {
