@@ -227,3 +227,28 @@ describe('/remindme', () => {
     expect(b2.outbound.to(OFFICER)).toHaveLength(1);
   });
 });
+
+describe('upgrades and leaving', () => {
+  it('a database from before migration 010 upgrades in place: roles kept, chats can be allowed', async () => {
+    const { openStore } = await import('../src/store/store.ts');
+    const { migrations } = await import('../src/store/migrations/index.ts');
+    const databasePath = tempDbPath();
+    const old = openStore(databasePath, { migrations: migrations.filter((m) => m.version < 10) });
+    old.db.prepare("INSERT INTO roles (user_id, role, granted_by, granted_at) VALUES (?, 'co-chair', ?, 0)").run(OFFICER, SECRETARIAT);
+    old.close();
+    const b = bot({ config: { databasePath } });
+    expect(b.community.access.rolesOf(OFFICER)).toEqual(new Set(['co-chair']));
+    expect(await b.sayText(`/chats allow ${NEW_GROUP}`, { chat: SECRETARIAT })).toContain('is now allowed');
+    expect(Number(b.community.store.db.pragma('user_version', { simple: true }))).toBeGreaterThanOrEqual(10);
+  });
+
+  it('a member who leaves the group stops getting private reminders', async () => {
+    const b = bot();
+    await b.sayText('/whoami', { chat: GROUP, user: OFFICER });
+    expect(await b.sayText('/remindme', { chat: OFFICER, user: OFFICER })).toContain('You will get');
+    await b.core.memberLeft!({ platform: 'telegram', chatId: GROUP, userId: OFFICER });
+    await b.sayText(MEETING, { chat: SECRETARIAT });
+    await b.community.idle();
+    expect(b.outbound.to(OFFICER)).toEqual([]);
+  });
+});

@@ -134,6 +134,9 @@ export function createAccess(repo: AccessRepo, config: Pick<Config, 'allowedChat
     },
     recordMember: (userId, chatId, at) => repo.addMember(userId, chatId, at),
     isMember: (userId) => !!userId && (rolesOf(userId).size > 0 || repo.memberChats(userId).some((c) => listed(c))),
-    forgetMember: (userId, chatId) => repo.dropMember(userId, chatId),
+    forgetMember(userId, chatId) {
+      if (seenIn.get(userId) === chatId) seenIn.set(userId, '');
+      return repo.dropMember(userId, chatId);
+    },
   };
 }
