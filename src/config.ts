@@ -2,6 +2,7 @@
 // and passed down. Nothing else in the project reads process.env.
 import path from 'node:path';
 import { z } from 'zod';
+import { PLATFORMS } from './core/platforms.ts';
 
 const idList = (prefixes: readonly string[], what: string) =>
   z
@@ -169,9 +170,9 @@ const opsConfig = (c: { HEALTH_PORT?: number; BACKUP_DIR?: string; BACKUP_KEEP: 
 export const configSchema = z
   .object({
     DATABASE_PATH: z.string().trim().min(1).default('./data/practice-bot.db'),
-    ALLOWED_CHATS: idList(['telegram', 'slack', 'console'], 'chat id'),
-    SECRETARIAT: idList(['telegram', 'slack', 'console'], 'user id'),
-    CO_CHAIRS: idList(['telegram', 'slack', 'console'], 'user id'),
+    ALLOWED_CHATS: idList(PLATFORMS, 'chat id'),
+    SECRETARIAT: idList(PLATFORMS, 'user id'),
+    CO_CHAIRS: idList(PLATFORMS, 'user id'),
     REMINDER_OFFSETS: z
       .string()
       .default(DEFAULT_REMINDER_OFFSETS)

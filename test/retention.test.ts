@@ -5,6 +5,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { readAudit } from '../src/features/access/index.ts';
 import { CO_CHAIR, GROUP, OFFICER, createTestBot, removeTempDirs, type TestBot } from './helpers/community.ts';
+import { holdLock } from './helpers/db-lock.ts';
 
 afterAll(() => removeTempDirs());
 const bots: TestBot[] = [];
@@ -60,6 +61,29 @@ describe('retention', () => {
     const left = readAudit(b.community.store);
     expect(left.map((r) => r.action)).toEqual(['role.grant']);
   });
+
+  it('a database locked by another process postpones the purge to a later wake (logged once); nothing is lost', async () => {
+    const b = createTestBot({ config: { auditRetentionDays: 30 } });
+    bots.push(b);
+    expect(await b.sayText('/role grant co-chair telegram:4004')).toContain('now a co-chair');
+    await b.community.runDue();
+    expect(count(b, 'audit')).toBe(1);
+    b.clock.set('2026-03-01T12:00:00Z');
+    const lock = await holdLock(b.config.databasePath);
+    try {
+      await b.community.runDue();
+      b.clock.set('2026-03-01T12:01:00Z');
+      await b.community.runDue();
+    } finally {
+      await lock.release();
+    }
+    expect(count(b, 'audit')).toBe(1);
+    expect(b.logger.messages().filter((m) => m === 'database busy: retention purge postponed')).toHaveLength(1);
+    // A minute later (not an hour): the purge that could not run is done on the next wake.
+    b.clock.set('2026-03-01T12:02:00Z');
+    await b.community.runDue();
+    expect(count(b, 'audit')).toBe(0);
+  }, 30_000);
 
   it('purges nothing without retention settings (as before)', async () => {
     const b = createTestBot();

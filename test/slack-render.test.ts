@@ -5,7 +5,7 @@ import { renderHome, renderPoll, renderReply, rewriteCommands } from '../adapter
 import { toCoreText } from '../adapters/slack/listeners/commands.ts';
 import { parseVote } from '../adapters/slack/listeners/actions.ts';
 import { normaliseApiUrl } from '../adapters/slack/web.ts';
-import type { Block, Reply } from '../src/core/reply.ts';
+import { replyToPlain, type Block, type Reply } from '../src/core/reply.ts';
 import { blocksText, buttonsOf } from './helpers/fake-slack.ts';
 
 const entry = (i: number, text = `Text of entry ${i}.`): Block => ({
@@ -28,7 +28,22 @@ describe('Slack rendering', () => {
       { type: 'section', text: { type: 'mrkdwn', text: '*Entry 1*\nText of entry 1.' } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: 'Good practice · :page_facing_up: 3rd COLEP meeting, 4 May 2023, Good Practices' }] },
     ]);
-    expect(m!.text).toContain('Entry 1: Text of entry 1.');
+    // The notification fallback is the core's one plain-text rendering, kind and citation included.
+    expect(m!.text).toBe(replyToPlain({ blocks: [entry(1)] }));
+    expect(m!.text).toBe('* Entry 1\n  Text of entry 1.\n  Good practice · (3rd COLEP meeting, 4 May 2023, Good Practices)');
+  });
+
+  it('the fallback text of a mixed reply is replyToPlain, escaped for mrkdwn, with /commands as Slack spells them', () => {
+    const reply: Reply = {
+      blocks: [
+        { type: 'heading', text: 'Meetings' },
+        { type: 'paragraph', parts: ['Send ', { text: '/meetings', code: true }, ' <or> ask.'] },
+        { type: 'notice', level: 'warning', text: 'Outside working hours.' },
+      ],
+      buttons: [[{ label: 'More', action: 'more:1' }]],
+    };
+    const [m] = renderReply(reply, { slashCommand: '/practice', commands: new Set(['meetings']) });
+    expect(m!.text).toBe('Meetings\nSend /practice meetings &lt;or&gt; ask.\n[warning] Outside working hours.');
   });
 
   it('a reply over 50 blocks is split into several messages at entry boundaries; buttons on the last', () => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { toDeliveryError } from '../adapters/telegram/errors.ts';
 import { interpret } from '../adapters/telegram/features/messages.ts';
 import { pollPayload, safeFilename } from '../adapters/telegram/outbound.ts';
+import { clip } from '../src/core/reply-helpers.ts';
 import { escapeHtml, renderKeyboard, renderReply, splitHtml } from '../adapters/telegram/render.ts';
 import type { Block, PollView, Reply } from '../src/core/reply.ts';
 import { checkTelegramHtml, FAKE_BOT } from './helpers/fake-telegram.ts';
@@ -197,6 +198,23 @@ describe('polls within Telegram limits', () => {
     expect(p.options).toHaveLength(12);
     for (const o of p.options) expect(o.length).toBeLessThanOrEqual(100);
     expect(new Set(p.options).size).toBe(12);
+  });
+
+  it('cuts an option of emoji within 100 UTF-16 units (as Telegram counts), never half an emoji', () => {
+    const p = pollPayload(view('Q', ['🚢'.repeat(80), 'b']));
+    const first = p.options[0]!;
+    expect(first.length).toBeLessThanOrEqual(100);
+    expect(first).toBe(`${'🚢'.repeat(49)}…`);
+    expect(first).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
+  });
+
+  it('the one clip counts characters (code points) unless told to count UTF-16 units', () => {
+    expect(clip('🚢🚢🚢🚢', 4)).toBe('🚢🚢🚢🚢');
+    expect(clip('🚢🚢🚢🚢🚢', 4)).toBe('🚢🚢🚢…');
+    expect(clip('🚢🚢🚢🚢', 4, { units: 'utf16' })).toBe('🚢…');
+    expect(clip('abcdef', 6)).toBe('abcdef');
+    expect(clip('abcdefg', 6)).toBe('abcde…');
+    expect(clip('Training prosecutors on evidence', 25, { atWord: true })).toBe('Training prosecutors on…');
   });
 
   it('keeps document file names on one safe line', () => {

@@ -4,6 +4,7 @@
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { AdapterHandle } from '../../src/core/adapter.ts';
+import { TYPED_USER_ID } from '../../src/core/platforms.ts';
 import type { Core, Outbound, SentRef } from '../../src/core/ports.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { renderPlain, renderPollPlain } from './render-plain.ts';
@@ -19,7 +20,6 @@ export interface ConsoleOptions {
   prompt?: boolean;
 }
 
-const USER_ID = /^(telegram|slack|console):[A-Za-z0-9_.-]{1,64}$/;
 
 export function createConsoleAdapter(opts: ConsoleOptions): AdapterHandle & { run(): Promise<void> } {
   const { core, input, output } = opts;
@@ -59,7 +59,7 @@ export function createConsoleAdapter(opts: ConsoleOptions): AdapterHandle & { ru
     if (text.trim() === '') return;
     const as = /^\/as(?:\s+(.*))?$/i.exec(text.trim());
     if (as) {
-      if (!as[1] || !USER_ID.test(as[1])) {
+      if (!as[1] || !TYPED_USER_ID.test(as[1])) {
         write('Usage: /as <user id>, e.g. /as telegram:42\n');
       } else {
         userId = as[1];

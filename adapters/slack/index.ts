@@ -84,7 +84,6 @@ export interface SlackAdapterHandle extends AdapterHandle {
   state(): 'connected' | 'starting' | 'down';
 }
 
-const APOLOGY = APOLOGY_TEXT;
 const TIMED_OUT = 'Sorry, Slack did not confirm my answer in time: it may not have been posted. If you do not see it, please ask again in a moment.';
 function rateLimitedText(retryAfterMs: number | undefined): string {
   const min = Math.max(1, Math.ceil((retryAfterMs ?? 60_000) / 60_000));
@@ -112,10 +111,10 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
     ...(opts.maxRetryAfterMs !== undefined ? { maxRetryAfterMs: opts.maxRetryAfterMs } : {}),
   });
   const timeoutMs = opts.timeoutMs ?? 15_000;
+  // The core's registered commands (menus or not): `/help` in a reply is shown as `/practice help`.
   const commandNames = new Set(
-    [...opts.core.commandMenu('private'), ...opts.core.commandMenu('group')].map((c) => c.command.toLowerCase()),
+    (opts.core.commandNames?.() ?? [...opts.core.commandMenu('private'), ...opts.core.commandMenu('group')].map((c) => c.command)).map((c) => c.toLowerCase()),
   );
-  for (const c of ['help', 'start', 'vote']) commandNames.add(c);
   const render: RenderOptions = { slashCommand, commands: commandNames };
   const outbound = createSlackOutbound({ web, log, render });
   const poster = createReplyPoster({ web, log, render });
@@ -216,7 +215,7 @@ export function createSlackAdapter(opts: SlackAdapterOptions): SlackAdapterHandl
     const event = b.event as { type?: string; channel?: string; ts?: string; thread_ts?: string; channel_type?: string; user?: string } | undefined;
     const cause = (error as { original?: unknown })?.original ?? error;
     const kind = isTimeout(cause) ? 'timeout' : cause instanceof SlackDeliveryError && cause.failure === 'rate-limited' ? 'rate-limited' : 'error';
-    const text = kind === 'timeout' ? TIMED_OUT : kind === 'rate-limited' ? rateLimitedText((cause as SlackDeliveryError).retryAfterMs) : APOLOGY;
+    const text = kind === 'timeout' ? TIMED_OUT : kind === 'rate-limited' ? rateLimitedText((cause as SlackDeliveryError).retryAfterMs) : APOLOGY_TEXT;
     let told = false;
     let tellErr: unknown;
     try {

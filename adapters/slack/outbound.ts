@@ -62,15 +62,15 @@ export function createSlackOutbound(deps: SlackOutboundDeps): Outbound {
     },
     async sendPoll(chatId, poll, opts) {
       const channel = channelOf(chatId);
-      return guard(chatId, 'poll', async () => ({ chatId, messageId: await web.postMessage(channel, renderPoll(poll), opts?.threadId, true) }));
+      return guard(chatId, 'poll', async () => ({ chatId, messageId: await web.postMessage(channel, renderPoll(poll, render), opts?.threadId, true) }));
     },
     async updatePoll(ref, poll) {
       const channel = channelOf(ref.chatId);
-      return guard(ref.chatId, 'poll update', () => web.updateMessage(channel, ref.messageId, renderPoll(poll)));
+      return guard(ref.chatId, 'poll update', () => web.updateMessage(channel, ref.messageId, renderPoll(poll, render)));
     },
     async closePoll(ref, poll) {
       const channel = channelOf(ref.chatId);
-      await guard(ref.chatId, 'poll close', () => web.updateMessage(channel, ref.messageId, renderPoll({ ...poll, closed: true })));
+      await guard(ref.chatId, 'poll close', () => web.updateMessage(channel, ref.messageId, renderPoll({ ...poll, closed: true }, render)));
       // Button polls keep their counts in the core: no totals to report.
       return undefined;
     },
@@ -137,7 +137,7 @@ export function createReplyPoster(deps: SlackOutboundDeps): ReplyPoster {
       }
     },
     postPollUpdate(channel, ts, poll) {
-      return web.updateMessage(channel, ts, renderPoll(poll));
+      return web.updateMessage(channel, ts, renderPoll(poll, render));
     },
   };
 

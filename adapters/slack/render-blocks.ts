@@ -5,10 +5,12 @@
 // section or context text, 150 a header, 75 a button label, 2,000 a button value, 25 elements an
 // actions block. A reply that does not fit is split into several messages at entry boundaries (an
 // entry - title, text, citation - is never split across messages); buttons go on the last one.
-// Every message carries a plain `text` fallback (notifications, screen readers), escaped too.
+// Every message carries a plain `text` fallback (notifications, screen readers): the core's one
+// plain-text rendering (src/core/reply.ts), escaped too.
 import type { types } from '@slack/bolt';
 import type { Block, Button, Inline, PollView, Reply } from '../../src/core/reply.ts';
-import { inlineToPlain } from '../../src/core/reply.ts';
+import { blockToPlain, pollToPlain } from '../../src/core/reply.ts';
+import { clip as clipText } from '../../src/core/reply-helpers.ts';
 import { escapeMrkdwn, safeUrl, slackDate } from './mrkdwn.ts';
 
 export type SlackBlock = types.KnownBlock;
@@ -41,14 +43,8 @@ export interface RenderOptions {
 export const ACTION_PREFIX = 'pb:';
 export const VOTE_PREFIX = 'pb-vote:';
 
-export function clip(s: string, n: number): string {
-  if (s.length <= n) return s;
-  // Counted in UTF-16 units (never fewer than characters); a surrogate pair is not cut in half.
-  let cut = s.slice(0, Math.max(0, n - 1));
-  const last = cut.charCodeAt(cut.length - 1);
-  if (last >= 0xd800 && last <= 0xdbff) cut = cut.slice(0, -1);
-  return `${cut}…`;
-}
+/** Block Kit's limits counted in UTF-16 units, with the one clip (src/core/reply-helpers.ts). */
+const clip = (s: string, n: number): string => clipText(s, n, { units: 'utf16' });
 
 /** `/help` -> `/practice help` where `help` is a known command (display only). */
 export function rewriteCommands(s: string, opts: RenderOptions): string {
@@ -149,11 +145,11 @@ function unitsOf(block: Block, opts: RenderOptions): Unit[] {
   switch (block.type) {
     case 'heading': {
       const t = clip(rewriteCommands(block.text, opts).replace(/\s+/g, ' ').trim(), LIMITS.headerText);
-      return t ? [{ blocks: [{ type: 'header', text: { type: 'plain_text', text: t, emoji: true } }], plain: block.text }] : [];
+      return t ? [{ blocks: [{ type: 'header', text: { type: 'plain_text', text: t, emoji: true } }], plain: blockToPlain(block) }] : [];
     }
     case 'paragraph': {
       const texts = pack(inlineTokens(block.parts, opts));
-      return texts.map((t, i) => ({ blocks: [section(t)], plain: i === 0 ? inlineToPlain(block.parts) : '' }));
+      return texts.map((t, i) => ({ blocks: [section(t)], plain: i === 0 ? blockToPlain(block) : '' }));
     }
     case 'list': {
       const lines = block.items.map((item, i) => {
@@ -178,21 +174,20 @@ function unitsOf(block: Block, opts: RenderOptions): Unit[] {
         } else cur = next;
       }
       if (cur) sections.push(cur);
-      const plain = block.items.map((it, i) => `${block.ordered ? `${i + 1}.` : '-'} ${inlineToPlain(it)}`).join('\n');
-      return sections.filter((s) => s.trim() !== '').map((s, i) => ({ blocks: [section(s)], plain: i === 0 ? plain : '' }));
+      return sections.filter((s) => s.trim() !== '').map((s, i) => ({ blocks: [section(s)], plain: i === 0 ? blockToPlain(block) : '' }));
     }
     case 'entry': {
       const title = `*${escapeMrkdwn(clip(block.title.replace(/\s+/g, ' ').trim(), 300))}*`;
       const body = pack([title, '\n', ...plainTokens(block.text, LIMITS.sectionText - title.length - 2)]);
       const cite = `${escapeMrkdwn(block.kindLabel)} · :page_facing_up: ${escapeMrkdwn(block.citation.label)}`;
-      return [{ blocks: [...body.map(section), context(cite)], plain: `${block.title}: ${block.text} (${block.citation.label})` }];
+      return [{ blocks: [...body.map(section), context(cite)], plain: blockToPlain(block) }];
     }
     case 'notice': {
       const texts = pack([`${NOTICE_ICONS[block.level]} `, ...plainTokens(rewriteCommands(block.text, opts), LIMITS.sectionText - 30)]);
-      return texts.map((t, i) => ({ blocks: [section(t)], plain: i === 0 ? block.text : '' }));
+      return texts.map((t, i) => ({ blocks: [section(t)], plain: i === 0 ? blockToPlain(block) : '' }));
     }
     case 'divider':
-      return [{ blocks: [{ type: 'divider' }], plain: '' }];
+      return [{ blocks: [{ type: 'divider' }], plain: '' }]; // no '---' in a notification
   }
 }
 
@@ -259,28 +254,6 @@ function chunk<T>(xs: T[], n: number): T[][] {
   return out;
 }
 
-/** Plain text of a reply (tests, logs at debug, the response_url fallback when blocks fail). */
-export function replyPlain(reply: Reply): string {
-  return reply.blocks
-    .map((b) => {
-      switch (b.type) {
-        case 'heading':
-          return b.text;
-        case 'paragraph':
-          return inlineToPlain(b.parts);
-        case 'list':
-          return b.items.map((it, i) => `${b.ordered ? `${i + 1}.` : '-'} ${inlineToPlain(it)}`).join('\n');
-        case 'entry':
-          return `${b.title}: ${b.text} (${b.citation.label})`;
-        case 'notice':
-          return b.text;
-        case 'divider':
-          return '---';
-      }
-    })
-    .join('\n');
-}
-
 /** The App Home tab: the reply's blocks (buttons included), at most 100 blocks. */
 export function renderHome(reply: Reply, opts: RenderOptions = {}): types.HomeView {
   const blocks = renderReply(reply, opts, LIMITS.blocksPerHome).flatMap((m) => m.blocks);
@@ -297,7 +270,7 @@ function bar(votes: number, max: number): string {
   return `${'█'.repeat(n)} `;
 }
 
-export function renderPoll(poll: PollView): SlackMessage {
+export function renderPoll(poll: PollView, opts: RenderOptions = {}): SlackMessage {
   const blocks: SlackBlock[] = [];
   const counted = poll.options.some((o) => o.votes !== undefined);
   const max = Math.max(0, ...poll.options.map((o) => o.votes ?? 0));
@@ -325,10 +298,6 @@ export function renderPoll(poll: PollView): SlackMessage {
     blocks.push(row);
   }
   if (!poll.closed) blocks.push(context('Press *Vote* on each item you support; press again to take that vote back.'));
-  const plain = [
-    `${poll.closed ? 'Poll closed' : 'Poll'} #${poll.id}: ${poll.question}`,
-    ...poll.options.map((o) => `${o.index + 1}. ${o.text}${counted ? ` (${o.votes ?? 0})` : ''}`),
-  ];
-  return { text: fallbackText(plain), blocks };
+  return { text: fallbackText([pollToPlain(poll)], opts), blocks };
 }
 

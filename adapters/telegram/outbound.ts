@@ -8,7 +8,7 @@ import { DeliveryError, type Core, type Outbound, type SentRef } from '../../src
 import type { PollView, Reply } from '../../src/core/reply.ts';
 import { isThreadGone, migratedTo, toDeliveryError } from './errors.ts';
 import { chatIdOf, parseChatId, threadOf } from './ids.ts';
-import { captionOf, clip, renderReply, type RenderOptions } from './render.ts';
+import { captionOf, clipLine, renderReply, type RenderOptions } from './render.ts';
 
 /** Telegram's limits for polls. */
 export const POLL_QUESTION_MAX = 300;
@@ -83,19 +83,19 @@ export function createSender(api: Api, log: Logger, render: RenderOptions): Send
 export function pollPayload(poll: PollView): { question: string; description?: string; options: string[] } {
   const combined = `${poll.question}\n${poll.note}`.trim();
   const fits = poll.note.trim() !== '' && combined.length <= POLL_QUESTION_MAX;
-  const question = fits ? combined : clip(poll.question, POLL_QUESTION_MAX);
+  const question = fits ? combined : clipLine(poll.question, POLL_QUESTION_MAX);
   const seen = new Set<string>();
   const options: string[] = [];
   for (const o of poll.options.slice(0, POLL_OPTIONS_MAX)) {
-    let text = clip(o.text, POLL_OPTION_MAX) || `Option ${o.index + 1}`;
+    let text = clipLine(o.text, POLL_OPTION_MAX) || `Option ${o.index + 1}`;
     // Options must differ; truncation can make two equal.
-    for (let n = 2; seen.has(text); n++) text = `${clip(o.text, POLL_OPTION_MAX - 5)} (${n})`;
+    for (let n = 2; seen.has(text); n++) text = `${clipLine(o.text, POLL_OPTION_MAX - 5)} (${n})`;
     seen.add(text);
     options.push(text);
   }
   return {
     question,
-    ...(!fits && poll.note.trim() !== '' ? { description: clip(poll.note, POLL_DESCRIPTION_MAX) } : {}),
+    ...(!fits && poll.note.trim() !== '' ? { description: clipLine(poll.note, POLL_DESCRIPTION_MAX) } : {}),
     options,
   };
 }

@@ -2,6 +2,7 @@
 // the only tags written are the ones Telegram's HTML parse mode supports, always balanced.
 // Long replies are split under Telegram's 4,096-character limit at block (entry) boundaries.
 import type { Block, Button, Inline, Reply } from '../../src/core/reply.ts';
+import { clip } from '../../src/core/reply-helpers.ts';
 
 /** Telegram's limit for a message text (after entity parsing). We measure the HTML, which is
  *  never shorter than the visible text, so a chunk within this limit always fits. */
@@ -247,17 +248,11 @@ export function splitHtml(html: string, max = MAX_MESSAGE_CHARS): string[] {
 /** Plain caption for a document (no parse mode), cut to Telegram's caption limit. */
 export function captionOf(text: string | undefined): string | undefined {
   if (!text || text.trim() === '') return undefined;
-  return text.length <= MAX_CAPTION_CHARS ? text : `${text.slice(0, MAX_CAPTION_CHARS - 1)}…`;
+  return clip(text, MAX_CAPTION_CHARS, { units: 'utf16' });
 }
 
-/** Cuts plain text to `max` characters (UTF-16 units, as Telegram counts), ending with an ellipsis. */
-export function clip(text: string, max: number): string {
-  const t = text.replace(/\s+/g, ' ').trim();
-  if (t.length <= max) return t;
-  let cut = t.slice(0, max - 1);
-  // Do not leave half a surrogate pair.
-  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1);
-  const sp = cut.lastIndexOf(' ');
-  if (sp > max * 0.6) cut = cut.slice(0, sp);
-  return `${cut.trimEnd()}…`;
+/** Plain text on one line, cut to `max` UTF-16 units (as Telegram counts poll fields), at a word
+ *  when one ends near the limit: the one clip (src/core/reply-helpers.ts). */
+export function clipLine(text: string, max: number): string {
+  return clip(text.replace(/\s+/g, ' ').trim(), max, { units: 'utf16', atWord: true });
 }

@@ -1,10 +1,11 @@
 // What every chat adapter gives the composition root (src/cli.ts), and the update ledger an
 // adapter may be given to make its intake durable.
 import type { HttpRoute } from './http-server.ts';
+import type { Platform } from './platforms.ts';
 import type { Outbound } from './ports.ts';
 
 export interface AdapterHandle {
-  readonly name: 'telegram' | 'slack' | 'console';
+  readonly name: Platform;
   /** Registered with the core's outbound router before start(). */
   readonly outbound: Outbound;
   /** Routes to mount on the shared HTTP server on PORT (Telegram webhook, Slack HTTP mode). */

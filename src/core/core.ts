@@ -12,9 +12,9 @@ import { INBOUND_NOTICE, createInboundLimiter } from './inbound-limit.ts';
 import { createUnknownGroups } from './strict-deployments.ts';
 import { errorFields } from './logger.ts';
 import type { OutboundRouter } from './outbound.ts';
-import type { Clock, Core, Incoming } from './ports.ts';
-import { MAX_ACTION_BYTES, type Button, type Reply } from './reply.ts';
-import { apologyReply, para, refusal, say } from './reply-helpers.ts';
+import type { Clock, Core, Incoming, VoteInput } from './ports.ts';
+import { MAX_ACTION_BYTES, type Button, type PollView, type Reply } from './reply.ts';
+import { apologyReply, para, POLL_NOT_OPEN_TEXT, refusal, say } from './reply-helpers.ts';
 
 export interface CoreDeps {
   clock: Clock;
@@ -201,6 +201,19 @@ export function createCore(deps: CoreDeps): Core {
     }
   }
 
+  async function castVote(input: VoteInput): Promise<{ view: PollView } | { reply: Reply }> {
+    try {
+      const voting = features.find((f) => f.vote);
+      const view = voting ? await whileBusy(() => voting.vote!(input)) : undefined;
+      return view ? { view } : { reply: refusal(para(POLL_NOT_OPEN_TEXT)) };
+    } catch (err) {
+      const busy = busyFailed(err, {});
+      if (busy?.[0]) return { reply: busy[0] };
+      log.error({ err: errorFields(err) }, 'vote failed');
+      return { reply: apologyReply() };
+    }
+  }
+
   const publicMenu = () =>
     [...new Set(registry.values())]
       .filter((c) => c.listed !== false)
@@ -214,16 +227,10 @@ export function createCore(deps: CoreDeps): Core {
       handleMessage(msg),
     handleAction: async (input) => overLimit(input) ?? handleAction(input),
     vote: async (input) => {
-      try {
-        for (const f of features) {
-          if (f.vote) return await whileBusy(() => f.vote!(input));
-        }
-        return undefined;
-      } catch (err) {
-        log.error({ err: errorFields(err) }, 'vote failed');
-        return undefined;
-      }
+      const r = await castVote(input);
+      return 'view' in r ? r.view : undefined;
     },
+    castVote,
     pollTotals: async (id, totals) => {
       for (const f of features) await f.pollTotals?.(id, totals);
     },
@@ -265,6 +272,7 @@ export function createCore(deps: CoreDeps): Core {
       };
     },
     home: (user) => deps.home(user.id),
+    commandNames: () => [...registry.keys()],
     commandMenu: (scope) =>
       publicMenu()
         // Menus show what most people can use; organiser commands stay out of group menus.

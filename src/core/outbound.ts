@@ -1,5 +1,6 @@
 // One outbound port for the core: routes each call to the adapter that owns the chat id's platform.
-import { DeliveryError, platformOf, type Capabilities, type Outbound, type Platform } from './ports.ts';
+import { platformOf, type Platform } from './platforms.ts';
+import { DeliveryError, type Capabilities, type Outbound } from './ports.ts';
 
 export interface OutboundRouter {
   /** Capabilities of the platform a chat is on (undefined when no adapter serves it). */

@@ -1,16 +1,12 @@
 // The small ports between the core and the outside: time, the chat platforms (outbound),
 // and the API the adapters call (inbound). No platform import is allowed in src/.
+import type { Platform } from './platforms.ts';
 import type { DocumentAttachment, PollView, Reply } from './reply.ts';
 
-/** Platform-neutral ids: `telegram:<id>`, `slack:<id>`, `console:<id>`. */
-export type Platform = 'telegram' | 'slack' | 'console';
+/** Platform-neutral ids: `telegram:<id>`, `slack:<id>`, `console:<id>` (the list: ./platforms.ts). */
+export { platformOf, type Platform } from './platforms.ts';
 export type ChatId = string;
 export type UserId = string;
-
-export function platformOf(id: string): Platform | undefined {
-  const p = id.slice(0, id.indexOf(':'));
-  return p === 'telegram' || p === 'slack' || p === 'console' ? p : undefined;
-}
 
 /** Injectable clock: the scheduler and everything time-dependent use it, tests replace it. */
 export interface Clock {
@@ -159,4 +155,11 @@ export interface Core {
   home(user: { id: UserId }): Promise<Reply>;
   /** The command list (for Telegram setMyCommands, Slack manifest/help). */
   commandMenu(scope: 'private' | 'group'): { command: string; description: string }[];
+  /** Every registered command name and alias, menus or not (Slack spells them `/practice <name>`).
+   *  createCore always provides it. */
+  commandNames?(): string[];
+  /** A vote pressed on a button (Slack): the poll's new view to show in place, or the reply for the
+   *  voter when the vote was not counted (the poll is closed or gone, or something failed), worded
+   *  by the core. createCore always provides it. */
+  castVote?(input: VoteInput): Promise<{ view: PollView } | { reply: Reply }>;
 }

@@ -77,9 +77,66 @@ export const reply = (...blocks: Block[]): Reply => ({ blocks });
 export const text = (t: string): Block => ({ type: 'paragraph', parts: [t] });
 export const notice = (level: 'info' | 'warning' | 'error', t: string): Block => ({ type: 'notice', level, text: t });
 
-/** Plain-text rendering of inline parts, shared by adapters that need a fallback. */
+// ------------------------------------------------------------------------------------------------
+// The one plain-text rendering of a reply: the console shows it, Slack's notification fallback
+// is made of it, tests assert on it.
+
+/** Plain-text rendering of inline parts. */
 export function inlineToPlain(parts: Inline[]): string {
   return parts
     .map((p) => (typeof p === 'string' ? p : 'time' in p ? p.fallback : p.text))
     .join('');
+}
+
+/** One block as plain text (notices tagged with their level, an entry with its kind and citation);
+ *  a heading framed (`== Title ==`) where nothing else would set it apart (the console). */
+export function blockToPlain(b: Block, opts: { framedHeadings?: boolean } = {}): string {
+  switch (b.type) {
+    case 'heading':
+      return opts.framedHeadings ? `== ${b.text} ==` : b.text;
+    case 'paragraph':
+      return inlineToPlain(b.parts);
+    case 'list':
+      return b.items.map((it, i) => `${b.ordered ? `${i + 1}.` : '-'} ${inlineToPlain(it)}`).join('\n');
+    case 'entry':
+      return `* ${b.title}\n  ${b.text}\n  ${b.kindLabel ? `${b.kindLabel} · ` : ''}(${b.citation.label})`;
+    case 'notice':
+      return `[${b.level}] ${b.text}`;
+    case 'divider':
+      return '---';
+  }
+}
+
+export interface PlainOptions {
+  /** `== Title ==` for headings (the console: a terminal shows no bold). */
+  framedHeadings?: boolean;
+  /** Buttons: their labels, a row a line (default); with what to type to press each (`press`: the
+   *  console's `/press <action>`); or left out (`none`: a platform that draws them itself). */
+  buttons?: 'labels' | 'press' | 'none';
+  /** An attached document: its name (default), its whole text (`content`: the console), or nothing. */
+  document?: 'name' | 'content' | 'none';
+}
+
+/** The one plain-text rendering of a reply. */
+export function replyToPlain(reply: Reply, opts: PlainOptions = {}): string {
+  const lines = reply.blocks.map((b) => blockToPlain(b, opts));
+  const rows = (reply.buttons ?? []).filter((row) => row.length > 0);
+  if (rows.length > 0 && opts.buttons === 'press') {
+    lines.push(`Buttons: ${rows.flat().map((b) => `[${b.label}] (type: /press ${b.action})`).join('  ')}`);
+  } else if (rows.length > 0 && opts.buttons !== 'none') {
+    for (const row of rows) lines.push(row.map((b) => `[${b.label}]`).join(' '));
+  }
+  const doc = reply.document;
+  if (doc && opts.document === 'content') {
+    lines.push(`--- ${doc.filename} (${doc.mimeType}) ---\n${doc.content.trimEnd()}\n--- end of ${doc.filename} ---`);
+  } else if (doc && opts.document !== 'none') lines.push(`(document ${doc.filename})`);
+  return lines.join('\n');
+}
+
+/** A poll as plain text: question, note, numbered options with their counts, how to vote. */
+export function pollToPlain(poll: PollView): string {
+  const lines = [`Poll #${poll.id}: ${poll.question}`, poll.note];
+  for (const o of poll.options) lines.push(`  ${o.index + 1}. ${o.text}${o.votes !== undefined ? ` (${o.votes})` : ''}`);
+  lines.push(poll.closed ? '(closed)' : `Vote with /vote <number> ${poll.id}`);
+  return lines.join('\n');
 }

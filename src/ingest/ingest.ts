@@ -4,6 +4,7 @@
 // summary. Any failure is an IngestError or ReadError with a one-line message, and nothing is written.
 import fs from 'node:fs';
 import path from 'node:path';
+import { clip } from '../core/reply-helpers.ts';
 import { KnowledgeError, loadPracticeBase } from '../knowledge/load.ts';
 import { KINDS, type Kind } from '../knowledge/schema.ts';
 import { DRAFT_MARK, draftEntries, renderDraft, type DraftEntry, type DraftFile } from './draft.ts';
@@ -139,7 +140,6 @@ function describeMeeting(m: DraftMeeting): string {
 }
 
 const MAX_LINES = 8;
-const clip = (s: string, n = 70) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 function summarise(r: IngestResult, document: string, meetingId: string, meetingExists: boolean, skipped: { heading: string; blocks: number }[]): string {
   const lines: string[] = [];
@@ -155,7 +155,7 @@ function summarise(r: IngestResult, document: string, meetingId: string, meeting
   if (dups.length > MAX_LINES) lines.push(`  ... and ${dups.length - MAX_LINES} more (similar_to in the draft)`);
   const unclassified = r.entries.filter((e) => e.kind === 'unclassified');
   lines.push(`Unclassified (choose a kind or delete): ${unclassified.length}`);
-  for (const e of unclassified.slice(0, MAX_LINES)) lines.push(`  ${e.id}: ${clip(e.title)} [${e.source.section}]`);
+  for (const e of unclassified.slice(0, MAX_LINES)) lines.push(`  ${e.id}: ${clip(e.title, 70)} [${e.source.section}]`);
   if (unclassified.length > MAX_LINES) lines.push(`  ... and ${unclassified.length - MAX_LINES} more`);
   if (skipped.length > 0) lines.push(`Skipped as page furniture: ${skipped.map((x) => `"${x.heading}"`).join(', ')}`);
   lines.push('Next: review and rewrite the draft, then follow knowledge/README.md ("From a meeting\'s PDF to live entries").');

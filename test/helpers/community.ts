@@ -8,7 +8,7 @@ import type { Config } from '../../src/config.ts';
 import { createDispatcher, createFeatures, type CommunityModule } from '../../src/app.ts';
 import { createOutboundRouter, type OutboundRouter } from '../../src/core/outbound.ts';
 import type { Capabilities, Clock, Core, Incoming, Outbound, Platform, SendOptions, SentRef } from '../../src/core/ports.ts';
-import { inlineToPlain, type DocumentAttachment, type PollView, type Reply } from '../../src/core/reply.ts';
+import { pollToPlain, replyToPlain, type DocumentAttachment, type PollView, type Reply } from '../../src/core/reply.ts';
 import type { Engine } from '../../src/engine/types.ts';
 import type { Meeting, PracticeBase } from '../../src/knowledge/schema.ts';
 import { openStore, type Store } from '../../src/store/store.ts';
@@ -172,40 +172,14 @@ export function createRecordingOutbound(opts: { platform?: Platform; capabilitie
 // ------------------------------------------------------------------------------------------------
 // Rendering replies as plain text (for assertions)
 
+/** The core's one plain-text rendering (src/core/reply.ts); several replies separated by `---`. */
 export function replyText(r: Reply | Reply[] | undefined): string {
   if (!r) return '';
-  if (Array.isArray(r)) return r.map(replyText).join('\n---\n');
-  const lines: string[] = [];
-  for (const b of r.blocks) {
-    switch (b.type) {
-      case 'heading':
-        lines.push(b.text);
-        break;
-      case 'paragraph':
-        lines.push(inlineToPlain(b.parts));
-        break;
-      case 'list':
-        b.items.forEach((it, i) => lines.push(`${b.ordered ? `${i + 1}.` : '-'} ${inlineToPlain(it)}`));
-        break;
-      case 'entry':
-        lines.push(`${b.title}: ${b.text} (${b.citation.label})`);
-        break;
-      case 'notice':
-        lines.push(`[${b.level}] ${b.text}`);
-        break;
-      case 'divider':
-        lines.push('---');
-        break;
-    }
-  }
-  for (const row of r.buttons ?? []) lines.push(row.map((x) => `[${x.label}]`).join(' '));
-  if (r.document) lines.push(`(document ${r.document.filename})`);
-  return lines.join('\n');
+  if (Array.isArray(r)) return r.map((x) => replyToPlain(x)).join('\n---\n');
+  return replyToPlain(r);
 }
 
-function pollText(p: PollView): string {
-  return [p.question, ...p.options.map((o) => `${o.index + 1}. ${o.text}${o.votes !== undefined ? ` (${o.votes})` : ''}`), p.note].join('\n');
-}
+const pollText = (p: PollView): string => pollToPlain(p);
 
 // ------------------------------------------------------------------------------------------------
 // Logger that keeps its lines

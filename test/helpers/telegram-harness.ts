@@ -83,6 +83,8 @@ export interface HarnessOptions {
   dir?: string;
   /** More adapter options (webhook budget, start retries). */
   adapter?: Partial<Pick<TelegramAdapterOptions, 'webhookBudgetMs' | 'startRetry'>>;
+  /** Kept across the tests of a file (not stopped after each test): the caller stops it. */
+  keep?: boolean;
 }
 
 export async function startHarness(o: HarnessOptions): Promise<Harness> {
@@ -166,7 +168,7 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
       if (ownFake) await fake.close();
     },
   };
-  running.push(h);
+  if (!o.keep) running.push(h);
   return h;
 }
 

@@ -15,26 +15,28 @@ export function parseVote(value: string | undefined): { pollId: number; index: n
 }
 
 export function register(app: App, deps: SlackDeps): void {
-  const { core, poster, web } = deps;
+  const { core, poster, web, render } = deps;
 
   async function onVote({ body, action, origin }: { body: BlockButtonAction; action: ButtonAction; origin: Origin }): Promise<void> {
     const vote = parseVote(action.value);
     const channel = body.channel?.id;
     const ts = body.message?.ts ?? (body.container?.message_ts as string | undefined);
     if (!vote) return;
-    const view = await core.vote({
+    const input = {
       pollId: vote.pollId,
       user: userOf(body.user.id, body.user.name ?? body.user.username, origin),
       optionIndexes: [vote.index],
       toggle: true,
-    });
-    if (!view) {
-      const [m] = renderReply({ blocks: [{ type: 'paragraph', parts: ['This poll is closed: votes are no longer counted.'] }] });
+    };
+    // The core words a vote it did not count (poll closed, gone, or a failure): shown to the voter only.
+    const result = core.castVote ? await core.castVote(input) : { view: await core.vote(input) };
+    if ('reply' in result) {
+      const [m] = renderReply(result.reply, render);
       if (body.response_url && m) await web.respond(body.response_url, { response_type: 'ephemeral', replace_original: false, ...m });
       return;
     }
     // The core has usually edited the message already (Outbound.updatePoll); an identical edit is skipped.
-    if (channel && ts) await poster.postPollUpdate(channel, ts, view);
+    if (result.view && channel && ts) await poster.postPollUpdate(channel, ts, result.view);
   }
 
   async function onButton({ body, action, origin }: { body: BlockButtonAction; action: ButtonAction; origin: Origin }): Promise<void> {
