@@ -260,7 +260,13 @@ export function createFeatures(deps: FeaturesDeps): AppParts {
       log: deps.log,
       outbound,
       subscriptions: () => reminders && { list: reminders.subscriptions.all, drop: reminders.subscriptions.drop },
-      zones: () => ({ communityZone: () => meetings?.zones()[0]?.zone }),
+      // The community's zone for /audit: where its next meeting is held, else its first member country.
+      zones: () => ({
+        communityZone: () => {
+          const next = meetings?.meetings.nextMeeting(clock.now());
+          return (next && meetings?.meetings.get(next.id)?.zone) ?? meetings?.zones()[0]?.zone;
+        },
+      }),
     });
     meetings = createMeetingsFeature({
       store,

@@ -167,6 +167,9 @@ describe('/audit', () => {
     expect(t).toMatch(new RegExp(`Mon 1 Jun 2026, \\d\\d:00 \\S+ \\(UTC[+-]?\\d*\\): ${SECRETARIAT} role\\.grant ${OFFICER} \\(role: co-chair\\)`));
     expect(t).toContain(`${SECRETARIAT} chats.allow ${NEW_GROUP}`);
     expect(t).toMatch(/Times are in the community's zone \(\S+\)\./);
+    // The community's zone is where its next meeting is held.
+    await b.sayText('/meeting add 2026-07-10 10:00 America/Lima | Lima meeting | Lima', { chat: SECRETARIAT });
+    expect(await b.sayText('/audit 1', { chat: SECRETARIAT })).toContain("Times are in the community's zone (America/Lima).");
     const two = await b.sayText('/audit 2', { chat: SECRETARIAT });
     expect(two).toContain('the last 2 actions');
     expect(two).not.toContain('role.grant');
