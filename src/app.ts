@@ -250,13 +250,27 @@ export function createFeatures(deps: FeaturesDeps): AppParts {
   let followups: FollowupsFeature | undefined;
 
   let access: AccessFeature;
-  let meetings: ReturnType<typeof createMeetingsFeature>;
+  let meetings: ReturnType<typeof createMeetingsFeature> | undefined;
   try {
     if (deps.instanceLease) {
       const onLost = typeof deps.instanceLease === 'object' ? deps.instanceLease.onLost : undefined;
       lease = acquireInstanceLease({ store, clock, log: deps.log, ...(onLost ? { onLost } : {}) });
     }
-    access = createAccessFeature({ store, config, clock, log: deps.log });
+    access = createAccessFeature({
+      store,
+      config,
+      clock,
+      log: deps.log,
+      outbound,
+      subscriptions: () => reminders && { list: reminders.subscriptions.all, drop: reminders.subscriptions.drop },
+      // The community's zone for /audit: where its next meeting is held, else its first member country.
+      zones: () => ({
+        communityZone: () => {
+          const next = meetings?.meetings.nextMeeting(clock.now());
+          return (next && meetings?.meetings.get(next.id)?.zone) ?? meetings?.zones()[0]?.zone;
+        },
+      }),
+    });
     meetings = createMeetingsFeature({
       store,
       engine,

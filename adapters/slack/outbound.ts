@@ -88,7 +88,7 @@ export interface ReplyTarget {
   threadTs?: string;
   user: string;
   responseUrl?: string;
-  /** Refusals go to the asker only (ephemeral through response_url). Slash commands. */
+  /** Refusals and private replies go to the asker only (ephemeral through response_url). Slash commands. */
   refusalsEphemeral?: boolean;
 }
 
@@ -112,8 +112,9 @@ export function createReplyPoster(deps: SlackOutboundDeps): ReplyPoster {
       let viaResponseUrl = false;
       for (const reply of replies) {
         const msgs = renderReply(reply, render);
-        if (target.responseUrl && (viaResponseUrl || (reply.refusal && target.refusalsEphemeral))) {
-          await respondAll(target.responseUrl, msgs, reply.refusal && target.refusalsEphemeral ? 'ephemeral' : 'in_channel');
+        const toAsker = (reply.refusal || reply.private) && target.refusalsEphemeral;
+        if (target.responseUrl && (viaResponseUrl || toAsker)) {
+          await respondAll(target.responseUrl, msgs, toAsker ? 'ephemeral' : 'in_channel');
           if (reply.document) await respondAll(target.responseUrl, noUploadHere(), 'ephemeral');
           continue;
         }

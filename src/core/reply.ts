@@ -68,6 +68,9 @@ export interface Reply {
   document?: DocumentAttachment;
   /** Set when the reply is a refusal or an error the user caused (adapters may style it). */
   refusal?: boolean;
+  /** Meant for the asker only (e.g. /whoami): Slack shows it ephemeral where it can (slash
+   *  commands); Telegram and the console answer in the chat as usual. */
+  private?: boolean;
 }
 
 export const reply = (...blocks: Block[]): Reply => ({ blocks });

@@ -12,6 +12,8 @@ export function createMemberLeft(deps: { store: Store; access: CommunityAccess; 
   /** Revokes `userId`'s roles granted in chat when `chatId` is an allowed chat; returns how many. */
   return async function memberLeft(chatId: string, userId: string): Promise<number> {
     if (!userId || !access.isChatAllowed({ id: chatId, type: 'group' }, '')) return 0;
+    // No longer a member there: private reminders (/remindme) stop unless another allowed chat counts.
+    store.immediate(() => access.forgetMember(userId, chatId));
     const roles = [...access.grantedRolesOf(userId)];
     if (roles.length === 0) return 0;
     let n = 0;

@@ -1,5 +1,6 @@
 // /role grant|revoke|list: roles granted in chat (secretariat only; every change audited).
 import type { CommandSpec, Role } from '../../commands/types.ts';
+import type { Config } from '../../config.ts';
 import type { Clock } from '../../core/ports.ts';
 import type { Block, Inline, Reply } from '../../core/reply.ts';
 import type { Store } from '../../store/store.ts';
@@ -20,7 +21,13 @@ const refusal = (...blocks: Block[]): Reply => ({ refusal: true, blocks });
 const para = (...parts: Inline[]): Block => ({ type: 'paragraph', parts });
 const usageBlock = (): Block => para('Write ', { text: ROLE_USAGE, code: true }, ', e.g. ', { text: '/role grant co-chair telegram:123456789', code: true }, '.');
 
-export function createRoleCommand(deps: { store: Store; access: CommunityAccess; audit: Audit; clock: Clock }): CommandSpec {
+export function createRoleCommand(deps: {
+  store: Store;
+  access: CommunityAccess;
+  audit: Audit;
+  clock: Clock;
+  config: Pick<Config, 'secretariat' | 'coChairs'>;
+}): CommandSpec {
   const { store, access, audit, clock } = deps;
   /** A write to the roles table; the access cache is dropped once it has committed or rolled back. */
   const write = <T>(fn: () => T): T => {
@@ -33,18 +40,20 @@ export function createRoleCommand(deps: { store: Store; access: CommunityAccess;
 
   function listReply(): Reply {
     const items: string[] = [];
-    for (const [role, ids] of [
-      ['secretariat', [...new Set(deps.access.granted().filter((g) => g.role === 'secretariat').map((g) => g.userId))]],
-      ['co-chair', [...new Set(deps.access.granted().filter((g) => g.role === 'co-chair').map((g) => g.userId))]],
-    ] as const) {
-      for (const id of ids) items.push(`${id}: ${role} (granted in chat)`);
+    for (const role of ['secretariat', 'co-chair'] as const) {
+      for (const id of deps.config[role === 'secretariat' ? 'secretariat' : 'coChairs']) {
+        items.push(`${id}: ${role} (configured in ${role === 'secretariat' ? 'SECRETARIAT' : 'CO_CHAIRS'})`);
+      }
+      for (const g of deps.access.granted().filter((x) => x.role === role)) {
+        if (access.configRolesOf(g.userId).has(role)) continue;
+        items.push(`${g.userId}: ${role} (granted in chat) by ${g.grantedBy} on ${g.grantedAt.toISOString().slice(0, 10)}`);
+      }
     }
     return {
       blocks: [
         { type: 'heading', text: 'Roles' },
-        items.length
-          ? { type: 'list', items: items.map((i) => [i]) }
-          : para('No roles have been granted in chat. Roles set in the configuration (SECRETARIAT, CO_CHAIRS) are not listed here.'),
+        items.length ? { type: 'list', items: items.map((i) => [i]) } : para('No roles are configured or granted.'),
+        para('Configured roles change only in the configuration (and a restart); roles granted in chat change with /role.'),
         usageBlock(),
       ],
     };
@@ -54,6 +63,7 @@ export function createRoleCommand(deps: { store: Store; access: CommunityAccess;
     name: 'role',
     aliases: ['roles'],
     usage: ROLE_USAGE,
+    subcommands: [{ usage: '/role list', description: 'Roles configured (SECRETARIAT, CO_CHAIRS) and granted in chat', access: 'secretariat' }],
     description: 'Grant or revoke the secretariat or co-chair role (secretariat)',
     access: 'secretariat',
     group: 'Administration',

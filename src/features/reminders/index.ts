@@ -3,7 +3,8 @@
 // its MeetingNotices port, which this feature implements), the reminders before each meeting
 // (REMINDER_OFFSETS), /remind, the delivery ledgers with their retries (./scheduler.ts), the notice
 // to the secretariat about deliveries that failed (./delivery-notices.ts), and the purge of old
-// delivery logs (DELIVERY_LOG_RETENTION_DAYS). Tables `subscriptions`, `reminder_deliveries`,
+// delivery logs (DELIVERY_LOG_RETENTION_DAYS), and /remindme (a person's private chat:
+// ./remindme-command.ts). Tables `subscriptions`, `reminder_deliveries`,
 // `announcements`, `announcement_deliveries`: ./repo.ts only.
 import type { Logger } from 'pino';
 import type { Config } from '../../config.ts';
@@ -13,6 +14,7 @@ import type { Clock } from '../../core/ports.ts';
 import type { Store } from '../../store/store.ts';
 import type { MeetingNotices } from '../meetings/index.ts';
 import { createReminderCommands, offsetsText } from './commands.ts';
+import { createRemindmeCommand } from './remindme-command.ts';
 import type { ReminderAccess, ReminderAudit, ReminderMeetings } from './ports.ts';
 import { reminderDueAt } from './reminder-times.ts';
 import { createRemindersRepo, type Subscription } from './repo.ts';
@@ -47,6 +49,8 @@ export interface SubscriptionsView {
   count(): number;
   /** Inside store.immediate(); false when already subscribed. Not audited: chat users go through /subscribe. */
   subscribe(chat: { id: string; type: Subscription['chatType'] }, threadId: string | undefined, by: string, at: Date): boolean;
+  /** Unsubscribes a chat (inside store.immediate()), audited as `unsubscribe` by `actorId`; false when it was not subscribed. */
+  drop(chatId: string, actorId: string, reason: string): boolean;
 }
 
 export interface RemindersFeature extends Feature, MeetingNotices {
@@ -63,12 +67,23 @@ export function createReminders(deps: RemindersDeps): RemindersFeature {
   const log = deps.log.child({ module: 'community' });
   const offsetsMs = deps.config.reminderOffsetsMs;
   const repo = createRemindersRepo(store);
+  // A person's private chat subscribed with /remindme gets deliveries while they count as a member
+  // (a role, or an allowed group they belong to): revoking the group stops them at once.
+  const a = deps.access;
+  const deliveryAccess: ReminderAccess = {
+    rolesOf: (u) => a.rolesOf(u),
+    granted: () => a.granted(),
+    communityChatOf: (u) => a.communityChatOf(u),
+    recordMember: (u, c, at) => a.recordMember(u, c, at),
+    isMember: (u) => a.isMember(u),
+    isChatAllowed: (chat, by) => a.isChatAllowed(chat, by) || (chat.type === 'private' && a.isMember(by)),
+  };
   const scheduler = createScheduler({
     store,
     repo,
     clock,
     outbound: deps.outbound,
-    access: deps.access,
+    access: deliveryAccess,
     log: deps.log.child({ module: 'community' }),
     offsetsMs,
     meetings: deps.meetings,
@@ -79,9 +94,22 @@ export function createReminders(deps: RemindersDeps): RemindersFeature {
 
   return {
     name: 'reminders',
-    subscriptions: { get: repo.getSubscription, all: repo.subscriptions, count: repo.countSubscriptions, subscribe: repo.subscribe },
+    subscriptions: {
+      get: repo.getSubscription,
+      all: repo.subscriptions,
+      count: repo.countSubscriptions,
+      subscribe: repo.subscribe,
+      drop(chatId, actorId, reason) {
+        const was = repo.unsubscribe(chatId, clock.now());
+        if (was) audit(actorId, 'unsubscribe', chatId, { reason });
+        return was;
+      },
+    },
     scheduler,
-    commands: createReminderCommands({ store, repo, audit, meetings: deps.meetings, scheduler, wake: deps.wake, offsetsMs, outbound: deps.outbound }),
+    commands: [
+      ...createReminderCommands({ store, repo, audit, meetings: deps.meetings, scheduler, wake: deps.wake, offsetsMs, outbound: deps.outbound }),
+      createRemindmeCommand({ store, repo, audit, access: deps.access, offsetsMs }),
+    ],
 
     // Subscriptions follow the chat: gone, unsubscribed (audited); migrated, moved.
     chatGone(chatId, reason) {

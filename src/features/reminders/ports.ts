@@ -20,6 +20,13 @@ export interface ReminderMeetings {
 export interface ReminderAccess extends Pick<AccessControl, 'rolesOf' | 'isChatAllowed'> {
   /** Roles granted in chat (the secretariat members beyond SECRETARIAT). */
   granted(): { userId: string; role: Role }[];
+  /** An allowed group the user was seen in (for /remindme), if any. */
+  communityChatOf(userId: string): string | undefined;
+  /** Records that the user belongs to that group (inside store.immediate()). */
+  recordMember(userId: string, chatId: string, at: Date): void;
+  /** True while the user holds a role or belongs to a chat that is allowed now: their private
+   *  subscription (/remindme) gets deliveries. */
+  isMember(userId: string): boolean;
 }
 
 /** Records a privileged action (the access feature). */
