@@ -413,21 +413,14 @@ export function createDispatcher(deps: {
 }): Core {
   const { config, community } = deps;
   let all: Feature[] = [];
-  const meetingsCommand = community.features.flatMap((f) => f.commands ?? []).find((c) => c.name === 'meetings');
   const practiceBase = createPracticeBase({
     engine: deps.engine,
     feedback: community.feedback,
     publicAnswers: config.publicAnswers !== false,
     commands: (): CommandSpec[] => all.flatMap((f) => f.commands ?? []),
-    // "When is the next meeting?": the calendar first (the chat may see meetings: checked by the caller).
-    ...(meetingsCommand
-      ? {
-          upcomingMeetings: async (ctx) => {
-            const out = await meetingsCommand.run({ ...ctx, command: meetingsCommand.name, args: '' });
-            return Array.isArray(out) ? out : [out];
-          },
-        }
-      : {}),
+    // "When is the next meeting?": the calendar, as /meetings shows it (the chat may see meetings:
+    // checked by the caller).
+    upcomingMeetings: async (ctx) => [community.meetings.listReply(ctx.now)],
   });
   all = [practiceBase, ...community.features, ...(deps.more ?? [])];
   return createCore({

@@ -1,6 +1,7 @@
 // The one shape every feature module returns (src/features/<feature>/index.ts). The dispatcher
 // (src/core/core.ts) registers the commands by name and the button actions by prefix, and fans the
-// lifecycle out; src/app.ts lists the features and wires their dependencies.
+// lifecycle out; the wake loop (src/core/wake-loop.ts) drives the scheduled hooks; src/app.ts lists
+// the features and wires their dependencies.
 import type { CommandContext, CommandSpec } from '../commands/types.ts';
 import type { ActionInput, ChatId, VoteInput } from './ports.ts';
 import type { PollView, Reply } from './reply.ts';
@@ -36,7 +37,8 @@ export interface Feature {
    *  wake loop (src/core/wake-loop.ts) after the ticks, at most once an hour; a busy database
    *  (SQLITE_BUSY thrown) is retried on a later wake. Writes only the feature's own tables. */
   purge?(now: Date): void | Promise<void>;
-  /** Called once when the wake loop starts (before its first run). */
+  /** Called once when the wake loop starts, before its first run (the wake loop drives the
+   *  features listed in createFeatures, src/app.ts: tick, nextDueAt, purge, start, stop). */
   start?(): void;
   /** Finishes work in hand (e.g. writes queued rows). */
   stop?(): void | Promise<void>;
