@@ -29,12 +29,18 @@ let shared: Engine | undefined;
 /** createApp's default builder (createEngine with the interpreter of the members' languages). */
 const build: EngineBuilder = (base, dir) => createEngine(base, { interpret: createInterpretFromDisk(dir, base) });
 
+/** The bot's own builder (src/cli.ts): the engine through the snapshot cache, here TEST_CACHE_DIR.
+ *  For any knowledge folder: snapshot keys name files relative to the folder, so a temporary copy of
+ *  knowledge/ hits the same snapshots until a test changes a file (then that build misses, and
+ *  rewrites the snapshot). */
+export const snapshotEngineBuilder: EngineBuilder = (base, dir) => {
+  useCachedEnglishWords(TEST_CACHE_DIR);
+  return createEngineCached(base, dir, TEST_CACHE_DIR, { interpret: createInterpretFromDisk(dir, base, TEST_CACHE_DIR) }).engine;
+};
+
 /** The engine for the repository's knowledge folder (which no test edits), memoised and cached. */
 export const sharedEngineBuilder: EngineBuilder = (base, dir) => {
   if (path.resolve(dir) !== REPO_KNOWLEDGE) return build(base, dir);
-  if (!shared) {
-    useCachedEnglishWords(TEST_CACHE_DIR);
-    shared = createEngineCached(base, dir, TEST_CACHE_DIR, { interpret: createInterpretFromDisk(dir, base, TEST_CACHE_DIR) }).engine;
-  }
+  shared ??= snapshotEngineBuilder(base, dir);
   return shared;
 };
