@@ -117,7 +117,7 @@ describe('instance lease (two real processes)', () => {
     } finally {
       store.close();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('a holder killed with SIGKILL does not keep the next start out', async () => {
     const db = tempDbPath();
@@ -135,7 +135,7 @@ describe('instance lease (two real processes)', () => {
     } finally {
       store.close();
     }
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('instance lease lost while the bot runs', () => {
@@ -177,5 +177,5 @@ describe('instance lease lost while the bot runs', () => {
       other.close();
       await fake.close();
     }
-  }, 60_000);
+  }, 120_000);
 });
