@@ -26,7 +26,9 @@ describe('Telegram adapter: faults', () => {
     await Promise.all([1, 2, 3].map((n) => h.adapter.outbound.send('telegram:2001', reply(n))));
     const sent = h.fake.sent('sendMessage', OFFICER.id);
     expect(sent.map((c) => String(c.params.text))).toEqual(['Reminder 1', 'Reminder 2', 'Reminder 3']);
-    for (let i = 1; i < sent.length; i++) expect(sent[i]!.at - sent[i - 1]!.at).toBeGreaterThanOrEqual(900);
+    // Started 1 s apart; arrival times jitter with the load (unthrottled, the three arrive within ~100 ms).
+    for (let i = 1; i < sent.length; i++) expect(sent[i]!.at - sent[i - 1]!.at).toBeGreaterThanOrEqual(500);
+    expect(sent[2]!.at - sent[0]!.at).toBeGreaterThanOrEqual(1500);
     expect(h.fake.stats.rateLimited).toBe(0);
   });
 

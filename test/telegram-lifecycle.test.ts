@@ -117,7 +117,7 @@ describe('Telegram start and death are loud, and do not hold up Slack or the sch
     expect(out.indexOf('"msg":"stopped"')).toBeGreaterThan(out.indexOf(fatal[0]!));
     expect(out).not.toContain(token.split(':')[1]!);
     expect(out).not.toContain(SLACK_TOKEN);
-  }, 120_000);
+  }, 180_000);
 
   it('Telegram unreachable at start: a bounded number of getMe attempts, one log line each, then one clear error', async () => {
     // The adapter alone (in process, short backoff): the bin above shows what the process does with the error.
@@ -187,5 +187,5 @@ describe('Telegram start and death are loud, and do not hold up Slack or the sch
     expect(out).toMatch(/telegram adapter stopped/);
     expect(out.indexOf('"msg":"stopped"')).toBeGreaterThan(out.indexOf(fatal[0]!));
     expect(out).not.toContain(fake.token.split(':')[1]!);
-  }, 120_000);
+  }, 180_000);
 });
