@@ -16,6 +16,7 @@ import { createParseCache, defaultKnowledgeDir, KnowledgeError, loadPracticeBase
 import { ingestDocument } from '../src/ingest/ingest.ts';
 import { parse } from 'yaml';
 import { createFakeClock, createRecordingOutbound, replyText, type FakeClock } from './helpers/community.ts';
+import { snapshotEngineBuilder } from './helpers/shared-engine.ts';
 
 const SEC = 'telegram:1';
 const OFFICER = 'telegram:7';
@@ -36,7 +37,8 @@ function copyKnowledge(): string {
 function makeApp(kb: string, clock: FakeClock = createFakeClock('2026-12-07T10:00:00Z')) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-live-db-'));
   const config = loadConfig({ DATABASE_PATH: path.join(dir, 'bot.db'), KNOWLEDGE_DIR: kb, SECRETARIAT: `${SEC},telegram:2`, ALLOWED_CHATS: GROUP });
-  const app = createApp(config, { log: pino({ level: 'silent' }), clock, watchKnowledge: false });
+  // The bot's own engine builder (through the snapshot cache), as src/cli.ts passes it.
+  const app = createApp(config, { log: pino({ level: 'silent' }), clock, watchKnowledge: false, buildEngine: snapshotEngineBuilder });
   const outbound = createRecordingOutbound({ platform: 'telegram' });
   app.router.register(outbound);
   apps.push(app);

@@ -95,7 +95,7 @@ describe('Slack: reaching Slack at start', () => {
 describe('Slack: slow and rate-limited answers are visible', () => {
   let h: SlackHarness;
   beforeAll(async () => {
-    h = await startSlackHarness({ adapter: { timeoutMs: 300, maxRetryAfterMs: 2000 } });
+    h = await startSlackHarness({ adapter: { timeoutMs: 1000, maxRetryAfterMs: 2000 } });
   });
   afterEach(() => h.fake.clearFaults());
   afterAll(async () => {

@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { m001 } from '../src/store/migrations/001-core.ts';
 import { m002 } from '../src/store/migrations/002-agenda.ts';
@@ -12,6 +12,7 @@ import { migrations } from '../src/store/migrations/index.ts';
 import { isBusyError, retryWhileBusy } from '../src/store/busy.ts';
 import { openStore, StoreError, type Migration } from '../src/store/store.ts';
 import { createTestLogger, removeTempDirs, tempDbPath, tempDir } from './helpers/community.ts';
+import { holdLock } from './helpers/db-lock.ts';
 
 afterAll(removeTempDirs);
 
@@ -222,16 +223,16 @@ describe('openStore', () => {
     }
   });
 
-  it('a second writer fails fast while another holds the write lock, and an async retry succeeds once it is released', async () => {
+  // Another process holds the write lock (test/helpers/db-lock.ts: BEGIN IMMEDIATE and a row, not
+  // committed), as a maintenance script or a `sqlite3` shell does.
+  it('a write while another process holds the write lock fails fast (short busy timeout), and an async retry succeeds once it lets go', async () => {
     const file = tempDbPath();
-    const a = openStore(file);
+    openStore(file).close();
+    const lock = await holdLock(file);
     const b = openStore(file);
     b.shortBusyTimeout();
     const write = (key: string) => () => b.immediate(() => b.db.prepare("INSERT INTO meta (key, value) VALUES (?, '1')").run(key));
     try {
-      // The two writers really overlap: a holds BEGIN IMMEDIATE while b tries to write.
-      a.db.exec('BEGIN IMMEDIATE');
-      a.db.prepare("INSERT INTO meta (key, value) VALUES ('x', '1')").run();
       let err: unknown;
       try {
         write('y')();
@@ -239,24 +240,52 @@ describe('openStore', () => {
         err = e;
       }
       expect(isBusyError(err)).toBe(true);
-      // Reads are not blocked by the writer (WAL), and do not see its uncommitted row.
-      expect(b.db.prepare("SELECT COUNT(*) AS n FROM meta WHERE key = 'x'").get()).toEqual({ n: 0 });
-      // Retried off the event loop: the holder (here on the same thread) can commit meanwhile.
+      // Reads are not blocked by the other writer (WAL), and do not see its uncommitted row.
+      expect(b.db.prepare("SELECT COUNT(*) AS n FROM meta WHERE key = 'holder'").get()).toEqual({ n: 0 });
+      // Retried off the event loop, with backoff: still waiting while the lock is held.
       let attempts = 0;
+      let done = false;
       const retried = retryWhileBusy(() => {
         attempts++;
         return write('z')();
-      }, { changes: b.changes });
-      await new Promise<void>((r) => setImmediate(r));
-      expect(attempts).toBe(1);
-      a.db.exec('COMMIT');
+      }, { changes: b.changes }).finally(() => (done = true));
+      while (attempts < 3 && !done) await new Promise((r) => setTimeout(r, 10));
+      expect(done).toBe(false);
+      expect(lock.held()).toBe(true);
+      await lock.release();
       await retried;
-      expect(attempts).toBeGreaterThan(1);
-      expect(b.db.prepare<[], { key: string }>('SELECT key FROM meta ORDER BY key').all().map((r) => r.key)).toEqual(['x', 'z']);
+      // Both writes are in, the holder's first: the retry waited for it rather than going around it.
+      expect(b.db.prepare<[], { key: string }>('SELECT key FROM meta ORDER BY rowid').all().map((r) => r.key)).toEqual(['holder', 'z']);
     } finally {
-      if (a.db.inTransaction) a.db.exec('ROLLBACK');
-      a.close();
+      lock.kill();
       b.close();
+    }
+  });
+
+  it('opening waits for another process\'s write lock (the open busy timeout) and migrates once it is released', async () => {
+    const file = tempDbPath();
+    const old = openStore(file, { migrations: [m001] });
+    old.close();
+    // The holder commits by itself a second after taking the lock, while this thread waits in openStore.
+    const lock = await holdLock(file, { releaseAfterMs: 1000 });
+    try {
+      // The lock really is held as openStore starts: a writer that does not wait is refused.
+      const probe = new Database(file, { timeout: 0 });
+      try {
+        expect(() => probe.exec('BEGIN IMMEDIATE')).toThrow(/database is locked/);
+      } finally {
+        probe.close();
+      }
+      const store = openStore(file);
+      try {
+        expect(userVersion(store.db)).toBe(LATEST);
+        // The holder's row was committed first: the migrations waited for it.
+        expect(store.db.prepare("SELECT value FROM meta WHERE key = 'holder'").get()).toEqual({ value: 'x' });
+      } finally {
+        store.close();
+      }
+    } finally {
+      lock.kill();
     }
   });
 });

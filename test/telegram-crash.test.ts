@@ -1,6 +1,7 @@
 // At-least-once long polling (issue 11, item 2): the real bin is SIGKILLed while it answers the 3rd
-// of 10 updates, then started again on the same database. Nothing is lost (every suggestion is
-// stored), and nothing is answered twice (the update ledger survives the restart).
+// of 5 updates of one batch (2 answered, 1 under way, 2 not started), then started again on the same
+// database. Nothing is lost (every suggestion is stored), and nothing is answered twice (the update
+// ledger survives the restart). (5 rather than 10: the bin spaces a group's answers a second apart.)
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -22,15 +23,10 @@ const TOPICS = [
   'Item 3: crypto-asset tracing in smuggling cases',
   'Item 4: joint investigation teams with transit countries',
   'Item 5: victim identification at sea',
-  'Item 6: document fraud detection at airports',
-  'Item 7: financial intelligence unit cooperation',
-  'Item 8: witness protection for cooperating migrants',
-  'Item 9: open source intelligence tooling',
-  'Item 10: mutual legal assistance turnaround times',
 ];
 
 describe('long polling: a SIGKILL mid-batch loses nothing and answers nothing twice', () => {
-  it('10 updates, killed while answering the 3rd, restarted: all 10 stored and answered exactly once', async () => {
+  it('5 updates, killed while answering the 3rd, restarted: all 5 stored and answered exactly once', async () => {
     const fake: FakeTelegram = await startFakeTelegram();
     cleanups.push(() => fake.close());
     const dir = tempDir();
@@ -62,13 +58,13 @@ describe('long polling: a SIGKILL mid-batch loses nothing and answers nothing tw
       const replies = fake.sent('sendMessage', G.id).map((c) => Number(c.params.reply_parameters?.message_id));
       return messageIds.every((id) => replies.includes(id)) ? replies : undefined;
     };
-    const replies = await fake.waitFor(answered, 60_000, 'answers to all 10 suggestions');
-    // Exactly once each: every reply answers a different one of the 10 messages.
+    const replies = await fake.waitFor(answered, 60_000, 'answers to all 5 suggestions');
+    // Exactly once each: every reply answers a different one of the 5 messages.
     expect([...replies].sort((a, b) => a - b)).toEqual([...messageIds].sort((a, b) => a - b));
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
-    expect(fake.sent('sendMessage', G.id)).toHaveLength(10);
+    expect(fake.sent('sendMessage', G.id)).toHaveLength(5);
     const db = new Database(path.join(dir, 'data', 'bot.db'), { readonly: true });
     try {
       const stored = db.prepare<[], { text: string }>('SELECT text FROM agenda_suggestions ORDER BY id').all().map((r) => r.text);

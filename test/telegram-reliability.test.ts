@@ -56,7 +56,7 @@ describe('Telegram: slow and refused calls are visible', () => {
   });
 
   it('webhook: Telegram gets its 200 within the budget while handling goes on; a late finish is logged; a redelivery is not handled twice', async () => {
-    const h = await startHarness({ mode: 'webhook', api: { timeoutMs: 5000 }, adapter: { webhookBudgetMs: 200 } });
+    const h = await startHarness({ mode: 'webhook', api: { timeoutMs: 2000 }, adapter: { webhookBudgetMs: 200 } });
     h.fake.fail('sendMessage', { kind: 'hang' }, { chatId: OFFICER.id });
     const update = h.fake.text({ chat: privateChat(OFFICER), from: OFFICER, text: '/start' });
     let handled = false;

@@ -9,11 +9,14 @@ const db = new Database(process.argv[1]);
 db.exec('BEGIN IMMEDIATE');
 db.prepare("INSERT INTO meta (key, value) VALUES ('holder', 'x') ON CONFLICT (key) DO UPDATE SET value = 'x'").run();
 process.stdout.write('locked\\n');
-process.stdin.once('data', () => {
+const release = () => {
   db.exec('COMMIT');
   process.stdout.write('released\\n');
   process.exit(0);
-});
+};
+process.stdin.once('data', release);
+// Optionally let go by itself, while the test's own thread may be blocked in a synchronous wait.
+if (process.argv[2]) setTimeout(release, Number(process.argv[2]));
 `;
 
 export interface LockHolder {
@@ -25,9 +28,15 @@ export interface LockHolder {
   kill(): void;
 }
 
+export interface HoldLockOptions {
+  /** The holder commits by itself this long after it took the lock (else it waits for release()). */
+  releaseAfterMs?: number;
+}
+
 /** Resolves once another process holds a write lock on the database file `db`. */
-export async function holdLock(db: string): Promise<LockHolder> {
-  const child = spawn(process.execPath, ['-e', HOLDER, db], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+export async function holdLock(db: string, opts: HoldLockOptions = {}): Promise<LockHolder> {
+  const args = ['-e', HOLDER, db, ...(opts.releaseAfterMs !== undefined ? [String(opts.releaseAfterMs)] : [])];
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let releasing = false;
   child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));

@@ -43,7 +43,7 @@ export function startBin(dir: string, env: Record<string, string>, cleanups: (()
     child,
     out: () => out,
     exited,
-    waitForOutput(re, what, timeoutMs = 60_000) {
+    waitForOutput(re, what, timeoutMs = 120_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           const m = re.exec(out);

@@ -7,6 +7,7 @@ import { Writable } from 'node:stream';
 import { afterAll, afterEach, expect } from 'vitest';
 import { createTelegramAdapter, type TelegramAdapter, type TelegramAdapterOptions } from '../../adapters/telegram/index.ts';
 import type { ApiPipelineOptions } from '../../adapters/telegram/api-plugins.ts';
+import type { APIThrottlerOptions } from '@grammyjs/transformer-throttler';
 import { createApp, type App } from '../../src/app.ts';
 import type { CommunityModule } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -15,6 +16,7 @@ import { createLogger } from '../../src/core/logger.ts';
 import type { Clock } from '../../src/core/ports.ts';
 import { createUpdateLedger } from '../../src/store/update-ledger.ts';
 import type { FakeClock } from './community.ts';
+import { sharedEngineBuilder } from './shared-engine.ts';
 import {
   checkTelegramHtml,
   groupChat,
@@ -70,6 +72,16 @@ afterEach(async () => {
   for (const h of running.splice(0)) await h.stop();
 });
 
+/** The throttler of the harness unless a test asks for Telegram's own limits (TELEGRAM_LIMITS, one
+ *  message a second per chat): one call at a time per chat, so a chat's messages keep their order,
+ *  but no spacing, which would only make every test wait. The spacing itself is checked once, in
+ *  test/telegram-faults.test.ts. */
+export const TEST_LIMITS: APIThrottlerOptions = {
+  global: { minTime: 0 },
+  group: { maxConcurrent: 1, minTime: 0 },
+  out: { maxConcurrent: 1, minTime: 0 },
+};
+
 export interface HarnessOptions {
   mode: Mode;
   clock?: FakeClock;
@@ -114,13 +126,13 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     },
   });
   const log = createLogger('info', sink);
-  const app = createApp(config, { log, ...(o.clock ? { clock: o.clock as Clock } : {}) });
+  const app = createApp(config, { log, buildEngine: sharedEngineBuilder, ...(o.clock ? { clock: o.clock as Clock } : {}) });
   const adapter = createTelegramAdapter({
     ...config.telegram!,
     core: app.core,
     log,
     pollTimeoutSeconds: 5,
-    api: o.api,
+    api: { limits: TEST_LIMITS, ...o.api },
     ledger: createUpdateLedger(app.store, { log }),
     ...o.adapter,
   });
