@@ -269,6 +269,8 @@ export function createFeatures(deps: FeaturesDeps): AppParts {
         reminderNote: (...a) => reminders!.reminderNote(...a),
       },
       polls: { openPolls: () => agenda?.openPolls() ?? [] },
+      meetingLengthMs: config.meetingLengthMs,
+      attendanceRetentionDays: config.suggestionsRetentionDays,
     });
   } catch (err) {
     lease?.release();

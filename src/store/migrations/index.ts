@@ -7,6 +7,7 @@ import { m003 } from './003-meeting-revision.ts';
 import { m004 } from './004-gaps-language.ts';
 import { m005 } from './005-update-ledger.ts';
 import { m006 } from './006-instance-lease.ts';
+import { m009 } from './009-meeting-details.ts';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m009];
