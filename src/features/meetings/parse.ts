@@ -64,8 +64,9 @@ export function parseMeetingSpec(input: string, now: Date): ParseResult<MeetingS
         : 'The place is missing: write it after a second | (or write online).',
     );
   }
-  if (parts.length > 4) {
-    return fail('Use | only to separate the parts (when | title | place, and optionally | video link); the title and place may not contain |.');
+  // A fourth part is a video link only when it looks like a web address; anything else is a stray |.
+  if (parts.length > 4 || (parts.length === 4 && !/^\s*(?:[a-z][a-z0-9+.-]*:\/\/|www\.)/i.test(parts[3]!))) {
+    return fail('Use | only to separate the three parts (when | title | place, then optionally a video link); the title and place may not contain |.');
   }
   const [when, rawTitle, rawPlace, rawLink] = parts.map((p) => p.trim()) as [string, string, string, string | undefined];
 
