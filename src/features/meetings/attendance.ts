@@ -33,10 +33,11 @@ function counts(rows: readonly AttendanceRow[]): { yes: number; no: number } {
 
 const countText = (c: { yes: number; no: number }): string => `${plural(c.yes, 'member')} will attend, ${c.no} cannot`;
 
-/** What `/meeting <id>` shows of attendance: counts for everyone, names for the secretariat. */
-export function attendanceBlocks(m: MeetingRecord, rows: readonly AttendanceRow[], now: Date, showNames: boolean): Block[] {
+/** What `/meeting <id>` shows of attendance: counts for everyone, names for the secretariat
+ *  (`withButtons`: the reply carries the buttons, so an empty count invites an answer). */
+export function attendanceBlocks(rows: readonly AttendanceRow[], withButtons: boolean, showNames: boolean): Block[] {
   if (!rows.length) {
-    return answersOpen(m, now) ? [para({ text: 'Attendance', bold: true }, ': no answers yet. Use the buttons below to answer.')] : [];
+    return withButtons ? [para({ text: 'Attendance', bold: true }, ': no answers yet. Use the buttons below to answer.')] : [];
   }
   const blocks: Block[] = [para({ text: 'Attendance', bold: true }, `: ${countText(counts(rows))}.`)];
   if (showNames) {

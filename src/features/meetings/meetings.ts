@@ -204,9 +204,9 @@ export function createMeetings(deps: MeetingsDeps) {
           items: agenda.map((a) => [`${a.text} (${a.votes} vote${a.votes === 1 ? '' : 's'})`]),
         });
       }
-      if (!m.cancelled) blocks.push(...attendanceBlocks(m, api.attendanceOf(m.id), now, viewer.secretariat === true));
-      blocks.push({ type: 'paragraph', parts: [`Id: ${m.id}. Calendar file: `, { text: `/meeting ${m.id} ics`, code: true }] });
       const buttons = answersOpen(m, now) && isTimed(m) ? attendanceButtons(m.id) : undefined;
+      if (!m.cancelled) blocks.push(...attendanceBlocks(api.attendanceOf(m.id), !!buttons, viewer.secretariat === true));
+      blocks.push({ type: 'paragraph', parts: [`Id: ${m.id}. Calendar file: `, { text: `/meeting ${m.id} ics`, code: true }] });
       return { blocks, ...(buttons ? { buttons } : {}) };
     },
 
