@@ -288,6 +288,8 @@ export function createFeatures(deps: FeaturesDeps): AppParts {
       polls: { openPolls: () => agenda?.openPolls() ?? [] },
       extraDetails: (m, now, compact) => followups?.detailsFor(m.id, now, compact) ?? [],
       agenda: { adoptUndated: (meetingId: string, now: Date) => agenda?.adoptUndated(meetingId, now) ?? 0 },
+      meetingLengthMs: config.meetingLengthMs,
+      attendanceRetentionDays: config.suggestionsRetentionDays,
     });
   } catch (err) {
     lease?.release();

@@ -95,6 +95,36 @@ function isZone(z: string): boolean {
 }
 // -------------------------------------------------------------------------------------------------
 
+// --- MEETING_LENGTH (issue 14): how long a meeting added in chat lasts ----------------------------
+/** The meeting length when MEETING_LENGTH is unset or empty (CONTRACT.md). */
+export const DEFAULT_MEETING_LENGTH = '2h';
+/** Shortest and longest meeting length (5 minutes; 7 days: a multi-day conference). */
+export const MIN_MEETING_LENGTH_MS = 5 * 60_000;
+export const MAX_MEETING_LENGTH_MS = 7 * 86_400_000;
+/** Parses a meeting length (`2h`, `90m`, `1h30m`, `1h 30m`, `1d`, `2 days`) into milliseconds, or
+ *  returns what is wrong with it (a sentence without the variable's name). Shared by MEETING_LENGTH
+ *  and `/meeting edit <id> length <duration>`. */
+export function parseMeetingLength(s: string): number | string {
+  const t = s.trim().toLowerCase();
+  const units: Record<string, number> = { d: 86_400_000, day: 86_400_000, days: 86_400_000, h: 3_600_000, hr: 3_600_000, hrs: 3_600_000, hour: 3_600_000, hours: 3_600_000, m: 60_000, min: 60_000, mins: 60_000, minute: 60_000, minutes: 60_000 };
+  const re = /(\d{1,4})\s*([a-z]+)\s*/y;
+  let ms = 0;
+  let pos = 0;
+  while (pos < t.length) {
+    re.lastIndex = pos;
+    const m = re.exec(t);
+    const unit = m ? units[m[2]!] : undefined;
+    if (!m || unit === undefined) break;
+    ms += Number(m[1]) * unit;
+    pos = re.lastIndex;
+  }
+  if (!t || pos !== t.length) return `"${s.slice(0, 40)}" is not a length: write hours and minutes, e.g. 2h, 90m or 1h30m`;
+  if (ms < MIN_MEETING_LENGTH_MS) return `"${s.slice(0, 40)}" is too short: a meeting lasts at least 5 minutes`;
+  if (ms > MAX_MEETING_LENGTH_MS) return `"${s.slice(0, 40)}" is too long: a meeting lasts at most 7 days`;
+  return ms;
+}
+// -------------------------------------------------------------------------------------------------
+
 // --- Platform call limits (issue 11; shared by the Telegram and Slack adapters) -----------------
 /** `15s`, `500ms`, `2m`, `1h`, or a bare number of seconds -> milliseconds; a message when invalid. */
 export function parseDuration(s: string, name: string): number | string {
@@ -255,6 +285,17 @@ export const configSchema = z
         }
         return r;
       }),
+    MEETING_LENGTH: z
+      .string()
+      .optional()
+      .transform((s, ctx) => {
+        const r = parseMeetingLength(s && s.trim() !== '' ? s : DEFAULT_MEETING_LENGTH);
+        if (typeof r === 'string') {
+          ctx.addIssue({ code: 'custom', message: r });
+          return z.NEVER;
+        }
+        return r;
+      }),
   })
   .superRefine((c, ctx) => {
     if (c.SLACK_BOT_TOKEN && !c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
@@ -305,6 +346,8 @@ export interface Config extends OpsConfig {
   knowledgeDir?: string;
   /** DIGEST_AT (issue 15): the weekly digest's time; null = off. Absent (hand-built configs) = off. */
   digestAt?: DigestAt | null;
+  /** MEETING_LENGTH: how long a meeting added in chat lasts (absent = 2 hours). */
+  meetingLengthMs?: number;
 }
 
 export class ConfigError extends Error {
@@ -359,6 +402,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicAnswers: c.PUBLIC_ANSWERS,
     leaveUnknownGroups: c.LEAVE_UNKNOWN_GROUPS,
     ...opsConfig(c),
+    meetingLengthMs: c.MEETING_LENGTH,
     ...(c.KNOWLEDGE_DIR ? { knowledgeDir: knowledgeDirOf(c.KNOWLEDGE_DIR) } : {}),
     digestAt: c.DIGEST_AT,
   };

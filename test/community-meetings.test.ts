@@ -80,6 +80,7 @@ describe('/meetings', () => {
       remindersFrom: new Date(0),
       updatedAt: new Date(0),
       revision: 0,
+      lengthMs: DEFAULT_MEETING_LENGTH_MS,
       ...over,
     });
     const year = rec({ precision: 'year', dateStart: '2025' });

@@ -7,7 +7,7 @@
 //
 // Polls: an anonymous poll exports its totals per option only (the store never links a person to
 // a choice, and its ballot tokens are never exported); a named poll also lists the voter ids of
-// each option. `attendance` is added by a later schema: until then an empty set with the header.
+// each option. `attendance` (schema 9): an empty set with the header on an older database.
 import type Database from 'better-sqlite3';
 import { csvLine, type Cell } from './csv.ts';
 import { columnsOf, hasTable, OpsError, quoteIdent } from './db-file.ts';
@@ -149,25 +149,21 @@ function polls(db: Database.Database, since: number): ExportSet {
   };
 }
 
-const ATTENDANCE_COLUMNS = ['meeting_id', 'user_id', 'status', 'recorded_at'];
-const TIME_COLUMNS = ['recorded_at', 'at', 'created_at', 'updated_at'];
+const ATTENDANCE_COLUMNS = ['meeting_id', 'user_id', 'user_name', 'status', 'recorded_at'];
 
+/** Attendance answers (schema 9, the meetings feature's `attendance` table): one row per meeting
+ *  and person, the latest answer (`yes` will attend, `no` cannot), kept until the retention purge. */
 function attendance(db: Database.Database, since: number): ExportSet {
   if (!hasTable(db, 'attendance')) {
     return { columns: ATTENDANCE_COLUMNS, rows: [], note: 'this database has no attendance records yet (no attendance table): the export is empty' };
   }
-  // Written before the schema that adds attendance: export its columns as they are.
-  const columns = columnsOf(db, 'attendance');
-  const timeCol = TIME_COLUMNS.find((c) => columns.includes(c));
-  const where = timeCol ? `WHERE ${quoteIdent(timeCol)} >= ?` : 'WHERE ? IS NOT NULL';
-  const stmt = db.prepare<[number], Row>(`SELECT * FROM attendance ${where} ORDER BY rowid`);
+  const stmt = db.prepare<[number], { meeting_id: string; user_id: string; user_name: string | null; status: string; recorded_at: number }>(
+    `SELECT a.meeting_id, a.user_id, a.user_name, a.status, a.recorded_at FROM attendance a LEFT JOIN meetings m ON m.id = a.meeting_id
+      WHERE a.recorded_at >= ? ORDER BY m.sort_at, a.meeting_id, a.recorded_at, a.user_id`,
+  );
   return {
-    columns,
-    rows: mapRows(stmt.iterate(since), (r) => {
-      const out: Row = {};
-      for (const c of columns) out[c] = TIME_COLUMNS.includes(c) && typeof r[c] === 'number' ? iso(r[c]) : (r[c] ?? null);
-      return out;
-    }),
+    columns: ATTENDANCE_COLUMNS,
+    rows: mapRows(stmt.iterate(since), (r) => ({ ...r, recorded_at: iso(r.recorded_at) })),
   };
 }
 

@@ -1,11 +1,14 @@
 // The meetings commands: /meetings and /meeting (details, ics; add, edit, cancel for the
 // secretariat). A change is announced and its reminders adjusted through the MeetingNotices port.
+// `/meeting edit` takes the whole line (time | title | place) or one field (./edit-fields.ts).
 import type { CommandContext, CommandSpec } from '../../commands/types.ts';
 import { roleRefusal } from '../../commands/refusals.ts';
 import type { Block, Inline, Reply } from '../../core/reply.ts';
 import type { Store } from '../../store/store.ts';
+import { changedDetails, detailsOf, EDIT_FIELDS, FIELD_FORMS, fieldOf, parseFieldEdit, type EditField } from './edit-fields.ts';
+import { humanDuration } from '../../shared/text.ts';
 import { isTimed, timeInline, type MeetingRecord, type Meetings } from './meetings.ts';
-import { MEETING_EXAMPLE, MEETING_SYNTAX, normaliseMeetingId, parseMeetingSpec, type MeetingSpec } from './parse.ts';
+import { LINK_EXAMPLE, MEETING_EXAMPLE, MEETING_SYNTAX, normaliseMeetingId, parseMeetingSpec, type MeetingSpec } from './parse.ts';
 import type { AgendaHandOver, MeetingNotices } from './ports.ts';
 
 export interface CommandsDeps {
@@ -34,6 +37,25 @@ function syntaxHelp(kind: 'add' | 'edit', problem: string, id?: string): Reply {
       },
     ),
     para('The time zone is an IANA name (Region/City), e.g. Europe/Sofia, Europe/Paris, Asia/Baghdad, Asia/Dhaka, Asia/Karachi.'),
+    ...(kind === 'add' ? [para('A video link may follow as a fourth part: ', { text: `| ${LINK_EXAMPLE}`, code: true }, '.')] : []),
+    ...(kind === 'edit' ? [fieldFormsPara(id)] : []),
+  );
+}
+
+/** "Or change one thing: /meeting edit m1 time ..., ... title ..., ..." */
+function fieldFormsPara(id = '<id>'): Block {
+  const parts: Inline[] = ['Or change one thing and keep the rest: '];
+  EDIT_FIELDS.forEach((f, i) => parts.push(i ? ', ' : '', { text: FIELD_FORMS[f].syntax.replace('<id>', id), code: true }));
+  parts.push('.');
+  return para(...parts);
+}
+
+/** Bad input on a one-field edit: what is wrong, the syntax and an example. */
+function fieldHelp(field: EditField, problem: string, id: string): Reply {
+  return refusal(
+    { type: 'notice', level: 'error', text: problem },
+    para('Write: ', { text: FIELD_FORMS[field].syntax.replace('<id>', id), code: true }),
+    para('For example: ', { text: FIELD_FORMS[field].example(id), code: true }),
   );
 }
 
@@ -51,8 +73,9 @@ export function createMeetingCommands(deps: CommandsDeps): CommandSpec[] {
     const blocks: Block[] = [
       { type: 'heading', text: `${head}: ${m.title}` },
       para('Id: ', { text: m.id, code: true }, '. Details: ', { text: `/meeting ${m.id}`, code: true }, '.'),
-      para('When: ', timeInline(spec.startsAt, spec.zone)),
+      para('When: ', ...(isTimed(m) ? meetings.whenWithEnd(m, now) : [timeInline(spec.startsAt, spec.zone)])),
       para(`Where: ${spec.place}`),
+      ...meetings.linkBlocks(m),
     ];
     if (spec.ambiguityNote) blocks.push({ type: 'notice', level: 'info', text: spec.ambiguityNote });
     const lines = meetings.memberLines(spec.startsAt);
@@ -85,7 +108,14 @@ export function createMeetingCommands(deps: CommandsDeps): CommandSpec[] {
       const id = meetings.insert(spec, ctx.actor.id, ctx.now);
       const adopted = deps.agenda?.adoptUndated(id, ctx.now) ?? 0;
       const m = meetings.get(id)!;
-      audit(ctx.actor.id, 'meeting.add', id, { title: spec.title, startsAt: spec.startsAt.toISOString(), zone: spec.zone, place: spec.place });
+      audit(ctx.actor.id, 'meeting.add', id, {
+        title: spec.title,
+        startsAt: spec.startsAt.toISOString(),
+        zone: spec.zone,
+        place: spec.place,
+        ...(spec.link ? { link: spec.link } : {}),
+        lengthMs: m.lengthMs,
+      });
       const announced = notices.meetingChanged({
         kind: 'added',
         meetingId: id,
@@ -117,11 +147,31 @@ export function createMeetingCommands(deps: CommandsDeps): CommandSpec[] {
       return refusal(para(`${before.title} (${id}) was cancelled. Add a new meeting with `, { text: '/meeting add', code: true }, ' instead.'));
     }
     if (meetings.isPast(before, ctx.now)) return refusal(para(`${before.title} (${id}) has already taken place, so it cannot be changed.`));
-    const parsed = parseMeetingSpec(m1[2] ?? '', ctx.now);
+    const tail = m1[2] ?? '';
+    // One field: `time|title|place|link|length <value>`; a word that is no field gets the forms.
+    const word = /^([A-Za-z]+)(?:\s+([\s\S]*))?$/.exec(tail);
+    if (word) {
+      const field = fieldOf(word[1]!);
+      if (!field) {
+        return refusal(
+          { type: 'notice', level: 'error', text: `I cannot change "${word[1]!.slice(0, 30)}" of a meeting.` },
+          fieldFormsPara(id),
+          para('Or give the whole line: ', { text: EDIT_SYNTAX.replace('<id>', id), code: true }, '.'),
+        );
+      }
+      return editField(ctx, before, field, word[2] ?? '');
+    }
+    const parsed = parseMeetingSpec(tail, ctx.now);
     if (!parsed.ok) return syntaxHelp('edit', parsed.problem, id);
-    const spec = parsed.value;
+    return move(ctx, before, parsed.value);
+  }
+
+  /** Applies a new time, title and place (the whole-line edit, and `time`): a move restarts the
+   *  meeting's reminders from the new time. Audited and announced. */
+  function move(ctx: CommandContext, before: MeetingRecord, spec: MeetingSpec): Reply {
+    const id = before.id;
     const moved = !isTimed(before) || before.startsAt.getTime() !== spec.startsAt.getTime();
-    if (!moved && before.title === spec.title && before.place === spec.place && before.zone === spec.zone) {
+    if (!moved && before.title === spec.title && before.place === spec.place && before.zone === spec.zone && (spec.link ?? before.link) === before.link) {
       return { blocks: [para(`Nothing changed: ${before.title} (${id}) already has that time, title and place.`)] };
     }
     const announced = store.immediate(() => {
@@ -130,8 +180,8 @@ export function createMeetingCommands(deps: CommandsDeps): CommandSpec[] {
       meetings.update(id, spec, moved, ctx.now);
       const after = meetings.get(id)!;
       audit(ctx.actor.id, 'meeting.edit', id, {
-        before: { title: before.title, startsAt: before.startsAt?.toISOString(), zone: before.zone, place: before.place },
-        after: { title: spec.title, startsAt: spec.startsAt.toISOString(), zone: spec.zone, place: spec.place },
+        before: { title: before.title, startsAt: before.startsAt?.toISOString(), zone: before.zone, place: before.place, ...(spec.link ? { link: before.link ?? null } : {}) },
+        after: { title: spec.title, startsAt: spec.startsAt.toISOString(), zone: spec.zone, place: spec.place, ...(spec.link ? { link: spec.link } : {}) },
       });
       // A move starts that meeting's reminders again from the new time (offsets already past are skipped).
       return notices.meetingChanged({
@@ -147,6 +197,59 @@ export function createMeetingCommands(deps: CommandsDeps): CommandSpec[] {
     if (announced < 0) return unknownMeeting(id);
     notices.wake();
     return scheduledReply('Meeting changed', meetings.get(id)!, spec, announced, moved, ctx.now);
+  }
+
+  /** `/meeting edit <id> <field> <value>`: that field changes, the rest stays. */
+  function editField(ctx: CommandContext, before: MeetingRecord, field: EditField, value: string): Reply {
+    const id = before.id;
+    const parsed = parseFieldEdit(field, value, before, ctx.now);
+    if (!parsed.ok) return fieldHelp(field, parsed.problem, id);
+    const edit = parsed.value;
+    if (edit.kind === 'time') {
+      const w = edit.when;
+      return move(ctx, before, { ...w, title: before.title, place: before.place ?? '', virtual: before.virtual });
+    }
+    const changes = changedDetails(detailsOf(before), edit.details);
+    if (!changes.length) return { blocks: [para(`Nothing changed: ${before.title} (${id}) already has that ${field}.`)] };
+    const announced = store.immediate(() => {
+      const current = meetings.get(id);
+      if (!current || current.cancelled) return -1;
+      meetings.updateDetails(id, edit.details, ctx.now);
+      const after = meetings.get(id)!;
+      audit(ctx.actor.id, 'meeting.edit', id, {
+        field,
+        before: Object.fromEntries(changes.map((c) => [c.field, c.before])),
+        after: Object.fromEntries(changes.map((c) => [c.field, c.after])),
+      });
+      // Not moved: the reminders stay as they are; they will show the new details.
+      return notices.meetingChanged({
+        kind: 'changed',
+        meetingId: id,
+        moved: false,
+        reply: meetings.announcementReply('changed', after, before),
+        by: ctx.actor.id,
+        exceptChat: ctx.msg.chat.id,
+        now: ctx.now,
+      });
+    });
+    if (announced < 0) return unknownMeeting(id);
+    notices.wake();
+    const after = meetings.get(id)!;
+    const shown = (f: string, v: unknown): string =>
+      v === null || v === undefined ? 'none' : f === 'lengthMs' ? humanDuration(Number(v)) : String(v);
+    const label: Record<string, string> = { title: 'Title', place: 'Place', link: 'Video link', lengthMs: 'Length' };
+    return {
+      blocks: [
+        { type: 'heading', text: `Meeting changed: ${after.title}` },
+        { type: 'list', items: changes.map((c) => [`${label[c.field] ?? c.field}: ${shown(c.field, c.before)} -> ${shown(c.field, c.after)}`]) },
+        para('When: ', ...meetings.whenWithEnd(after, ctx.now)),
+        para(
+          'Id: ', { text: id, code: true }, '. Details: ', { text: `/meeting ${id}`, code: true }, '. ',
+          announced ? `Announced to ${announced} subscribed chat${announced === 1 ? '' : 's'}.` : 'No other subscribed chat to announce it to.',
+          ' The reminders keep their times.',
+        ),
+      ],
+    };
   }
 
   function cancel(ctx: CommandContext, rest: string): Reply {
@@ -197,6 +300,7 @@ export function createMeetingCommands(deps: CommandsDeps): CommandSpec[] {
     subcommands: [
       { usage: MEETING_SYNTAX, description: 'Add a meeting and announce it', access: 'secretariat' },
       { usage: EDIT_SYNTAX, description: 'Move or rename a meeting', access: 'secretariat' },
+      { usage: '/meeting edit <id> time|title|place|link|length <value>', description: 'Change one thing of a meeting, keep the rest', access: 'secretariat' },
       { usage: '/meeting cancel <id>', description: 'Cancel a meeting', access: 'secretariat' },
     ],
     run(ctx) {
@@ -222,7 +326,7 @@ export function createMeetingCommands(deps: CommandsDeps): CommandSpec[] {
       const tail = rest.trim().toLowerCase();
       if (tail === 'ics' || tail === 'ical' || tail === 'calendar') return meetings.icsReply(meeting, ctx.now);
       if (tail) return refusal(para('Write ', { text: `/meeting ${id}`, code: true }, ' or ', { text: `/meeting ${id} ics`, code: true }, '.'));
-      return meetings.detailsReply(meeting, ctx.now);
+      return meetings.detailsReply(meeting, ctx.now, { secretariat: ctx.actor.roles.has('secretariat') });
     },
   };
 

@@ -3,7 +3,8 @@
 // times (seeds/communities.yaml), the settled agenda of a meeting, and the home tab.
 // Tables `meetings`, `meeting_agenda` (./repo.ts) and `community_zones` (./zones.ts). Announcements
 // and reminders of a change go through the MeetingNotices port (the reminders feature); the home
-// tab's open polls through HomePolls (the agenda feature).
+// tab's open polls through HomePolls (the agenda feature). Attendance answers (buttons `att:`,
+// ./attendance.ts; table `attendance`) are purged `attendanceRetentionDays` after their meeting.
 import type { Logger } from 'pino';
 import type { AccessControl } from '../../commands/types.ts';
 import type { Feature } from '../../core/feature.ts';
@@ -11,15 +12,18 @@ import type { Clock } from '../../core/ports.ts';
 import type { Reply } from '../../core/reply.ts';
 import type { Engine } from '../../engine/types.ts';
 import type { Store } from '../../store/store.ts';
+import { ATTENDANCE_PREFIX, createAttendanceAction } from './attendance.ts';
 import { createMeetingCommands } from './commands.ts';
 import { createHome } from './home.ts';
 import { createMeetings, type Meetings } from './meetings.ts';
 import type { AgendaHandOver, HomePolls, MeetingNotices } from './ports.ts';
+import { DEFAULT_MEETING_LENGTH_MS } from './meeting-record.ts';
 import { createMeetingsRepo } from './repo.ts';
 import { defaultSeedsDir, memberZones, syncCommunitySeeds, type MemberZone } from './zones.ts';
 
+export { ATTENDANCE_PREFIX, attendanceButtons } from './attendance.ts';
 export { unknownMeeting } from './commands.ts';
-export { DEFAULT_MEETING_LENGTH_MS, hasTakenPlace, isTimed, meetingDateText, timeInline, type MeetingRecord, type Precision } from './meeting-record.ts';
+export { DEFAULT_MEETING_LENGTH_MS, endOf, hasTakenPlace, isTimed, meetingDateText, timeInline, type MeetingRecord, type Precision } from './meeting-record.ts';
 import type { MeetingRecord } from './meeting-record.ts';
 import type { Block } from '../../core/reply.ts';
 export type { Meetings } from './meetings.ts';
@@ -46,6 +50,11 @@ export interface MeetingsFeatureDeps {
   agenda?: AgendaHandOver;
   access: Pick<AccessControl, 'isChatAllowed'>;
   polls: HomePolls;
+  /** MEETING_LENGTH: how long a meeting added in chat lasts (default 2 hours). */
+  meetingLengthMs?: number | undefined;
+  /** Days after its meeting that an attendance answer is kept (SUGGESTIONS_RETENTION_DAYS);
+   *  absent = kept. */
+  attendanceRetentionDays?: number | undefined;
 }
 
 export interface MeetingsFeature extends Feature {
@@ -67,7 +76,13 @@ export function createMeetingsFeature(deps: MeetingsFeatureDeps): MeetingsFeatur
   }
   let zoneCache: MemberZone[] | undefined;
   const zones = () => (zoneCache ??= memberZones(store, deps.community));
-  const meetings = createMeetings({ repo: createMeetingsRepo(store), engine, log: deps.log, zones, ...(deps.extraDetails ? { extraDetails: deps.extraDetails } : {}) });
+  const meetings = createMeetings({
+    repo: createMeetingsRepo(store, deps.meetingLengthMs ?? DEFAULT_MEETING_LENGTH_MS),
+    engine,
+    log: deps.log,
+    zones,
+    ...(deps.extraDetails ? { extraDetails: deps.extraDetails } : {}),
+  });
   meetings.seedPracticeBase(engine.base.meetings, clock.now());
   const home = createHome({ meetings, access: deps.access, polls: deps.polls });
   return {
@@ -76,5 +91,12 @@ export function createMeetingsFeature(deps: MeetingsFeatureDeps): MeetingsFeatur
     zones,
     commands: createMeetingCommands({ store, audit: deps.audit, meetings, notices: deps.notices, ...(deps.agenda ? { agenda: deps.agenda } : {}) }),
     home: async (userId) => home(userId, clock.now()),
+    actions: { [ATTENDANCE_PREFIX]: createAttendanceAction(meetings) },
+    purge(now) {
+      const days = deps.attendanceRetentionDays;
+      if (days === undefined) return;
+      const purged = meetings.purgeAttendance(now.getTime() - days * 86_400_000);
+      if (purged) log.info({ purged, days }, 'attendance answers purged');
+    },
   };
 }

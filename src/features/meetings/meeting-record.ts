@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import type { Inline } from '../../core/reply.ts';
 import { formatMeetingDate } from '../../knowledge/citation.ts';
 import type { Meeting } from '../../knowledge/schema.ts';
+import { humanDuration } from '../../shared/text.ts';
 import { formatWithZone, LOCALE } from '../../shared/time-zones.ts';
 
 export type Precision = 'minute' | 'day' | 'month' | 'season' | 'year';
@@ -29,6 +30,10 @@ export interface MeetingRecord {
   updatedAt: Date;
   /** Bumped on every edit, cancel and practice-base change; the .ics SEQUENCE. */
   revision: number;
+  /** How long it lasts (timed meetings: the end is startsAt + lengthMs). */
+  lengthMs: number;
+  /** The video link (https), when one was given. */
+  link?: string;
 }
 
 export function placeOf(m: Meeting): string {
@@ -70,8 +75,20 @@ export function hasTakenPlace(m: Pick<MeetingRecord, 'cancelled' | 'startsAt' | 
   return !!last && partialDateEnd(last) <= now.getTime();
 }
 
-/** How long a timed meeting lasts in its calendar file: the chat syntax gives a start only. */
+/** How long a meeting lasts when MEETING_LENGTH is unset (and what meetings stored before lengths
+ *  existed were given). */
 export const DEFAULT_MEETING_LENGTH_MS = 2 * 3_600_000;
+
+/** When a timed meeting ends. */
+export const endOf = (m: MeetingRecord & { startsAt: Date }): Date => new Date(m.startsAt.getTime() + m.lengthMs);
+
+/** "until 12:00 (2 hours)" in the meeting's zone; the end's day is named when it is another day. */
+export function untilText(m: MeetingRecord & { startsAt: Date; zone: string }): string {
+  const start = DateTime.fromJSDate(m.startsAt, { zone: m.zone }).setLocale(LOCALE);
+  const end = DateTime.fromJSDate(endOf(m), { zone: m.zone }).setLocale(LOCALE);
+  const at = start.hasSame(end, 'day') ? end.toFormat('HH:mm') : end.toFormat('ccc d LLL, HH:mm');
+  return `until ${at} (${humanDuration(m.lengthMs)})`;
+}
 
 export const timeInline = (at: Date, zone: string): Inline => ({ time: at.toISOString(), fallback: formatWithZone(at, zone) });
 

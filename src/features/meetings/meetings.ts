@@ -10,14 +10,15 @@ import type { Meeting } from '../../knowledge/schema.ts';
 import { humanDuration } from '../../shared/text.ts';
 import { LOCALE } from '../../shared/time-zones.ts';
 import type { MeetingSpec } from './parse.ts';
-import type { MeetingsRepo } from './repo.ts';
+import type { MeetingDetails, MeetingsRepo } from './repo.ts';
+import { answersOpen, attendanceBlocks, attendanceButtons } from './attendance.ts';
 import { compactMemberTimes, inconvenientSummary, memberTimes, type MemberZone } from './zones.ts';
 
 // ical-generator's default export, whichever way the module system hands it over.
 const ical = ((icalModule as unknown as { default?: typeof icalModule }).default ?? icalModule) as typeof icalModule;
 
 export { DEFAULT_MEETING_LENGTH_MS, hasTakenPlace, isTimed, meetingDateText, placeOf, timeInline, type MeetingRecord, type Precision } from './meeting-record.ts';
-import { DEFAULT_MEETING_LENGTH_MS, hasTakenPlace, isTimed, meetingDateText, timeInline, type MeetingRecord } from './meeting-record.ts';
+import { endOf, hasTakenPlace, isTimed, meetingDateText, timeInline, untilText, type MeetingRecord } from './meeting-record.ts';
 
 export interface MeetingsDeps {
   repo: MeetingsRepo;
@@ -92,6 +93,11 @@ export function createMeetings(deps: MeetingsDeps) {
     /** Replaces a meeting's time, title and place; a changed start restarts its reminders from now. Inside store.immediate(). */
     update: (id: string, spec: MeetingSpec, moved: boolean, now: Date): void => repo.update(id, spec, moved, now),
     cancel: (id: string, now: Date): void => repo.cancel(id, now),
+    /** Sets title, place, link and length (the meeting does not move). Inside store.immediate(). */
+    updateDetails: (id: string, d: MeetingDetails, now: Date): void => repo.updateDetails(id, d, now),
+    setAttendance: repo.setAttendance,
+    attendanceOf: repo.attendanceOf,
+    purgeAttendance: repo.purgeAttendance,
 
     /** Inserts or refreshes the practice base's meetings (source 'practice-base'); idempotent.
      *  A seeded meeting the secretariat has since edited in chat (source 'chat') is left alone. */
@@ -123,6 +129,16 @@ export function createMeetings(deps: MeetingsDeps) {
       if (m.precision === 'day') return [meetingDateText(m)];
       const over = now !== undefined && hasTakenPlace(m, now);
       return [`${meetingDateText(m)} (${over ? 'exact date not recorded' : 'no exact date yet'})`];
+    },
+
+    /** "When: <start>, until 12:00 (2 hours)": a timed meeting's start and end. */
+    whenWithEnd(m: MeetingRecord, now?: Date): Inline[] {
+      return isTimed(m) ? [timeInline(m.startsAt, m.zone), `, ${untilText(m)}`] : api.whenParts(m, now);
+    },
+
+    /** "Video link: https://..." when the meeting has one. */
+    linkBlocks(m: MeetingRecord): Block[] {
+      return m.link ? [{ type: 'paragraph', parts: ['Video link: ', { link: m.link, text: m.link }] }] : [];
     },
 
     /** One line of a list of upcoming meetings (one argument, so it can be given to map()). */
@@ -164,13 +180,15 @@ export function createMeetings(deps: MeetingsDeps) {
       return { blocks };
     },
 
-    detailsReply(m: MeetingRecord, now: Date): Reply {
+    /** A meeting's details; `viewer.secretariat` adds the names of those who answered attendance. */
+    detailsReply(m: MeetingRecord, now: Date, viewer: { secretariat?: boolean } = {}): Reply {
       const base = engine.base.meetings.find((x) => x.id === m.id);
       const blocks: Block[] = [{ type: 'heading', text: m.title }];
       if (m.cancelled) blocks.push({ type: 'notice', level: 'warning', text: 'This meeting has been cancelled.' });
       else if (isPast(m, now)) blocks.push({ type: 'notice', level: 'info', text: 'This meeting has taken place.' });
-      blocks.push({ type: 'paragraph', parts: ['When: ', ...api.whenParts(m, now)] });
+      blocks.push({ type: 'paragraph', parts: ['When: ', ...(m.cancelled ? api.whenParts(m, now) : api.whenWithEnd(m, now))] });
       if (m.place) blocks.push({ type: 'paragraph', parts: [`Where: ${m.place}`] });
+      if (!m.cancelled) blocks.push(...api.linkBlocks(m));
       if (base?.hosts.length) blocks.push({ type: 'paragraph', parts: [`Hosts: ${base.hosts.join(', ')}`] });
       if (base?.topic) blocks.push({ type: 'paragraph', parts: [`Topic: ${base.topic}`] });
       if (isTimed(m) && !m.cancelled) {
@@ -189,14 +207,16 @@ export function createMeetings(deps: MeetingsDeps) {
           items: agenda.map((a) => [`${a.text} (${a.votes} vote${a.votes === 1 ? '' : 's'})`]),
         });
       }
+      const buttons = answersOpen(m, now) && isTimed(m) ? attendanceButtons(m.id) : undefined;
+      if (!m.cancelled) blocks.push(...attendanceBlocks(api.attendanceOf(m.id), !!buttons, viewer.secretariat === true));
       blocks.push(...(deps.extraDetails?.(m, now, false) ?? []));
       blocks.push({ type: 'paragraph', parts: [`Id: ${m.id}. Calendar file: `, { text: `/meeting ${m.id} ics`, code: true }] });
-      return { blocks };
+      return { blocks, ...(buttons ? { buttons } : {}) };
     },
 
     /** The iCalendar file, or a reason there is none. UID is stable (`<id>@practice-bot`); SEQUENCE
      *  is the meeting's revision, so calendar apps take an edit or a cancellation as an update.
-     *  A timed meeting lasts DEFAULT_MEETING_LENGTH_MS (the chat syntax gives no end time). */
+     *  A timed meeting ends after its length (MEETING_LENGTH unless edited); its video link is the URL. */
     icsReply(m: MeetingRecord, now?: Date): Reply {
       const cal = ical({ name: m.title, prodId: { company: 'practice-bot', product: 'practice-bot', language: 'EN' } });
       const common = {
@@ -204,12 +224,13 @@ export function createMeetings(deps: MeetingsDeps) {
         sequence: m.revision,
         summary: m.title,
         ...(m.place ? { location: m.place } : {}),
+        ...(m.link ? { url: m.link } : {}),
         ...(m.cancelled ? { status: ICalEventStatus.CANCELLED } : {}),
         description: `Meeting ${m.id}${m.series ? ` (${m.series})` : ''}. Sent by practice-bot.`,
         stamp: m.updatedAt,
       };
       if (isTimed(m)) {
-        cal.createEvent({ ...common, start: m.startsAt, end: new Date(m.startsAt.getTime() + DEFAULT_MEETING_LENGTH_MS) });
+        cal.createEvent({ ...common, start: m.startsAt, end: endOf(m) });
       } else if (m.precision === 'day' && m.dateStart) {
         const start = DateTime.fromISO(m.dateStart, { zone: 'UTC' });
         const end = DateTime.fromISO(m.dateEnd ?? m.dateStart, { zone: 'UTC' }).plus({ days: 1 });
@@ -256,9 +277,10 @@ export function createMeetings(deps: MeetingsDeps) {
       return {
         blocks: [
           { type: 'heading', text: `Reminder: ${m.title}` },
-          { type: 'paragraph', parts: [`Starts in ${humanDuration(onTime ? due.offsetMs : left)}: `, timeInline(m.startsAt, m.zone)] },
+          { type: 'paragraph', parts: [`Starts in ${humanDuration(onTime ? due.offsetMs : left)}: `, timeInline(m.startsAt, m.zone), `, ${untilText(m)}`] },
           ...(times.length ? [{ type: 'paragraph', parts: [`Member countries: ${compactMemberTimes(times, ownDay)}`] } as Block] : []),
           ...(m.place ? [{ type: 'paragraph', parts: [`Where: ${m.place}`] } as Block] : []),
+          ...api.linkBlocks(m),
           ...(deps.extraDetails?.(m, now, true) ?? []),
           { type: 'paragraph', parts: ['Details and agenda: ', { text: `/meeting ${m.id}`, code: true }] },
         ],
@@ -275,15 +297,18 @@ export function createMeetings(deps: MeetingsDeps) {
         if (before && kind === 'changed' && isTimed(before) && isTimed(m) && before.startsAt.getTime() !== m.startsAt.getTime()) {
           blocks.push({ type: 'paragraph', parts: ['Moved from ', timeInline(before.startsAt, before.zone), ' to:'] });
         }
-        blocks.push({ type: 'paragraph', parts: ['When: ', ...api.whenParts(m)] });
+        blocks.push({ type: 'paragraph', parts: ['When: ', ...api.whenWithEnd(m)] });
         if (m.place) blocks.push({ type: 'paragraph', parts: [`Where: ${m.place}`] });
+        blocks.push(...api.linkBlocks(m));
         if (isTimed(m)) {
           const lines = api.memberLines(m.startsAt);
           if (lines.length) blocks.push({ type: 'list', items: lines });
         }
       }
       blocks.push({ type: 'paragraph', parts: ['Details: ', { text: `/meeting ${m.id}`, code: true }] });
-      return { blocks };
+      // Members answer "will you attend?" on the announcement itself (a timed meeting still to come).
+      const buttons = kind !== 'cancelled' && isTimed(m) ? attendanceButtons(m.id) : undefined;
+      return { blocks, ...(buttons ? { buttons } : {}) };
     },
   };
   return api;

@@ -1,4 +1,5 @@
-// Parsing and validating what the secretariat types: `<YYYY-MM-DD> <HH:MM> <IANA zone> | <title> | <place or online>`.
+// Parsing and validating what the secretariat types: `<YYYY-MM-DD> <HH:MM> <IANA zone> | <title> | <place or online>`
+// (optionally `| <video link>`), and the parts `/meeting edit <id> time|link ...` changes one at a time.
 // Zone arithmetic is luxon's (IANA database through Intl), never hand-rolled.
 import { DateTime } from 'luxon';
 import { cleanText } from '../../shared/text.ts';
@@ -8,6 +9,9 @@ export const MEETING_SYNTAX = '/meeting add <YYYY-MM-DD> <HH:MM> <IANA time zone
 export const MEETING_EXAMPLE = '/meeting add 2026-12-10 10:00 Europe/Sofia | 7th COLEP meeting | Sofia, Bulgaria';
 export const MAX_TITLE = 200;
 export const MAX_PLACE = 200;
+/** Longest video link (meeting links are well under this; a longer one is a pasted mess). */
+export const MAX_LINK = 500;
+export const LINK_EXAMPLE = 'https://meet.example.org/colep-7';
 /** Meetings further ahead than this are almost certainly a typo in the year. */
 export const MAX_YEARS_AHEAD = 5;
 
@@ -20,6 +24,18 @@ export interface MeetingSpec {
   place: string;
   virtual: boolean;
   /** Set when the local time occurs twice (clocks going back): which one was taken. */
+  ambiguityNote?: string;
+  /** The video link (an optional fourth part); absent on an edit = keep the meeting's. */
+  link?: string;
+  /** How long it lasts; absent = MEETING_LENGTH on add, the meeting's own on an edit. */
+  lengthMs?: number;
+}
+
+/** A start as typed: `<YYYY-MM-DD> <HH:MM> <zone>`, validated. */
+export interface MeetingWhen {
+  startsAt: Date;
+  zone: string;
+  local: string;
   ambiguityNote?: string;
 }
 
@@ -48,8 +64,11 @@ export function parseMeetingSpec(input: string, now: Date): ParseResult<MeetingS
         : 'The place is missing: write it after a second | (or write online).',
     );
   }
-  if (parts.length > 3) return fail('Use | only to separate the three parts (when | title | place); the title and place may not contain |.');
-  const [when, rawTitle, rawPlace] = parts.map((p) => p.trim()) as [string, string, string];
+  // A fourth part is a video link only when it looks like a web address; anything else is a stray |.
+  if (parts.length > 4 || (parts.length === 4 && !/^\s*(?:[a-z][a-z0-9+.-]*:\/\/|www\.)/i.test(parts[3]!))) {
+    return fail('Use | only to separate the three parts (when | title | place, then optionally a video link); the title and place may not contain |.');
+  }
+  const [when, rawTitle, rawPlace, rawLink] = parts.map((p) => p.trim()) as [string, string, string, string | undefined];
 
   const words = when.split(/\s+/).filter(Boolean);
   if (words.length < 3) {
@@ -58,6 +77,30 @@ export function parseMeetingSpec(input: string, now: Date): ParseResult<MeetingS
   }
   if (words.length > 3) return fail('Before the first | write exactly three things: the date, the time and the time zone.');
   const [date, time, zoneIn] = words as [string, string, string];
+  const w = parseWhen(date, time, zoneIn, now);
+  if (!w.ok) return w;
+
+  const title = cleanText(rawTitle);
+  if (!title) return fail('The title is missing: write it between the first and the second |.');
+  if (title.length > MAX_TITLE) return fail(`The title is too long (${title.length} characters; at most ${MAX_TITLE}).`);
+  const place = cleanText(rawPlace);
+  if (!place) return fail('The place is missing: write it after the second | (or write online).');
+  if (place.length > MAX_PLACE) return fail(`The place is too long (${place.length} characters; at most ${MAX_PLACE}).`);
+  let link: string | undefined;
+  if (rawLink !== undefined) {
+    const l = parseVideoLink(rawLink);
+    if (!l.ok) return l;
+    link = l.value;
+  }
+
+  return { ok: true, value: { ...w.value, title, place, virtual: isVirtualPlace(place), ...(link ? { link } : {}) } };
+}
+
+/** Whether a place means an online meeting ("online", "Zoom", ...). */
+export const isVirtualPlace = (place: string): boolean => VIRTUAL.test(place);
+
+/** Validates a start: a real date and time in an IANA zone, in the future, at most MAX_YEARS_AHEAD away. */
+export function parseWhen(date: string, time: string, zoneIn: string, now: Date): ParseResult<MeetingWhen> {
 
   const dm = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!dm) return fail(`"${date.slice(0, 40)}" is not a date: write YYYY-MM-DD, e.g. 2026-12-10.`);
@@ -97,26 +140,40 @@ export function parseMeetingSpec(input: string, now: Date): ParseResult<MeetingS
   if (dt > DateTime.fromJSDate(now).plus({ years: MAX_YEARS_AHEAD })) {
     return fail(`${date} is more than ${MAX_YEARS_AHEAD} years ahead: check the year.`);
   }
-
-  const title = cleanText(rawTitle);
-  if (!title) return fail('The title is missing: write it between the first and the second |.');
-  if (title.length > MAX_TITLE) return fail(`The title is too long (${title.length} characters; at most ${MAX_TITLE}).`);
-  const place = cleanText(rawPlace);
-  if (!place) return fail('The place is missing: write it after the second | (or write online).');
-  if (place.length > MAX_PLACE) return fail(`The place is too long (${place.length} characters; at most ${MAX_PLACE}).`);
-
   return {
     ok: true,
     value: {
       startsAt,
       zone,
       local: `${date} ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`,
-      title,
-      place,
-      virtual: VIRTUAL.test(place),
       ...(ambiguityNote ? { ambiguityNote } : {}),
     },
   };
+}
+
+/** A video link: https only, no user name or password in it, a host name with a dot, at most
+ *  MAX_LINK characters. Returns it as the URL parser writes it. */
+export function parseVideoLink(input: string): ParseResult<string> {
+  const raw = input.trim();
+  const shown = raw.length > 60 ? `${raw.slice(0, 60)}...` : raw;
+  if (!raw) return fail('The video link is missing.');
+  if (raw.length > MAX_LINK) return fail(`The video link is too long (${raw.length} characters; at most ${MAX_LINK}).`);
+  if (/\s/.test(raw)) return fail('A video link has no spaces in it: paste the whole link as one word.');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return fail(`"${shown}" is not a web address: write the whole link, starting with https://.`);
+  }
+  if (url.protocol !== 'https:') return fail(`The video link must start with https:// (not ${url.protocol.replace(/:$/, '')}), so that it is encrypted.`);
+  // Checked on the text too: new URL() drops an empty user name ("https://@host").
+  if (url.username || url.password || /^https:\/\/[^/?#]*@/i.test(raw)) {
+    return fail('The video link holds a user name or password (the part before @): remove it; members join with the meeting link alone.');
+  }
+  if (!/^[a-z0-9.-]+\.[a-z0-9-]{2,}$/i.test(url.hostname) && !/^xn--/i.test(url.hostname)) {
+    return fail(`"${url.hostname.slice(0, 60)}" is not a web site name: write the whole link, e.g. ${LINK_EXAMPLE}.`);
+  }
+  return { ok: true, value: url.href };
 }
 
 /** Meeting ids: m12 for chat-added meetings, practice-base slugs (colep-4) for seeded ones. */

@@ -1,5 +1,6 @@
 // The meetings feature's tables: `meetings` (added in chat or seeded from the practice base),
-// `meeting_agenda` (a meeting's settled agenda, saved by the agenda feature through its port) and
+// `meeting_agenda` (a meeting's settled agenda, saved by the agenda feature through its port),
+// `attendance` (members' "I'll attend" / "Can't attend" answers: personal data, purged) and
 // the `meeting.seq` key of `meta` (through src/store/meta.ts). This module is the only code that
 // reads or writes them.
 import type { Meeting } from '../../knowledge/schema.ts';
@@ -40,6 +41,8 @@ interface Row {
   created_by: string | null;
   updated_at: number;
   revision: number;
+  length_ms: number;
+  video_link: string | null;
 }
 
 const toRecord = (r: Row): MeetingRecord => ({
@@ -62,6 +65,8 @@ const toRecord = (r: Row): MeetingRecord => ({
   ...(r.created_by ? { createdBy: r.created_by } : {}),
   updatedAt: new Date(r.updated_at),
   revision: r.revision,
+  lengthMs: r.length_ms,
+  ...(r.video_link ? { link: r.video_link } : {}),
 });
 
 /** First instant (UTC) of a YYYY, YYYY-MM or YYYY-MM-DD date. */
@@ -79,12 +84,30 @@ export interface TimedMeeting {
   remindersFrom: number;
 }
 
+/** One member's answer to "will you attend?". */
+export interface AttendanceRow {
+  userId: string;
+  userName?: string;
+  status: 'yes' | 'no';
+  recordedAt: Date;
+}
+
+/** The fields of a meeting that change without moving it (`/meeting edit <id> title|place|link|length`). */
+export interface MeetingDetails {
+  title: string;
+  place: string | undefined;
+  virtual: boolean;
+  link: string | undefined;
+  lengthMs: number;
+}
+
 export type MeetingsRepo = ReturnType<typeof createMeetingsRepo>;
 
-export function createMeetingsRepo(store: Store) {
+/** `defaultLengthMs`: the length of a meeting added in chat without one (MEETING_LENGTH). */
+export function createMeetingsRepo(store: Store, defaultLengthMs = 2 * 3_600_000) {
   const db = store.db;
   const COLS =
-    'id, title, series, source, starts_at, zone, date_start, date_end, date_precision, date_label, sort_at, status, cancelled, place, virtual, reminders_from, created_by, updated_at, revision';
+    'id, title, series, source, starts_at, zone, date_start, date_end, date_precision, date_label, sort_at, status, cancelled, place, virtual, reminders_from, created_by, updated_at, revision, length_ms, video_link';
   const getStmt = db.prepare<[string], Row>(`SELECT ${COLS} FROM meetings WHERE id = ?`);
   const allStmt = db.prepare<[], Row>(`SELECT ${COLS} FROM meetings ORDER BY sort_at, id`);
   const nextStmt = db.prepare<[number], Row>(
@@ -94,14 +117,32 @@ export function createMeetingsRepo(store: Store) {
   const idsStmt = db.prepare<[], { id: string }>('SELECT id FROM meetings');
   const meta = createMeta(store);
   const insertChat = db.prepare(
-    `INSERT INTO meetings (id, title, source, starts_at, zone, date_start, date_precision, sort_at, status, cancelled, place, virtual, reminders_from, created_by, created_at, updated_at)
-     VALUES (@id, @title, 'chat', @startsAt, @zone, @dateStart, 'minute', @startsAt, 'scheduled', 0, @place, @virtual, @now, @by, @now, @now)`,
+    `INSERT INTO meetings (id, title, source, starts_at, zone, date_start, date_precision, sort_at, status, cancelled, place, virtual, reminders_from, created_by, created_at, updated_at, length_ms, video_link)
+     VALUES (@id, @title, 'chat', @startsAt, @zone, @dateStart, 'minute', @startsAt, 'scheduled', 0, @place, @virtual, @now, @by, @now, @now, @lengthMs, @link)`,
   );
   const updateChat = db.prepare(
     `UPDATE meetings SET title = @title, source = 'chat', starts_at = @startsAt, zone = @zone, date_start = @dateStart, date_end = NULL,
        date_precision = 'minute', date_label = NULL, sort_at = @startsAt, status = 'scheduled', place = @place, virtual = @virtual,
-       reminders_from = CASE WHEN @moved = 1 THEN @now ELSE reminders_from END, updated_at = @now, revision = revision + 1
+       reminders_from = CASE WHEN @moved = 1 THEN @now ELSE reminders_from END, updated_at = @now, revision = revision + 1,
+       video_link = COALESCE(@link, video_link), length_ms = COALESCE(@lengthMs, length_ms)
      WHERE id = @id`,
+  );
+  const updateDetailsStmt = db.prepare(
+    `UPDATE meetings SET title = @title, source = 'chat', place = @place, virtual = @virtual, video_link = @link, length_ms = @lengthMs,
+       updated_at = @now, revision = revision + 1
+     WHERE id = @id AND cancelled = 0`,
+  );
+  const attendanceSet = db.prepare<{ meetingId: string; userId: string; userName: string | null; status: 'yes' | 'no'; now: number }>(
+    `INSERT INTO attendance (meeting_id, user_id, user_name, status, recorded_at) VALUES (@meetingId, @userId, @userName, @status, @now)
+     ON CONFLICT (meeting_id, user_id) DO UPDATE SET user_name = COALESCE(excluded.user_name, attendance.user_name),
+       status = excluded.status, recorded_at = excluded.recorded_at`,
+  );
+  const attendanceOne = db.prepare<[string, string], { status: 'yes' | 'no' }>('SELECT status FROM attendance WHERE meeting_id = ? AND user_id = ?');
+  const attendanceAll = db.prepare<[string], { user_id: string; user_name: string | null; status: 'yes' | 'no'; recorded_at: number }>(
+    'SELECT user_id, user_name, status, recorded_at FROM attendance WHERE meeting_id = ? ORDER BY recorded_at, user_id',
+  );
+  const attendancePurge = db.prepare<[number]>(
+    'DELETE FROM attendance WHERE meeting_id IN (SELECT id FROM meetings WHERE COALESCE(starts_at, sort_at) < ?)',
   );
   const cancelStmt = db.prepare<[number, string]>(
     'UPDATE meetings SET cancelled = 1, updated_at = ?, revision = revision + 1 WHERE id = ? AND cancelled = 0',
@@ -169,13 +210,35 @@ export function createMeetingsRepo(store: Store) {
     /** Inserts a meeting added in chat; call inside store.immediate(). */
     insert(spec: MeetingSpec, by: string, now: Date): string {
       const id = allocateId();
-      insertChat.run({ id, ...specColumns(spec), now: now.getTime(), by });
+      insertChat.run({ id, ...specColumns(spec), now: now.getTime(), by, lengthMs: spec.lengthMs ?? defaultLengthMs, link: spec.link ?? null });
       return id;
     },
-    /** Replaces a meeting's time, title and place; a changed start restarts its reminders from now. Inside store.immediate(). */
+    /** Replaces a meeting's time, title and place (and its link and length when the spec has them);
+     *  a changed start restarts its reminders from now. Inside store.immediate(). */
     update(id: string, spec: MeetingSpec, moved: boolean, now: Date): void {
-      updateChat.run({ id, ...specColumns(spec), moved: moved ? 1 : 0, now: now.getTime() });
+      updateChat.run({ id, ...specColumns(spec), moved: moved ? 1 : 0, now: now.getTime(), link: spec.link ?? null, lengthMs: spec.lengthMs ?? null });
     },
+    /** Sets the fields that do not move a meeting (its reminders stay as they are). Inside store.immediate(). */
+    updateDetails(id: string, d: MeetingDetails, now: Date): void {
+      updateDetailsStmt.run({ id, title: d.title, place: d.place ?? null, virtual: d.virtual ? 1 : 0, link: d.link ?? null, lengthMs: d.lengthMs, now: now.getTime() });
+    },
+    /** Records a member's answer; returns the answer it replaced, if any. */
+    setAttendance(meetingId: string, user: { id: string; name?: string | undefined }, status: 'yes' | 'no', now: Date): 'yes' | 'no' | undefined {
+      return store.immediate(() => {
+        const before = attendanceOne.get(meetingId, user.id)?.status;
+        attendanceSet.run({ meetingId, userId: user.id, userName: user.name?.slice(0, 200) ?? null, status, now: now.getTime() });
+        return before;
+      });
+    },
+    attendanceOf: (meetingId: string): AttendanceRow[] =>
+      attendanceAll.all(meetingId).map((r) => ({
+        userId: r.user_id,
+        ...(r.user_name ? { userName: r.user_name } : {}),
+        status: r.status,
+        recordedAt: new Date(r.recorded_at),
+      })),
+    /** Deletes the attendance answers of meetings that began before `before` (epoch ms); returns how many. */
+    purgeAttendance: (before: number): number => attendancePurge.run(before).changes,
     cancel(id: string, now: Date): void {
       cancelStmt.run(now.getTime(), id);
     },

@@ -9,6 +9,7 @@ import { m005 } from './005-update-ledger.ts';
 import { m006 } from './006-instance-lease.ts';
 import { m007 } from './007-followups.ts';
 import { m008 } from './008-undated-agenda.ts';
+import { m009 } from './009-meeting-details.ts';
 import { m010 } from './010-allowed-chats.ts';
 
 export interface Migration {
@@ -17,4 +18,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m010];
+export const migrations: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008, m009, m010];
