@@ -10,7 +10,6 @@ import { createAccessFeature, type AccessFeature, type Audit, type CommunityAcce
 import { createAgenda, createEngineAnalysis, type AgendaFeature } from './features/agenda/index.ts';
 import type { FollowupsFeature } from './features/followups/index.ts';
 import { wireFollowupsAndDigest } from './features/followups/wire.ts';
-import { createAgendaRetention } from './features/agenda/retention.ts';
 import { createFeedback, type FeedbackFeature } from './features/feedback/index.ts';
 import { createMeetingsFeature, type Meetings, type MemberZone } from './features/meetings/index.ts';
 import { createPracticeBase } from './features/practice-base/index.ts';
@@ -336,8 +335,8 @@ export function createFeatures(deps: FeaturesDeps): AppParts {
     ...(config.maxOpenSuggestions !== undefined ? { maxOpenSuggestions: config.maxOpenSuggestions } : {}),
     community: config.community,
     analysis: createEngineAnalysis(() => engine.base),
+    retention: { days: config.suggestionsRetentionDays, meetings: m },
   });
-  const agendaPurge = createAgendaRetention({ store, log: deps.log, days: config.suggestionsRetentionDays, meetings: m });
   const feedback = createFeedback({ store, clock, log: fLog('feedback'), retentionDays: config.gapsRetentionDays });
 
   // Between meetings (issue 15): follow-ups of each meeting's next steps, and the weekly digest.
@@ -360,7 +359,7 @@ export function createFeatures(deps: FeaturesDeps): AppParts {
   });
   followups = between.followups;
 
-  features = [meetings, reminders, access, { ...agenda, purge: agendaPurge }, feedback, between.followups, between.digest];
+  features = [meetings, reminders, access, agenda, feedback, between.followups, between.digest];
 
   let stopping: Promise<void> | undefined;
   return {

@@ -48,9 +48,8 @@ describe('architecture (issue 12)', () => {
     const expected: Record<string, string[]> = {
       // /healthz probes the write lock with an update of meta it rolls back (it changes nothing).
       meta: ['src/ops/health.ts', 'src/store/meta.ts'],
-      // The agenda's retention purge, kept beside its repo until the agenda folds it in (docs/architecture.md).
-      agenda_suggestions: ['src/features/agenda/repo.ts', 'src/features/agenda/retention.ts'],
-      agenda_polls: ['src/features/agenda/repo.ts', 'src/features/agenda/retention.ts'],
+      agenda_suggestions: ['src/features/agenda/repo.ts'],
+      agenda_polls: ['src/features/agenda/repo.ts'],
     };
     const found = Object.fromEntries(tables.map((t) => [t, writers(t)]));
     for (const t of tables) {

@@ -39,6 +39,8 @@ export { MAX_POLL_OPTIONS } from './polls.ts';
 export { MAX_SUGGESTION, MIN_SUGGESTION, MIN_SUGGESTION_ALNUM, SUGGEST_USAGE } from './suggest.ts';
 export { POLL_USAGE, VOTE_USAGE } from './poll-commands.ts';
 
+import { createAgendaRetention, type AgendaRetentionMeetings } from './retention.ts';
+
 export interface AgendaDeps {
   store: Store;
   clock: Clock;
@@ -53,6 +55,8 @@ export interface AgendaDeps {
   community?: string;
   /** The engine's text analysis, for near-duplicate suggestions (absent: src/shared/similar.ts). */
   analysis?: AgendaAnalysis;
+  /** SUGGESTIONS_RETENTION_DAYS and what the purge needs of the meetings (./retention.ts); absent = no purge. */
+  retention?: { days: number | undefined; meetings: AgendaRetentionMeetings };
 }
 
 export interface AgendaFeature extends Feature, AgendaHooks {
@@ -97,6 +101,7 @@ export function createAgenda(deps: AgendaDeps): AgendaFeature {
     name: 'agenda',
     commands,
     adoptUndated: (meetingId, now) => undated.adopt(meetingId, now),
+    ...(deps.retention ? { purge: createAgendaRetention({ store, repo, log: deps.log, ...deps.retention }) } : {}),
     vote: polls.vote,
     pollTotals: polls.pollTotals,
     openPolls: () => repo.openPolls.all().map((r) => views.viewOf(r)),

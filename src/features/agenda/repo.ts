@@ -152,6 +152,19 @@ export function createAgendaRepo(store: Store) {
     deleteBallot: db.prepare<[number, string]>('DELETE FROM agenda_anon_ballots WHERE poll_id = ? AND token = ?'),
     addTotal: db.prepare<[number, number, number]>('UPDATE agenda_anon_totals SET votes = MAX(0, votes + ?) WHERE poll_id = ? AND idx = ?'),
     setTotal: db.prepare<[number, number, number]>('UPDATE agenda_anon_totals SET votes = ? WHERE poll_id = ? AND idx = ?'),
+
+    // Retention (./retention.ts): suggestions, with their supporters, made before @cut whose meeting
+    // began before @cut (`@began`) or is no longer listed (`@all`); closed polls likewise.
+    purgeSuggestions: db.prepare<{ cut: number; all: string; began: string }>(
+      `DELETE FROM agenda_suggestions WHERE created_at < @cut AND (${BEGAN} OR ${MEETING_GONE})`,
+    ),
+    purgePolls: db.prepare<{ cut: number; all: string; began: string }>(
+      `DELETE FROM agenda_polls WHERE status = 'closed' AND COALESCE(closed_at, opened_at) < @cut
+         AND (${BEGAN} OR (${MEETING_GONE} AND opened_at < @cut))`,
+    ),
   };
   return s;
 }
+
+const MEETING_GONE = '(meeting_id IS NULL OR meeting_id NOT IN (SELECT value FROM json_each(@all)))';
+const BEGAN = 'meeting_id IN (SELECT value FROM json_each(@began))';
