@@ -139,13 +139,14 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
   const own = createOwnTerms(docs);
   const { hasOwn } = own;
   yield;
-  index.build(docs);
+  yield* index.buildSteps(docs);
   fieldCache.clear();
   yield;
   const kindOf = entries.map((e) => e.kind);
   const themesOf = entries.map((e) => e.themes);
 
   const analyse = createQueryAnalyser(base, table, index);
+  yield;
   const { themesFor, suggest } = createThemeFinder({ base, table, index, analyseField, analyse });
   yield;
   const { docById, entry, remedyDocs, remediesOf, sourcesOf, topicalWords, namesOnly, conceptTerms, samePoint } = createLinks({ base, table, analyseField, own });
