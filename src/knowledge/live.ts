@@ -11,7 +11,10 @@
 // macOS and Windows have native recursive watching. No chokidar: one dependency less, and the folder
 // is small. Events are debounced (1 s): a `git pull` or an editor's several writes make one reload.
 // Unchanged files are not parsed again (ParseCache in load.ts), so a reload after one file changed
-// costs that file plus the engine build.
+// costs that file plus the engine build. The build reuses the analysis of the field texts unchanged
+// since the generation in service (a CarryOverMemo, field-terms-memo.ts) and runs in steps that yield
+// to the event loop (warmFieldTerms, createEngineInSteps): questions meanwhile are answered on the old
+// generation, and the new one comes into service in one assignment.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
