@@ -4,7 +4,8 @@
 //
 //   start       the first load: every file parsed, the engine built (what the bot does at start)
 //   reload      one entry file added: the changed file parsed (unchanged ones come from the parse
-//               cache), the whole engine built again, swapped in
+//               cache), the engine built again in steps that yield to the event loop (the analysis
+//               of entries unchanged since the last generation reused), swapped in
 //   answers     a question arrives every 10 ms during the reload; latency = answered - arrived
 //               (waiting behind the reload included), against the same stream with no reload
 //

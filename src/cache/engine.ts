@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine, type EngineOptions, type PracticeEngine } from '../engine/engine.ts';
+import type { FieldTermsMemo } from '../engine/field-terms-memo.ts';
 import type { PracticeBase } from '../knowledge/schema.ts';
 import { cachedLoad, filesUnder, type CacheOutcome } from './cached-load.ts';
 
@@ -14,8 +15,31 @@ function engineCode(): string[] {
   return filesUnder(path.join(here, '../engine'), [EXT]);
 }
 
+/** The snapshot's memo, and the one handed over by a live reload (options.fieldTerms) kept up to date:
+ *  a text is looked up in the handed one first, then in the snapshot's. */
+function both(own: Map<string, string[]>, handed: FieldTermsMemo | undefined): FieldTermsMemo {
+  if (!handed) return own;
+  return {
+    get(text) {
+      const kept = handed.get(text);
+      if (kept !== undefined) {
+        own.set(text, kept);
+        return kept;
+      }
+      const terms = own.get(text);
+      if (terms !== undefined) handed.set(text, terms);
+      return terms;
+    },
+    set(text, terms) {
+      own.set(text, terms);
+      handed.set(text, terms);
+    },
+  };
+}
+
 /** createEngine(base), with the analysed field texts from `cacheDir` when `knowledgeDir` and the engine are unchanged.
- *  `base` must be the base loaded from `knowledgeDir`. */
+ *  `base` must be the base loaded from `knowledgeDir`. options.fieldTerms (a live reload's memo) is read
+ *  before the snapshot and filled too. */
 export function createEngineCached(
   base: PracticeBase,
   knowledgeDir: string,
@@ -32,7 +56,7 @@ export function createEngineCached(
     code: engineCode(),
     build: () => {
       const memo = new Map<string, string[]>();
-      engine = createEngine(base, { ...options, fieldTerms: memo });
+      engine = createEngine(base, { ...options, fieldTerms: both(memo, options.fieldTerms) });
       return memo;
     },
     encode: (m) => [...m],
@@ -41,5 +65,5 @@ export function createEngineCached(
       return new Map(j as [string, string[]][]);
     },
   });
-  return { engine: engine ?? createEngine(base, { ...options, fieldTerms: r.value }), outcome: r.outcome };
+  return { engine: engine ?? createEngine(base, { ...options, fieldTerms: both(r.value, options.fieldTerms) }), outcome: r.outcome };
 }

@@ -74,6 +74,12 @@ export class Bm25Index {
 
   /** Build from analysed documents: docs[d][f] = index terms of field f. */
   build(docs: string[][][]): void {
+    const steps = this.buildSteps(docs);
+    while (!steps.next().done);
+  }
+
+  /** build(), yielding between its passes (for a build that lets other work run: createEngineInSteps). */
+  *buildSteps(docs: string[][][]): Generator<void, void> {
     const F = this.fields.length;
     const N = docs.length;
     this.N = N;
@@ -96,6 +102,7 @@ export class Bm25Index {
       }
       tidOf[d] = arr;
     }
+    yield;
     const V = this.termNames.length;
     const avg = Array.from(sumLen, (s) => (N > 0 ? s / N || 1 : 1));
     // pass 2: tf~ per (doc, term) into the forward index; df
@@ -151,6 +158,7 @@ export class Bm25Index {
     fwdStart[N] = pos;
     this.fwdStart = fwdStart;
     this.fwdTerm = fwdTerm.subarray(0, pos);
+    yield;
     // impacts
     const idf = new Float64Array(V);
     for (let t = 0; t < V; t++) idf[t] = Math.log(1 + (N - df[t]! + 0.5) / (df[t]! + 0.5));
@@ -193,6 +201,7 @@ export class Bm25Index {
         allImp[at] = fwdImpact[i]!;
       }
     }
+    yield;
     // sort key: quantised impact (desc) then doc id (asc), packed in one float64
     const DOC_BITS = 2 ** Math.max(1, Math.ceil(Math.log2(N + 1)));
     for (let t = 0; t < V; t++) {

@@ -84,6 +84,26 @@ export interface PracticeEngine extends Engine {
 }
 
 export function createEngine(base: PracticeBase, options: EngineOptions = {}): PracticeEngine {
+  const steps = engineSteps(base, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** createEngine, awaiting `pause()` between the parts of the build (the index, the links, ...), so that
+ *  a live reload lets questions be answered by the engine in service meanwhile (src/knowledge/live.ts). */
+export async function createEngineInSteps(base: PracticeBase, options: EngineOptions, pause: () => Promise<void>): Promise<PracticeEngine> {
+  const steps = engineSteps(base, options);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await pause();
+  }
+}
+
+/** The build of an engine, yielding between its parts. */
+function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<void, PracticeEngine> {
   const threshold = options.threshold ?? SCORE_THRESHOLD;
   const covered = { score: Math.min(threshold, options.coveredThreshold ?? COVERED_THRESHOLD), words: 2 };
   const oneWordThreshold = Math.max(threshold, options.oneWordThreshold ?? ONE_WORD_THRESHOLD);
@@ -114,16 +134,21 @@ export function createEngine(base: PracticeBase, options: EngineOptions = {}): P
   const index = new Bm25Index(FIELDS, { championCap: options.championCap ?? 2048, unknownWeight: options.unknownWeight ?? UNKNOWN_WEIGHT });
   // themes, kind and context repeat across entries: analyse each distinct text once
   const docs = indexFieldTexts(base).map((texts) => texts.map((t, f) => (f === 2 || f === 3 ? analyseField(t, table) : analyseCached(t))));
+  yield;
   // each entry's own terms (title, themes, text, keywords), see links.ts
   const own = createOwnTerms(docs);
   const { hasOwn } = own;
-  index.build(docs);
+  yield;
+  yield* index.buildSteps(docs);
   fieldCache.clear();
+  yield;
   const kindOf = entries.map((e) => e.kind);
   const themesOf = entries.map((e) => e.themes);
 
   const analyse = createQueryAnalyser(base, table, index);
+  yield;
   const { themesFor, suggest } = createThemeFinder({ base, table, index, analyseField, analyse });
+  yield;
   const { docById, entry, remedyDocs, remediesOf, sourcesOf, topicalWords, namesOnly, conceptTerms, samePoint } = createLinks({ base, table, analyseField, own });
 
   // ---- search ----

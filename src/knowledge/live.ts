@@ -11,14 +11,18 @@
 // macOS and Windows have native recursive watching. No chokidar: one dependency less, and the folder
 // is small. Events are debounced (1 s): a `git pull` or an editor's several writes make one reload.
 // Unchanged files are not parsed again (ParseCache in load.ts), so a reload after one file changed
-// costs that file plus the engine build.
+// costs that file plus the engine build. The build reuses the analysis of the field texts unchanged
+// since the generation in service (a CarryOverMemo, field-terms-memo.ts) and runs in steps that yield
+// to the event loop (warmFieldTerms, createEngineInSteps): questions meanwhile are answered on the old
+// generation, and the new one comes into service in one assignment.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../core/ports.ts';
 import { errorFields } from '../core/logger.ts';
-import { createEngine } from '../engine/engine.ts';
+import { createEngine, createEngineInSteps } from '../engine/engine.ts';
+import { createCarryOverMemo, warmFieldTerms, type FieldTermsMemo } from '../engine/field-terms-memo.ts';
 import { LexiconError, loadLexicon } from '../engine/interpret/index.ts';
 import type { Engine } from '../engine/types.ts';
 import { checkKnowledge, formatProblem } from './check.ts';
@@ -51,8 +55,17 @@ export type ReloadOutcome =
 export type FailedReload = Extract<ReloadOutcome, { status: 'failed' }>;
 
 /** Builds the engine of a loaded base. `dir` is the knowledge folder, for what else the engine reads
- *  there (the lexicon, which a reload has already checked when its files changed). */
-export type EngineBuilder = (base: PracticeBase, dir: string) => Engine;
+ *  there (the lexicon, which a reload has already checked when its files changed). Pass `fieldTerms` on
+ *  to createEngine (EngineOptions.fieldTerms): it holds the analysis of the generation in service, and
+ *  a reload fills it in steps before building, so the build itself is short. */
+export type EngineBuilder = (base: PracticeBase, dir: string, reuse?: { fieldTerms: FieldTermsMemo }) => Engine;
+/** An EngineBuilder that builds in parts, awaiting `pause()` between them (createEngineInSteps): a reload
+ *  uses it when given, so answers are not held up by the build. */
+export type SteppedEngineBuilder = (
+  base: PracticeBase,
+  dir: string,
+  reuse: { fieldTerms: FieldTermsMemo; pause: () => Promise<void> },
+) => Promise<Engine>;
 
 export interface LiveKnowledge {
   /** Stable Engine that answers from the current generation. */
@@ -76,8 +89,14 @@ export interface LiveKnowledgeOptions {
   log: Logger;
   clock: Clock;
   build?: EngineBuilder;
+  /** How a reload builds (default: createEngineInSteps when `build` is not given, else `build`). */
+  buildInSteps?: SteppedEngineBuilder;
   /** Quiet time after the last change before reloading (default 1000 ms). */
   debounceMs?: number;
+  /** Entries whose field texts a reload analyses between two turns of the event loop (default 200). */
+  stepEntries?: number;
+  /** Called for each field text analysed (not taken from the last generation): a test hook. */
+  onAnalyse?: (text: string) => void;
 }
 
 /** The one place that turns "the current engine" into an Engine: every member reads the current
@@ -96,7 +115,8 @@ export function createLiveEngine(current: () => Engine): Engine {
   };
 }
 
-const defaultBuild: EngineBuilder = (base) => createEngine(base);
+const defaultBuild: EngineBuilder = (base, _dir, reuse) => createEngine(base, reuse ? { fieldTerms: reuse.fieldTerms } : {});
+const defaultBuildInSteps: SteppedEngineBuilder = (base, _dir, reuse) => createEngineInSteps(base, { fieldTerms: reuse.fieldTerms }, reuse.pause);
 
 const TOP_FILES = /^(themes|synonyms|meetings|documents)\.ya?ml$/;
 const YAML = /\.ya?ml$/;
@@ -151,7 +171,10 @@ export function createLiveKnowledge(opts: LiveKnowledgeOptions): LiveKnowledge {
   const root = path.resolve(opts.dir);
   const log = opts.log.child({ module: 'knowledge' });
   const build = opts.build ?? defaultBuild;
+  const buildInSteps = opts.buildInSteps ?? (opts.build ? undefined : defaultBuildInSteps);
   const debounceMs = opts.debounceMs ?? 1000;
+  const stepEntries = opts.stepEntries ?? 200;
+  const memo = createCarryOverMemo(opts.onAnalyse);
   const cache = createParseCache();
   const shownRoot = path.basename(root);
 
@@ -166,7 +189,9 @@ export function createLiveKnowledge(opts: LiveKnowledgeOptions): LiveKnowledge {
   let lexiconPrint = first.lexicon;
   let current: KnowledgeGeneration = (() => {
     const base = loadPracticeBase(root, { cache });
-    return { base, engine: build(base, root), loadedAt: opts.clock.now(), fingerprint: `${first.base}:${first.lexicon}` };
+    const engine = build(base, root, { fieldTerms: memo.begin(base) });
+    memo.commit();
+    return { base, engine, loadedAt: opts.clock.now(), fingerprint: `${first.base}:${first.lexicon}` };
   })();
   let refused: { fingerprint: string; outcome: FailedReload } | undefined;
   const listeners: ((o: ReloadOutcome) => void)[] = [];
@@ -225,10 +250,15 @@ export function createLiveKnowledge(opts: LiveKnowledgeOptions): LiveKnowledge {
       return outcome;
     }
 
-    // ---- build the engine, then swap ----
+    // ---- build the engine, then swap: the field texts are analysed first, in steps (answers from the
+    // old generation run between them; texts unchanged since it are taken from the memo), then the
+    // index is built on one turn with every text at hand ----
     await nextTurn();
     const tBuild = performance.now();
-    const engine = build(base, root);
+    const fieldTerms = memo.begin(base);
+    if (memo.used) await warmFieldTerms(base, fieldTerms, stepEntries, nextTurn);
+    const engine = buildInSteps ? await buildInSteps(base, root, { fieldTerms, pause: nextTurn }) : build(base, root, { fieldTerms });
+    memo.commit();
     const buildMs = performance.now() - tBuild;
     const diff = diffBases(current.base, base);
     current = { base, engine, loadedAt: at, fingerprint };
