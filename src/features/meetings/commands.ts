@@ -179,10 +179,12 @@ export function createMeetingCommands(deps: CommandsDeps): CommandSpec[] {
       if (!current || current.cancelled) return -1;
       meetings.update(id, spec, moved, ctx.now);
       const after = meetings.get(id)!;
-      audit(ctx.actor.id, 'meeting.edit', id, {
-        before: { title: before.title, startsAt: before.startsAt?.toISOString(), zone: before.zone, place: before.place, ...(spec.link ? { link: before.link ?? null } : {}) },
-        after: { title: spec.title, startsAt: spec.startsAt.toISOString(), zone: spec.zone, place: spec.place, ...(spec.link ? { link: spec.link } : {}) },
-      });
+      const was: Record<string, unknown> = { title: before.title, startsAt: before.startsAt?.toISOString(), zone: before.zone, place: before.place, ...(spec.link ? { link: before.link ?? null } : {}) };
+      const next: Record<string, unknown> = { title: spec.title, startsAt: spec.startsAt.toISOString(), zone: spec.zone, place: spec.place, ...(spec.link ? { link: spec.link } : {}) };
+      // Only what changed, so /audit (which shortens long lines) shows the new time however long the title.
+      const changed = Object.keys(next).filter((k) => was[k] !== next[k]);
+      const keep = (o: Record<string, unknown>) => (changed.length ? Object.fromEntries(changed.map((k) => [k, o[k]])) : o);
+      audit(ctx.actor.id, 'meeting.edit', id, { before: keep(was), after: keep(next) });
       // A move starts that meeting's reminders again from the new time (offsets already past are skipped).
       return notices.meetingChanged({
         kind: 'changed',
