@@ -1,6 +1,6 @@
 // The compiled build (issue 16): `npm install` runs `prepare` (tsc -p tsconfig.build.json into dist/), and the
-// `practice-bot` bin runs dist/ with no TypeScript at run time. Every other test spawns the bin on the current
-// sources (test/helpers/cli-command.ts); the one test here runs the compiled bin, as `npx practice-bot` does
+// `practice-bot` bin runs dist/ with no TypeScript at run time. Other tests spawn the bin on the current code
+// (test/helpers/cli-command.ts: dist/ when it is fresh, else the sources); the one test here runs the compiled bin, as `npx practice-bot` does
 // after `npm install` (or `npm ci` in .ci/run), and checks what it loads: no tsx, no platform SDK for `ask`
 // or the console, and on a second run (snapshot cache warm) no YAML parser or zod either.
 import { spawn } from 'node:child_process';
@@ -81,7 +81,7 @@ describe('the compiled build', () => {
       expect(warm.loaded.filter((u) => /^dist\/src\/(app|config|store\/|community\/|knowledge\/load|knowledge\/schema)/.test(u))).toEqual([]);
 
       // the same answer as the sources give
-      const source = await runCli(['ask', '--json', 'encrypted data']);
+      const source = await runCli(['ask', '--json', 'encrypted data'], { env: { PRACTICE_BOT_FROM_SOURCE: '1' } });
       expect(source.stdout).toBe(cold.stdout);
 
       const chat = await runCompiled(['console'], cwd, '/help\n');
