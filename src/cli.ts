@@ -62,6 +62,13 @@ export interface Io {
   /** The environment. Default: process.env, with the working folder's .env file added (dotenv, which
    *  never overrides a variable already set). Given, it is used as it is: no .env file is read. */
   env?: Record<string, string | undefined>;
+  /** Stops a running bot as SIGINT or SIGTERM does (for a run in-process; the bin has the signals). */
+  stop?: AbortSignal;
+}
+
+/** The log's destination: stderr (pino's own fast writer for the process's stderr, else the given stream). */
+function logTo(io: Io): NodeJS.WritableStream | undefined {
+  return io.stderr === process.stderr ? undefined : io.stderr;
 }
 
 type Env = Record<string, string | undefined>;
@@ -285,7 +292,7 @@ async function runConsole(config: Config, as: string | undefined, io: Io): Promi
     import('./core/logger.ts'),
   ]);
   // The chat shares the terminal with the log: at the default level only warnings and errors show.
-  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, logTo(io));
   const app = createApp(config, { log, instanceLease: true, buildEngine: cachedEngineBuilder(config.databasePath, createInterpretFromDisk) });
   // the language detector loads in the background: questions before it is ready are read without it
   preloadEld().catch((err: unknown) => log.warn({ err: errorFields(err) }, 'language detector not loaded'));
@@ -336,7 +343,7 @@ async function loadAdapters(config: Config, app: App): Promise<AdapterHandle[]> 
  *  restarts it or an operator sees it. Losing the database's instance lease to another process
  *  stops it the same way. Adapters start concurrently; the reminder scheduler starts
  *  without waiting for any of them. */
-export async function runBots(config: Config, deps: { log?: Logger; clock?: Clock } = {}): Promise<number> {
+export async function runBots(config: Config, deps: { log?: Logger; clock?: Clock; stop?: AbortSignal } = {}): Promise<number> {
   const [{ createApp, createInterpretFromDisk }, { AdapterFatalError }, { startHttpServer }, { createLogger, errorFields }, { systemClock }, { createHealth, startHealthServer }] =
     await Promise.all([
       import('./app.ts'),
@@ -372,6 +379,8 @@ export async function runBots(config: Config, deps: { log?: Logger; clock?: Cloc
   const onSignal = () => settle({});
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  if (deps.stop?.aborted) onSignal();
+  deps.stop?.addEventListener('abort', onSignal, { once: true });
   const asFatal = (a: AdapterHandle, err: unknown) =>
     err instanceof AdapterFatalError ? err : new AdapterFatalError(a.name, `${a.name} could not start: ${errorFields(err).message}`, { cause: err });
   for (const a of adapters) a.onFatal?.((err) => settle({ fatal: err }));
@@ -401,6 +410,7 @@ export async function runBots(config: Config, deps: { log?: Logger; clock?: Cloc
     log.fatal({ err: errorFields(err) }, 'start-up failed');
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    deps.stop?.removeEventListener('abort', onSignal);
     await stop();
     return 1;
   }
@@ -415,6 +425,7 @@ export async function runBots(config: Config, deps: { log?: Logger; clock?: Cloc
   const r = await outcome;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
+  deps.stop?.removeEventListener('abort', onSignal);
   if (r.fatal) log.fatal(r.fatal.adapter ? { adapter: r.fatal.adapter } : {}, r.fatal.message);
   await stop();
   return r.fatal ? 1 : 0;
@@ -469,7 +480,9 @@ export async function main(argv: string[], io: Io = { stdin: process.stdin, stdo
     if (command === undefined) {
       const config = await loadEnvConfig(envOf(io));
       if (!config.telegram && !config.slack) return await runConsole(config, undefined, io);
-      return await runBots(config);
+      const dest = logTo(io);
+      const log = dest ? (await import('./core/logger.ts')).createLogger(config.logLevel, dest) : undefined;
+      return await runBots(config, { ...(log ? { log } : {}), ...(io.stop ? { stop: io.stop } : {}) });
     }
     if (!COMMANDS.has(command)) {
       // ops (issue 16): status, backup, restore, export (src/ops/cli.ts).

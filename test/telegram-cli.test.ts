@@ -1,11 +1,12 @@
-// The real `practice-bot` bin with TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT pointing at the fake
-// Bot API: long polling and webhook mode, answered commands, and a clean stop on SIGTERM.
+// `practice-bot` with TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT pointing at the fake Bot API: the real bin
+// in long polling, answering and stopping cleanly on SIGTERM; webhook mode run in this process (src/cli.ts
+// main, stopped as SIGINT would), serving the webhook on PORT with its secret.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cliArgs, cliEnv } from './helpers/cli-command.ts';
+import { cliArgs, cliEnv, startMain } from './helpers/cli-command.ts';
 import { checkTelegramHtml, privateChat, startFakeTelegram, supergroup, user, type FakeTelegram } from './helpers/fake-telegram.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -68,12 +69,18 @@ describe('npx practice-bot with TELEGRAM_BOT_TOKEN', () => {
 
   it('webhook mode: registers the webhook with its secret and serves it on PORT; a wrong secret gets 401', async () => {
     const fake = await fakeFor();
-    const bin = startBin({
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-tgcli-'));
+    const bin = startMain([], {
+      DATABASE_PATH: path.join(dir, 'data', 'bot.db'),
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: fake.apiRoot,
       TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/tg/webhook',
       TELEGRAM_WEBHOOK_SECRET: 'cli-secret',
       PORT: '0',
+    });
+    cleanups.push(async () => {
+      await bin.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
     });
     await fake.waitFor(() => fake.webhook() ?? undefined, 20_000, 'setWebhook');
     expect(fake.webhook()).toMatchObject({ url: 'https://bot.example.org/tg/webhook', secret: 'cli-secret' });
@@ -84,8 +91,8 @@ describe('npx practice-bot with TELEGRAM_BOT_TOKEN', () => {
     expect(fake.textsIn(42)).toHaveLength(0);
     expect(await fake.postWebhook(url, fake.text({ chat: privateChat(u), from: u, text: '/start' }), 'cli-secret')).toBe(200);
     expect(fake.textsIn(42)).toHaveLength(1);
-    bin.child.kill('SIGINT');
-    expect(await bin.exited).toBe(0);
+    expect(await bin.stop()).toBe(0);
+    expect(bin.out()).not.toContain(fake.token.split(':')[1]!);
   });
 });
 

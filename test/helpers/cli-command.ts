@@ -111,3 +111,63 @@ export async function runMain(
   const code = await main(args, { stdin, stdout: out, stderr: err, env });
   return { code, stdout, stderr, refusedWrites };
 }
+
+export interface RunningMain {
+  /** what it wrote so far: stdout and stderr (the log) together, as a terminal shows them */
+  out(): string;
+  /** Resolves when the output matches (checked as it arrives); rejects after a generous liveness timeout. */
+  waitForOutput(re: RegExp, what: string, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** Stops it as SIGTERM does and gives its exit code. */
+  stop(): Promise<number>;
+  /** Its exit code, when it stops by itself. */
+  exited: Promise<number>;
+}
+
+/** Starts `practice-bot <args>` in this process (a bot, or the console reading `stdin` until it ends) with
+ *  an environment of its own; stop() stops it as a signal would. */
+export function startMain(args: string[], env: Record<string, string>, stdin: NodeJS.ReadableStream = new PassThrough()): RunningMain {
+  let out = '';
+  const listeners = new Set<() => void>();
+  const sink = new Writable({
+    write(chunk: Buffer | string, _enc, cb) {
+      out += chunk.toString();
+      for (const l of [...listeners]) l();
+      cb();
+    },
+  });
+  const ac = new AbortController();
+  const exited = import('../../src/cli.ts').then(({ main }) =>
+    main(args, { stdin, stdout: sink, stderr: sink, env: { LOG_LEVEL: 'info', DATABASE_PATH: defaultDatabasePath(), ...env }, stop: ac.signal }),
+  );
+  return {
+    out: () => out,
+    exited,
+    stop() {
+      ac.abort();
+      return exited;
+    },
+    waitForOutput(re, what, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = re.exec(out);
+          if (!m) return;
+          listeners.delete(check);
+          clearTimeout(timer);
+          resolve(m);
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`timed out waiting for ${what}; output:\n${out.slice(-3000)}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+        void exited.then((code) => {
+          if (!listeners.has(check)) return;
+          listeners.delete(check);
+          clearTimeout(timer);
+          reject(new Error(`stopped (exit ${code}) before ${what}; output:\n${out.slice(-3000)}`));
+        });
+      });
+    },
+  };
+}
