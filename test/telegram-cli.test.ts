@@ -52,20 +52,20 @@ describe('npx practice-bot with TELEGRAM_BOT_TOKEN', () => {
       SECRETARIAT: 'telegram:1001',
       REMINDER_OFFSETS: '1d,1h',
     });
-    await fake.waitFor((calls) => calls.some((c) => c.method === 'getUpdates' && c.params.timeout > 0) || undefined, 20_000, 'long polling');
+    await fake.waitFor((calls) => calls.some((c) => c.method === 'getUpdates' && c.params.timeout > 0) || undefined, 60_000, 'long polling');
     fake.enqueue(fake.text({ chat: privateChat(SEC), from: SEC, text: '/start' }));
     fake.enqueue(fake.text({ chat: G, from: SEC, text: '/subscribe@practice_test_bot' }));
     const [welcome, subscribed] = await fake.waitFor(() => {
       const a = fake.textsIn(SEC.id);
       const b = fake.textsIn(G.id);
       return a.length && b.length ? [a[0]!, b[0]!] : undefined;
-    }, 20_000, 'replies');
+    }, 60_000, 'replies');
     expect(checkTelegramHtml(welcome).text).toMatch(/practice-bot/i);
     expect(checkTelegramHtml(subscribed).text).toMatch(/subscribed/i);
     bin.child.kill('SIGTERM');
     expect(await bin.exited).toBe(0);
     expect(bin.out()).not.toContain(fake.token.split(':')[1]!);
-  });
+  }, 120_000);
 
   it('webhook mode: registers the webhook with its secret and serves it on PORT; a wrong secret gets 401', async () => {
     const fake = await fakeFor();
@@ -82,7 +82,7 @@ describe('npx practice-bot with TELEGRAM_BOT_TOKEN', () => {
       await bin.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     });
-    await fake.waitFor(() => fake.webhook() ?? undefined, 20_000, 'setWebhook');
+    await fake.waitFor(() => fake.webhook() ?? undefined, 60_000, 'setWebhook');
     expect(fake.webhook()).toMatchObject({ url: 'https://bot.example.org/tg/webhook', secret: 'cli-secret' });
     const port = await waitForPort(bin.out);
     const url = `http://127.0.0.1:${port}/tg/webhook`;
@@ -93,7 +93,7 @@ describe('npx practice-bot with TELEGRAM_BOT_TOKEN', () => {
     expect(fake.textsIn(42)).toHaveLength(1);
     expect(await bin.stop()).toBe(0);
     expect(bin.out()).not.toContain(fake.token.split(':')[1]!);
-  });
+  }, 120_000);
 });
 
 async function waitForPort(out: () => string): Promise<number> {
