@@ -208,7 +208,7 @@ async function measureBot(env: NodeJS.ProcessEnv, cwd: string, questions: string
   try {
     const getMe = await fake.waitFor((calls) => calls.find((c) => c.method === 'getMe'), 30_000, 'getMe');
     const poll = await fake.waitFor((calls) => calls.find((c) => c.method === 'getUpdates'), 30_000, 'getUpdates');
-    const answer = await fake.waitFor((calls) => calls.find((c) => c.method === 'sendMessage' && c.outcome === 'ok'), 30_000, 'the first answer');
+    const answer = await fake.waitFor((calls) => calls.find((c) => c.method === 'sendMessage' && c.outcome === 'ok'), 120_000, 'the first answer');
     const result: BotResult = { spawnToGetMeMs: getMe.at - t0, getMeToPollingMs: poll.at - getMe.at, getMeToFirstAnswerMs: answer.at - getMe.at };
     if (questions) {
       const chats = Array.from({ length: 100 }, (_, i) => user(10_000 + i));
