@@ -192,14 +192,20 @@ function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined
   }
 }
 
+let botRuns = 0;
+
 async function measureBot(env: NodeJS.ProcessEnv, cwd: string, questions: string[] | undefined): Promise<BotResult> {
   const fake = await startFakeTelegram();
   const officer = user(4242);
   fake.enqueue(fake.text({ chat: privateChat(officer), from: officer, text: '/help' }));
   const t0 = Date.now();
+  // Each bot gets a database of its own beside the others (so the same snapshot cache folder): every fake Bot API
+  // numbers its updates from 1001, and the update ledger of a database a previous bot used would take them
+  // for updates already handled and answer nothing.
+  const database = path.join(path.dirname(env.DATABASE_PATH!), `bot-${++botRuns}.db`);
   const child = spawn(process.execPath, [BIN], {
     cwd,
-    env: { ...env, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot },
+    env: { ...env, DATABASE_PATH: database, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -208,7 +214,7 @@ async function measureBot(env: NodeJS.ProcessEnv, cwd: string, questions: string
   try {
     const getMe = await fake.waitFor((calls) => calls.find((c) => c.method === 'getMe'), 30_000, 'getMe');
     const poll = await fake.waitFor((calls) => calls.find((c) => c.method === 'getUpdates'), 30_000, 'getUpdates');
-    const answer = await fake.waitFor((calls) => calls.find((c) => c.method === 'sendMessage' && c.outcome === 'ok'), 30_000, 'the first answer');
+    const answer = await fake.waitFor((calls) => calls.find((c) => c.method === 'sendMessage' && c.outcome === 'ok'), 120_000, 'the first answer');
     const result: BotResult = { spawnToGetMeMs: getMe.at - t0, getMeToPollingMs: poll.at - getMe.at, getMeToFirstAnswerMs: answer.at - getMe.at };
     if (questions) {
       const chats = Array.from({ length: 100 }, (_, i) => user(10_000 + i));

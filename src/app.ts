@@ -20,15 +20,14 @@ import type { Reply } from './core/reply.ts';
 import { createWakeLoop, type WakeLoop } from './core/wake-loop.ts';
 import { createOutboundRouter, type OutboundRouter } from './core/outbound.ts';
 import { systemClock, type Clock, type Core } from './core/ports.ts';
-import { createEngine } from './engine/engine.ts';
+import { createEngine, createEngineInSteps } from './engine/engine.ts';
 import type { Engine } from './engine/types.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from './knowledge/load.ts';
 import type { PracticeBase } from './knowledge/schema.ts';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { cachedLoad, filesUnder, type CachedLoadResult } from './cache/cached-load.ts';
-import { createInterpreter, loadLexicon, type Interpretation, type Lexicon } from './engine/interpret/index.ts';
-import { createLiveKnowledge, type EngineBuilder, type LiveKnowledge } from './knowledge/live.ts';
+import type { CachedLoadResult } from './cache/cached-load.ts';
+import { interpretWith, loadLexiconSnapshot } from './cache/lexicon.ts';
+import { loadLexicon, type Interpretation, type Lexicon } from './engine/interpret/index.ts';
+import { createLiveKnowledge, type EngineBuilder, type LiveKnowledge, type SteppedEngineBuilder } from './knowledge/live.ts';
 import { createKnowledgeAdmin } from './commands/knowledge-admin.ts';
 import { openStore, type Store } from './store/store.ts';
 import { acquireInstanceLease, type InstanceLease } from './store/lease.ts';
@@ -62,6 +61,10 @@ export interface AppOptions {
   /** Builds the engine over each generation of the base (src/cli.ts builds it through the snapshot
    *  cache, src/cache/); default: createEngine with the interpreter of the members' languages. */
   buildEngine?: EngineBuilder;
+  /** Builds the engine of a reloaded base in steps that let answers run between them (issue 13;
+   *  src/knowledge/live.ts). Default: createEngineInSteps with the interpreter, unless buildEngine
+   *  is given alone (then reloads use it, in one turn). */
+  buildEngineInSteps?: SteppedEngineBuilder;
   /** Watch the knowledge folder from start() and reload on changes (default true; /reload works either way). */
   watchKnowledge?: boolean;
   /** Quiet time after a change before reloading (default 1000 ms). */
@@ -83,58 +86,12 @@ export function createEngineFromDisk(knowledgeDir?: string): Engine {
 /** The engine's `interpret` option: the interpreter over `<dir>/lexicon/` and the base's vocabulary,
  *  the lexicon from its snapshot in `cacheDir` when given (loadLexiconCached). */
 export function createInterpretFromDisk(dir: string, base: PracticeBase, cacheDir?: string): (text: string) => Interpretation {
-  const lexicon = cacheDir === undefined ? loadLexicon(dir) : loadLexiconCached(dir, cacheDir).value;
-  const interpreter = createInterpreter(lexicon, { vocabulary: baseVocabulary(base) });
-  return (text) => interpreter.interpret(text);
+  return interpretWith(cacheDir === undefined ? loadLexicon(dir) : loadLexiconCached(dir, cacheDir).value, base);
 }
 
-const LEXICON_CODE = fileURLToPath(new URL(`./engine/interpret/lexicon${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url));
-
-/**
- * loadLexicon(dir) through the snapshot cache (src/cache/): parsing the YAML and validating ~20,000
- * terms costs about 0.6 s, reading the snapshot about 20 ms. The key covers every file under
- * `<dir>/lexicon/` and the loader's code, so any change parses and validates everything again. A
- * lexicon with problems throws LexiconError and is never written, so its problems are reported at
- * every start; a missing or corrupt snapshot is rebuilt.
- */
+/** loadLexicon(dir) through the snapshot cache (src/cache/lexicon.ts). */
 export function loadLexiconCached(dir: string, cacheDir: string | undefined): CachedLoadResult<Lexicon> {
-  const root = path.resolve(dir);
-  return cachedLoad<Lexicon>({
-    dir: cacheDir,
-    name: 'lexicon',
-    root,
-    files: filesUnder(path.join(root, 'lexicon'), ['.yaml', '.yml']),
-    code: [LEXICON_CODE],
-    build: () => loadLexicon(root),
-    encode: (l) => ({ concepts: l.concepts, languages: l.languages.map((x) => ({ language: x.language, name: x.name, terms: [...x.terms] })) }),
-    decode: (j) => {
-      const o = j as { concepts?: unknown; languages?: unknown };
-      if (!Array.isArray(o.concepts) || !Array.isArray(o.languages)) throw new Error('not a lexicon');
-      const languages = (o.languages as { language: Lexicon['languages'][number]['language']; name: string; terms: [string, string[]][] }[]).map((x) => ({
-        language: x.language,
-        name: x.name,
-        terms: new Map(x.terms),
-      }));
-      return { concepts: o.concepts as Lexicon['concepts'], languages };
-    },
-  });
-}
-
-/** The words the English engine knows: entry titles, texts and keywords, theme labels and terms. */
-function* baseVocabulary(base: PracticeBase): Iterable<string> {
-  for (const e of base.entries) {
-    yield e.title;
-    yield e.text;
-    yield* e.keywords;
-  }
-  for (const t of base.themes) {
-    yield t.label;
-    yield* t.terms;
-  }
-  for (const s of base.synonyms) {
-    yield s.canonical;
-    yield* s.terms;
-  }
+  return loadLexiconSnapshot(dir, cacheDir, loadLexicon);
 }
 
 export function createApp(config: Config, opts: AppOptions = {}): App {
@@ -145,7 +102,14 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
     dir: opts.knowledgeDir ?? config.knowledgeDir ?? defaultKnowledgeDir(),
     log,
     clock,
-    build: opts.buildEngine ?? ((base, root) => createEngine(base, { interpret: createInterpretFromDisk(root, base) })),
+    build: opts.buildEngine ?? ((base, root, reuse) => createEngine(base, { interpret: createInterpretFromDisk(root, base), ...(reuse ? { fieldTerms: reuse.fieldTerms } : {}) })),
+    ...(opts.buildEngineInSteps || !opts.buildEngine
+      ? {
+          buildInSteps:
+            opts.buildEngineInSteps ??
+            ((base, root, { fieldTerms, pause }) => createEngineInSteps(base, { interpret: createInterpretFromDisk(root, base), fieldTerms }, pause)),
+        }
+      : {}),
     ...(opts.reloadDebounceMs !== undefined ? { debounceMs: opts.reloadDebounceMs } : {}),
   });
   const engine = knowledge.engine;

@@ -1,34 +1,38 @@
 // The `practice-bot` bin and the composition root: the only core-side file that imports adapters,
 // and (with src/config.ts) the only place that reads the environment.
+// What a start loads is kept to what its command needs (issue 16): `ask` reads the practice base, its
+// index and the lexicon from their snapshots (src/cache/) and imports no YAML parser, no zod, no database and
+// no platform SDK; the configuration (zod), the application (src/app.ts), the database and the adapters
+// are imported with `await import()` on the paths that run them. Type imports cost nothing at run time.
+import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
 import { renderPlain } from '../adapters/console/render-plain.ts';
-import { createConsoleAdapter } from '../adapters/console/console.ts';
-import { createApp, createInterpretFromDisk, type App } from './app.ts';
 import { cacheDirFor } from './cache/cached-load.ts';
 import { createEngineCached } from './cache/engine.ts';
+import { createEngineInSteps } from './engine/engine.ts';
 import { useCachedEnglishWords } from './cache/english-words.ts';
+import { interpretWith, loadLexiconCachedAsync } from './cache/lexicon.ts';
 import { loadPracticeBaseCached } from './cache/practice-base.ts';
-import { preloadEld } from './engine/interpret/index.ts';
-import type { EngineBuilder } from './knowledge/live.ts';
-import { ConfigError, knowledgeDirOf, loadConfig, type Config } from './config.ts';
-import { AdapterFatalError, type AdapterHandle } from './core/adapter.ts';
-import { startHttpServer, type HttpRoute, type HttpServerHandle } from './core/http-server.ts';
-import { createLogger, errorFields } from './core/logger.ts';
-import type { Engine, SearchOptions } from './engine/types.ts';
-import { ONLY_CHALLENGE_TEXT, SMALL_TALK_REPLY } from './features/practice-base/index.ts';
+import { preloadEld } from './engine/interpret/detect.ts';
+import { askJson, parseKind } from './cli-ask.ts';
 import { citationFor } from './knowledge/citation.ts';
-import { defaultKnowledgeDir } from './knowledge/load.ts';
-import { KIND_LABELS, KINDS, type Kind } from './knowledge/schema.ts';
-import { createUpdateLedger } from './store/update-ledger.ts';
-import { isOpsCommand, OPS_USAGE, runOpsCommand } from './ops/cli.ts';
-import { createHealth, startHealthServer } from './ops/health.ts';
-import { systemClock, type Clock } from './core/ports.ts';
+import { KIND_LABELS, KINDS, type Kind } from './knowledge/kinds.ts';
+import { packagePath } from './paths.ts';
 import type { Logger } from 'pino';
-import type { CommunityModule } from './app.ts';
+import type { App, CommunityModule } from './app.ts';
+import type { Config } from './config.ts';
+import type { AdapterHandle } from './core/adapter.ts';
+import type { HttpRoute, HttpServerHandle } from './core/http-server.ts';
+import type { Clock } from './core/ports.ts';
+import type { Engine, SearchOptions } from './engine/types.ts';
+import type { EngineBuilder, SteppedEngineBuilder } from './knowledge/live.ts';
 
-const USAGE = `practice-bot: a chat assistant for practitioner communities
+/** The usage text (the operator commands' lines come from src/ops/cli.ts, loaded for it). */
+async function usage(): Promise<string> {
+  const { OPS_USAGE: opsUsage } = await import('./ops/cli.ts');
+  return `practice-bot: a chat assistant for practitioner communities
 
 Usage:
   practice-bot                       start every adapter whose token is set (Telegram, Slack);
@@ -43,70 +47,56 @@ Usage:
   practice-bot ingest <file> --meeting <id> [--out <file>]
                                      drafts entries from a meeting document (.txt, .md, .docx, .pdf)
                                      into <knowledge>/drafts/<id>.yaml for review
-${OPS_USAGE}
+${opsUsage}
   practice-bot --help
 
 Kinds: ${KINDS.join(', ')}
 Configuration comes from the environment or a .env file: see .env.example.`;
-
-type Io = { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
-
-const KIND_ALIASES: Record<string, Kind> = {
-  challenges: 'challenge',
-  practice: 'good-practice',
-  practices: 'good-practice',
-  'good-practices': 'good-practice',
-  goodpractice: 'good-practice',
-  opportunities: 'opportunity',
-  'next-steps': 'next-step',
-  conclusions: 'conclusion',
-  facts: 'fact',
-};
-
-export function parseKind(k: string): Kind | undefined {
-  const s = k.trim().toLowerCase();
-  if ((KINDS as readonly string[]).includes(s)) return s as Kind;
-  return KIND_ALIASES[s];
 }
 
-/** The `ask --json` object for one question (contract: query, results[], suggestions; added: intent,
- *  language, understood, and each result's sources). */
-export function askJson(engine: Engine, query: string, opts: SearchOptions) {
-  const r = engine.search(query, opts);
-  const source = (s: { document: string; section: string; meeting: string }) => ({ document: s.document, section: s.section, meeting: s.meeting });
-  return {
-    query,
-    results: r.hits.map((h) => ({
-      id: h.entry.id,
-      kind: h.entry.kind,
-      title: h.entry.title,
-      text: h.entry.text,
-      themes: h.entry.themes,
-      source: source(h.entry.source),
-      sources: h.sources.map(source),
-      score: Math.round(h.score * 10_000) / 10_000,
-      citation: citationFor(h.entry, engine.base).label,
-      ...(h.folded ? { folded: h.folded } : {}),
-    })),
-    suggestions: r.suggestions,
-    ...(r.corrected ? { corrected: r.corrected } : {}),
-    intent: r.intent,
-    language: r.language,
-    understood: r.understood,
-    ...(r.note ? { note: r.note } : {}),
-    ...(r.remedies.length ? { addressed_by: r.remedies.map((e) => e.id) } : {}),
-  };
+/** Where a run of the CLI reads and writes: the process's own streams and environment for the bin,
+ *  streams and an environment of their own for a test running `main` in-process. */
+export interface Io {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** The environment. Default: process.env, with the working folder's .env file added (dotenv, which
+   *  never overrides a variable already set). Given, it is used as it is: no .env file is read. */
+  env?: Record<string, string | undefined>;
+  /** Stops a running bot as SIGINT or SIGTERM does (for a run in-process; the bin has the signals). */
+  stop?: AbortSignal;
 }
 
-/** KNOWLEDGE_DIR alone (with .env), for the commands that need no other setting. */
-function envKnowledgeDir(): string | undefined {
+/** The log's destination: stderr (pino's own fast writer for the process's stderr, else the given stream). */
+function logTo(io: Io): NodeJS.WritableStream | undefined {
+  return io.stderr === process.stderr ? undefined : io.stderr;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** The environment of a run (see Io.env). */
+function envOf(io: Io): Env {
+  if (io.env) return io.env;
   dotenv.config({ quiet: true });
-  return knowledgeDirOf(process.env.KNOWLEDGE_DIR);
+  return process.env;
 }
 
-function loadEnvConfig(): Config {
-  dotenv.config({ quiet: true });
-  return loadConfig(process.env);
+export { askJson, parseKind } from './cli-ask.ts';
+
+/** KNOWLEDGE_DIR alone, for the commands that need no other setting (config.ts knowledgeDirOf, which
+ *  `ask` does not import: zod): an absolute folder, relative to the working folder; unset: undefined. */
+function envKnowledgeDir(env: Env): string | undefined {
+  const v = env.KNOWLEDGE_DIR?.trim();
+  return v ? path.resolve(v) : undefined;
+}
+
+/** The repository's knowledge/ folder (knowledge/load.ts defaultKnowledgeDir, without its YAML parser). */
+const defaultKnowledgeDir = () => packagePath('knowledge') + path.sep;
+
+/** The whole configuration, validated (src/config.ts, zod): for the commands that open the database or run the bot. */
+async function loadEnvConfig(env: Env): Promise<Config> {
+  const { loadConfig } = await import('./config.ts');
+  return loadConfig(env);
 }
 
 /** Where the snapshots are kept: `cache/` beside the database (DATABASE_PATH, default
@@ -114,21 +104,41 @@ function loadEnvConfig(): Config {
 const DEFAULT_DATABASE_PATH = './data/practice-bot.db';
 
 /** The practice base and its engine (with the interpreter of the members' languages), from their
- *  snapshots in the cache folder when the knowledge folder and the code are unchanged (src/cache/). */
+ *  snapshots in the cache folder when the knowledge folder and the code are unchanged (src/cache/):
+ *  then no YAML is parsed and neither yaml nor zod is imported. */
 async function loadEngine(databasePath: string, knowledgeDir: string | undefined): Promise<Engine> {
   const dir = knowledgeDir ?? defaultKnowledgeDir();
   const cacheDir = cacheDirFor(databasePath);
   useCachedEnglishWords(cacheDir);
   const base = (await loadPracticeBaseCached(dir, cacheDir)).value;
-  return cachedEngineBuilder(databasePath)(base, dir);
+  const lexicon = (await loadLexiconCachedAsync(dir, cacheDir)).value;
+  return createEngineCached(base, dir, cacheDir, { interpret: interpretWith(lexicon, base) }).engine;
 }
 
-/** Builds the engine over a base loaded from `dir`, with the index analysis from the snapshot cache:
- *  for `ask`, and for every generation of the live base in the bot and the console. */
-function cachedEngineBuilder(databasePath: string): EngineBuilder {
+/** Builds the engine over a base loaded from `dir`, with the index analysis and the lexicon from the
+ *  snapshot cache: for every generation of the live base in the bot and the console (which have
+ *  src/app.ts, and so the lexicon's loader, imported already). */
+function cachedEngineBuilder(
+  databasePath: string,
+  createInterpretFromDisk: typeof import('./app.ts').createInterpretFromDisk,
+): { buildEngine: EngineBuilder; buildEngineInSteps: SteppedEngineBuilder } {
   const cacheDir = cacheDirFor(databasePath);
   useCachedEnglishWords(cacheDir);
-  return (base, dir) => createEngineCached(base, dir, cacheDir, { interpret: createInterpretFromDisk(dir, base, cacheDir) }).engine;
+  return {
+    // The first generation: through the snapshots (fast start).
+    buildEngine: (base, dir, reuse) =>
+      createEngineCached(base, dir, cacheDir, { interpret: createInterpretFromDisk(dir, base, cacheDir), ...(reuse ? { fieldTerms: reuse.fieldTerms } : {}) }).engine,
+    // A reload: in steps, answers served meanwhile; texts unchanged since the last generation are not
+    // analysed again (issue 13). The lexicon still comes from its snapshot.
+    buildEngineInSteps: (base, dir, { fieldTerms, pause }) =>
+      createEngineInSteps(base, { interpret: createInterpretFromDisk(dir, base, cacheDir), fieldTerms }, pause),
+  };
+}
+
+/** errorFields (src/core/logger.ts: the message with secrets scrubbed), loaded when an error needs it. */
+async function errorMessage(err: unknown): Promise<string> {
+  const { errorFields } = await import('./core/logger.ts');
+  return errorFields(err).message;
 }
 
 async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Promise<number> {
@@ -167,8 +177,8 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
     }
     opts.limit = n;
   } else opts.limit = values.json ? 5 : 3;
-  dotenv.config({ quiet: true });
-  const engine = await loadEngine(process.env.DATABASE_PATH?.trim() || DEFAULT_DATABASE_PATH, envKnowledgeDir());
+  const env = envOf(io);
+  const engine = await loadEngine(env.DATABASE_PATH?.trim() || DEFAULT_DATABASE_PATH, envKnowledgeDir(env));
   if (values.theme !== undefined) {
     const theme = engine.base.themes.find((t) => t.id === values.theme) ?? engine.themesFor(values.theme)[0];
     if (!theme) {
@@ -197,7 +207,7 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
       try {
         out = JSON.stringify(askJson(engine, line, opts));
       } catch (err) {
-        out = JSON.stringify({ query: line, results: [], suggestions: [], error: errorFields(err).message });
+        out = JSON.stringify({ query: line, results: [], suggestions: [], error: await errorMessage(err) });
       }
       if (output.closed()) break;
       if (!io.stdout.write(`${out}\n`)) {
@@ -217,6 +227,7 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
   }
   const r = engine.search(question, opts);
   if (r.smallTalk) {
+    const { SMALL_TALK_REPLY } = await import('./features/practice-base/index.ts');
     io.stdout.write(`${SMALL_TALK_REPLY}\n`);
     return 0;
   }
@@ -225,7 +236,7 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
     return 0;
   }
   if (r.understood.length > 0) io.stdout.write(`Understood as: ${r.understood.join(', ')}.\n`);
-  if (r.note === 'only-challenge') io.stdout.write(`${ONLY_CHALLENGE_TEXT}\n`);
+  if (r.note === 'only-challenge') io.stdout.write(`${(await import('./features/practice-base/index.ts')).ONLY_CHALLENGE_TEXT}\n`);
   const blocks = r.hits.map((h) => ({
     type: 'entry' as const,
     id: h.entry.id,
@@ -242,9 +253,14 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
 }
 
 async function runConsole(config: Config, as: string | undefined, io: Io): Promise<number> {
+  const [{ createApp, createInterpretFromDisk }, { createConsoleAdapter }, { createLogger, errorFields }] = await Promise.all([
+    import('./app.ts'),
+    import('../adapters/console/console.ts'),
+    import('./core/logger.ts'),
+  ]);
   // The chat shares the terminal with the log: at the default level only warnings and errors show.
-  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const app = createApp(config, { log, instanceLease: true, buildEngine: cachedEngineBuilder(config.databasePath) });
+  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, logTo(io));
+  const app = createApp(config, { log, instanceLease: true, ...cachedEngineBuilder(config.databasePath, createInterpretFromDisk) });
   // the language detector loads in the background: questions before it is ready are read without it
   preloadEld().catch((err: unknown) => log.warn({ err: errorFields(err) }, 'language detector not loaded'));
   const consoleAdapter = createConsoleAdapter({
@@ -267,7 +283,7 @@ async function runConsole(config: Config, as: string | undefined, io: Io): Promi
 async function loadAdapters(config: Config, app: App): Promise<AdapterHandle[]> {
   const adapters: AdapterHandle[] = [];
   if (config.telegram) {
-    const { createTelegramAdapter } = await import('../adapters/telegram/index.ts');
+    const [{ createTelegramAdapter }, { createUpdateLedger }] = await Promise.all([import('../adapters/telegram/index.ts'), import('./store/update-ledger.ts')]);
     adapters.push(
       createTelegramAdapter({
         ...config.telegram,
@@ -294,7 +310,16 @@ async function loadAdapters(config: Config, app: App): Promise<AdapterHandle[]> 
  *  restarts it or an operator sees it. Losing the database's instance lease to another process
  *  stops it the same way. Adapters start concurrently; the reminder scheduler starts
  *  without waiting for any of them. */
-export async function runBots(config: Config, deps: { log?: Logger; clock?: Clock } = {}): Promise<number> {
+export async function runBots(config: Config, deps: { log?: Logger; clock?: Clock; stop?: AbortSignal } = {}): Promise<number> {
+  const [{ createApp, createInterpretFromDisk }, { AdapterFatalError }, { startHttpServer }, { createLogger, errorFields }, { systemClock }, { createHealth, startHealthServer }] =
+    await Promise.all([
+      import('./app.ts'),
+      import('./core/adapter.ts'),
+      import('./core/http-server.ts'),
+      import('./core/logger.ts'),
+      import('./core/ports.ts'),
+      import('./ops/health.ts'),
+    ]);
   const log = deps.log ?? createLogger(config.logLevel);
   const clock = deps.clock ?? systemClock;
   let settle!: (r: { fatal?: { message: string; adapter?: string } }) => void;
@@ -303,7 +328,7 @@ export async function runBots(config: Config, deps: { log?: Logger; clock?: Cloc
   // as on an adapter's fatal error.
   const onLost = (holder: string) =>
     settle({ fatal: { message: `instance lease lost: another practice-bot instance took this database over (${holder}); stopping` } });
-  const app = createApp(config, { log, clock, instanceLease: { onLost }, buildEngine: cachedEngineBuilder(config.databasePath) });
+  const app = createApp(config, { log, clock, instanceLease: { onLost }, ...cachedEngineBuilder(config.databasePath, createInterpretFromDisk) });
   // the language detector loads in the background: questions before it is ready are read without it
   preloadEld().catch((err: unknown) => log.warn({ err: errorFields(err) }, 'language detector not loaded'));
   const adapters = await loadAdapters(config, app);
@@ -321,6 +346,8 @@ export async function runBots(config: Config, deps: { log?: Logger; clock?: Cloc
   const onSignal = () => settle({});
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  if (deps.stop?.aborted) onSignal();
+  deps.stop?.addEventListener('abort', onSignal, { once: true });
   const asFatal = (a: AdapterHandle, err: unknown) =>
     err instanceof AdapterFatalError ? err : new AdapterFatalError(a.name, `${a.name} could not start: ${errorFields(err).message}`, { cause: err });
   for (const a of adapters) a.onFatal?.((err) => settle({ fatal: err }));
@@ -350,6 +377,7 @@ export async function runBots(config: Config, deps: { log?: Logger; clock?: Cloc
     log.fatal({ err: errorFields(err) }, 'start-up failed');
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    deps.stop?.removeEventListener('abort', onSignal);
     await stop();
     return 1;
   }
@@ -364,6 +392,7 @@ export async function runBots(config: Config, deps: { log?: Logger; clock?: Cloc
   const r = await outcome;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
+  deps.stop?.removeEventListener('abort', onSignal);
   if (r.fatal) log.fatal(r.fatal.adapter ? { adapter: r.fatal.adapter } : {}, r.fatal.message);
   await stop();
   return r.fatal ? 1 : 0;
@@ -379,17 +408,23 @@ function watchOutput(out: NodeJS.WritableStream): { closed(): boolean } {
   return { closed: () => closed };
 }
 
+/** The commands handled here; any other word may be an operator command (src/ops/cli.ts). */
+const COMMANDS = new Set(['ask', 'check', 'ingest', 'console', '--help', '-h', 'help']);
+
+/**
+ * The CLI: runs `practice-bot <argv>` against `io` and returns the exit code (the bin sets
+ * process.exitCode from it; nothing here calls process.exit). Tests call it in-process with streams
+ * and an environment of their own (Io.env).
+ */
 export async function main(argv: string[], io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [command, ...rest] = argv;
   const output = watchOutput(io.stdout);
   try {
     if (command === '--help' || command === '-h' || command === 'help') {
-      io.stdout.write(`${USAGE}\n`);
+      io.stdout.write(`${await usage()}\n`);
       return 0;
     }
     if (command === 'ask') return await cmdAsk(rest, io, output);
-    // ops (issue 16): status, backup, restore, export (src/ops/cli.ts).
-    if (isOpsCommand(command)) return await runOpsCommand(command, rest, io, () => loadEnvConfig().databasePath);
     // ---- knowledge tools (issue 13): check a folder, draft entries from a meeting document ----
     if (command === 'check' || command === 'ingest') {
       // loaded on demand: the PDF and Word readers are big, and the bot and `ask` do not need them
@@ -398,7 +433,7 @@ export async function main(argv: string[], io: Io = { stdin: process.stdin, stdo
         io.stdout.write(`${command === 'check' ? CHECK_USAGE : INGEST_USAGE}\n`);
         return 0;
       }
-      const dir = envKnowledgeDir() ?? defaultKnowledgeDir();
+      const dir = envKnowledgeDir(envOf(io)) ?? defaultKnowledgeDir();
       return command === 'check' ? runCheck(rest, io, dir) : await runIngest(rest, io, dir);
     }
     if (command === 'console') {
@@ -407,27 +442,39 @@ export async function main(argv: string[], io: Io = { stdin: process.stdin, stdo
         io.stderr.write('--as takes a user id such as telegram:42 or slack:U123\n');
         return 2;
       }
-      return await runConsole(loadEnvConfig(), values.as, io);
+      return await runConsole(await loadEnvConfig(envOf(io)), values.as, io);
     }
     if (command === undefined) {
-      const config = loadEnvConfig();
+      const config = await loadEnvConfig(envOf(io));
       if (!config.telegram && !config.slack) return await runConsole(config, undefined, io);
-      return await runBots(config);
+      const dest = logTo(io);
+      const log = dest ? (await import('./core/logger.ts')).createLogger(config.logLevel, dest) : undefined;
+      return await runBots(config, { ...(log ? { log } : {}), ...(io.stop ? { stop: io.stop } : {}) });
     }
-    io.stderr.write(`Unknown command "${command}".\n\n${USAGE}\n`);
+    if (!COMMANDS.has(command)) {
+      // ops (issue 16): status, backup, restore, export (src/ops/cli.ts).
+      const ops = await import('./ops/cli.ts');
+      if (ops.isOpsCommand(command)) {
+        const env = envOf(io);
+        const { loadConfig } = await import('./config.ts');
+        return await ops.runOpsCommand(command, rest, io, () => loadConfig(env).databasePath);
+      }
+    }
+    io.stderr.write(`Unknown command "${command}".\n\n${await usage()}\n`);
     return 2;
   } catch (err) {
-    if (err instanceof ConfigError) {
-      io.stderr.write(`${err.message}\nSee .env.example for every variable.\n`);
+    // src/config.ts's ConfigError, known by name (config.ts is imported only on the paths that need it)
+    if ((err as { name?: unknown } | null)?.name === 'ConfigError') {
+      io.stderr.write(`${(err as Error).message}\nSee .env.example for every variable.\n`);
       return 2;
     }
     const e = err as { name?: string; message?: string; code?: string };
     if (e?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e?.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      io.stderr.write(`${e.message}\n\n${USAGE}\n`);
+      io.stderr.write(`${e.message}\n\n${await usage()}\n`);
       return 2;
     }
     // Known start-up failures (broken knowledge file, unusable database) carry a readable message.
-    io.stderr.write(`practice-bot could not start: ${errorFields(err).message}\n`);
+    io.stderr.write(`practice-bot could not start: ${await errorMessage(err)}\n`);
     return 1;
   }
 }

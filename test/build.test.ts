@@ -1,6 +1,6 @@
 // The compiled build (issue 16): `npm install` runs `prepare` (tsc -p tsconfig.build.json into dist/), and the
-// `practice-bot` bin runs dist/ with no TypeScript at run time. Every other test spawns the bin on the current
-// sources (test/helpers/cli-command.ts); the one test here runs the compiled bin, as `npx practice-bot` does
+// `practice-bot` bin runs dist/ with no TypeScript at run time. Other tests spawn the bin on the current code
+// (test/helpers/cli-command.ts: dist/ when it is fresh, else the sources); the one test here runs the compiled bin, as `npx practice-bot` does
 // after `npm install` (or `npm ci` in .ci/run), and checks what it loads: no tsx, no platform SDK for `ask`
 // or the console, and on a second run (snapshot cache warm) no YAML parser or zod either.
 import { spawn } from 'node:child_process';
@@ -70,17 +70,18 @@ describe('the compiled build', () => {
       expect(cold.loaded.some((u) => u.startsWith('dist/src/cli.js'))).toBe(true);
       expect(fs.readdirSync(path.join(cwd, 'data', 'cache')).sort()).toEqual(['field-terms.json', 'lexicon.json', 'practice-base.json']);
 
-      // the second start reads the snapshots (none is written again). TODO(issue 16): yaml and zod are
-      // imported again on this path since the lexicon loader and the config joined it statically;
-      // they are no longer run (the snapshots are read), but their import costs start-up time.
+      // the second start reads the snapshots (none is written again), and so imports no YAML parser, no zod
+      // (the configuration, the base's and the lexicon's validation), no database and no platform SDK
       const stamps = () => fs.readdirSync(path.join(cwd, 'data', 'cache')).sort().map((f) => `${f}:${fs.statSync(path.join(cwd, 'data', 'cache', f)).mtimeMs}`);
       const before = stamps();
       const warm = await runCompiled(['ask', '--json', 'encrypted data'], cwd);
       expect(warm.stdout).toBe(cold.stdout);
       expect(stamps()).toEqual(before);
+      expect(warm.loaded.filter((u) => /node_modules\/(yaml|zod|better-sqlite3|pino|tsx|esbuild)\//.test(u) || PLATFORM.test(u))).toEqual([]);
+      expect(warm.loaded.filter((u) => /^dist\/src\/(app|config|store\/|community\/|knowledge\/load|knowledge\/schema)/.test(u))).toEqual([]);
 
       // the same answer as the sources give
-      const source = await runCli(['ask', '--json', 'encrypted data']);
+      const source = await runCli(['ask', '--json', 'encrypted data'], { env: { PRACTICE_BOT_FROM_SOURCE: '1' } });
       expect(source.stdout).toBe(cold.stdout);
 
       const chat = await runCompiled(['console'], cwd, '/help\n');
@@ -90,5 +91,6 @@ describe('the compiled build', () => {
     } finally {
       fs.rmSync(cwd, { recursive: true, force: true });
     }
-  });
+    // four starts of the bin (one through tsx): generous on a loaded machine
+  }, 120_000);
 });

@@ -54,8 +54,8 @@ describe('npx practice-bot: oversized bodies do not take the process down', () =
       await exited;
       fs.rmSync(dir, { recursive: true, force: true });
     });
-    const port = await slack.waitFor(() => Number(/"port":(\d+)[^\n]*http server listening/.exec(out)?.[1]) || undefined, 'the http server', 20_000);
-    await slack.waitFor(() => (out.match(/adapter started/g) ?? []).length >= 2 || undefined, 'both adapters', 20_000);
+    const port = await slack.waitFor(() => Number(/"port":(\d+)[^\n]*http server listening/.exec(out)?.[1]) || undefined, 'the http server', 60_000);
+    await slack.waitFor(() => (out.match(/adapter started/g) ?? []).length >= 2 || undefined, 'both adapters', 60_000);
     const base = `http://127.0.0.1:${port}`;
 
     // The exact attack, several times, then variations on every path.
@@ -82,5 +82,5 @@ describe('npx practice-bot: oversized bodies do not take the process down', () =
     expect(out).not.toMatch(/ERR_HTTP_HEADERS_SENT/);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-  });
+  }, 120_000); // a start of the bin: generous on a loaded machine (liveness, not timing)
 });

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultKnowledgeDir } from '../src/knowledge/load.ts';
+import { cliEnv } from './helpers/cli-command.ts';
 import { ROOT } from './helpers/run-cli.ts';
 
 const ENTRY = `# drones
@@ -26,7 +27,7 @@ describe('live reload in the running console bot', () => {
     fs.cpSync(defaultKnowledgeDir(), kb, { recursive: true });
     const child = spawn(process.execPath, [path.join(ROOT, 'bin/practice-bot.js'), 'console', '--as', 'console:sec'], {
       cwd: tmp,
-      env: {
+      env: cliEnv({
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/tmp',
         LOG_LEVEL: 'warn',
@@ -34,8 +35,7 @@ describe('live reload in the running console bot', () => {
         DATABASE_PATH: path.join(tmp, 'bot.db'),
         SECRETARIAT: 'console:sec',
         ALLOWED_CHATS: 'console:local',
-        PRACTICE_BOT_FROM_SOURCE: '1',
-      },
+      }),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,6 +1,7 @@
 // The wiring in src/cli.ts and src/app.ts (issue 16), in one run of the real bin against the fake
 // Bot API (long polling, so no PORT is served): GET /healthz on HEALTH_PORT, nightly backups on
-// with BACKUP_DIR, and a clean stop.
+// with BACKUP_DIR, and a clean stop on SIGTERM. Then /healthz following the platform down and up
+// again, with the bot run in this process (src/cli.ts main, stopped as SIGTERM would).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -9,7 +10,7 @@ import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { privateChat, startFakeTelegram, user } from './helpers/fake-telegram.ts';
 import { ROOT } from './helpers/run-cli.ts';
-import { startBin } from './helpers/telegram-bin.ts';
+import { cliEnv, startMain } from './helpers/cli-command.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -31,7 +32,7 @@ it('serves GET /healthz on HEALTH_PORT in polling mode and turns nightly backups
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/practice-bot.js')], {
     cwd: dir,
-    env: {
+    env: cliEnv({
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '/tmp',
       DATABASE_PATH: path.join(dir, 'data', 'bot.db'),
@@ -39,10 +40,9 @@ it('serves GET /healthz on HEALTH_PORT in polling mode and turns nightly backups
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: fake.apiRoot,
       HEALTH_PORT: String(port),
-      PRACTICE_BOT_FROM_SOURCE: '1',
       BACKUP_DIR: path.join(dir, 'backups'),
       BACKUP_KEEP: '3',
-    },
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -87,7 +87,8 @@ it('GET /healthz turns 503 when the Bot API stops answering getUpdates, and 200 
   const port = await freePort();
   const cleanups: (() => Promise<void>)[] = [];
   try {
-    const bin = startBin(dir, { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, HEALTH_PORT: String(port) }, cleanups);
+    const bin = startMain([], { DATABASE_PATH: path.join(dir, 'data', 'bot.db'), TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, HEALTH_PORT: String(port) });
+    cleanups.push(async () => void (await bin.stop()));
     await bin.waitForOutput(/adapter started/, 'start-up');
     const ok = await healthOf(port);
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
@@ -106,8 +107,7 @@ it('GET /healthz turns 503 when the Bot API stops answering getUpdates, and 200 
     fake.enqueue(fake.text({ chat: privateChat(user(3202)), from: user(3202), text: '/help' }));
     const up = await healthBecomes(port, 200);
     expect(up.body.adapters.telegram).toBe('connected');
-    bin.child.kill('SIGTERM');
-    expect(await bin.exited).toBe(0);
+    expect(await bin.stop()).toBe(0);
   } finally {
     for (const c of cleanups) await c();
     await fake.close();

@@ -1,11 +1,12 @@
-// The real `practice-bot` bin with TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT pointing at the fake
-// Bot API: long polling and webhook mode, answered commands, and a clean stop on SIGTERM.
+// `practice-bot` with TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT pointing at the fake Bot API: the real bin
+// in long polling, answering and stopping cleanly on SIGTERM; webhook mode run in this process (src/cli.ts
+// main, stopped as SIGINT would), serving the webhook on PORT with its secret.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cliArgs, cliEnv } from './helpers/cli-command.ts';
+import { cliArgs, cliEnv, startMain } from './helpers/cli-command.ts';
 import { checkTelegramHtml, privateChat, startFakeTelegram, supergroup, user, type FakeTelegram } from './helpers/fake-telegram.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -51,31 +52,37 @@ describe('npx practice-bot with TELEGRAM_BOT_TOKEN', () => {
       SECRETARIAT: 'telegram:1001',
       REMINDER_OFFSETS: '1d,1h',
     });
-    await fake.waitFor((calls) => calls.some((c) => c.method === 'getUpdates' && c.params.timeout > 0) || undefined, 20_000, 'long polling');
+    await fake.waitFor((calls) => calls.some((c) => c.method === 'getUpdates' && c.params.timeout > 0) || undefined, 60_000, 'long polling');
     fake.enqueue(fake.text({ chat: privateChat(SEC), from: SEC, text: '/start' }));
     fake.enqueue(fake.text({ chat: G, from: SEC, text: '/subscribe@practice_test_bot' }));
     const [welcome, subscribed] = await fake.waitFor(() => {
       const a = fake.textsIn(SEC.id);
       const b = fake.textsIn(G.id);
       return a.length && b.length ? [a[0]!, b[0]!] : undefined;
-    }, 20_000, 'replies');
+    }, 60_000, 'replies');
     expect(checkTelegramHtml(welcome).text).toMatch(/practice-bot/i);
     expect(checkTelegramHtml(subscribed).text).toMatch(/subscribed/i);
     bin.child.kill('SIGTERM');
     expect(await bin.exited).toBe(0);
     expect(bin.out()).not.toContain(fake.token.split(':')[1]!);
-  });
+  }, 120_000);
 
   it('webhook mode: registers the webhook with its secret and serves it on PORT; a wrong secret gets 401', async () => {
     const fake = await fakeFor();
-    const bin = startBin({
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-tgcli-'));
+    const bin = startMain([], {
+      DATABASE_PATH: path.join(dir, 'data', 'bot.db'),
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: fake.apiRoot,
       TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/tg/webhook',
       TELEGRAM_WEBHOOK_SECRET: 'cli-secret',
       PORT: '0',
     });
-    await fake.waitFor(() => fake.webhook() ?? undefined, 20_000, 'setWebhook');
+    cleanups.push(async () => {
+      await bin.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+    await fake.waitFor(() => fake.webhook() ?? undefined, 60_000, 'setWebhook');
     expect(fake.webhook()).toMatchObject({ url: 'https://bot.example.org/tg/webhook', secret: 'cli-secret' });
     const port = await waitForPort(bin.out);
     const url = `http://127.0.0.1:${port}/tg/webhook`;
@@ -84,9 +91,9 @@ describe('npx practice-bot with TELEGRAM_BOT_TOKEN', () => {
     expect(fake.textsIn(42)).toHaveLength(0);
     expect(await fake.postWebhook(url, fake.text({ chat: privateChat(u), from: u, text: '/start' }), 'cli-secret')).toBe(200);
     expect(fake.textsIn(42)).toHaveLength(1);
-    bin.child.kill('SIGINT');
-    expect(await bin.exited).toBe(0);
-  });
+    expect(await bin.stop()).toBe(0);
+    expect(bin.out()).not.toContain(fake.token.split(':')[1]!);
+  }, 120_000);
 });
 
 async function waitForPort(out: () => string): Promise<number> {

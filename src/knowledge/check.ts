@@ -10,7 +10,8 @@ import { isSeq, LineCounter, parseDocument } from 'yaml';
 import { DRAFT_FIELDS, DRAFT_MARK } from '../ingest/draft.ts';
 import { createSimilarityIndex } from '../ingest/similar.ts';
 import { KnowledgeError, loadPracticeBase, type ParseCache } from './load.ts';
-import { LexiconError, loadLexicon } from '../engine/interpret/lexicon.ts';
+import { LexiconError } from '../engine/interpret/lexicon.ts';
+import { loadLexicon } from '../engine/interpret/lexicon-file.ts';
 import type { PracticeBase, Synonym } from './schema.ts';
 
 export interface CheckProblem {

@@ -1,7 +1,14 @@
-// How tests run the `practice-bot` bin: on the current TypeScript sources (PRACTICE_BOT_FROM_SOURCE=1
-// makes bin/practice-bot.js load src/cli.ts through tsx), never on dist/, which may be older than the
-// sources while they are being edited. test/build.test.ts is the one test that runs the compiled bin.
+// How tests run the `practice-bot` bin: on the current code, never on a stale build. When dist/ (what
+// `npm install` and `npm test` compile, and what users run) is newer than every source file, the bin runs
+// it; otherwise (sources edited since the last build) PRACTICE_BOT_FROM_SOURCE=1 makes bin/practice-bot.js
+// load src/cli.ts through tsx, which costs a few seconds of CPU more per start. A test may force either
+// with its own PRACTICE_BOT_FROM_SOURCE. test/build.test.ts runs the compiled bin explicitly.
+// runMain runs the same CLI in this process (src/cli.ts main(argv, io)): for every case that needs no
+// process of its own (arguments, output, --json, messages, exit codes).
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { PassThrough, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -12,7 +19,155 @@ export function cliArgs(args: readonly string[] = []): string[] {
   return [BIN, ...args];
 }
 
-/** A child's environment for the bin, running the sources (spread the test's own variables after it). */
+/** Newest modification time (ms) of the .ts files under `dir`. */
+function newestTs(dir: string): number {
+  let newest = 0;
+  for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, d.name);
+    if (d.isDirectory()) newest = Math.max(newest, newestTs(p));
+    else if (d.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+let fresh: boolean | undefined;
+/** dist/ was compiled after the last change to src/ and adapters/ (the bin's own staleness check). */
+export function distIsFresh(): boolean {
+  if (fresh !== undefined) return fresh;
+  try {
+    const built = fs.statSync(path.join(ROOT, 'dist', 'src', 'cli.js')).mtimeMs;
+    fresh = Math.max(newestTs(path.join(ROOT, 'src')), newestTs(path.join(ROOT, 'adapters'))) <= built;
+  } catch {
+    fresh = false;
+  }
+  return fresh;
+}
+
+/** A child's environment for the bin: the build when it is fresh, else the sources (a test's own
+ *  PRACTICE_BOT_FROM_SOURCE wins). */
 export function cliEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
-  return { ...env, PRACTICE_BOT_FROM_SOURCE: '1' };
+  return { PRACTICE_BOT_FROM_SOURCE: distIsFresh() ? '0' : '1', ...env };
+}
+
+export interface MainResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** writes refused after the output was closed (closeStdoutAfter) */
+  refusedWrites: number;
+}
+
+/** One temp folder per test process for the default database path of in-process runs: `ask`'s snapshot
+ *  cache goes beside it, built by the first run and read by the others, as a user's repeated runs do. */
+let defaultDb: string | undefined;
+function defaultDatabasePath(): string {
+  if (defaultDb === undefined) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-main-'));
+    defaultDb = path.join(dir, 'data', 'bot.db');
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  return defaultDb;
+}
+
+/**
+ * Runs `practice-bot <args>` in this process through src/cli.ts's main(argv, io), with streams and an
+ * environment of its own (no .env file read, process.env untouched): what the bin does, minus the process.
+ * `closeStdoutAfter`: the output fails with EPIPE once this many characters came, as `| head` makes it.
+ */
+export async function runMain(
+  args: string[],
+  opts: { input?: string; env?: Record<string, string>; closeStdoutAfter?: number } = {},
+): Promise<MainResult> {
+  const { main } = await import('../../src/cli.ts');
+  let stdout = '';
+  let stderr = '';
+  let refusedWrites = 0;
+  const out = new Writable({
+    write(chunk: Buffer | string, _enc, cb) {
+      if (opts.closeStdoutAfter !== undefined && stdout.length >= opts.closeStdoutAfter) {
+        refusedWrites++;
+        cb(Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+        return;
+      }
+      stdout += chunk.toString();
+      cb();
+    },
+  });
+  const err = new Writable({
+    write(chunk: Buffer | string, _enc, cb) {
+      stderr += chunk.toString();
+      cb();
+    },
+  });
+  const stdin = new PassThrough();
+  stdin.end(opts.input ?? '');
+  const env = { LOG_LEVEL: 'warn', DATABASE_PATH: defaultDatabasePath(), ...opts.env };
+  out.on('error', () => undefined); // as a closed pipe does: the CLI must notice it by itself
+  const write = out.write.bind(out);
+  out.write = ((...a: Parameters<typeof out.write>) => {
+    if (out.destroyed) refusedWrites++;
+    return write(...a);
+  }) as typeof out.write;
+  const code = await main(args, { stdin, stdout: out, stderr: err, env });
+  return { code, stdout, stderr, refusedWrites };
+}
+
+export interface RunningMain {
+  /** what it wrote so far: stdout and stderr (the log) together, as a terminal shows them */
+  out(): string;
+  /** Resolves when the output matches (checked as it arrives); rejects after a generous liveness timeout. */
+  waitForOutput(re: RegExp, what: string, timeoutMs?: number): Promise<RegExpExecArray>;
+  /** Stops it as SIGTERM does and gives its exit code. */
+  stop(): Promise<number>;
+  /** Its exit code, when it stops by itself. */
+  exited: Promise<number>;
+}
+
+/** Starts `practice-bot <args>` in this process (a bot, or the console reading `stdin` until it ends) with
+ *  an environment of its own; stop() stops it as a signal would. */
+export function startMain(args: string[], env: Record<string, string>, stdin: NodeJS.ReadableStream = new PassThrough()): RunningMain {
+  let out = '';
+  const listeners = new Set<() => void>();
+  const sink = new Writable({
+    write(chunk: Buffer | string, _enc, cb) {
+      out += chunk.toString();
+      for (const l of [...listeners]) l();
+      cb();
+    },
+  });
+  const ac = new AbortController();
+  const exited = import('../../src/cli.ts').then(({ main }) =>
+    main(args, { stdin, stdout: sink, stderr: sink, env: { LOG_LEVEL: 'info', DATABASE_PATH: defaultDatabasePath(), ...env }, stop: ac.signal }),
+  );
+  return {
+    out: () => out,
+    exited,
+    stop() {
+      ac.abort();
+      return exited;
+    },
+    waitForOutput(re, what, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = re.exec(out);
+          if (!m) return;
+          listeners.delete(check);
+          clearTimeout(timer);
+          resolve(m);
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`timed out waiting for ${what}; output:\n${out.slice(-3000)}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+        void exited.then((code) => {
+          if (!listeners.has(check)) return;
+          listeners.delete(check);
+          clearTimeout(timer);
+          reject(new Error(`stopped (exit ${code}) before ${what}; output:\n${out.slice(-3000)}`));
+        });
+      });
+    },
+  };
 }

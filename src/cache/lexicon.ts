@@ -1,0 +1,72 @@
+// The lexicon (knowledge/lexicon/*.yaml) through the snapshot cache (src/cache/cached-load.ts), and the
+// interpreter built over it: parsing the YAML and validating ~20,000 terms costs about 0.6 s, reading the
+// snapshot about 20 ms. The key covers every file under `<dir>/lexicon/` and the loader's code, so any change
+// parses and validates everything again. A lexicon with problems throws LexiconError and is never written,
+// so its problems are reported at every start; a missing or corrupt snapshot is rebuilt.
+// This module imports neither yaml nor zod: the loader (lexicon-file.ts) is passed in by whoever has it
+// loaded already (src/app.ts), or imported here only to rebuild (loadLexiconCachedAsync, for `ask`).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterpreter } from '../engine/interpret/interpreter.ts';
+import type { Lexicon } from '../engine/interpret/lexicon.ts';
+import type { Interpretation } from '../engine/types.ts';
+import type { PracticeBase } from '../knowledge/schema.ts';
+import { cachedLoad, cachedLoadAsync, filesUnder, type CachedLoadOptions, type CachedLoadResult } from './cached-load.ts';
+
+/** This module runs as .ts (tsx) or as compiled .js: the loader's sources are next to it in the same form. */
+const EXT = path.extname(fileURLToPath(import.meta.url));
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const LEXICON_CODE = [path.join(here, `../engine/interpret/lexicon${EXT}`), path.join(here, `../engine/interpret/lexicon-file${EXT}`)];
+
+type LexiconJson = { concepts: Lexicon['concepts']; languages: { language: Lexicon['languages'][number]['language']; name: string; terms: [string, string[]][] }[] };
+
+function snapshot(root: string, cacheDir: string | undefined): Omit<CachedLoadOptions<Lexicon>, 'build'> {
+  return {
+    dir: cacheDir,
+    name: 'lexicon',
+    root,
+    files: filesUnder(path.join(root, 'lexicon'), ['.yaml', '.yml']),
+    code: LEXICON_CODE,
+    encode: (l): LexiconJson => ({ concepts: l.concepts, languages: l.languages.map((x) => ({ language: x.language, name: x.name, terms: [...x.terms] })) }),
+    decode: (j) => {
+      const o = j as Partial<LexiconJson>;
+      if (!Array.isArray(o.concepts) || !Array.isArray(o.languages)) throw new Error('not a lexicon');
+      return { concepts: o.concepts, languages: o.languages.map((x) => ({ language: x.language, name: x.name, terms: new Map(x.terms) })) };
+    },
+  };
+}
+
+/** `load(dir)` (loadLexicon) through the snapshot in `cacheDir`. */
+export function loadLexiconSnapshot(dir: string, cacheDir: string | undefined, load: (dir: string) => Lexicon): CachedLoadResult<Lexicon> {
+  const root = path.resolve(dir);
+  return cachedLoad<Lexicon>({ ...snapshot(root, cacheDir), build: () => load(root) });
+}
+
+/** The same, importing the loader (yaml, zod) only when the snapshot cannot be used. */
+export async function loadLexiconCachedAsync(dir: string, cacheDir: string | undefined): Promise<CachedLoadResult<Lexicon>> {
+  const root = path.resolve(dir);
+  return cachedLoadAsync<Lexicon>({ ...snapshot(root, cacheDir), build: async () => (await import('../engine/interpret/lexicon-file.ts')).loadLexicon(root) });
+}
+
+/** The engine's `interpret` option: the interpreter over `lexicon` and the base's vocabulary. */
+export function interpretWith(lexicon: Lexicon, base: PracticeBase): (text: string) => Interpretation {
+  const interpreter = createInterpreter(lexicon, { vocabulary: baseVocabulary(base) });
+  return (text) => interpreter.interpret(text);
+}
+
+/** The words the English engine knows: entry titles, texts and keywords, theme labels and terms. */
+function* baseVocabulary(base: PracticeBase): Iterable<string> {
+  for (const e of base.entries) {
+    yield e.title;
+    yield e.text;
+    yield* e.keywords;
+  }
+  for (const t of base.themes) {
+    yield t.label;
+    yield* t.terms;
+  }
+  for (const s of base.synonyms) {
+    yield s.canonical;
+    yield* s.terms;
+  }
+}
