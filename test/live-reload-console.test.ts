@@ -82,7 +82,7 @@ describe('live reload in the running console bot', () => {
 
       // a broken file: told in the console chat, and the old answers still come
       fs.writeFileSync(path.join(kb, 'entries', '010-broken.yaml'), ENTRY.replace('colep3-gp-drone-patrols', 'colep3-gp-drone-again').replace('equipment', 'astrology'));
-      await waitFor(() => /\[to console:local\]\n! The practice base change was not loaded: 1 problem/.test(stdout), 'the secretariat notice');
+      await waitFor(() => /\[to console:local\]\n\[warning\] The practice base change was not loaded: 1 problem/.test(stdout), 'the secretariat notice');
       expect(stdout).toMatch(/010-broken\.yaml:\d+: error: entry "colep3-gp-drone-again" \(item 1\), field "themes\[1\]": unknown theme "astrology"/);
       expect(await ask(q)).toContain('Drone patrols along the green border');
       expect(await ask('/ask cyber patrol unit')).toMatch(/cyber patrol/i);
