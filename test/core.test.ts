@@ -178,10 +178,21 @@ describe('core dispatcher', () => {
     expect(out).not.toMatch(/added/i);
   });
 
-  it('builds /help from the registry', async () => {
-    const app = makeApp();
-    const out = plain(await app.core.handleMessage(msg('/help')));
-    for (const c of ['/ask', '/challenges', '/practices', '/opportunities', '/meetings', '/sources', '/suggest', '/poll', '/meeting add']) expect(out).toContain(c);
+  it('builds /help from the registry: what the asker may use, and every command with /help all or for the secretariat', async () => {
+    const app = makeApp({ SECRETARIAT: 'telegram:1', CO_CHAIRS: 'telegram:2' });
+    const officer = plain(await app.core.handleMessage(msg('/help')));
+    for (const c of ['/ask', '/challenges', '/practices', '/opportunities', '/meetings', '/sources', '/suggest', '/whoami']) expect(officer).toContain(c);
+    for (const c of ['/poll', '/meeting add', '/chats', '/audit', '/agenda merge']) expect(officer).not.toContain(c);
+    expect(officer).toMatch(/\d+ more commands are for the secretariat and co-chairs: \/help all lists them\./);
+    const all = plain(await app.core.handleMessage(msg('/help all')));
+    for (const c of ['/ask', '/suggest', '/poll', '/meeting add', '/chats', '/audit', '/agenda merge']) expect(all).toContain(c);
+    expect(all).not.toMatch(/more commands are for/);
+    const chair = plain(await app.core.handleMessage(msg('/help', { user: { id: 'telegram:2' } })));
+    expect(chair).toContain('/poll');
+    expect(chair).toContain('/agenda merge');
+    expect(chair).not.toContain('/meeting add');
+    const secretariat = plain(await app.core.handleMessage(msg('/help', { user: { id: 'telegram:1' } })));
+    for (const c of ['/poll', '/meeting add', '/chats', '/audit', '/followup add']) expect(secretariat).toContain(c);
   });
   it('keeps unanswered questions for /gaps only from allowed chats', async () => {
     const app = makeApp({ ALLOWED_CHATS: 'telegram:-100', SECRETARIAT: 'telegram:1' });

@@ -67,7 +67,10 @@ const SCENARIOS: Scenario[] = [
   { name: '/start welcomes', steps: [{ say: '/start', where: 'dm', shows: [/Welcome to practice-bot/] }] },
   {
     name: '/help lists the commands',
-    steps: [{ say: '/help', shows: [/practice-bot commands/, slashed('challenges'), slashed('meeting add'), slashed('vote')] }],
+    steps: [
+      { say: '/help', shows: [/practice-bot commands/, slashed('challenges'), slashed('vote'), slashed('help all')] },
+      { say: '/help all', shows: [/practice-bot commands/, slashed('challenges'), slashed('meeting add'), slashed('vote')] },
+    ],
   },
   {
     name: '/ask answers from the practice base with a citation',

@@ -67,9 +67,11 @@ describe('Slack: every command through /practice', () => {
       expect(r.posted).toHaveLength(1);
       expect(r.posted[0]!.blocks[0]).toMatchObject({ type: 'header', text: { type: 'plain_text', text: 'practice-bot commands' } });
       expect(r.text).toContain('/practice challenges');
-      expect(r.text).toContain('/practice meeting add');
+      expect(r.text).toContain('/practice help all');
+      expect(r.text).not.toContain('/practice meeting add');
       expect(r.posted[0]!.thread_ts).toBeUndefined();
     }
+    expect((await run('help all')).text).toContain('/practice meeting add');
   });
 
   it('start, ask, challenges, practices, opportunities, sources answer from the practice base with citations', async () => {

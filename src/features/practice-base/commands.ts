@@ -328,21 +328,43 @@ function sources(services: PracticeBaseDeps): Reply {
   return { blocks };
 }
 
-/** /help lists every command with who may use it; the registry is fixed once the core is built,
- *  so the reply is built once per core. */
-const helpReplies = new WeakMap<PracticeBaseDeps, Block[]>();
+/** /help lists the commands the asker may use, with who may use them (`/help all`: every command,
+ *  which the secretariat and co-chairs get anyway); the registry is fixed once the core is built, so
+ *  each view is built once per core. A short list matters in a group chat: the full one no longer
+ *  fits one Telegram message. */
+type HelpView = 'member' | 'organiser' | 'all';
+const helpReplies = new WeakMap<PracticeBaseDeps, Map<HelpView, Block[]>>();
 
-export function helpReply(services: PracticeBaseDeps): Reply {
-  let blocks = helpReplies.get(services);
-  if (!blocks) {
-    blocks = buildHelp(services);
-    helpReplies.set(services, blocks);
-  }
+export function helpReply(services: PracticeBaseDeps, view: HelpView = 'all'): Reply {
+  let views = helpReplies.get(services);
+  if (!views) helpReplies.set(services, (views = new Map()));
+  let blocks = views.get(view);
+  if (!blocks) views.set(view, (blocks = buildHelp(services, view)));
   return { blocks: [...blocks] };
 }
 
-function buildHelp(services: PracticeBaseDeps): Block[] {
-  const cmds = services.commands().filter((c) => c.listed !== false);
+/** Which /help a person gets: everything for the secretariat, the organisers' commands for
+ *  co-chairs, the public and member commands for everyone else; `/help all` shows every command. */
+function helpViewOf(args: string, roles: ReadonlySet<string>): HelpView {
+  if (/^all$/i.test(args.trim()) || roles.has('secretariat')) return 'all';
+  return roles.has('co-chair') ? 'organiser' : 'member';
+}
+
+const SHOWN: Record<HelpView, ReadonlySet<Access>> = {
+  member: new Set<Access>(['public', 'member']),
+  organiser: new Set<Access>(['public', 'member', 'organiser']),
+  all: new Set<Access>(['public', 'member', 'organiser', 'secretariat']),
+};
+
+function buildHelp(services: PracticeBaseDeps, view: HelpView): Block[] {
+  const shown = SHOWN[view];
+  let hidden = 0;
+  const cmds = services.commands().filter((c) => {
+    if (c.listed === false) return false;
+    const subs = (c.subcommands ?? []).filter((x) => !shown.has(x.access)).length;
+    hidden += subs + (shown.has(c.access) ? 0 : 1);
+    return shown.has(c.access) || (c.subcommands ?? []).some((x) => shown.has(x.access));
+  });
   const groups = new Map<string, CommandSpec[]>();
   for (const c of cmds) groups.set(c.group, [...(groups.get(c.group) ?? []), c]);
   const blocks: Block[] = [{ type: 'heading', text: 'practice-bot commands' }];
@@ -357,12 +379,15 @@ function buildHelp(services: PracticeBaseDeps): Block[] {
     blocks.push({
       type: 'list',
       items: list.flatMap((c) => [
-        line(c.usage, c.description, c.access),
-        ...(c.subcommands ?? []).map((s) => line(s.usage, s.description, s.access)),
+        ...(shown.has(c.access) ? [line(c.usage, c.description, c.access)] : []),
+        ...(c.subcommands ?? []).filter((s) => shown.has(s.access)).map((s) => line(s.usage, s.description, s.access)),
       ]),
     });
   }
   blocks.push({ type: 'paragraph', parts: ['In a private chat any message is a question; in a group, mention me or reply to me.'] });
+  if (hidden > 0) {
+    blocks.push({ type: 'paragraph', parts: [`${hidden} more commands are for the secretariat and co-chairs: `, { text: '/help all', code: true }, ' lists them.'] });
+  }
   return blocks.map((b) => Object.freeze(b));
 }
 
@@ -397,7 +422,14 @@ export function createPracticeBaseCommands(services: PracticeBaseDeps, memory: Q
         ],
       }),
     },
-    { name: 'help', usage: '/help', description: 'List the commands', access: 'public', group: 'Getting started', run: () => helpReply(services) },
+    {
+      name: 'help',
+      usage: '/help',
+      description: 'List the commands you can use (/help all: every command)',
+      access: 'public',
+      group: 'Getting started',
+      run: (ctx) => helpReply(services, helpViewOf(ctx.args, ctx.actor.roles)),
+    },
     {
       name: 'ask',
       usage: '/ask <question>',
