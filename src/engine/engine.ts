@@ -11,7 +11,7 @@ import { closestCommand } from './closest-command.ts';
 import { FIELDS, indexFieldTexts } from './fields.ts';
 import { KIND_PREFERENCE, SOLUTION_KINDS, readInterpretedQuery } from './intent.ts';
 import { createLinks, createOwnTerms } from './links.ts';
-import { createQueryAnalyser, type AnalysedQuery } from './query.ts';
+import { createQueryAnalyser, querySlot, type AnalysedQuery } from './query.ts';
 import { createEnglishInterpreter } from './small-talk.ts';
 import type { FieldTermsMemo } from './field-terms-memo.ts';
 import { stem } from './stem.ts';
@@ -213,7 +213,7 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
     // the words of a question in another language that were not understood count against the score
     // as words the base never saw (they say what the question is about: "weather", "install")
     const unmapped = unmappedWords(read);
-    for (let u = 0; u < unmapped; u++) slots.push({ alts: [{ term: UNMAPPED_TERM, weight: 1 }], weight: 1, words: 1, unknownWeight: UNMAPPED_WEIGHT });
+    for (let u = 0; u < unmapped; u++) slots.push(querySlot({ alts: [{ term: UNMAPPED_TERM, weight: 1 }], weight: 1, words: 1, unknownWeight: UNMAPPED_WEIGHT }));
     if (corrected !== undefined && read.language === 'en') result.corrected = corrected;
 
     // A question in another language understood only in part: its words not understood count against

@@ -61,6 +61,23 @@ const PARTIAL_WEIGHT = 0.7;
 
 /** Adds a query slot unless one with the same terms is there already ("encryption encrypted"); a
  *  word both in the question and in its context keeps the question's weight. */
+/**
+ * A query slot with every optional field present (undefined when unset), always in the same order:
+ * slots then share one object shape, so the ranking code that reads them is not deoptimised by a
+ * slot of a new shape ("wrong map") midway through a run of questions.
+ */
+export function querySlot(init: QuerySlot): QuerySlot {
+  return {
+    alts: init.alts,
+    weight: init.weight,
+    unseen: init.unseen,
+    words: init.words,
+    unknownWeight: init.unknownWeight,
+    everyday: init.everyday,
+    name: init.name,
+  };
+}
+
 function pushSlot(slots: QuerySlot[], seen: Map<string, QuerySlot>, slot: QuerySlot): void {
   let key: string;
   if (slot.alts.length === 1) key = slot.alts[0]!.term;
@@ -222,7 +239,8 @@ export function createQueryAnalyser(base: PracticeBase, table: SynonymTable, ind
           shown.push(w);
         }
       });
-      const add = (slot: QuerySlot) => {
+      const add = (init: QuerySlot) => {
+        const slot = querySlot(init);
         slot.words = slot.weight;
         slot.weight *= seg.weight;
         pushSlot(slots, seen, slot);
@@ -258,7 +276,7 @@ export function createQueryAnalyser(base: PracticeBase, table: SynonymTable, ind
     }
     let intent = detectIntent(questionText);
     if (intent === 'general' && questionText !== raw) intent = detectIntent(raw);
-    for (let k = 0; k < offTopic; k++) slots.push({ alts: [{ term: OFF_TOPIC_TERM, weight: 1 }], weight: 1, words: 1 });
+    for (let k = 0; k < offTopic; k++) slots.push(querySlot({ alts: [{ term: OFF_TOPIC_TERM, weight: 1 }], weight: 1, words: 1 }));
     return { slots, intent, ...(changed ? { corrected: shown.join(' ') } : {}), ...(offTopic > 0 ? { offTopic: true } : {}) };
   };
   return analyse;
