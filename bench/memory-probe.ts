@@ -16,7 +16,6 @@ import { queryMix } from './engine.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = path.join(ROOT, 'bin/practice-bot.js');
-const BATCH = 20;
 
 const HOOK = `data:text/javascript,${encodeURIComponent(
   "import fs from 'node:fs'; import v8 from 'node:v8'; process.on('SIGUSR2', () => { " +
@@ -32,7 +31,7 @@ interface Sample {
   snap?: string;
 }
 
-export async function probe(questions: number, snapshotDir?: string, nodeFlags: string[] = [], extraEnv: Record<string, string> = {}): Promise<void> {
+export async function probe(questions: number, snapshotDir?: string, nodeFlags: string[] = [], extraEnv: Record<string, string> = {}, BATCH = 20): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-memory-probe-'));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? '',
@@ -111,8 +110,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 1000);
   const snap = args.includes('--snapshot') ? fs.mkdtempSync(path.join(os.tmpdir(), 'pb-heap-')) : undefined;
   const flags = args.filter((a) => a.startsWith('--max') || a.startsWith('--v8-') || a.startsWith('--semi'));
+  // --batch=N: questions queued at a time (20, as bench/startup.ts; 1000: all at once, a burst)
+  const batch = Number(args.find((a) => a.startsWith('--batch='))?.slice(8) ?? 20);
   // --env=NAME=value: an environment variable for the bot (e.g. --env=MALLOC_ARENA_MAX=2)
   const extra = Object.fromEntries(args.filter((a) => a.startsWith('--env=')).map((a) => a.slice(6).split('=', 2) as [string, string]));
-  console.log(`Node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, node flags ${flags.join(' ') || '(none)'}, env ${JSON.stringify(extra)}`);
-  await probe(n, snap, flags, extra);
+  console.log(`Node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, node flags ${flags.join(' ') || '(none)'}, batch ${batch}, env ${JSON.stringify(extra)}`);
+  await probe(n, snap, flags, extra, batch);
 }
