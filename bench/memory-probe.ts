@@ -1,0 +1,119 @@
+// `npx tsx bench/memory-probe.ts [questions] [--snapshot]`: where a running Telegram bot's memory goes.
+// Runs the compiled bot (dist/; build it first) the way bench/startup.ts does (fake Bot API on 127.0.0.1,
+// long polling, bench/engine.ts's query mix fed 20 at a time), with `--expose-gc` and a tiny `--import`
+// hook: on SIGUSR2 the bot collects garbage (global.gc) and writes process.memoryUsage() on fd 3, and with
+// --snapshot a heap snapshot; V8 flags (--max-*, --semi-*) and --env=NAME=value are passed to the bot (open it in Chrome DevTools, Memory tab). Printed at "ready" and after the
+// questions: RSS and heap before and after a full GC, so retained objects (a leak, an oversized cache)
+// can be told from heap V8 just had not collected yet.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadPracticeBase } from '../src/knowledge/load.ts';
+import { privateChat, startFakeTelegram, user } from '../test/helpers/fake-telegram.ts';
+import { queryMix } from './engine.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = path.join(ROOT, 'bin/practice-bot.js');
+
+const HOOK = `data:text/javascript,${encodeURIComponent(
+  "import fs from 'node:fs'; import v8 from 'node:v8'; process.on('SIGUSR2', () => { " +
+    'const mb = (m) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v / 1048576 * 10) / 10])); ' +
+    'const before = mb(process.memoryUsage()); globalThis.gc(); globalThis.gc(); const after = mb(process.memoryUsage()); ' +
+    'let snap; if (process.env.PROBE_SNAPSHOT) snap = v8.writeHeapSnapshot(process.env.PROBE_SNAPSHOT + "/bot-" + Date.now() + ".heapsnapshot"); ' +
+    'fs.writeSync(3, JSON.stringify({ before, after, snap }) + "\\n"); });',
+)}`;
+
+interface Sample {
+  before: Record<string, number>;
+  after: Record<string, number>;
+  snap?: string;
+}
+
+export async function probe(questions: number, snapshotDir?: string, nodeFlags: string[] = [], extraEnv: Record<string, string> = {}, BATCH = 20): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-memory-probe-'));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    DATABASE_PATH: path.join(dir, 'data', 'bot.db'),
+    LOG_LEVEL: 'error',
+    ...(snapshotDir ? { PROBE_SNAPSHOT: snapshotDir } : {}),
+    ...extraEnv,
+  };
+  const fake = await startFakeTelegram();
+  const officer = user(4242);
+  fake.enqueue(fake.text({ chat: privateChat(officer), from: officer, text: '/help' }));
+  const child = spawn(process.execPath, ['--expose-gc', ...nodeFlags, '--import', HOOK, BIN], {
+    cwd: dir,
+    env: { ...env, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot },
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+  const lines: string[] = [];
+  let buf = '';
+  (child.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => {
+    buf += d.toString('utf8');
+    let i;
+    while ((i = buf.indexOf('\n')) >= 0) {
+      lines.push(buf.slice(0, i));
+      buf = buf.slice(i + 1);
+    }
+  });
+  const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  const rss = (field: 'VmRSS' | 'VmHWM') => {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 102.4) / 10 : NaN;
+  };
+  const sample = async (label: string) => {
+    const n = lines.length;
+    const rssBefore = rss('VmRSS');
+    child.kill('SIGUSR2');
+    await fake.waitFor(() => lines.length > n || undefined, 120_000, 'the memory report');
+    const s = JSON.parse(lines[n]!) as Sample;
+    console.log(`${label}: RSS ${rssBefore} MB (peak ${rss('VmHWM')} MB), after GC ${rss('VmRSS')} MB`);
+    console.log(`  before GC ${JSON.stringify(s.before)}`);
+    console.log(`  after GC  ${JSON.stringify(s.after)}${s.snap ? ` snapshot ${s.snap}` : ''}`);
+  };
+  try {
+    await fake.waitFor((calls) => calls.find((c) => c.method === 'sendMessage' && c.outcome === 'ok'), 120_000, 'the first answer');
+    await new Promise((r) => setTimeout(r, 500));
+    await sample('ready');
+    const base = loadPracticeBase(path.join(ROOT, 'knowledge'));
+    const qs = queryMix(base, questions, 11);
+    const chats = Array.from({ length: 100 }, (_, i) => user(10_000 + i));
+    const before = fake.stats.sends;
+    for (let i = 0; i < qs.length; i += BATCH) {
+      qs.slice(i, i + BATCH).forEach((q, k) => {
+        const from = chats[(i + k) % chats.length]!;
+        fake.enqueue(fake.text({ chat: privateChat(from), from, text: q }));
+      });
+      const want = Math.min(qs.length, i + BATCH);
+      await fake.waitFor(() => fake.stats.sends - before >= want || undefined, 60_000, `${want} answers`);
+      if (want % 250 === 0 && want < qs.length) console.log(`  ${want} answered: RSS ${rss('VmRSS')} MB`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    await sample(`after ${qs.length} questions`);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\nbot stderr: ${stderr.slice(0, 500)}`);
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+    await fake.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const args = process.argv.slice(2);
+  const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 1000);
+  const snap = args.includes('--snapshot') ? fs.mkdtempSync(path.join(os.tmpdir(), 'pb-heap-')) : undefined;
+  const flags = args.filter((a) => a.startsWith('--max') || a.startsWith('--v8-') || a.startsWith('--semi'));
+  // --batch=N: questions queued at a time (20, as bench/startup.ts; 1000: all at once, a burst)
+  const batch = Number(args.find((a) => a.startsWith('--batch='))?.slice(8) ?? 20);
+  // --env=NAME=value: an environment variable for the bot (e.g. --env=MALLOC_ARENA_MAX=2)
+  const extra = Object.fromEntries(args.filter((a) => a.startsWith('--env=')).map((a) => a.slice(6).split('=', 2) as [string, string]));
+  console.log(`Node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, node flags ${flags.join(' ') || '(none)'}, batch ${batch}, env ${JSON.stringify(extra)}`);
+  await probe(n, snap, flags, extra, batch);
+}
