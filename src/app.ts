@@ -65,6 +65,9 @@ export interface AppOptions {
    *  src/knowledge/live.ts). Default: createEngineInSteps with the interpreter, unless buildEngine
    *  is given alone (then reloads use it, in one turn). */
   buildEngineInSteps?: SteppedEngineBuilder;
+  /** Loads the first generation's base (src/cli.ts: from its snapshot, src/cache/practice-base.ts); default
+   *  loadPracticeBase. Reloads parse the folder. */
+  loadFirstBase?: (dir: string) => PracticeBase;
   /** Watch the knowledge folder from start() and reload on changes (default true; /reload works either way). */
   watchKnowledge?: boolean;
   /** Quiet time after a change before reloading (default 1000 ms). */
@@ -111,6 +114,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
         }
       : {}),
     ...(opts.reloadDebounceMs !== undefined ? { debounceMs: opts.reloadDebounceMs } : {}),
+    ...(opts.loadFirstBase ? { loadFirst: opts.loadFirstBase } : {}),
   });
   const engine = knowledge.engine;
   const router = createOutboundRouter();

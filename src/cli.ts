@@ -13,8 +13,9 @@ import { cacheDirFor } from './cache/cached-load.ts';
 import { createEngineCached } from './cache/engine.ts';
 import { createEngineInSteps } from './engine/engine.ts';
 import { useCachedEnglishWords } from './cache/english-words.ts';
+import { useCachedStems } from './cache/stems.ts';
 import { interpretWith, loadLexiconCachedAsync } from './cache/lexicon.ts';
-import { loadPracticeBaseCached } from './cache/practice-base.ts';
+import { loadPracticeBaseCached, loadPracticeBaseSnapshot } from './cache/practice-base.ts';
 import { preloadEld } from './engine/interpret/detect.ts';
 import { askJson, parseKind } from './cli-ask.ts';
 import { citationFor } from './knowledge/citation.ts';
@@ -28,6 +29,7 @@ import type { HttpRoute, HttpServerHandle } from './core/http-server.ts';
 import type { Clock } from './core/ports.ts';
 import type { Engine, SearchOptions } from './engine/types.ts';
 import type { EngineBuilder, SteppedEngineBuilder } from './knowledge/live.ts';
+import type { PracticeBase } from './knowledge/schema.ts';
 
 /** The usage text (the operator commands' lines come from src/ops/cli.ts, loaded for it). */
 async function usage(): Promise<string> {
@@ -110,6 +112,7 @@ async function loadEngine(databasePath: string, knowledgeDir: string | undefined
   const dir = knowledgeDir ?? defaultKnowledgeDir();
   const cacheDir = cacheDirFor(databasePath);
   useCachedEnglishWords(cacheDir);
+  useCachedStems(cacheDir);
   const base = (await loadPracticeBaseCached(dir, cacheDir)).value;
   const lexicon = (await loadLexiconCachedAsync(dir, cacheDir)).value;
   return createEngineCached(base, dir, cacheDir, { interpret: interpretWith(lexicon, base) }).engine;
@@ -121,10 +124,14 @@ async function loadEngine(databasePath: string, knowledgeDir: string | undefined
 function cachedEngineBuilder(
   databasePath: string,
   createInterpretFromDisk: typeof import('./app.ts').createInterpretFromDisk,
-): { buildEngine: EngineBuilder; buildEngineInSteps: SteppedEngineBuilder } {
+  loadPracticeBase: typeof import('./knowledge/load.ts').loadPracticeBase,
+): { buildEngine: EngineBuilder; buildEngineInSteps: SteppedEngineBuilder; loadFirstBase: (dir: string) => PracticeBase } {
   const cacheDir = cacheDirFor(databasePath);
   useCachedEnglishWords(cacheDir);
+  useCachedStems(cacheDir);
   return {
+    // The first generation's base: from its snapshot, as `ask` reads it (no YAML parsed when unchanged).
+    loadFirstBase: (dir) => loadPracticeBaseSnapshot(dir, cacheDir, (d) => loadPracticeBase(d)).value,
     // The first generation: through the snapshots (fast start).
     buildEngine: (base, dir, reuse) =>
       createEngineCached(base, dir, cacheDir, { interpret: createInterpretFromDisk(dir, base, cacheDir), ...(reuse ? { fieldTerms: reuse.fieldTerms } : {}) }).engine,
@@ -253,14 +260,15 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
 }
 
 async function runConsole(config: Config, as: string | undefined, io: Io): Promise<number> {
-  const [{ createApp, createInterpretFromDisk }, { createConsoleAdapter }, { createLogger, errorFields }] = await Promise.all([
+  const [{ createApp, createInterpretFromDisk }, { createConsoleAdapter }, { createLogger, errorFields }, { loadPracticeBase }] = await Promise.all([
     import('./app.ts'),
     import('../adapters/console/console.ts'),
     import('./core/logger.ts'),
+    import('./knowledge/load.ts'),
   ]);
   // The chat shares the terminal with the log: at the default level only warnings and errors show.
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, logTo(io));
-  const app = createApp(config, { log, instanceLease: true, ...cachedEngineBuilder(config.databasePath, createInterpretFromDisk) });
+  const app = createApp(config, { log, instanceLease: true, ...cachedEngineBuilder(config.databasePath, createInterpretFromDisk, loadPracticeBase) });
   // the language detector loads in the background: questions before it is ready are read without it
   preloadEld().catch((err: unknown) => log.warn({ err: errorFields(err) }, 'language detector not loaded'));
   const consoleAdapter = createConsoleAdapter({
@@ -311,7 +319,7 @@ async function loadAdapters(config: Config, app: App): Promise<AdapterHandle[]> 
  *  stops it the same way. Adapters start concurrently; the reminder scheduler starts
  *  without waiting for any of them. */
 export async function runBots(config: Config, deps: { log?: Logger; clock?: Clock; stop?: AbortSignal } = {}): Promise<number> {
-  const [{ createApp, createInterpretFromDisk }, { AdapterFatalError }, { startHttpServer }, { createLogger, errorFields }, { systemClock }, { createHealth, startHealthServer }] =
+  const [{ createApp, createInterpretFromDisk }, { AdapterFatalError }, { startHttpServer }, { createLogger, errorFields }, { systemClock }, { createHealth, startHealthServer }, { loadPracticeBase }] =
     await Promise.all([
       import('./app.ts'),
       import('./core/adapter.ts'),
@@ -319,6 +327,7 @@ export async function runBots(config: Config, deps: { log?: Logger; clock?: Cloc
       import('./core/logger.ts'),
       import('./core/ports.ts'),
       import('./ops/health.ts'),
+      import('./knowledge/load.ts'),
     ]);
   const log = deps.log ?? createLogger(config.logLevel);
   const clock = deps.clock ?? systemClock;
@@ -328,7 +337,7 @@ export async function runBots(config: Config, deps: { log?: Logger; clock?: Cloc
   // as on an adapter's fatal error.
   const onLost = (holder: string) =>
     settle({ fatal: { message: `instance lease lost: another practice-bot instance took this database over (${holder}); stopping` } });
-  const app = createApp(config, { log, clock, instanceLease: { onLost }, ...cachedEngineBuilder(config.databasePath, createInterpretFromDisk) });
+  const app = createApp(config, { log, clock, instanceLease: { onLost }, ...cachedEngineBuilder(config.databasePath, createInterpretFromDisk, loadPracticeBase) });
   // the language detector loads in the background: questions before it is ready are read without it
   preloadEld().catch((err: unknown) => log.warn({ err: errorFields(err) }, 'language detector not loaded'));
   const adapters = await loadAdapters(config, app);

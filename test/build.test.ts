@@ -11,10 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { BIN, ROOT } from './helpers/cli-command.ts';
 import { runCli } from './helpers/run-cli.ts';
 
-/** Prints every file module the child resolves, on stderr, one `LOAD <url>` line each. */
+/** Prints every file module the child resolves, on stderr, one `LOAD <url>` line each; at exit, the
+ *  CommonJS modules it required too (createRequire: no ESM resolve hook sees them). */
 const LIST_MODULES = `data:text/javascript,${encodeURIComponent(
-  "import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(" +
-    "'export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.startsWith(\"file:\")) process.stderr.write(\"LOAD \" + r.url + \"\\\\n\"); return r; }'));",
+  "import { register, createRequire } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(" +
+    "'export async function resolve(s, c, next) { const r = await next(s, c); if (r.url.startsWith(\"file:\")) process.stderr.write(\"LOAD \" + r.url + \"\\\\n\"); return r; }'));" +
+    "process.on('exit', () => { for (const f of Object.keys(createRequire(process.cwd() + '/').cache)) process.stderr.write('LOAD file://' + f + '\\n'); });",
 )}`;
 
 function runCompiled(args: string[], cwd: string, input = ''): Promise<{ code: number | null; stdout: string; stderr: string; loaded: string[] }> {
@@ -68,7 +70,7 @@ describe('the compiled build', () => {
       expect(cold.loaded.filter((u) => u.startsWith('src/') || /node_modules\/(tsx|esbuild)\//.test(u))).toEqual([]);
       expect(cold.loaded.filter((u) => PLATFORM.test(u))).toEqual([]);
       expect(cold.loaded.some((u) => u.startsWith('dist/src/cli.js'))).toBe(true);
-      expect(fs.readdirSync(path.join(cwd, 'data', 'cache')).sort()).toEqual(['field-terms.json', 'lexicon.json', 'practice-base.json']);
+      expect(fs.readdirSync(path.join(cwd, 'data', 'cache')).sort()).toEqual(['field-terms.json', 'lexicon.json', 'practice-base.json', 'stems.json']);
 
       // the second start reads the snapshots (none is written again), and so imports no YAML parser, no zod
       // (the configuration, the base's and the lexicon's validation), no database and no platform SDK
@@ -79,6 +81,10 @@ describe('the compiled build', () => {
       expect(stamps()).toEqual(before);
       expect(warm.loaded.filter((u) => /node_modules\/(yaml|zod|better-sqlite3|pino|tsx|esbuild)\//.test(u) || PLATFORM.test(u))).toEqual([]);
       expect(warm.loaded.filter((u) => /^dist\/src\/(app|config|store\/|community\/|knowledge\/load|knowledge\/schema)/.test(u))).toEqual([]);
+      // an English question keys the lexicon's English words from the stems kept in the cache (stems.json):
+      // the Snowball package (every language's stemmer, one large CommonJS file) is not loaded at all
+      expect(cold.loaded.some((u) => u.includes('node_modules/snowball-stemmers/'))).toBe(true);
+      expect(warm.loaded.filter((u) => u.includes('node_modules/snowball-stemmers/'))).toEqual([]);
 
       // the same answer as the sources give
       const source = await runCli(['ask', '--json', 'encrypted data'], { env: { PRACTICE_BOT_FROM_SOURCE: '1' } });

@@ -97,6 +97,9 @@ export interface LiveKnowledgeOptions {
   stepEntries?: number;
   /** Called for each field text analysed (not taken from the last generation): a test hook. */
   onAnalyse?: (text: string) => void;
+  /** Loads the first generation's base (e.g. from its snapshot, src/cache/practice-base.ts); default
+   *  loadPracticeBase. Reloads always parse the folder (with the parse cache). */
+  loadFirst?: (dir: string) => PracticeBase;
 }
 
 /** The one place that turns "the current engine" into an Engine: every member reads the current
@@ -188,7 +191,7 @@ export function createLiveKnowledge(opts: LiveKnowledgeOptions): LiveKnowledge {
   const first = fingerprints();
   let lexiconPrint = first.lexicon;
   let current: KnowledgeGeneration = (() => {
-    const base = loadPracticeBase(root, { cache });
+    const base = opts.loadFirst ? opts.loadFirst(root) : loadPracticeBase(root, { cache });
     const engine = build(base, root, { fieldTerms: memo.begin(base) });
     memo.commit();
     return { base, engine, loadedAt: opts.clock.now(), fingerprint: `${first.base}:${first.lexicon}` };

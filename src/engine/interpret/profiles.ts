@@ -7,8 +7,8 @@
 // most `maxSuffix` letters. So "реклама", "реклами", "рекламите" all reach the key "реклам" with no
 // stemming per question. Arabic and Indonesian also shed their prefixes (ال, و, ب / di-, me-, pe-).
 import { createRequire } from 'node:module';
-import snowball from 'snowball-stemmers';
 import type { Script } from './text.ts';
+import { lazyStemmer } from './stemmers.ts';
 import { foldKeeping, foldWord, wordScript } from './text.ts';
 
 const require = createRequire(import.meta.url);
@@ -81,8 +81,8 @@ function keyFromStem(folded: string, stemFolded: string, minStem: number): strin
 }
 
 function snowballKey(algorithm: string, minStem: number, script: Script) {
-  const stemmer = snowball.newStemmer(algorithm);
-  return (folded: string, lower: string): string => keyFromStem(folded, foldWord(stemmer.stem(lower), script), minStem);
+  const stem = lazyStemmer(algorithm);
+  return (folded: string, lower: string): string => keyFromStem(folded, foldWord(stem(lower), script), minStem);
 }
 
 /** Strip the longest listed ending (endings are folded), keeping at least minStem letters; repeat up to `rounds` times. */
