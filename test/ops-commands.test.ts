@@ -40,6 +40,12 @@ beforeAll(async () => {
   const ins = w.prepare(
     `INSERT INTO reminder_deliveries (meeting_id, offset_ms, chat_id, due_at, status, next_attempt_at, updated_at) VALUES ('m1', ?, 'console:room', 1, ?, 1, 1)`,
   );
+  // A suggestion a co-chair removed (/agenda remove) and one merged into another: not on the agenda.
+  const closed = w.prepare(
+    `INSERT INTO agenda_suggestions (meeting_id, chat_id, text, norm, proposer_id, created_at, status) VALUES ('m1', 'console:room', ?, ?, 'console:u4', ?, ?)`,
+  );
+  closed.run('Drone patrols removed by the co-chair', 'drone patrols removed', Date.parse('2026-01-05T09:00:00Z'), 'removed');
+  closed.run('Encrypted phone training merged away', 'encrypted phone training merged', Date.parse('2026-01-05T09:00:00Z'), 'merged');
   ins.run(1, 'pending');
   ins.run(2, 'sending');
   ins.run(3, 'failed');
@@ -85,6 +91,8 @@ describe('practice-bot export', () => {
     expect(texts).toContain(`'${FORMULA}`);
     expect(texts).toContain("'+cross-border data requests");
     expect(texts).toContain('Training on encrypted phones');
+    expect(texts).not.toContain('Drone patrols removed by the co-chair');
+    expect(texts).not.toContain('Encrypted phone training merged away');
     expect(r.stdout).not.toMatch(/(^|,)=HYPERLINK/m);
     const json = JSON.parse((await runMain(['export', 'agenda', '--format', 'json'], db)).stdout) as { text: string }[];
     expect(json.map((x) => x.text)).toContain(FORMULA);

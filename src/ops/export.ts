@@ -68,6 +68,13 @@ function meetings(db: Database.Database, since: number): ExportSet {
   };
 }
 
+/** Whether a table has a column (exports read databases of older schema versions too). */
+function hasColumn(db: Database.Database, table: string, column: string): boolean {
+  return db.prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)').all(table).some((c) => c.name === column);
+}
+
+/** The settled agendas, then the open suggestions: a merged one's supporters count on the item it
+ *  was folded into, and a removed one is off the agenda (issue 14), so neither is listed. */
 function agenda(db: Database.Database, since: number): ExportSet {
   const columns = ['meeting_id', 'source', 'item', 'text', 'supporters', 'votes', 'proposer', 'created_at'];
   const settled = db.prepare<[number], { meeting_id: string; position: number; text: string; votes: number }>(
@@ -78,7 +85,8 @@ function agenda(db: Database.Database, since: number): ExportSet {
     ? db.prepare<[number], { id: number; meeting_id: string; text: string; proposer: string; created_at: number; supporters: number }>(
         `SELECT s.id, s.meeting_id, s.text, COALESCE(s.proposer_name, s.proposer_id) AS proposer, s.created_at,
                 (SELECT count(*) FROM agenda_supporters p WHERE p.suggestion_id = s.id) AS supporters
-           FROM agenda_suggestions s WHERE s.created_at >= ? ORDER BY s.meeting_id, s.id`,
+           FROM agenda_suggestions s WHERE s.created_at >= ?${hasColumn(db, 'agenda_suggestions', 'status') ? " AND s.status = 'open'" : ''}
+          ORDER BY s.meeting_id, s.id`,
       )
     : undefined;
   function* rows(): Iterable<Row> {
