@@ -124,6 +124,8 @@ describe('practice-bot export', () => {
     const since = JSON.parse((await runMain(['export', 'meetings', '--format', 'json', '--since', '2026-01-01'], db)).stdout) as { id: string }[];
     expect(all.map((m) => m.id)).toEqual(expect.arrayContaining(['colep-3', 'colep-4', 'm1']));
     expect(since.map((m) => m.id)).toEqual(['m1']);
+    // the meeting added in chat carries its length (MEETING_LENGTH's default, 2 h) and its link (none)
+    expect(since[0]).toMatchObject({ length_ms: 7_200_000, video_link: null });
     const none = await runMain(['export', 'audit', '--since', '2030-01-01', '--format', 'json'], db);
     expect(none.stdout).toBe('[]\n');
   });

@@ -45,6 +45,8 @@ function* mapRows<T>(it: Iterable<T>, f: (r: T) => Row): Iterable<Row> {
 const MEETING_COLUMNS = [
   'id', 'title', 'series', 'source', 'status', 'cancelled', 'starts_at', 'zone', 'date_start', 'date_end',
   'date_precision', 'date_label', 'place', 'virtual', 'revision', 'created_by', 'created_at', 'updated_at',
+  // schema 9 (issue 14): the meeting's length and video link
+  'length_ms', 'video_link',
 ];
 
 function meetings(db: Database.Database, since: number): ExportSet {
@@ -68,11 +70,6 @@ function meetings(db: Database.Database, since: number): ExportSet {
   };
 }
 
-/** Whether a table has a column (exports read databases of older schema versions too). */
-function hasColumn(db: Database.Database, table: string, column: string): boolean {
-  return db.prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)').all(table).some((c) => c.name === column);
-}
-
 /** The settled agendas, then the open suggestions: a merged one's supporters count on the item it
  *  was folded into, and a removed one is off the agenda (issue 14), so neither is listed. */
 function agenda(db: Database.Database, since: number): ExportSet {
@@ -85,7 +82,7 @@ function agenda(db: Database.Database, since: number): ExportSet {
     ? db.prepare<[number], { id: number; meeting_id: string; text: string; proposer: string; created_at: number; supporters: number }>(
         `SELECT s.id, s.meeting_id, s.text, COALESCE(s.proposer_name, s.proposer_id) AS proposer, s.created_at,
                 (SELECT count(*) FROM agenda_supporters p WHERE p.suggestion_id = s.id) AS supporters
-           FROM agenda_suggestions s WHERE s.created_at >= ?${hasColumn(db, 'agenda_suggestions', 'status') ? " AND s.status = 'open'" : ''}
+           FROM agenda_suggestions s WHERE s.created_at >= ?${columnsOf(db, 'agenda_suggestions').includes('status') ? " AND s.status = 'open'" : ''}
           ORDER BY s.meeting_id, s.id`,
       )
     : undefined;
