@@ -13,6 +13,7 @@ import { KnowledgeError, loadPracticeBase, type ParseCache } from './load.ts';
 import { LexiconError } from '../engine/interpret/lexicon.ts';
 import { loadLexicon } from '../engine/interpret/lexicon-file.ts';
 import type { PracticeBase, Synonym } from './schema.ts';
+import { cannotBeRead } from '../shared/text.ts';
 
 export interface CheckProblem {
   severity: 'error' | 'warning';
@@ -51,7 +52,7 @@ function readItems(file: string, shown: string): { items: RawItem[]; error?: str
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    return { items: [], error: `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
+    return { items: [], error: cannotBeRead(err) };
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { LineCounter, isSeq, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { packagePath } from '../paths.ts';
+import { cannotBeRead } from '../shared/text.ts';
 import {
   ADDRESSING_KINDS,
   documentSchema,
@@ -94,7 +95,7 @@ function readList(file: string, name: string, problems: string[], cache?: ParseC
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    problems.push(`${name}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    problems.push(`${name}: ${cannotBeRead(err)}`);
     return undefined;
   }
   const hit = cache?.files.get(file);

@@ -1,4 +1,5 @@
-// Small text rules shared by several features: clean single-line input, durations in words.
+// Small text rules shared by several features: clean single-line input, durations in words, why a
+// file could not be read.
 
 /** Plain single-line text: NFC, no control or bidi-override characters, whitespace collapsed. */
 export function cleanText(s: string): string {
@@ -20,4 +21,9 @@ export function humanDuration(ms: number): string {
   return [days ? plural(days, 'day') : '', hours ? plural(hours, 'hour') : '', minutes ? plural(minutes, 'minute') : '']
     .filter(Boolean)
     .join(' ');
+}
+
+/** Why a file could not be read, as the knowledge and lexicon checks word it: "cannot be read (ENOENT)". */
+export function cannotBeRead(err: unknown): string {
+  return `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { LEXICON_LANGUAGES, LexiconError, type Concept, type LanguageTerms, type Lexicon, type LexiconLanguage } from './lexicon.ts';
+import { cannotBeRead } from '../../shared/text.ts';
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens');
 const term = z.string().trim().min(1, 'must not be empty');
@@ -36,7 +37,7 @@ function parse(file: string, name: string, problems: string[]): Parsed | undefin
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    problems.push(`${name}: cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    problems.push(`${name}: ${cannotBeRead(err)}`);
     return undefined;
   }
   const lines = new LineCounter();
