@@ -12,7 +12,7 @@ import { formatMeetingDate } from '../knowledge/citation.ts';
 import { diffCounts, type EntryRef } from '../knowledge/diff.ts';
 import type { FailedReload, LiveKnowledge, ReloadOutcome } from '../knowledge/live.ts';
 import { KIND_LABELS, type Entry, type PracticeBase } from '../knowledge/schema.ts';
-import type { AccessControl, CommandSpec } from './types.ts';
+import type { AccessControl, Audit, CommandSpec } from './types.ts';
 
 /** Days /new looks back. */
 export const NEW_DAYS = 30;
@@ -24,7 +24,7 @@ export interface KnowledgeAdminDeps {
   access: AccessControl;
   outbound: OutboundRouter;
   /** The audit trail (community audit): actor, action, subject, details. */
-  audit: (actorId: string, action: string, subject: string, details?: Record<string, unknown>) => void;
+  audit: Audit;
   clock: Clock;
   log: Logger;
 }

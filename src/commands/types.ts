@@ -54,3 +54,7 @@ export interface CommandSpec {
   subcommands?: { usage: string; description: string; access: Access }[];
   run(ctx: CommandContext): Promise<Reply | Reply[]> | Reply | Reply[];
 }
+
+/** Records a privileged action in the audit trail (the access feature writes the rows): who, what
+ *  action, on what, with optional details. Given to every feature that performs one. */
+export type Audit = (actorId: string, action: string, subject: string, details?: Record<string, unknown>) => void;

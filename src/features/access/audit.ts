@@ -1,12 +1,13 @@
 // The audit trail: who did what, to what, when. Every privileged action writes one row (through
 // the `Audit` function other features are given; the rows are written by ./repo.ts).
+import type { Audit } from '../../commands/types.ts';
 import type { Clock } from '../../core/ports.ts';
 import type { Store } from '../../store/store.ts';
 import { createAccessRepo, type AccessRepo, type AuditRow } from './repo.ts';
 
 export type { AuditRow } from './repo.ts';
+export type { Audit } from '../../commands/types.ts';
 
-export type Audit = (actorId: string, action: string, subject: string, details?: Record<string, unknown>) => void;
 
 export function createAudit(store: Store | AccessRepo, clock: Clock): Audit {
   const repo = 'db' in store ? createAccessRepo(store) : store;

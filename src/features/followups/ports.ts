@@ -2,6 +2,7 @@
 // src/community/index.ts). It never reads another feature's tables.
 import type { ActionContext } from '../../core/feature.ts';
 import type { Reply } from '../../core/reply.ts';
+import type { Audit } from '../../commands/types.ts';
 
 /** One meeting as the follow-ups see it, as of a given instant. */
 export interface FollowupMeeting {
@@ -45,4 +46,4 @@ export interface FollowupAgenda {
 }
 
 /** The audit trail (src/community/audit.ts's Audit). */
-export type FollowupAudit = (actorId: string, action: string, subject: string, details?: Record<string, unknown>) => void;
+export type FollowupAudit = Audit;

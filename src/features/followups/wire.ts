@@ -3,7 +3,7 @@
 // knows those features; the lead may fold it into src/app.ts. Parameter types are structural, so
 // moving the other features' files changes only the call site.
 import type { Logger } from 'pino';
-import type { CommandSpec } from '../../commands/types.ts';
+import type { Audit, CommandSpec } from '../../commands/types.ts';
 import type { DigestAt } from '../../config.ts';
 import type { Feature } from '../../core/feature.ts';
 import type { OutboundRouter } from '../../core/outbound.ts';
@@ -49,7 +49,7 @@ export interface FollowupsWiring<M extends MeetingLike = MeetingLike> {
     unansweredSince(since: Date, limit: number): { total: number; groups: { question: string; n: number }[] };
     answerFeedback(limit: number): { helpful: number; notHelpful: number; worst: { question: string; notHelpful: number }[] };
   };
-  audit: (actorId: string, action: string, subject: string, details?: Record<string, unknown>) => void;
+  audit: Audit;
   onGone(chatId: string, reason: string): Promise<void>;
 }
 

@@ -1,7 +1,7 @@
 // The meetings commands: /meetings and /meeting (details, ics; add, edit, cancel for the
 // secretariat). A change is announced and its reminders adjusted through the MeetingNotices port.
 // `/meeting edit` takes the whole line (time | title | place) or one field (./edit-fields.ts).
-import type { CommandContext, CommandSpec } from '../../commands/types.ts';
+import type { Audit, CommandContext, CommandSpec } from '../../commands/types.ts';
 import { roleRefusal } from '../../commands/refusals.ts';
 import type { Block, Inline, Reply } from '../../core/reply.ts';
 import type { Store } from '../../store/store.ts';
@@ -14,7 +14,7 @@ import type { AgendaHandOver, MeetingNotices } from './ports.ts';
 export interface CommandsDeps {
   store: Store;
   /** Records privileged actions (the access feature). */
-  audit: (actorId: string, action: string, subject: string, details?: Record<string, unknown>) => void;
+  audit: Audit;
   meetings: Meetings;
   notices: MeetingNotices;
   /** Suggestions collected before the meeting had a date move to it when it is added. */

@@ -6,7 +6,7 @@
 // tab's open polls through HomePolls (the agenda feature). Attendance answers (buttons `att:`,
 // ./attendance.ts; table `attendance`) are purged `attendanceRetentionDays` after their meeting.
 import type { Logger } from 'pino';
-import type { AccessControl } from '../../commands/types.ts';
+import type { AccessControl, Audit } from '../../commands/types.ts';
 import type { Feature } from '../../core/feature.ts';
 import type { Clock } from '../../core/ports.ts';
 import type { Reply } from '../../core/reply.ts';
@@ -41,7 +41,7 @@ export interface MeetingsFeatureDeps {
   community: string;
   /** Folder holding communities.yaml (default: the repository's seeds/). */
   seedsDir?: string | undefined;
-  audit: (actorId: string, action: string, subject: string, details?: Record<string, unknown>) => void;
+  audit: Audit;
   notices: MeetingNotices;
   /** Blocks another feature adds to a meeting's details and (compact) reminders: the open
    *  follow-ups of the previous meeting (issue 15). */

@@ -2,6 +2,7 @@
 import type { AccessControl, Role } from '../../commands/types.ts';
 import type { Reply } from '../../core/reply.ts';
 import type { MeetingRecord, TimedMeeting } from '../meetings/index.ts';
+import type { Audit } from '../../commands/types.ts';
 
 /** The meetings feature: the meetings reminders are about, and the reminder message itself. */
 export interface ReminderMeetings {
@@ -30,4 +31,4 @@ export interface ReminderAccess extends Pick<AccessControl, 'rolesOf' | 'isChatA
 }
 
 /** Records a privileged action (the access feature). */
-export type ReminderAudit = (actorId: string, action: string, subject: string, details?: Record<string, unknown>) => void;
+export type ReminderAudit = Audit;
