@@ -43,6 +43,12 @@ if (process.env.PRACTICE_BOT_FROM_SOURCE === '1') {
     process.stderr.write('practice-bot is not built (dist/src/cli.js is missing): run npm install, or npm run build\n');
     process.exit(1);
   }
+  // The build is incremental: it rewrites only the files a change touched, and always its build info.
+  try {
+    built = Math.max(built, fs.statSync(path.join(root, 'dist', '.tsbuildinfo')).mtimeMs);
+  } catch {
+    // built without build info: cli.js's own time it is
+  }
   // A checkout edited (or pulled) after the last build would run old code without a word.
   if (newestSource([path.join(root, 'src'), path.join(root, 'adapters')]) > built)
     process.stderr.write('practice-bot: dist/ is older than the sources; run npm run build (this run uses the old build)\n');

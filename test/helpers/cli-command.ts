@@ -35,7 +35,9 @@ let fresh: boolean | undefined;
 export function distIsFresh(): boolean {
   if (fresh !== undefined) return fresh;
   try {
-    const built = fs.statSync(path.join(ROOT, 'dist', 'src', 'cli.js')).mtimeMs;
+    let built = fs.statSync(path.join(ROOT, 'dist', 'src', 'cli.js')).mtimeMs;
+    // the build is incremental: unchanged outputs keep their time, its build info is always rewritten
+    if (fs.existsSync(path.join(ROOT, 'dist', '.tsbuildinfo'))) built = Math.max(built, fs.statSync(path.join(ROOT, 'dist', '.tsbuildinfo')).mtimeMs);
     fresh = Math.max(newestTs(path.join(ROOT, 'src')), newestTs(path.join(ROOT, 'adapters'))) <= built;
   } catch {
     fresh = false;
