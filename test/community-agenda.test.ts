@@ -501,6 +501,7 @@ describe('/poll', () => {
   it('refuses bad close times with the syntax', async () => {
     const h = setup();
     await suggestRanked(h, TOPICS.slice(0, 2));
+    const examples = new Set<string>();
     for (const [args, want] of [
       ['close-at 2026-01-01 18:00 Europe/Sofia', 'already past'],
       ['close-at 2026-02-30 18:00 Europe/Sofia', 'not a date in the calendar'],
@@ -513,9 +514,17 @@ describe('/poll', () => {
       const [r] = await h.run(`/poll ${args}`, { user: CHAIR });
       expect(r!.refusal).toBe(true);
       expect(replyText(r)).toContain(want);
-      expect(replyText(r)).toContain('/poll close-at 2026-12-01 18:00 Europe/Sofia');
+      examples.add(/\/poll close-at \d{4}-\d\d-\d\d \d\d:\d\d \S+/.exec(replyText(r))?.[0] ?? 'no example');
     }
     expect(h.count('agenda_polls')).toBe(0);
+    // The example is one that works when it is read: ahead of the clock, before the meeting starts.
+    expect([...examples]).toHaveLength(1);
+    const [example] = examples;
+    // the 7th COLEP meeting has no start yet: 18:00 a week after the clock's 5 Jan 2026
+    expect(example).toBe('/poll close-at 2026-01-12 18:00 UTC');
+    const [ok] = await h.run(example!, { user: CHAIR });
+    expect(ok!.refusal).toBeFalsy();
+    expect(replyText(ok)).toMatch(/Poll #1\b.*It closes by itself on/s);
   });
 });
 

@@ -14,8 +14,6 @@ export interface MeetingRef {
   label: string;
 }
 
-export const CLOSE_AT_EXAMPLE = '/poll close-at 2026-12-01 18:00 Europe/Sofia';
-
 export type MeetingRefs = ReturnType<typeof createMeetingRefs>;
 
 /** Title and label of the undated agenda (the community's next meeting, no date yet). */
@@ -89,15 +87,29 @@ export function createMeetingRefs(meetings: AgendaMeetings, undatedKey?: string)
     return next ? meetingRef(next.id, next.title) : noMeetingReply(command, example);
   }
 
+  /** A `/poll close-at` example that works when it is read: 18:00 the day before the meeting, in its
+   *  zone, while that is ahead; else 18:00 a week from now (in the meeting's zone, else UTC). Undefined
+   *  when neither would close by the meeting's start (it is less than a day away). */
+  function closeAtExample(meetingId: string | undefined, now: Date): string | undefined {
+    const m = meetingId === undefined ? undefined : meetings.get(meetingId);
+    const zone = m?.zone ?? 'UTC';
+    const at18 = (d: DateTime) => d.set({ hour: 18, minute: 0, second: 0, millisecond: 0 });
+    const example = (d: DateTime) => `/poll close-at ${d.toFormat('yyyy-MM-dd HH:mm')} ${zone}`;
+    if (m?.startsAt) {
+      const eve = at18(DateTime.fromJSDate(m.startsAt, { zone }).minus({ days: 1 }));
+      if (eve.toMillis() > now.getTime()) return example(eve);
+      if (m.startsAt.getTime() > now.getTime()) return undefined;
+    }
+    return example(at18(DateTime.fromJSDate(now, { zone }).plus({ days: 7 })));
+  }
+
   /** A refusal when a poll on this meeting's agenda would close after the meeting starts. */
   function closesTooLate(meetingId: string, close: { at: Date; zone: string }, now: Date): Reply | undefined {
     const m = meetings.get(meetingId);
     if (!m?.startsAt || close.at.getTime() <= m.startsAt.getTime()) return undefined;
     const start = m.startsAt;
-    // Example: 18:00 the day before the meeting, in its zone, when that is still ahead.
     const zone = m.zone ?? 'UTC';
-    const eve = DateTime.fromJSDate(start, { zone }).minus({ days: 1 }).set({ hour: 18, minute: 0, second: 0, millisecond: 0 });
-    const example = eve.toMillis() > now.getTime() ? `/poll close-at ${eve.toFormat('yyyy-MM-dd HH:mm')} ${zone}` : undefined;
+    const example = closeAtExample(meetingId, now);
     return refusal(
       p(
         'A poll must close by the start of the meeting it is for. ',
@@ -109,7 +121,7 @@ export function createMeetingRefs(meetings: AgendaMeetings, undatedKey?: string)
     );
   }
 
-  return { meetingRef, closedReason, lookup, named, closesTooLate, nextMeeting: meetings.nextMeeting, isUndated, undatedKey };
+  return { meetingRef, closedReason, lookup, named, closesTooLate, closeAtExample, nextMeeting: meetings.nextMeeting, isUndated, undatedKey };
 }
 
 export const noMeetingReply = (command: string, example: string): Reply =>

@@ -9,7 +9,7 @@ import type { Audit } from '../access/index.ts';
 import { canonicalZone } from '../../shared/time-zones.ts';
 import type { Logger } from 'pino';
 import type { Store } from '../../store/store.ts';
-import { CLOSE_AT_EXAMPLE, noMeetingReply, unknownMeetingReply, type MeetingRef, type MeetingRefs } from './meeting-ref.ts';
+import { noMeetingReply, unknownMeetingReply, type MeetingRef, type MeetingRefs } from './meeting-ref.ts';
 import type { PollViews } from './poll-view.ts';
 import type { Polls } from './polls.ts';
 import type { AgendaRepo, PollRow } from './repo.ts';
@@ -61,10 +61,14 @@ export function createPollCommands(deps: PollCommandDeps): CommandSpec[] {
   }
 
 
-  const pollUsage = (problem?: string): Reply =>
+  const pollUsage = (now: Date, problem?: string): Reply =>
     refusal(
       ...(problem ? [p(problem)] : []),
-      p('Use: ', code('/poll'), ' (anonymous) or ', code('/poll named'), ', optionally with a meeting id; ', code(CLOSE_AT_EXAMPLE), ' to set a close time; ', code('/poll close'), ' to close and post the results.'),
+      p(
+        'Use: ', code('/poll'), ' (anonymous) or ', code('/poll named'), ', optionally with a meeting id; ',
+        code(refs.closeAtExample(refs.nextMeeting(now)?.id, now) ?? '/poll close-at <YYYY-MM-DD> <HH:MM> <IANA zone>'),
+        ' to set a close time; ', code('/poll close'), ' to close and post the results.',
+      ),
     );
 
   const parsePollId = (w: string | undefined): number | undefined => {
@@ -75,10 +79,10 @@ export function createPollCommands(deps: PollCommandDeps): CommandSpec[] {
   async function pollCloseCommand(ctx: CommandContext, words: string[]): Promise<Reply | Reply[]> {
     const chatId = ctx.msg.chat.id;
     let target: PollRow | undefined;
-    if (words.length > 1) return pollUsage(`I don't understand "${clip(words.slice(1).join(' '), 40)}".`);
+    if (words.length > 1) return pollUsage(ctx.now, `I don't understand "${clip(words.slice(1).join(' '), 40)}".`);
     if (words[0] !== undefined) {
       const id = parsePollId(words[0]);
-      if (id === undefined) return pollUsage(`"${clip(words[0], 40)}" is not a poll number.`);
+      if (id === undefined) return pollUsage(ctx.now, `"${clip(words[0], 40)}" is not a poll number.`);
       target = repo.poll.get(id);
       if (!target || target.status !== 'open') return refusal(p(`There is no open poll #${id}.`));
     } else {
@@ -122,18 +126,18 @@ export function createPollCommands(deps: PollCommandDeps): CommandSpec[] {
         else if (lw === 'anonymous' || lw === 'anon') anonymous = true;
         else if (lw === 'close-at' || lw === 'closeat' || lw === 'close_at') {
           const r = parseCloseAt(words[i + 1], words[i + 2], words[i + 3], ctx.now);
-          if (typeof r === 'string') return pollUsage(r);
+          if (typeof r === 'string') return pollUsage(ctx.now, r);
           close = r;
           i += 3;
         } else if (parsePollId(w) !== undefined && close) pollId = parsePollId(w);
         else {
           const named = lookupMeeting(w);
           if (named === 'unknown') return unknownMeetingReply(w);
-          if (!named) return pollUsage(`I don't understand "${clip(w, 40)}" (not a meeting id nor an option).`);
+          if (!named) return pollUsage(ctx.now, `I don't understand "${clip(w, 40)}" (not a meeting id nor an option).`);
           meetingId = named.id;
         }
       }
-      if (pollId !== undefined && !close) return pollUsage();
+      if (pollId !== undefined && !close) return pollUsage(ctx.now);
 
       const chatId = ctx.msg.chat.id;
       if (close) {
@@ -146,7 +150,7 @@ export function createPollCommands(deps: PollCommandDeps): CommandSpec[] {
           const here = openPollsHere(chatId, meetingId);
           if (here.length > 1) {
             return refusal(
-              p(`${here.length} polls are open in this chat. Add the poll number at the end, e.g. `, code(`${CLOSE_AT_EXAMPLE} ${here[0]!.id}`), '.'),
+              p(`${here.length} polls are open in this chat. Add the poll number at the end, e.g. `, code(`${refs.closeAtExample(here[0]!.meeting_id, ctx.now) ?? '/poll close-at <YYYY-MM-DD> <HH:MM> <IANA zone>'} ${here[0]!.id}`), '.'),
             );
           }
           target = here[0];

@@ -3,7 +3,6 @@ import type { SentRef } from '../../core/ports.ts';
 import type { Block, Inline, PollView, Reply } from '../../core/reply.ts';
 import { code, para as p, plural } from '../../core/reply-helpers.ts';
 import { formatWithZone } from '../../shared/time-zones.ts';
-import { CLOSE_AT_EXAMPLE } from './meeting-ref.ts';
 import type { AgendaRepo, PollRow } from './repo.ts';
 
 export const ANON_NOTE = 'Anonymous poll: only the totals are kept, not who voted for what.';
@@ -42,11 +41,13 @@ export function createPollViews(repo: AgendaRepo) {
     return { time: at.toISOString(), fallback: formatWithZone(at, poll.closes_zone ?? 'UTC') };
   }
 
-  function closingLine(poll: PollRow): Block {
+  /** `example`: a `/poll close-at` that is still ahead when the message is read (MeetingRefs.closeAtExample). */
+  function closingLine(poll: PollRow, example: string | undefined): Block {
     const t = closeTimeInline(poll);
-    return t
-      ? p('It closes by itself on ', t, ' (or earlier with ', code(`/poll close ${poll.id}`), ').')
-      : p('The secretariat or a co-chair closes it with ', code('/poll close'), ', or sets a close time with ', code(CLOSE_AT_EXAMPLE), '.');
+    if (t) return p('It closes by itself on ', t, ' (or earlier with ', code(`/poll close ${poll.id}`), ').');
+    return example
+      ? p('The secretariat or a co-chair closes it with ', code('/poll close'), ', or sets a close time with ', code(example), '.')
+      : p('The secretariat or a co-chair closes it with ', code('/poll close'), '.');
   }
 
   function ranked(view: PollView) {

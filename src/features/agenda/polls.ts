@@ -10,7 +10,7 @@ import type { Block, PollView, Reply } from '../../core/reply.ts';
 import { clip, code, para as p, plural, refusal } from '../../core/reply-helpers.ts';
 import type { Audit } from '../access/index.ts';
 import type { Store } from '../../store/store.ts';
-import { CLOSE_AT_EXAMPLE, type MeetingRef, type MeetingRefs } from './meeting-ref.ts';
+import type { MeetingRef, MeetingRefs } from './meeting-ref.ts';
 import { ANON_NOTE, NAMED_NOTE, type PollViews, type SaveOutcome } from './poll-view.ts';
 import type { AgendaMeetings } from './ports.ts';
 import type { AgendaRepo, PollRow } from './repo.ts';
@@ -52,9 +52,10 @@ export function createPolls(deps: PollsDeps) {
     const chatId = ctx.msg.chat.id;
     const already = openPollsHere(chatId, meeting.id)[0];
     if (already) {
+      const example = deps.refs.closeAtExample(meeting.id, ctx.now);
       return refusal(
         p(`Poll #${already.id} for ${meeting.label} is already open in this chat. `),
-        p('Close it with ', code(`/poll close ${already.id}`), ' or set its close time with ', code(CLOSE_AT_EXAMPLE), '.'),
+        p('Close it with ', code(`/poll close ${already.id}`), ...(example ? [' or set its close time with ', code(example)] : []), '.'),
       );
     }
     const why = deps.refs.closedReason(meeting.id, ctx.now);
@@ -142,7 +143,7 @@ export function createPolls(deps: PollsDeps) {
             `Poll #${poll.id} is open: ${question} ${plural(chosen.length, 'option')}. `,
             anonymous ? ANON_NOTE : NAMED_NOTE,
           ),
-          closingLine(poll),
+          closingLine(poll, deps.refs.closeAtExample(meeting.id, ctx.now)),
           ...cut,
         ],
       };
@@ -160,7 +161,7 @@ export function createPolls(deps: PollsDeps) {
           code(others ? `/vote 1 ${poll.id}` : '/vote 1'),
           '; send the same again to take that vote back.',
         ),
-        closingLine(poll),
+        closingLine(poll, deps.refs.closeAtExample(meeting.id, ctx.now)),
         ...cut,
       ],
     };
