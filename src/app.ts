@@ -9,7 +9,7 @@ import type { Feature } from './core/feature.ts';
 import { createAccessFeature, type AccessFeature, type Audit, type CommunityAccess } from './features/access/index.ts';
 import { createAgenda, createEngineAnalysis, type AgendaFeature } from './features/agenda/index.ts';
 import type { FollowupsFeature } from './features/followups/index.ts';
-import { wireFollowupsAndDigest } from './features/followups/wire.ts';
+import { wireFollowupsAndDigest } from './followups-wiring.ts';
 import { createFeedback, type FeedbackFeature } from './features/feedback/index.ts';
 import { createMeetingsFeature, type Meetings, type MemberZone } from './features/meetings/index.ts';
 import { createPracticeBase } from './features/practice-base/index.ts';

@@ -1,19 +1,19 @@
-// Wiring of the follow-ups and the weekly digest to the other features (issue 15): each port of
-// ./ports.ts and ../digest/ports.ts implemented over what the other features expose. Only this file
-// knows those features; the lead may fold it into src/app.ts. Parameter types are structural, so
-// moving the other features' files changes only the call site.
+// App wiring of the follow-ups and the weekly digest (issue 15), beside src/app.ts's createFeatures:
+// each port of features/followups/ports.ts and features/digest/ports.ts implemented over what the
+// other features expose. Parameter types are structural, so moving the other features' files changes
+// only the call site in src/app.ts.
 import type { Logger } from 'pino';
-import type { Audit, CommandSpec } from '../../commands/types.ts';
-import type { DigestAt } from '../../config.ts';
-import type { Feature } from '../../core/feature.ts';
-import type { OutboundRouter } from '../../core/outbound.ts';
-import type { Clock } from '../../core/ports.ts';
-import { inlineToPlain, type Inline, type PollView, type Reply } from '../../core/reply.ts';
-import type { Engine } from '../../engine/types.ts';
-import { KIND_LABELS } from '../../knowledge/kinds.ts';
-import type { Store } from '../../store/store.ts';
-import { createDigest, type DigestFeature, type DigestRecipient } from '../digest/index.ts';
-import { createFollowups, type FollowupsFeature, type NextStepEntry } from './index.ts';
+import type { Audit, CommandSpec } from './commands/types.ts';
+import type { DigestAt } from './config.ts';
+import type { Feature } from './core/feature.ts';
+import type { OutboundRouter } from './core/outbound.ts';
+import type { Clock } from './core/ports.ts';
+import { inlineToPlain, type Inline, type PollView, type Reply } from './core/reply.ts';
+import type { Engine } from './engine/types.ts';
+import { KIND_LABELS } from './knowledge/kinds.ts';
+import type { Store } from './store/store.ts';
+import { createDigest, type DigestFeature, type DigestRecipient } from './features/digest/index.ts';
+import { createFollowups, type FollowupsFeature, type NextStepEntry } from './features/followups/index.ts';
 
 /** What the wiring reads of a meeting (the meetings feature's MeetingRecord). */
 interface MeetingLike {
