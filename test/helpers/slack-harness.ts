@@ -3,7 +3,7 @@
 // server on 127.0.0.1:0, and a fake Slack Web API. Requests are signed like Slack's.
 import path from 'node:path';
 import { createApp, type App } from '../../src/app.ts';
-import { sharedEngineBuilder } from './shared-engine.ts';
+import { sharedApp } from './shared-engine.ts';
 import type { Config } from '../../src/config.ts';
 import { startHttpServer, type HttpRoute, type HttpServerHandle } from '../../src/core/http-server.ts';
 import { createSlackAdapter, type SlackAdapterHandle, type SlackAdapterOptions } from '../../adapters/slack/index.ts';
@@ -77,7 +77,7 @@ export async function startSlackHarness(
     slack: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl },
     ...opts.config,
   };
-  const app = createApp(config, { clock, log: logger.log, buildEngine: sharedEngineBuilder });
+  const app = createApp(config, { clock, log: logger.log, ...sharedApp });
   const adapter = createSlackAdapter({
     botToken: BOT_TOKEN,
     signingSecret: SIGNING_SECRET,

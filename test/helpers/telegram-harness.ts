@@ -1,7 +1,6 @@
 // Test harness for the Telegram adapter: the real app (createApp: core, engine, community, SQLite
 // in a temp folder), the real adapter (grammY over real HTTP), and the fake Bot API on 127.0.0.1.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, afterEach, expect } from 'vitest';
@@ -15,8 +14,8 @@ import { startHttpServer, type HttpServerHandle } from '../../src/core/http-serv
 import { createLogger } from '../../src/core/logger.ts';
 import type { Clock } from '../../src/core/ports.ts';
 import { createUpdateLedger } from '../../src/store/update-ledger.ts';
-import type { FakeClock } from './community.ts';
-import { sharedEngineBuilder } from './shared-engine.ts';
+import { testTmpRoot, type FakeClock } from './community.ts';
+import { sharedApp } from './shared-engine.ts';
 import {
   checkTelegramHtml,
   groupChat,
@@ -102,7 +101,7 @@ export interface HarnessOptions {
 export async function startHarness(o: HarnessOptions): Promise<Harness> {
   const ownFake = !o.fake;
   const fake = o.fake ?? (await startFakeTelegram({ rateLimit: o.rateLimit, ...o.fakeOptions }));
-  const dir = o.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pb-tg-'));
+  const dir = o.dir ?? fs.mkdtempSync(path.join(testTmpRoot(), 'pb-tg-'));
   if (!o.dir) tmpDirs.push(dir);
   const secret = 'test-secret_123';
   const webhookUrl = o.mode === 'webhook' ? 'https://bot.example.org/telegram/hook' : undefined;
@@ -126,7 +125,7 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     },
   });
   const log = createLogger('info', sink);
-  const app = createApp(config, { log, buildEngine: sharedEngineBuilder, ...(o.clock ? { clock: o.clock as Clock } : {}) });
+  const app = createApp(config, { log, ...sharedApp, ...(o.clock ? { clock: o.clock as Clock } : {}) });
   const adapter = createTelegramAdapter({
     ...config.telegram!,
     core: app.core,
