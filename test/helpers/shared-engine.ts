@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterpretFromDisk } from '../../src/app.ts';
 import { createEngineCached } from '../../src/cache/engine.ts';
+import { loadPracticeBaseSnapshot } from '../../src/cache/practice-base.ts';
 import { useCachedEnglishWords } from '../../src/cache/english-words.ts';
 import { createEngine } from '../../src/engine/engine.ts';
 import type { Engine } from '../../src/engine/types.ts';
@@ -39,6 +40,11 @@ export const snapshotEngineBuilder: EngineBuilder = (base, dir) => {
   useCachedEnglishWords(TEST_CACHE_DIR);
   return createEngineCached(base, dir, TEST_CACHE_DIR, { interpret: createInterpretFromDisk(dir, base, TEST_CACHE_DIR) }).engine;
 };
+
+/** The bot's own first-base loader (src/cli.ts): the practice base from its snapshot in
+ *  TEST_CACHE_DIR, parsed and validated on a miss; a temporary copy of knowledge/ hits the same
+ *  snapshot until a test changes a file. Reloads parse the folder as ever. */
+export const snapshotBaseLoader = (dir: string): PracticeBase => loadPracticeBaseSnapshot(dir, TEST_CACHE_DIR, loadPracticeBase).value;
 
 /** The engine for the repository's knowledge folder (which no test edits), memoised and cached. */
 export const sharedEngineBuilder: EngineBuilder = (base, dir) => {
