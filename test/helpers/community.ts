@@ -38,8 +38,28 @@ export function testTmpRoot(): string {
   return (tmpRoot = os.tmpdir());
 }
 
-/** A fresh temp folder (`pb-...`) under testTmpRoot(), removed by removeTempDirs(). */
+let swept = false;
+/** Folders in RAM that a file forgot to remove (vitest ends its workers without an exit event) are
+ *  swept by a later run: `pb-` folders there untouched for three hours. */
+const STALE_MS = 3 * 3_600_000;
+function sweepStale(root: string): void {
+  if (swept || root === os.tmpdir()) return;
+  swept = true;
+  for (const name of fs.readdirSync(root)) {
+    if (!name.startsWith('pb-')) continue;
+    const d = path.join(root, name);
+    try {
+      if (Date.now() - fs.statSync(d).mtimeMs > STALE_MS) fs.rmSync(d, { recursive: true, force: true });
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  }
+}
+
+/** A fresh temp folder (`pb-...`) under testTmpRoot(), removed by removeTempDirs() (call it from
+ *  afterAll). */
 export function tempDir(prefix = 'pb-'): string {
+  sweepStale(testTmpRoot());
   const d = fs.mkdtempSync(path.join(testTmpRoot(), prefix));
   made.push(d);
   return d;

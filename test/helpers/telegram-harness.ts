@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, afterEach, expect } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { createTelegramAdapter, type TelegramAdapter, type TelegramAdapterOptions } from '../../adapters/telegram/index.ts';
 import type { ApiPipelineOptions } from '../../adapters/telegram/api-plugins.ts';
 import type { APIThrottlerOptions } from '@grammyjs/transformer-throttler';
@@ -43,11 +43,6 @@ export const OLD_GROUP = groupChat(-5005, 'Small group');
 export const NEW_SUPERGROUP = -1005005;
 export const BOT_USERNAME = 'practice_test_bot';
 
-const tmpDirs: string[] = [];
-// Registered in the importing test file's scope.
-afterAll(() => {
-  for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
-});
 
 export interface Harness {
   mode: Mode;
@@ -66,10 +61,6 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-const running: Harness[] = [];
-afterEach(async () => {
-  for (const h of running.splice(0)) await h.stop();
-});
 
 /** The throttler of the harness unless a test asks for Telegram's own limits (TELEGRAM_LIMITS, one
  *  message a second per chat): one call at a time per chat, so a chat's messages keep their order,
@@ -102,7 +93,6 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
   const ownFake = !o.fake;
   const fake = o.fake ?? (await startFakeTelegram({ rateLimit: o.rateLimit, ...o.fakeOptions }));
   const dir = o.dir ?? fs.mkdtempSync(path.join(testTmpRoot(), 'pb-tg-'));
-  if (!o.dir) tmpDirs.push(dir);
   const secret = 'test-secret_123';
   const webhookUrl = o.mode === 'webhook' ? 'https://bot.example.org/telegram/hook' : undefined;
   const config = loadConfig({
@@ -177,9 +167,12 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
       await http?.close();
       await app.stop();
       if (ownFake) await fake.close();
+      if (!o.dir) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
-  if (!o.keep) running.push(h);
+  // Stopped when the test that started it finishes. A hook registered here at import would only
+  // serve the first file of a worker: with isolate: false the module is evaluated once per worker.
+  if (!o.keep) onTestFinished(() => h.stop());
   return h;
 }
 
