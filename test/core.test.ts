@@ -1,23 +1,27 @@
-// The core dispatcher through the real app (real engine, real SQLite file in a temp folder).
-import fs from 'node:fs';
-import os from 'node:os';
+// The core dispatcher through the real app (real engine, real SQLite file in a temp folder). The
+// engine and the first base of the repository's knowledge are built once per worker (sharedApp):
+// each test still gets its own app and database.
 import path from 'node:path';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Incoming } from '../src/core/ports.ts';
 import { inlineToPlain, type Reply } from '../src/core/reply.ts';
 import { SMALL_TALK_REPLY } from '../src/features/practice-base/index.ts';
+import { removeTempDirs, tempDir } from './helpers/community.ts';
+import { sharedApp } from './helpers/shared-engine.ts';
 
 const apps: App[] = [];
 afterEach(async () => {
   while (apps.length) await apps.pop()!.stop();
 });
 
+afterAll(removeTempDirs);
+
 function makeApp(env: Record<string, string> = {}) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-core-'));
-  const app = createApp(loadConfig({ DATABASE_PATH: path.join(dir, 'bot.db'), ...env }), { log: pino({ level: 'silent' }) });
+  const dir = tempDir('pb-core-');
+  const app = createApp(loadConfig({ DATABASE_PATH: path.join(dir, 'bot.db'), ...env }), { log: pino({ level: 'silent' }), ...sharedApp });
   apps.push(app);
   return app;
 }
@@ -245,9 +249,9 @@ describe('core dispatcher', () => {
   });
 
   it('keeps an unanswered question asked just before a shutdown', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-core-'));
+    const dir = tempDir('pb-core-');
     const env = { DATABASE_PATH: path.join(dir, 'bot.db'), ALLOWED_CHATS: 'telegram:-100', SECRETARIAT: 'telegram:1' };
-    const first = createApp(loadConfig(env), { log: pino({ level: 'silent' }) });
+    const first = createApp(loadConfig(env), { log: pino({ level: 'silent' }), ...sharedApp });
     expect(plain(await first.core.handleMessage(msg('/ask best pizza dough hydration')))).toMatch(/noted/);
     await first.stop();
     const second = makeApp(env);

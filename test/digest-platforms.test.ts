@@ -21,6 +21,9 @@ describe('weekly digest on the platforms', () => {
     for (let i = 1; i <= 8; i++) await h.say(privateChat(SEC), SEC, `/followup add colep-3 ${LONG(100 + i)}`);
     await h.community.idle();
     const before = h.fake.textsIn(G1.id).length;
+    // To Monday 06:50 in one step (the scheduler's timer fires there, finding nothing due), then the
+    // last minutes on its timer: not 1,400 wakes, one a minute, from Sunday morning.
+    clock.set('2026-01-05T06:50:30Z');
     await clock.advanceTo('2026-01-05T07:00:30Z'); // Mon 09:00 Sofia (UTC+2)
     await h.community.idle();
     const got = await h.fake.waitFor(() => {
@@ -53,6 +56,7 @@ describe('weekly digest on the platforms', () => {
       await h.command('poll', { user: CO_CHAIR });
       await h.settle();
       const since = h.fake.messages.length;
+      clock.set('2026-01-05T06:50:30Z'); // as above
       await clock.advanceTo('2026-01-05T07:00:30Z');
       await h.settle();
       await h.fake.waitFor(() => h.fake.messages.slice(since).some((m) => m.channel === CHANNEL), 'the digest');

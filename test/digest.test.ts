@@ -55,6 +55,10 @@ describe('weekly digest', () => {
     expect(digest.nextDueAt()?.toISOString()).toBe('2026-03-02T07:00:00.000Z'); // Mon 09:00 Sofia (UTC+2)
     expect(b.community.store.changes()).toBe(writes);
 
+    // A wake ten minutes before (nothing due yet; off the minute, so only a timer set for the due
+    // instant wakes at 07:00:00), then the last minutes on the scheduler's own timer: waking once a
+    // minute from Sunday morning would cost 1,400 wakes and seconds of CPU.
+    await at(b, '2026-03-02T06:50:30Z');
     await b.clock.advanceTo('2026-03-02T06:59:00Z');
     expect(digests(b)).toHaveLength(0);
     await b.clock.advanceTo('2026-03-02T07:00:30Z');
@@ -63,7 +67,8 @@ describe('weekly digest', () => {
       expect(digests(b, chat)[0]!.at.toISOString()).toBe('2026-03-02T07:00:00.000Z');
       expect(digests(b, chat)[0]!.text).toMatch(/^Weekly digest\nNext meeting: 7th COLEP meeting, Thu 10 Jun 2027, 10:00 Europe\/Sofia \(UTC\+3\), Sofia, Bulgaria\./);
     }
-    await b.clock.advanceTo('2026-03-02T09:00:00Z');
+    await b.clock.advanceTo('2026-03-02T07:30:00Z');
+    await at(b, '2026-03-02T09:00:00Z');
     await at(b, '2026-03-05T12:00:00Z');
     await at(b, '2026-03-08T23:59:00Z');
     expect(digests(b)).toHaveLength(1);
@@ -127,10 +132,13 @@ describe('weekly digest', () => {
     // 25 Oct 2026: Sofia goes from 04:00 EEST back to 03:00 EET; 03:30 comes at 00:30 and 01:30 UTC.
     const b1 = bot({ at: sun0330, config: { databasePath }, clock: createFakeClock('2026-10-24T20:00:00Z') });
     await setUp(b1);
+    // Wakes from 00:20 on the scheduler's timer (a minute apart; not five hours of them).
+    await at(b1, '2026-10-25T00:20:30Z');
     await b1.clock.advanceTo('2026-10-25T01:00:00Z');
     await b1.stop();
     const b2 = bot({ at: sun0330, config: { databasePath }, clock: createFakeClock('2026-10-25T01:00:00Z') });
-    await b2.clock.advanceTo('2026-10-25T03:00:00Z');
+    await b2.clock.advanceTo('2026-10-25T01:45:00Z'); // over the second 03:30 (01:30 UTC)
+    await at(b2, '2026-10-25T03:00:00Z');
     expect(digests(b1).length + digests(b2).length).toBe(1);
     expect(digests(b1, OTHER).length + digests(b2, OTHER).length).toBe(1);
     await b2.stop();
@@ -138,7 +146,9 @@ describe('weekly digest', () => {
     // 29 Mar 2026: 03:00 EET jumps to 04:00 EEST; the digest goes at the first minute after the gap.
     const b3 = bot({ at: sun0330, clock: createFakeClock('2026-03-28T20:00:00Z') });
     await setUp(b3);
-    await b3.clock.advanceTo('2026-03-29T04:00:00Z');
+    await at(b3, '2026-03-29T00:50:30Z'); // 02:50:30 EET, off the minute: only a timer set for the due instant wakes at 01:30:00
+    await b3.clock.advanceTo('2026-03-29T01:45:00Z');
+    await at(b3, '2026-03-29T04:00:00Z');
     expect(digests(b3).map((d) => d.at.toISOString())).toEqual(['2026-03-29T01:30:00.000Z']); // 04:30 EEST
   });
 

@@ -1,10 +1,9 @@
 // Live reload, /reload, /new and /sources dates (issue 13), in process through the app: a temporary
 // KNOWLEDGE_DIR copied from knowledge/, a fake clock, the real core and store.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import type { Incoming } from '../src/core/ports.ts';
@@ -15,8 +14,8 @@ import { isKnowledgeChange } from '../src/knowledge/live.ts';
 import { createParseCache, defaultKnowledgeDir, KnowledgeError, loadPracticeBase } from '../src/knowledge/load.ts';
 import { ingestDocument } from '../src/ingest/ingest.ts';
 import { parse } from 'yaml';
-import { createFakeClock, createRecordingOutbound, replyText, type FakeClock } from './helpers/community.ts';
-import { snapshotEngineBuilder } from './helpers/shared-engine.ts';
+import { createFakeClock, createRecordingOutbound, removeTempDirs, replyText, tempDir, type FakeClock } from './helpers/community.ts';
+import { snapshotBaseLoader, snapshotEngineBuilder } from './helpers/shared-engine.ts';
 
 const SEC = 'telegram:1';
 const OFFICER = 'telegram:7';
@@ -26,19 +25,20 @@ const apps: App[] = [];
 afterEach(async () => {
   while (apps.length) await apps.pop()!.stop();
 });
+afterAll(removeTempDirs);
 
 function copyKnowledge(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-live-'));
+  const dir = tempDir('pb-live-');
   const kb = path.join(dir, 'knowledge');
   fs.cpSync(defaultKnowledgeDir(), kb, { recursive: true, filter: (src) => !src.includes(`${path.sep}drafts`) });
   return kb;
 }
 
 function makeApp(kb: string, clock: FakeClock = createFakeClock('2026-12-07T10:00:00Z')) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-live-db-'));
+  const dir = tempDir('pb-live-db-');
   const config = loadConfig({ DATABASE_PATH: path.join(dir, 'bot.db'), KNOWLEDGE_DIR: kb, SECRETARIAT: `${SEC},telegram:2`, ALLOWED_CHATS: GROUP });
-  // The bot's own engine builder (through the snapshot cache), as src/cli.ts passes it.
-  const app = createApp(config, { log: pino({ level: 'silent' }), clock, watchKnowledge: false, buildEngine: snapshotEngineBuilder });
+  // The bot's own engine builder and first-base loader (through the snapshot cache), as src/cli.ts passes them.
+  const app = createApp(config, { log: pino({ level: 'silent' }), clock, watchKnowledge: false, buildEngine: snapshotEngineBuilder, loadFirstBase: snapshotBaseLoader });
   const outbound = createRecordingOutbound({ platform: 'telegram' });
   app.router.register(outbound);
   apps.push(app);

@@ -343,6 +343,7 @@ describe('Slack: reminders to two channels, paced per channel', () => {
     // 2026-01-07 10:00 Sofia = 08:00 UTC; reminders 1 day and 1 hour before.
     await h.command('meeting add 2026-01-07 10:00 Europe/Sofia | Extra COLEP meeting | online', { user: SECRETARIAT });
     const since = h.fake.messages.length;
+    h.clock.set('2026-01-06T07:50:30Z'); // a day on in one step, not 1,440 wakes; the last minutes on the timer
     await h.clock.advanceTo('2026-01-06T08:00:30Z');
     await h.settle();
     await h.fake.waitFor(() => newMessages(h, since).length >= 2, 'two reminders');
@@ -367,6 +368,7 @@ describe('Slack: reminders to two channels, paced per channel', () => {
     await h.command('meeting add 2026-01-07 10:00 Europe/Sofia | Extra COLEP meeting | online', { user: SECRETARIAT });
     await h.settle();
     const since = h.fake.messages.length;
+    h.clock.set('2026-01-06T07:50:30Z'); // a day on in one step, not 1,440 wakes; the last minutes on the timer
     await h.clock.advanceTo('2026-01-06T08:00:30Z');
     await h.settle();
     await h.fake.waitFor(() => newMessages(h, since, CHANNEL).length >= 1, 'the reminder');

@@ -23,12 +23,16 @@ describe('Slack: a reminder rate-limited past the meeting start', () => {
     await hh.command('subscribe', { user: SECRETARIAT, channel: DM });
     // 2026-01-07 10:00 Sofia = 08:00 UTC; reminders 1 day and 1 hour before.
     await hh.command('meeting add 2026-01-07 10:00 Europe/Sofia | Extra COLEP meeting | online', { user: SECRETARIAT });
+    // Each day in one step (a wake there finds nothing due), the last minutes on the scheduler's timer:
+    // not 1,440 wakes a day.
+    hh.clock.set('2026-01-06T07:50:30Z');
     await hh.clock.advanceTo('2026-01-06T08:00:30Z');
     await hh.settle();
     expect(hh.fake.messagesIn(CHANNEL).filter((m) => /Reminder: Extra COLEP meeting/.test(visible(m)))).toHaveLength(1);
 
     hh.fake.fail({ method: 'chat.postMessage', channel: CHANNEL, status: 429, retryAfterSec: 3600, times: Infinity });
     const logFrom = hh.logger.lines().length;
+    hh.clock.set('2026-01-07T06:50:30Z');
     await hh.clock.advanceTo('2026-01-07T07:00:30Z');
     await hh.settle();
 

@@ -1,9 +1,10 @@
 // The whole Slack stack for end-to-end tests: the real app (createApp: store in a temp folder,
 // engine, community, core; a fake clock), the real adapter (real Bolt) mounted on the shared HTTP
 // server on 127.0.0.1:0, and a fake Slack Web API. Requests are signed like Slack's.
+import fs from 'node:fs';
 import path from 'node:path';
 import { createApp, type App } from '../../src/app.ts';
-import { sharedEngineBuilder } from './shared-engine.ts';
+import { sharedApp } from './shared-engine.ts';
 import type { Config } from '../../src/config.ts';
 import { startHttpServer, type HttpRoute, type HttpServerHandle } from '../../src/core/http-server.ts';
 import { createSlackAdapter, type SlackAdapterHandle, type SlackAdapterOptions } from '../../adapters/slack/index.ts';
@@ -64,8 +65,9 @@ export async function startSlackHarness(
   if (opts.socketMode) fake.enableSocketMode();
   const clock = opts.clock ?? createFakeClock('2026-01-05T08:00:00Z');
   const logger = createTestLogger(opts.logLevel ?? 'info');
+  const dir = tempDir('pb-slack-');
   const config: Config = {
-    databasePath: path.join(tempDir('pb-slack-'), 'bot.db'),
+    databasePath: path.join(dir, 'bot.db'),
     allowedChats: [`slack:${CHANNEL}`, `slack:${CHANNEL_2}`],
     secretariat: [`slack:${SECRETARIAT}`],
     coChairs: [`slack:${CO_CHAIR}`],
@@ -77,7 +79,7 @@ export async function startSlackHarness(
     slack: { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl },
     ...opts.config,
   };
-  const app = createApp(config, { clock, log: logger.log, buildEngine: sharedEngineBuilder });
+  const app = createApp(config, { clock, log: logger.log, ...sharedApp });
   const adapter = createSlackAdapter({
     botToken: BOT_TOKEN,
     signingSecret: SIGNING_SECRET,
@@ -172,6 +174,7 @@ export async function startSlackHarness(
       await server.close();
       await app.stop();
       await fake.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -1,10 +1,9 @@
 // Test harness for the Telegram adapter: the real app (createApp: core, engine, community, SQLite
 // in a temp folder), the real adapter (grammY over real HTTP), and the fake Bot API on 127.0.0.1.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { afterAll, afterEach, expect } from 'vitest';
+import { expect, onTestFinished } from 'vitest';
 import { createTelegramAdapter, type TelegramAdapter, type TelegramAdapterOptions } from '../../adapters/telegram/index.ts';
 import type { ApiPipelineOptions } from '../../adapters/telegram/api-plugins.ts';
 import type { APIThrottlerOptions } from '@grammyjs/transformer-throttler';
@@ -15,8 +14,8 @@ import { startHttpServer, type HttpServerHandle } from '../../src/core/http-serv
 import { createLogger } from '../../src/core/logger.ts';
 import type { Clock } from '../../src/core/ports.ts';
 import { createUpdateLedger } from '../../src/store/update-ledger.ts';
-import type { FakeClock } from './community.ts';
-import { sharedEngineBuilder } from './shared-engine.ts';
+import { testTmpRoot, type FakeClock } from './community.ts';
+import { sharedApp } from './shared-engine.ts';
 import {
   checkTelegramHtml,
   groupChat,
@@ -44,11 +43,6 @@ export const OLD_GROUP = groupChat(-5005, 'Small group');
 export const NEW_SUPERGROUP = -1005005;
 export const BOT_USERNAME = 'practice_test_bot';
 
-const tmpDirs: string[] = [];
-// Registered in the importing test file's scope.
-afterAll(() => {
-  for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
-});
 
 export interface Harness {
   mode: Mode;
@@ -67,10 +61,6 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-const running: Harness[] = [];
-afterEach(async () => {
-  for (const h of running.splice(0)) await h.stop();
-});
 
 /** The throttler of the harness unless a test asks for Telegram's own limits (TELEGRAM_LIMITS, one
  *  message a second per chat): one call at a time per chat, so a chat's messages keep their order,
@@ -102,8 +92,7 @@ export interface HarnessOptions {
 export async function startHarness(o: HarnessOptions): Promise<Harness> {
   const ownFake = !o.fake;
   const fake = o.fake ?? (await startFakeTelegram({ rateLimit: o.rateLimit, ...o.fakeOptions }));
-  const dir = o.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pb-tg-'));
-  if (!o.dir) tmpDirs.push(dir);
+  const dir = o.dir ?? fs.mkdtempSync(path.join(testTmpRoot(), 'pb-tg-'));
   const secret = 'test-secret_123';
   const webhookUrl = o.mode === 'webhook' ? 'https://bot.example.org/telegram/hook' : undefined;
   const config = loadConfig({
@@ -126,7 +115,7 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     },
   });
   const log = createLogger('info', sink);
-  const app = createApp(config, { log, buildEngine: sharedEngineBuilder, ...(o.clock ? { clock: o.clock as Clock } : {}) });
+  const app = createApp(config, { log, ...sharedApp, ...(o.clock ? { clock: o.clock as Clock } : {}) });
   const adapter = createTelegramAdapter({
     ...config.telegram!,
     core: app.core,
@@ -178,9 +167,12 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
       await http?.close();
       await app.stop();
       if (ownFake) await fake.close();
+      if (!o.dir) fs.rmSync(dir, { recursive: true, force: true });
     },
   };
-  if (!o.keep) running.push(h);
+  // Stopped when the test that started it finishes. A hook registered here at import would only
+  // serve the first file of a worker: with isolate: false the module is evaluated once per worker.
+  if (!o.keep) onTestFinished(() => h.stop());
   return h;
 }
 
