@@ -1,16 +1,14 @@
 // The exact attack of issue 11, item 1, against the real `practice-bot` process (Slack HTTP mode
 // and the Telegram webhook on one PORT): an unsigned chunked POST just over 1 MB to /slack/events
 // (and the same to the webhook, an unknown path, with a Content-Length, 5 MB) gets 413, and the
-// process stays up and keeps answering on both platforms.
-import { spawn } from 'node:child_process';
+// process stays up and keeps answering on both platforms; then SIGINT (Ctrl-C) stops it cleanly, the
+// tokens never logged.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../src/core/http-server.ts';
 import { privateChat, startFakeTelegram, user } from './helpers/fake-telegram.ts';
 import { startFakeSlack } from './helpers/fake-slack.ts';
-import { cliArgs, cliEnv } from './helpers/cli-command.ts';
+import { startBin, tempDir } from './helpers/telegram-bin.ts';
 import { postSigned, sendBody, slashCommand } from './helpers/slack-sign.ts';
 
 const TOKEN = 'xoxb-7777-6666-bodylimittoken';
@@ -21,19 +19,16 @@ afterEach(async () => {
 });
 
 describe('npx practice-bot: oversized bodies do not take the process down', () => {
-  it('a chunked unsigned POST just over 1 MB to /slack/events gets 413; the process answers Slack and Telegram after it', async () => {
+  it('a chunked unsigned POST just over 1 MB to /slack/events gets 413; the process answers Slack and Telegram after it, and stops on SIGINT', async () => {
     const slack = await startFakeSlack({ botToken: TOKEN });
     cleanups.push(() => slack.close());
     const tg = await startFakeTelegram();
     cleanups.push(() => tg.close());
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-bodycli-'));
-    const child = spawn(process.execPath, cliArgs(), {
-      cwd: dir,
-      env: cliEnv({
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/tmp',
-        DATABASE_PATH: path.join(dir, 'data', 'bot.db'),
-        LOG_LEVEL: 'info',
+    const dir = tempDir('pb-bodycli-');
+    cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    const bin = startBin(
+      dir,
+      {
         PORT: '0',
         SLACK_BOT_TOKEN: TOKEN,
         SLACK_SIGNING_SECRET: SECRET,
@@ -42,20 +37,12 @@ describe('npx practice-bot: oversized bodies do not take the process down', () =
         TELEGRAM_API_ROOT: tg.apiRoot,
         TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/tg/webhook',
         TELEGRAM_WEBHOOK_SECRET: 'tg-secret',
-      }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    cleanups.push(async () => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await exited;
-      fs.rmSync(dir, { recursive: true, force: true });
-    });
-    const port = await slack.waitFor(() => Number(/"port":(\d+)[^\n]*http server listening/.exec(out)?.[1]) || undefined, 'the http server', 60_000);
-    await slack.waitFor(() => (out.match(/adapter started/g) ?? []).length >= 2 || undefined, 'both adapters', 60_000);
+      },
+      cleanups,
+    );
+    const { child } = bin;
+    const port = Number((await bin.waitForOutput(/"port":(\d+)[^\n]*http server listening/, 'the http server'))[1]);
+    await bin.waitForOutput(/adapter started[\s\S]*adapter started/, 'both adapters');
     const base = `http://127.0.0.1:${port}`;
 
     // The exact attack, several times, then variations on every path.
@@ -79,8 +66,11 @@ describe('npx practice-bot: oversized bodies do not take the process down', () =
     expect(await tg.postWebhook(`${base}/tg/webhook`, tg.text({ chat: privateChat(u), from: u, text: '/start' }), 'tg-secret')).toBe(200);
     expect(tg.textsIn(42)).toHaveLength(1);
 
-    expect(out).not.toMatch(/ERR_HTTP_HEADERS_SENT/);
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(bin.out()).not.toMatch(/ERR_HTTP_HEADERS_SENT/);
+    // SIGINT (Ctrl-C) stops it cleanly; SIGTERM: test/telegram-cli.test.ts
+    child.kill('SIGINT');
+    expect(await bin.exited).toBe(0);
+    expect(bin.out()).not.toContain(TOKEN);
+    expect(bin.out()).not.toContain(SECRET);
   }, 120_000); // a start of the bin: generous on a loaded machine (liveness, not timing)
 });
