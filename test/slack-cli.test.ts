@@ -1,7 +1,7 @@
 // `practice-bot` with SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET + SLACK_API_URL (the fake), run in this
 // process (src/cli.ts main), serving HTTP mode on PORT: signed slash commands and mentions are
 // answered, unsigned ones refused, the token never logged, and a stop (as SIGINT or SIGTERM does) is
-// clean. The real bin serving Slack's HTTP mode, stopped with SIGINT (Ctrl-C): test/http-cli.test.ts.
+// clean. The real bin stopped with SIGINT (Ctrl-C): test/telegram-crash.test.ts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,7 +56,7 @@ describe('npx practice-bot with SLACK_BOT_TOKEN (HTTP mode)', () => {
     expect((await postSigned(url, 'wrong-secret', slashCommand({ text: 'help', user_id: 'U1', channel_id: 'C100', response_url: responseUrl }))).status).toBe(401);
     expect(fake.calls.length).toBe(calls);
 
-    // stopped as a signal does (SIGINT on the real bin: test/http-cli.test.ts; SIGTERM: test/telegram-cli.test.ts)
+    // stopped as a signal does (SIGINT on the real bin: test/telegram-crash.test.ts; SIGTERM: test/telegram-cli.test.ts)
     expect(await bot.stop()).toBe(0);
     expect(bot.out()).not.toContain(TOKEN);
     expect(bot.out()).not.toContain(SECRET);

@@ -52,7 +52,8 @@ describe('long polling: a SIGKILL mid-batch loses nothing and answers nothing tw
     // Exactly once each: every reply answers a different one of the 3 messages.
     expect([...replies].sort((a, b) => a - b)).toEqual([...messageIds].sort((a, b) => a - b));
 
-    second.child.kill('SIGTERM');
+    // SIGINT (Ctrl-C) stops it cleanly (SIGTERM: test/telegram-cli.test.ts)
+    second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
     expect(fake.sent('sendMessage', G.id)).toHaveLength(3);
     const db = new Database(path.join(dir, 'data', 'bot.db'), { readonly: true });
