@@ -1,7 +1,7 @@
 // The `practice-bot` CLI. Its argument, output, --json and error cases run in this process through
 // src/cli.ts's main(argv, io) (runMain: streams and an environment of their own, the exit code returned);
-// then the real bin is started once per command, as a user or a script would, to show that each command
-// is wired to the process (its arguments, stdin, stdout, stderr and exit code).
+// then the real bin is started, as a user or a script would, for what only a process shows (its arguments,
+// stdin, stdout, a closed pipe, stderr and exit code), once per part of the bin it loads on demand.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -267,51 +267,31 @@ describe('practice-bot usage (in-process)', () => {
   });
 });
 
-// ---- the real bin, one start per command: the wiring to a process, nothing more ----
-describe('the practice-bot bin, one real process per command', () => {
+// ---- the real bin: what only a process shows (argv, stdin, stdout, a closed pipe, the exit code, the env) ----
+// One start per module graph the bin loads lazily, so each is shown to load from the build (cliEnv: dist/
+// when fresh): `ask`, the console (npm start), src/ingest/commands.ts (ingest and check, whose outputs are
+// checked in process here and in test/ingest.test.ts) and src/ops/cli.ts (backup here; status, restore and
+// export in process below and in test/ops-*.test.ts).
+describe('the practice-bot bin, one real process per module graph', () => {
   let db = '';
-  let backup = '';
-  // one database folder for the starts that need no database of their own: the first builds the snapshot
-  // cache beside it, the others read it, as a user's second start does
-  const shared = { DATABASE_PATH: path.join(tmp(), 'data', 'bot.db') };
-  beforeAll(async () => {
+  beforeAll(() => {
     db = makeDb();
-    backup = path.join(tmp(), 'made-in-process.db');
-    const r = await runMain(['backup', backup], { env: { DATABASE_PATH: db } });
-    expect(r.code, r.stderr).toBe(0);
   });
 
-  it('ask --json "<question>" prints the contract JSON', async () => {
-    const r = await runCli(['ask', '--json', 'encrypted data'], { env: shared });
-    expect(r.code, r.stderr).toBe(0);
-    expectAskJson(JSON.parse(r.stdout) as Record<string, unknown>, 'encrypted data');
-  });
-
-  it('ask --json reading stdin ends quietly when the reader stops early (| head -1)', async () => {
-    const r = await runCli(['ask', '--json'], { input: 'encrypted data\n'.repeat(3000), closeStdoutAfter: 1, env: shared });
-    expect(r.stderr).not.toMatch(/EPIPE|Unhandled|at .*\.ts:\d+/);
+  it('ask --json reads questions from stdin, prints the contract JSON, and ends quietly when the reader stops early (| head -c 20000)', async () => {
+    const r = await runCli(['ask', '--json'], { input: 'encrypted data\n'.repeat(3000), closeStdoutAfter: 20_000, env: { DATABASE_PATH: path.join(tmp(), 'data', 'bot.db') } });
+    // not a word on stderr: no EPIPE, no stack trace, no warning about writes piling up on the closed pipe
+    expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout.startsWith('{"query":"encrypted data"')).toBe(true);
+    expectAskJson(JSON.parse(r.stdout.split('\n')[0]!) as Record<string, unknown>, 'encrypted data');
   });
 
-  it('console answers lines piped to it and stops at the end of its input', async () => {
-    const r = await runCli(['console'], { input: '/help\n/challenges\n', env: shared });
+  it('with no command and no token, the console starts (npm start): it answers lines piped to it and stops at the end of its input', async () => {
+    const r = await runCli([], { input: '/help\n/challenges\n', env: { DATABASE_PATH: path.join(tmp(), 'data', 'bot.db') } });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('/ask <question>');
     expect(r.stdout).toMatch(/Challenges: \d+ in the practice base/);
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
-  });
-
-  it('with no command and no token, the console starts (npm start)', async () => {
-    const r = await runCli([], { input: '/help\n', env: shared });
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('/ask <question>');
-  });
-
-  it('check validates the knowledge folder, exit 0', async () => {
-    const r = await runCli(['check']);
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/knowledge\/?: \d+ entries, \d+ documents, \d+ meetings, \d+ themes; 0 errors/);
   });
 
   it('ingest drafts entries from a meeting document into --out', async () => {
@@ -324,30 +304,47 @@ describe('the practice-bot bin, one real process per command', () => {
     expect(fs.readFileSync(out, 'utf8')).toContain('encrypted phones');
   });
 
-  it('status reads the database', async () => {
-    const r = await runCli(['status', '--json'], { env: { DATABASE_PATH: db } });
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toHaveProperty('schemaVersion');
-  });
-
-  it('backup copies the database and says what it holds', async () => {
+  it('backup copies the database named by DATABASE_PATH and says what it holds', async () => {
     const file = path.join(tmp(), 'copy.db');
     const r = await runCli(['backup', file], { env: { DATABASE_PATH: db } });
     expect(r.code, r.stderr).toBe(0);
     expect(fs.existsSync(file)).toBe(true);
     expect(r.stdout).toMatch(/schema version/i);
   });
+});
+
+describe('check and the operator commands (in-process)', () => {
+  let db = '';
+  let backup = '';
+  beforeAll(async () => {
+    db = makeDb();
+    backup = path.join(tmp(), 'made-in-process.db');
+    const r = await runMain(['backup', backup], { env: { DATABASE_PATH: db } });
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  it('check validates the knowledge folder, exit 0', async () => {
+    const r = await runMain(['check']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/knowledge\/?: \d+ entries, \d+ documents, \d+ meetings, \d+ themes; 0 errors/);
+  });
+
+  it('status reads the database', async () => {
+    const r = await runMain(['status', '--json'], { env: { DATABASE_PATH: db } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toHaveProperty('schemaVersion');
+  });
 
   it('restore puts a backup in place', async () => {
     const target = path.join(tmp(), 'restored.db');
-    const r = await runCli(['restore', backup], { env: { DATABASE_PATH: target } });
+    const r = await runMain(['restore', backup], { env: { DATABASE_PATH: target } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Restored .*restored\.db from .*made-in-process\.db \(schema version \d+\)\.\nThere was no database to replace\.\n$/);
     expect(fs.existsSync(target)).toBe(true);
   });
 
   it('export writes CSV to stdout', async () => {
-    const r = await runCli(['export', 'meetings'], { env: { DATABASE_PATH: db } });
+    const r = await runMain(['export', 'meetings'], { env: { DATABASE_PATH: db } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^id,/);
     expect(r.stdout).toContain('\r\n');

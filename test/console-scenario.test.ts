@@ -1,9 +1,11 @@
-// The whole secretariat-and-officers scenario, scripted through a pipe into the real bin.
+// The whole secretariat-and-officers scenario, scripted through a pipe into the console.
+// It runs the console in this process (src/cli.ts main with a stdin of its own: what the bin does, minus the
+// process); the bin piping a console script is shown once, in test/cli.test.ts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './helpers/run-cli.ts';
+import { runMain } from './helpers/cli-command.ts';
 
 describe('piped console scenario', () => {
   it('meeting, subscription, suggestions, poll and reminder come out right; officers are refused', async () => {
@@ -34,7 +36,7 @@ describe('piped console scenario', () => {
       '/remind',
       '/meetings',
     ].join('\n');
-    const r = await runCli(['console'], { input: `${script}\n`, env });
+    const r = await runMain(['console'], { input: `${script}\n`, env });
     expect(r.code).toBe(0);
     const out = r.stdout;
     // The officer's attempt is refused, naming the role; the secretariat's succeeds.

@@ -1,11 +1,13 @@
-// The follow-ups scenario piped into the real bin (issue 15): the 3rd COLEP meeting's follow-ups
+// The follow-ups scenario piped into the console (issue 15): the 3rd COLEP meeting's follow-ups
 // listed, one marked done, the next meeting's details show the rest, one becomes an agenda
 // suggestion.
+// It runs the console in this process (src/cli.ts main with a stdin of its own: what the bin does, minus the
+// process); the bin piping a console script is shown once, in test/cli.test.ts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './helpers/run-cli.ts';
+import { runMain } from './helpers/cli-command.ts';
 
 describe('piped console scenario: follow-ups', () => {
   it('lists, marks one done, shows the rest on the next meeting, and puts one on its agenda', async () => {
@@ -24,7 +26,7 @@ describe('piped console scenario: follow-ups', () => {
       '/followup 2 suggest',
       '/agenda',
     ].join('\n');
-    const r = await runCli(['console'], { input: `${script}\n`, env });
+    const r = await runMain(['console'], { input: `${script}\n`, env });
     expect(r.code).toBe(0);
     const out = r.stdout;
     expect(out).toMatch(/== Follow-ups: 3rd COLEP meeting \(4 May 2023\) ==\n- #1 Police-to-police information sharing is essential for fast investigations - open\n- #2 Keep SoM and TiP in the digital sphere on the agenda of the next meeting - open\n- #3 4th COLEP meeting in Sofia[^\n]* - open/);

@@ -1,12 +1,10 @@
 // Issue 11, item 4: one instance per database. A lease row (holder, heartbeat, expiry) is taken by
 // processes that run adapters; a second one refuses to start naming the holder; a crashed
 // holder's lease expires (fake clock) or, on the same host, is taken over once its process is gone.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+// One real process (the holder, killed with SIGKILL); the other starts run in this process.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { Writable } from 'node:stream';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { PassThrough, Writable } from 'node:stream';
 import { runBots } from '../src/cli.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/core/logger.ts';
@@ -14,8 +12,9 @@ import { systemClock } from '../src/core/ports.ts';
 import { acquireInstanceLease, LEASE_TTL_MS, LeaseError } from '../src/store/lease.ts';
 import { openStore } from '../src/store/store.ts';
 import { createFakeClock, removeTempDirs, tempDbPath } from './helpers/community.ts';
+import { runMain, startMain } from './helpers/cli-command.ts';
 import { startFakeTelegram } from './helpers/fake-telegram.ts';
-import { ROOT, runCli } from './helpers/run-cli.ts';
+import { startBin, tempDir } from './helpers/telegram-bin.ts';
 
 afterAll(() => removeTempDirs());
 
@@ -72,68 +71,61 @@ describe('instance lease (fake clock)', () => {
   });
 });
 
-/** The console chat on `db`, its stdin kept open; resolves once it has answered /help. */
-async function startConsole(db: string): Promise<ChildProcessWithoutNullStreams> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/practice-bot.js'), 'console'], {
-    cwd: fs.mkdtempSync(path.join(os.tmpdir(), 'pb-cwd-')),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', DATABASE_PATH: db, PRACTICE_BOT_FROM_SOURCE: '1' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let out = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString('utf8');
-      if (/\/challenges/.test(out)) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`console exited early (${code})`)));
-    child.stdin.write('/help\n');
-  });
-  return child;
-}
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
 
-const exited = (c: ChildProcessWithoutNullStreams) => new Promise<number | null>((r) => (c.exitCode !== null ? r(c.exitCode) : c.once('exit', (code) => r(code))));
-
-describe('instance lease (two real processes)', () => {
-  it('a second process on the same database refuses to start, naming the holder; a graceful stop releases it', async () => {
+describe('instance lease (a real process and this one)', () => {
+  it('a second start on the same database refuses, naming the holder; a holder killed with SIGKILL does not keep the next start out; a graceful stop releases it', async () => {
     const db = tempDbPath();
-    const first = await startConsole(db);
-    try {
-      const second = await runCli(['console'], { input: '/help\n', env: { DATABASE_PATH: db } });
-      expect(second.code).not.toBe(0);
-      const lines = second.stderr.trim().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(new RegExp(`another practice-bot instance runs on this database: .* pid ${first.pid} started `));
-      expect(second.stdout).not.toMatch(/\/challenges/);
-    } finally {
-      first.stdin.end();
-    }
-    expect(await exited(first)).toBe(0);
-    // Released: the row is gone, so the next start takes the lease although the holder's pid is not
-    // checked here (isAlive always true: a lease left behind would refuse).
+    const dir = tempDir();
+    cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    // The holder: the console chat in a process of its own, its stdin kept open.
+    const first = startBin(dir, { DATABASE_PATH: db, LOG_LEVEL: 'warn' }, cleanups, ['console']);
+    first.child.stdin!.write('/help\n');
+    await first.waitForOutput(/\/challenges/, 'the console to answer');
+
+    // A second start (this process: src/cli.ts main) is refused with one line naming the holder.
+    const second = await runMain(['console'], { input: '/help\n', env: { DATABASE_PATH: db } });
+    expect(second.code).not.toBe(0);
+    const lines = second.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`another practice-bot instance runs on this database: .* pid ${first.child.pid} started `));
+    expect(second.stdout).not.toMatch(/\/challenges/);
+
+    // The holder is killed: its lease stays behind...
+    first.child.kill('SIGKILL');
+    await first.exited;
     const store = openStore(db);
     try {
-      expect(store.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM instance_lease').get()?.n).toBe(0);
-      acquireInstanceLease({ store, clock: systemClock, isAlive: () => true }).release();
+      expect(store.db.prepare<[], { pid: number }>('SELECT pid FROM instance_lease').get()?.pid).toBe(first.child.pid);
     } finally {
       store.close();
     }
-  }, 120_000);
-
-  it('a holder killed with SIGKILL does not keep the next start out', async () => {
-    const db = tempDbPath();
-    const first = await startConsole(db);
-    first.kill('SIGKILL');
-    await exited(first);
-    // The next start (this process, with the real host name and process check a start uses) finds the
-    // killed holder's lease still there and takes it over at once.
-    const store = openStore(db);
+    // ...and the next start (this process, with the real host name and process check a start uses)
+    // takes it over at once.
+    const stdin = new PassThrough();
+    const next = startMain(['console'], { DATABASE_PATH: db, LOG_LEVEL: 'warn' }, stdin);
+    stdin.write('/help\n');
+    await next.waitForOutput(/\/challenges/, 'the next start to answer');
+    const held = openStore(db);
     try {
-      expect(store.db.prepare<[], { pid: number }>('SELECT pid FROM instance_lease').get()?.pid).toBe(first.pid);
-      const lease = acquireInstanceLease({ store, clock: systemClock });
-      expect(lease.holder).toMatch(new RegExp(` pid ${process.pid} started `));
-      lease.release();
+      expect(held.db.prepare<[], { pid: number }>('SELECT pid FROM instance_lease').get()?.pid).toBe(process.pid);
     } finally {
-      store.close();
+      held.close();
+    }
+
+    // A graceful stop (the end of its input) releases it: the row is gone, so a start takes the lease
+    // although the holder's pid is not checked here (isAlive always true: a lease left behind would refuse).
+    stdin.end();
+    expect(await next.exited).toBe(0);
+    const after = openStore(db);
+    try {
+      expect(after.db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM instance_lease').get()?.n).toBe(0);
+      acquireInstanceLease({ store: after, clock: systemClock, isAlive: () => true }).release();
+    } finally {
+      after.close();
     }
   }, 120_000);
 });

@@ -1,15 +1,14 @@
-// Live reload end to end (issue 13): the real bin in console mode, spawned once on a temporary
-// KNOWLEDGE_DIR with its stdin kept open. A question, then an entry file added to the folder is
+// Live reload end to end (issue 13): the bot in console mode (src/cli.ts main, in this process) on a
+// temporary KNOWLEDGE_DIR with its stdin kept open. A question, then an entry file added to the folder is
 // answered without a restart; then a broken file: the old answers keep working and the secretariat
 // (who spoke in the console chat) is told there.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { defaultKnowledgeDir } from '../src/knowledge/load.ts';
-import { cliEnv } from './helpers/cli-command.ts';
-import { ROOT } from './helpers/run-cli.ts';
+import { startMain } from './helpers/cli-command.ts';
 
 const ENTRY = `# drones
 - id: colep3-gp-drone-patrols
@@ -25,42 +24,22 @@ describe('live reload in the running console bot', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-live-cli-'));
     const kb = path.join(tmp, 'knowledge');
     fs.cpSync(defaultKnowledgeDir(), kb, { recursive: true });
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/practice-bot.js'), 'console', '--as', 'console:sec'], {
-      cwd: tmp,
-      env: cliEnv({
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/tmp',
-        LOG_LEVEL: 'warn',
-        KNOWLEDGE_DIR: kb,
-        DATABASE_PATH: path.join(tmp, 'bot.db'),
-        SECRETARIAT: 'console:sec',
-        ALLOWED_CHATS: 'console:local',
-      }),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-
-    const waitFor = async (test: () => boolean, what: string, ms = 60_000) => {
-      const until = Date.now() + ms;
-      while (!test()) {
-        if (Date.now() > until) throw new Error(`timed out waiting for ${what}\n--- stdout:\n${stdout.slice(-3000)}\n--- stderr:\n${stderr.slice(-2000)}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
-    let n = 0;
+    // The console in this process (src/cli.ts main) reading a stdin kept open. LOG_LEVEL=debug shows the
+    // reload's own info line ("practice base reloaded"): the test waits for it rather than asking again
+    // and again until the answer changes.
+    const stdin = new PassThrough();
+    const bot = startMain(['console', '--as', 'console:sec'], { LOG_LEVEL: 'debug', KNOWLEDGE_DIR: kb, DATABASE_PATH: path.join(tmp, 'bot.db'), SECRETARIAT: 'console:sec', ALLOWED_CHATS: 'console:local' }, stdin);
+    const reloads = () => bot.out().split('"msg":"practice base reloaded"').length - 1;
+    const reloaded = (n: number) => bot.waitForOutput(new RegExp(`(?:"msg":"practice base reloaded"[\\s\\S]*){${n}}`), 'the reload');
     /** Sends a line and returns what the bot wrote for it (an `/as` line after it marks the end). */
     const ask = async (line: string): Promise<string> => {
       const mark = `(now acting as console:sec)`;
-      const from = stdout.length;
-      const count = () => stdout.slice(from).split(mark).length - 1;
-      child.stdin.write(`${line}\n/as console:sec\n`);
-      n++;
-      await waitFor(() => count() >= 1, `the reply to ${line}`);
-      return stdout.slice(from, from + stdout.slice(from).indexOf(mark));
+      const from = bot.out().length;
+      const marks = bot.out().split(mark).length - 1;
+      stdin.write(`${line}\n/as console:sec\n`);
+      await bot.waitForOutput(new RegExp(`(?:\\(now acting as console:sec\\)[\\s\\S]*?){${marks + 1}}`), `the reply to ${line}`);
+      const after = bot.out().slice(from);
+      return after.slice(0, after.indexOf(mark));
     };
 
     try {
@@ -70,30 +49,25 @@ describe('live reload in the running console bot', () => {
       const before = await ask('/ask cyber patrol unit');
       expect(before).toMatch(/cyber patrol/i);
 
-      // add an entry file: answered without a restart
+      // add an entry file: answered without a restart, once the watcher has reloaded the base
+      const done = reloads();
       fs.writeFileSync(path.join(kb, 'entries', '009-drones.yaml'), ENTRY);
-      let answer = '';
-      const until = Date.now() + 60_000;
-      while (!answer.includes('Drone patrols along the green border') && Date.now() < until) {
-        await new Promise((r) => setTimeout(r, 500));
-        answer = await ask(q);
-      }
-      expect(answer).toContain('Drone patrols along the green border');
+      await reloaded(done + 1);
+      expect(await ask(q)).toContain('Drone patrols along the green border');
 
       // a broken file: told in the console chat, and the old answers still come
       fs.writeFileSync(path.join(kb, 'entries', '010-broken.yaml'), ENTRY.replace('colep3-gp-drone-patrols', 'colep3-gp-drone-again').replace('equipment', 'astrology'));
-      await waitFor(() => /\[to console:local\]\n\[warning\] The practice base change was not loaded: 1 problem/.test(stdout), 'the secretariat notice');
-      expect(stdout).toMatch(/010-broken\.yaml:\d+: error: entry "colep3-gp-drone-again" \(item 1\), field "themes\[1\]": unknown theme "astrology"/);
+      await bot.waitForOutput(/\[to console:local\]\n\[warning\] The practice base change was not loaded: 1 problem/, 'the secretariat notice');
+      expect(bot.out()).toMatch(/010-broken\.yaml:\d+: error: entry "colep3-gp-drone-again" \(item 1\), field "themes\[1\]": unknown theme "astrology"/);
       expect(await ask(q)).toContain('Drone patrols along the green border');
       expect(await ask('/ask cyber patrol unit')).toMatch(/cyber patrol/i);
       // logged at warn with the problem lines, no stack trace
-      expect(stderr).toContain('practice base change not loaded');
-      expect(stderr).toContain('unknown theme \\"astrology\\"');
-      expect(stderr).not.toMatch(/\n\s+at /);
+      expect(bot.out()).toMatch(/"level":40[^\n]*unknown theme \\"astrology\\"[^\n]*"msg":"practice base change not loaded/);
+      expect(bot.out()).not.toMatch(/\n\s+at /);
     } finally {
-      child.stdin.end();
+      stdin.end();
     }
-    expect(await exited).toBe(0);
-    expect(n).toBeGreaterThan(4);
+    expect(await bot.exited).toBe(0);
+    fs.rmSync(tmp, { recursive: true, force: true });
   }, 180_000);
 });

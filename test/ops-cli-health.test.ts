@@ -1,16 +1,18 @@
-// The wiring in src/cli.ts and src/app.ts (issue 16), in one run of the real bin against the fake
-// Bot API (long polling, so no PORT is served): GET /healthz on HEALTH_PORT, nightly backups on
-// with BACKUP_DIR, and a clean stop on SIGTERM. Then /healthz following the platform down and up
-// again, with the bot run in this process (src/cli.ts main, stopped as SIGTERM would).
-import { spawn } from 'node:child_process';
+// The wiring in src/cli.ts and src/app.ts (issue 16), in one run of the bot (src/cli.ts main in this
+// process, stopped as SIGTERM would; SIGTERM on the real bin is test/telegram-cli.test.ts's) against the
+// fake Bot API (long polling, so no PORT is served): GET /healthz on HEALTH_PORT answering with the
+// Telegram adapter's own state, and nightly backups on with BACKUP_DIR. Then that state following the
+// Bot API down and up again, on the adapter with a short retry backoff (the bot's own waits 1 s, 2 s,
+// 4 s...): how /healthz turns a 'down' adapter into 503 is test/ops-health.test.ts's.
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { DOWN_AFTER_POLL_FAILURES } from '../adapters/telegram/index.ts';
 import { privateChat, startFakeTelegram, user } from './helpers/fake-telegram.ts';
-import { ROOT } from './helpers/run-cli.ts';
-import { cliEnv, startMain } from './helpers/cli-command.ts';
+import { startMain } from './helpers/cli-command.ts';
+import { startHarness } from './helpers/telegram-harness.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -25,91 +27,49 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-it('serves GET /healthz on HEALTH_PORT in polling mode and turns nightly backups on with BACKUP_DIR', async () => {
+it('serves GET /healthz on HEALTH_PORT in polling mode, with the Telegram adapter state, and turns nightly backups on with BACKUP_DIR', async () => {
   const fake = await startFakeTelegram();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-opscli-'));
   dirs.push(dir);
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin/practice-bot.js')], {
-    cwd: dir,
-    env: cliEnv({
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      DATABASE_PATH: path.join(dir, 'data', 'bot.db'),
-      LOG_LEVEL: 'info',
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      HEALTH_PORT: String(port),
-      BACKUP_DIR: path.join(dir, 'backups'),
-      BACKUP_KEEP: '3',
-    }),
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const bot = startMain([], {
+    DATABASE_PATH: path.join(dir, 'data', 'bot.db'),
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    HEALTH_PORT: String(port),
+    BACKUP_DIR: path.join(dir, 'backups'),
+    BACKUP_KEEP: '3',
   });
-  let out = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   try {
-    await fake.waitFor(() => (out.includes('health server listening') && out.includes('nightly backups on') ? true : undefined), 20_000, 'start-up');
+    await bot.waitForOutput(/health server listening/, 'the health server');
+    await bot.waitForOutput(/nightly backups on/, 'nightly backups');
+    await bot.waitForOutput(/"adapter":"telegram"[^\n]*adapter started/, 'the Telegram adapter');
     const r = await fetch(`http://127.0.0.1:${port}/healthz`);
-    const body = (await r.json()) as { status: string; database: { writable: boolean } };
+    const body = (await r.json()) as { status: string; database: { writable: boolean }; adapters: Record<string, string> };
     expect(r.status, JSON.stringify(body)).toBe(200);
-    expect(body).toMatchObject({ status: 'ok', database: { writable: true } });
-    expect(out).toMatch(/"keep":3/);
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(body).toMatchObject({ status: 'ok', database: { writable: true }, adapters: { telegram: 'connected' } });
+    expect(bot.out()).toMatch(/"keep":3/);
+    expect(await bot.stop()).toBe(0);
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
-    await exited;
+    await bot.stop();
     await fake.close();
   }
 });
 
-async function healthOf(port: number): Promise<{ status: number; body: { status: string; adapters: Record<string, string>; problems: string[] } }> {
-  const r = await fetch(`http://127.0.0.1:${port}/healthz`);
-  return { status: r.status, body: (await r.json()) as { status: string; adapters: Record<string, string>; problems: string[] } };
-}
+it('the Telegram adapter turns down when the Bot API stops answering getUpdates, and connected again once it answers', async () => {
+  const h = await startHarness({ mode: 'polling', adapter: { startRetry: { firstDelayMs: 5, maxDelayMs: 20 } } });
+  const { fake, adapter } = h;
+  expect(adapter.state?.()).toBe('connected');
 
-/** Asks /healthz until it answers `status` (the bot's own retries take seconds of real time). */
-async function healthBecomes(port: number, status: number): Promise<{ status: number; body: { status: string; adapters: Record<string, string>; problems: string[] } }> {
-  for (let i = 0; ; i++) {
-    const h = await healthOf(port);
-    if (h.status === status) return h;
-    if (i > 600) throw new Error(`/healthz never answered ${status}: ${JSON.stringify(h.body)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+  // Every getUpdates from now on has its connection cut. An update ends the long poll in hand.
+  fake.fail('getUpdates', { kind: 'drop' }, { times: 1_000_000 });
+  fake.enqueue(fake.text({ chat: privateChat(user(3201)), from: user(3201), text: '/help' }));
+  await fake.waitFor(() => adapter.state?.() === 'down' || undefined, 30_000, 'the adapter to report down');
+  expect(fake.callsOf('getUpdates').filter((c) => c.outcome === 'dropped').length).toBeGreaterThanOrEqual(DOWN_AFTER_POLL_FAILURES);
 
-it('GET /healthz turns 503 when the Bot API stops answering getUpdates, and 200 again once it answers', async () => {
-  const fake = await startFakeTelegram();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-opscli-'));
-  dirs.push(dir);
-  const port = await freePort();
-  const cleanups: (() => Promise<void>)[] = [];
-  try {
-    const bin = startMain([], { DATABASE_PATH: path.join(dir, 'data', 'bot.db'), TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot, HEALTH_PORT: String(port) });
-    cleanups.push(async () => void (await bin.stop()));
-    await bin.waitForOutput(/adapter started/, 'start-up');
-    const ok = await healthOf(port);
-    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
-    expect(ok.body.adapters.telegram).toBe('connected');
-
-    // Every getUpdates from now on has its connection cut. An update ends the long poll in hand.
-    fake.fail('getUpdates', { kind: 'drop' }, { times: 1_000_000 });
-    fake.enqueue(fake.text({ chat: privateChat(user(3201)), from: user(3201), text: '/help' }));
-    const down = await healthBecomes(port, 503);
-    expect(down.body.adapters.telegram).toBe('down');
-    expect(down.body.problems).toContain('telegram is down');
-    expect(fake.callsOf('getUpdates').filter((c) => c.outcome === 'dropped').length).toBeGreaterThanOrEqual(3);
-
-    // It answers again: the next getUpdates succeeds (an update makes it return at once).
-    fake.reset();
-    fake.enqueue(fake.text({ chat: privateChat(user(3202)), from: user(3202), text: '/help' }));
-    const up = await healthBecomes(port, 200);
-    expect(up.body.adapters.telegram).toBe('connected');
-    expect(await bin.stop()).toBe(0);
-  } finally {
-    for (const c of cleanups) await c();
-    await fake.close();
-  }
-}, 120_000);
+  // It answers again: the next getUpdates succeeds (an update makes it return at once).
+  fake.reset();
+  fake.enqueue(fake.text({ chat: privateChat(user(3202)), from: user(3202), text: '/help' }));
+  await fake.waitFor(() => adapter.state?.() === 'connected' || undefined, 30_000, 'the adapter to report connected');
+  await fake.waitFor(() => fake.textsIn(3202).length > 0 || undefined, 30_000, 'the answer after the Bot API came back');
+});

@@ -1,16 +1,18 @@
-// Issue 14's first check: a piped console scenario through the real bin, as a secretariat would run
-// it. A new member asks /whoami in a chat that is not allowed yet; the secretariat allows it with
-// /chats allow and grants a co-chair; suggestions come in before any meeting has a date; the
+// Issue 14's first check: a piped console scenario, as a secretariat would run it. A new member asks
+// /whoami in a chat that is not allowed yet; the secretariat allows it with /chats allow and grants a
+// co-chair; suggestions come in before any meeting has a date; the
 // secretariat adds the meeting with a video link (the suggestions move to it, and the reply says so)
 // and edits only its time (title, place and link stay); members answer attendance and /meeting shows
 // the counts (names to the secretariat only); more suggestions come in for the dated meeting; the
 // co-chair merges two and removes one; a poll runs and closes; /audit lists every privileged action;
 // an officer (no role) trying each privileged command is refused and nothing changes.
+// It runs the console in this process (src/cli.ts main with a stdin of its own: what the bin does, minus the
+// process); the bin piping a console script is shown once, in test/cli.test.ts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './helpers/run-cli.ts';
+import { runMain } from './helpers/cli-command.ts';
 
 const SEC = 'console:sec';
 const CHAIR = 'console:chair';
@@ -56,7 +58,7 @@ describe('piped console scenario: a secretariat runs issue 14 end to end', () =>
     // console:local (the console's chat) is not in ALLOWED_CHATS: the secretariat allows it in chat.
     const env = { DATABASE_PATH: db, ALLOWED_CHATS: 'console:floor', SECRETARIAT: SEC };
     const script = steps.flatMap(([user, lines]) => [`/as ${user}`, ...lines]).join('\n');
-    const r = await runCli(['console'], { input: `${script}\n`, env });
+    const r = await runMain(['console'], { input: `${script}\n`, env });
     expect(r.code).toBe(0);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const sections = r.stdout.split(/^\(now acting as [^)\n]+\)\n/m).slice(1);

@@ -1,13 +1,13 @@
-// The real `practice-bot` bin with SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET + SLACK_API_URL (the
-// fake), serving HTTP mode on PORT: signed slash commands and mentions are answered, unsigned
-// ones refused, the token never logged, and SIGINT (Ctrl-C) stops it cleanly.
-import { spawn } from 'node:child_process';
+// `practice-bot` with SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET + SLACK_API_URL (the fake), run in this
+// process (src/cli.ts main), serving HTTP mode on PORT: signed slash commands and mentions are
+// answered, unsigned ones refused, the token never logged, and a stop (as SIGINT or SIGTERM does) is
+// clean. The real bin stopped with SIGINT (Ctrl-C): test/telegram-crash.test.ts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { blocksText, startFakeSlack } from './helpers/fake-slack.ts';
-import { cliArgs, cliEnv } from './helpers/cli-command.ts';
+import { startMain } from './helpers/cli-command.ts';
 import { eventCallback, postSigned, slashCommand } from './helpers/slack-sign.ts';
 
 const TOKEN = 'xoxb-9999-8888-clitokenvalue';
@@ -18,38 +18,26 @@ afterEach(async () => {
 });
 
 describe('npx practice-bot with SLACK_BOT_TOKEN (HTTP mode)', () => {
-  it('verifies the token, serves /slack/events on PORT, answers signed requests, refuses unsigned ones, stops on SIGINT', async () => {
+  it('verifies the token, serves /slack/events on PORT, answers signed requests, refuses unsigned ones, stops cleanly', async () => {
     const fake = await startFakeSlack({ botToken: TOKEN });
     cleanups.push(() => fake.close());
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-slcli-'));
-    const child = spawn(process.execPath, cliArgs(), {
-      cwd: dir,
-      env: cliEnv({
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/tmp',
-        DATABASE_PATH: path.join(dir, 'data', 'bot.db'),
-        LOG_LEVEL: 'info',
-        PORT: '0',
-        SLACK_BOT_TOKEN: TOKEN,
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_API_URL: fake.url,
-        ALLOWED_CHATS: 'slack:C100',
-        SECRETARIAT: 'slack:USEC',
-      }),
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const bot = startMain([], {
+      DATABASE_PATH: path.join(dir, 'data', 'bot.db'),
+      PORT: '0',
+      SLACK_BOT_TOKEN: TOKEN,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: fake.url,
+      ALLOWED_CHATS: 'slack:C100',
+      SECRETARIAT: 'slack:USEC',
     });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString('utf8')));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     cleanups.push(async () => {
-      if (child.exitCode === null) child.kill('SIGKILL');
-      await exited;
+      await bot.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    const port = await fake.waitFor(() => Number(/"port":(\d+)[^\n]*http server listening/.exec(out)?.[1]) || undefined, 'the http server', 60_000);
-    await fake.waitFor(() => out.includes('adapter started'), 'the adapter', 60_000);
+    const port = Number((await bot.waitForOutput(/"port":(\d+)[^\n]*http server listening/, 'the http server'))[1]);
+    await bot.waitForOutput(/adapter started/, 'the adapter');
     expect(fake.callsTo('auth.test')).toHaveLength(1);
     const url = `http://127.0.0.1:${port}/slack/events`;
 
@@ -68,10 +56,9 @@ describe('npx practice-bot with SLACK_BOT_TOKEN (HTTP mode)', () => {
     expect((await postSigned(url, 'wrong-secret', slashCommand({ text: 'help', user_id: 'U1', channel_id: 'C100', response_url: responseUrl }))).status).toBe(401);
     expect(fake.calls.length).toBe(calls);
 
-    // SIGINT (Ctrl-C) here; SIGTERM in test/telegram-cli.test.ts and test/ops-cli-health.test.ts
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(out).not.toContain(TOKEN);
-    expect(out).not.toContain(SECRET);
-  }, 120_000); // a start of the bin: generous on a loaded machine (liveness, not timing)
+    // stopped as a signal does (SIGINT on the real bin: test/telegram-crash.test.ts; SIGTERM: test/telegram-cli.test.ts)
+    expect(await bot.stop()).toBe(0);
+    expect(bot.out()).not.toContain(TOKEN);
+    expect(bot.out()).not.toContain(SECRET);
+  }, 120_000); // a start of the bot: generous on a loaded machine (liveness, not timing)
 });

@@ -1,37 +1,18 @@
 // `practice-bot` with TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT pointing at the fake Bot API: the real bin
 // in long polling, answering and stopping cleanly on SIGTERM; webhook mode run in this process (src/cli.ts
 // main, stopped as SIGINT would), serving the webhook on PORT with its secret.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cliArgs, cliEnv, startMain } from './helpers/cli-command.ts';
+import { startMain } from './helpers/cli-command.ts';
 import { checkTelegramHtml, privateChat, startFakeTelegram, supergroup, user, type FakeTelegram } from './helpers/fake-telegram.ts';
+import { startBin, tempDir } from './helpers/telegram-bin.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
-
-function startBin(env: Record<string, string>): { child: ChildProcess; out: () => string; exited: Promise<number | null> } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-tgcli-'));
-  const child = spawn(process.execPath, cliArgs(), {
-    cwd: dir,
-    env: cliEnv({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', DATABASE_PATH: path.join(dir, 'data', 'bot.db'), LOG_LEVEL: 'info', ...env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  cleanups.push(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-    await exited;
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  return { child, out: () => out, exited };
-}
 
 async function fakeFor(): Promise<FakeTelegram> {
   const fake = await startFakeTelegram();
@@ -45,13 +26,15 @@ const G = supergroup(-1001001, 'COLEP officers');
 describe('npx practice-bot with TELEGRAM_BOT_TOKEN', () => {
   it('long polling: answers, subscribes an allowed group, and stops cleanly on SIGTERM', async () => {
     const fake = await fakeFor();
-    const bin = startBin({
+    const dir = tempDir('pb-tgcli-');
+    cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
+    const bin = startBin(dir, {
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: fake.apiRoot,
       ALLOWED_CHATS: 'telegram:-1001001',
       SECRETARIAT: 'telegram:1001',
       REMINDER_OFFSETS: '1d,1h',
-    });
+    }, cleanups);
     await fake.waitFor((calls) => calls.some((c) => c.method === 'getUpdates' && c.params.timeout > 0) || undefined, 60_000, 'long polling');
     fake.enqueue(fake.text({ chat: privateChat(SEC), from: SEC, text: '/start' }));
     fake.enqueue(fake.text({ chat: G, from: SEC, text: '/subscribe@practice_test_bot' }));
@@ -84,7 +67,7 @@ describe('npx practice-bot with TELEGRAM_BOT_TOKEN', () => {
     });
     await fake.waitFor(() => fake.webhook() ?? undefined, 60_000, 'setWebhook');
     expect(fake.webhook()).toMatchObject({ url: 'https://bot.example.org/tg/webhook', secret: 'cli-secret' });
-    const port = await waitForPort(bin.out);
+    const port = Number((await bin.waitForOutput(/"port":(\d+)[^\n]*http server listening/, 'the http server'))[1]);
     const url = `http://127.0.0.1:${port}/tg/webhook`;
     const u = user(42);
     expect(await fake.postWebhook(url, fake.text({ chat: privateChat(u), from: u, text: '/start' }), 'nope')).toBe(401);
@@ -95,12 +78,3 @@ describe('npx practice-bot with TELEGRAM_BOT_TOKEN', () => {
     expect(bin.out()).not.toContain(fake.token.split(':')[1]!);
   }, 120_000);
 });
-
-async function waitForPort(out: () => string): Promise<number> {
-  for (let i = 0; i < 400; i++) {
-    const m = /"port":(\d+)[^\n]*http server listening/.exec(out());
-    if (m) return Number(m[1]);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`no "http server listening" line:\n${out()}`);
-}

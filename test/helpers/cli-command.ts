@@ -114,10 +114,57 @@ export async function runMain(
   return { code, stdout, stderr, refusedWrites };
 }
 
+/** Waits on an output that grows (a process's stdout and stderr together). */
+export interface OutputWaiter {
+  /** Call after the output grew: pending waits check it again. */
+  grew(): void;
+  /** Resolves when the output matches (checked at once and as it grows); rejects when the process
+   *  exits first, or after a generous liveness timeout. */
+  waitForOutput(re: RegExp, what: string, timeoutMs?: number): Promise<RegExpExecArray>;
+}
+
+/** The one output waiter of the bin and in-process runs (startMain here, startBin in telegram-bin.ts). */
+export function createOutputWaiter(out: () => string, exited?: Promise<number | null>): OutputWaiter {
+  const listeners = new Set<() => void>();
+  return {
+    grew() {
+      for (const l of [...listeners]) l();
+    },
+    waitForOutput(re, what, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const done = () => {
+          listeners.delete(check);
+          clearTimeout(timer);
+        };
+        const check = () => {
+          const m = re.exec(out());
+          if (!m) return;
+          done();
+          resolve(m);
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`timed out waiting for ${what}; output:\n${out().slice(-3000)}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+        void exited?.then((code) => {
+          if (!listeners.has(check)) return;
+          check(); // its last words may be what was awaited
+          if (!listeners.has(check)) return;
+          done();
+          reject(new Error(`stopped (exit ${code}) before ${what}; output:\n${out().slice(-3000)}`));
+        });
+      });
+    },
+  };
+}
+
 export interface RunningMain {
   /** what it wrote so far: stdout and stderr (the log) together, as a terminal shows them */
   out(): string;
-  /** Resolves when the output matches (checked as it arrives); rejects after a generous liveness timeout. */
+  /** Resolves when the output matches (checked as it arrives); rejects when it stops first, or after a
+   *  generous liveness timeout. */
   waitForOutput(re: RegExp, what: string, timeoutMs?: number): Promise<RegExpExecArray>;
   /** Stops it as SIGTERM does and gives its exit code. */
   stop(): Promise<number>;
@@ -129,11 +176,10 @@ export interface RunningMain {
  *  an environment of its own; stop() stops it as a signal would. */
 export function startMain(args: string[], env: Record<string, string>, stdin: NodeJS.ReadableStream = new PassThrough()): RunningMain {
   let out = '';
-  const listeners = new Set<() => void>();
   const sink = new Writable({
     write(chunk: Buffer | string, _enc, cb) {
       out += chunk.toString();
-      for (const l of [...listeners]) l();
+      waiter.grew();
       cb();
     },
   });
@@ -141,35 +187,14 @@ export function startMain(args: string[], env: Record<string, string>, stdin: No
   const exited = import('../../src/cli.ts').then(({ main }) =>
     main(args, { stdin, stdout: sink, stderr: sink, env: { LOG_LEVEL: 'info', DATABASE_PATH: defaultDatabasePath(), ...env }, stop: ac.signal }),
   );
+  const waiter = createOutputWaiter(() => out, exited);
   return {
     out: () => out,
     exited,
+    waitForOutput: waiter.waitForOutput,
     stop() {
       ac.abort();
       return exited;
-    },
-    waitForOutput(re, what, timeoutMs = 60_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          const m = re.exec(out);
-          if (!m) return;
-          listeners.delete(check);
-          clearTimeout(timer);
-          resolve(m);
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`timed out waiting for ${what}; output:\n${out.slice(-3000)}`));
-        }, timeoutMs);
-        listeners.add(check);
-        check();
-        void exited.then((code) => {
-          if (!listeners.has(check)) return;
-          listeners.delete(check);
-          clearTimeout(timer);
-          reject(new Error(`stopped (exit ${code}) before ${what}; output:\n${out.slice(-3000)}`));
-        });
-      });
     },
   };
 }
