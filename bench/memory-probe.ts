@@ -3,8 +3,8 @@
 // bench/startup.ts does (fake Bot API on 127.0.0.1, long polling, bench/engine.ts's query mix fed 20 at a
 // time), with `--expose-gc` and a tiny `--import` hook: on SIGUSR2 the bot collects garbage (global.gc)
 // and writes process.memoryUsage() on fd 3, and with --snapshot a heap snapshot (open it in Chrome
-// DevTools, Memory tab; writing it inflates the RSS read afterwards). V8 flags (--max-*, --v8-*,
-// --semi-*) and --env=NAME=value go to the bot; --languages puts the fixtures' questions in every
+// DevTools, Memory tab; writing it inflates the RSS read afterwards). Other --flags (Node and V8 flags)
+// and --env=NAME=value go to the bot; --languages puts the fixtures' questions in every
 // language first. Printed at "ready" and after the questions: RSS and heap before and after a full GC,
 // so retained objects (a leak, an oversized cache) can be told from heap V8 just had not collected yet,
 // and the RSS per mapping (anonymous memory: V8 heap and malloc; files: node, libraries).
@@ -142,7 +142,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const args = process.argv.slice(2);
   const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 1000);
   const snap = args.includes('--snapshot') ? fs.mkdtempSync(path.join(os.tmpdir(), 'pb-heap-')) : undefined;
-  const flags = args.filter((a) => a.startsWith('--max') || a.startsWith('--v8-') || a.startsWith('--semi'));
+  // any other --flag is a Node/V8 flag for the bot (--max-old-space-size=N, --max-semi-space-size=N, --optimize-for-size, ...)
+  const own = ['--snapshot', '--languages', '--batch=', '--env='];
+  const flags = args.filter((a) => a.startsWith('--') && !own.some((o) => a.startsWith(o)));
   // --batch=N: questions queued at a time (20, as bench/startup.ts; 1000: all at once, a burst)
   const batch = Number(args.find((a) => a.startsWith('--batch='))?.slice(8) ?? 20);
   // --env=NAME=value: an environment variable for the bot (e.g. --env=MALLOC_ARENA_MAX=2)

@@ -205,7 +205,7 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
       return 0;
     }
     // A batch turns the language detector on (its data is read on the first question that needs it,
-    // about 0.1 s); a single question goes without it (the lexicons still read its language).
+    // in about half the time the package import took); a single question goes without it (the lexicons still read its language).
     await preloadEld().catch(() => undefined);
     const rl = readline.createInterface({ input: io.stdin, crlfDelay: Infinity, terminal: false });
     for await (const line of rl) {

@@ -4,7 +4,7 @@
 // Why: importing `eld/small` builds one JavaScript object per n-gram (81,000 of them, each with its own
 // little object of language scores): about 44 MB of heap that a running bot keeps for good. Here the
 // same data sits in one sorted string of n-grams and three typed arrays (about 1.5 MB), read from the
-// package's own data file on first use, synchronously, in about a tenth of a second. The algorithm
+// package's own data file on first use, synchronously, in about half the time the package's import takes (0.9 s against 1.6 s, measured under load). The algorithm
 // below follows eld's languageDetector.js, LanguageResult.js and regexPatterns.js line by line;
 // test/memory-footprint.test.ts checks that data and scores agree with the package's.
 import fs from 'node:fs';
@@ -78,13 +78,22 @@ export function parseEldNgrams(text: string): Omit<EldData, 'separators'> {
   while (text[i] !== '}') {
     let key = '';
     if (text[i] === "'") {
-      i++;
-      while (text[i] !== "'") {
-        if (i >= text.length) fail('an n-gram', i);
-        if (text[i] === '\\') i++;
-        key += text[i++];
+      const end = text.indexOf("'", i + 1);
+      if (end < 0) fail('an n-gram', i);
+      const raw = text.slice(i + 1, end);
+      if (!raw.includes('\\')) {
+        key = raw;
+        i = end + 1;
+      } else {
+        // an escaped quote or backslash inside: read it character by character
+        i++;
+        while (text[i] !== "'") {
+          if (i >= text.length) fail('an n-gram', i);
+          if (text[i] === '\\') i++;
+          key += text[i++];
+        }
+        i++;
       }
-      i++;
     } else {
       const end = text.indexOf(':', i);
       if (end < 0) fail('an n-gram', i);
