@@ -1,15 +1,19 @@
-// `npx tsx bench/memory-probe.ts [questions] [--snapshot]`: where a running Telegram bot's memory goes.
-// Runs the compiled bot (dist/; build it first) the way bench/startup.ts does (fake Bot API on 127.0.0.1,
-// long polling, bench/engine.ts's query mix fed 20 at a time), with `--expose-gc` and a tiny `--import`
-// hook: on SIGUSR2 the bot collects garbage (global.gc) and writes process.memoryUsage() on fd 3, and with
-// --snapshot a heap snapshot; V8 flags (--max-*, --semi-*) and --env=NAME=value are passed to the bot (open it in Chrome DevTools, Memory tab). Printed at "ready" and after the
-// questions: RSS and heap before and after a full GC, so retained objects (a leak, an oversized cache)
-// can be told from heap V8 just had not collected yet.
+// `npx tsx bench/memory-probe.ts [questions] [--snapshot] [--languages] [--batch=N] [--env=K=V] [V8 flags]`:
+// where a running Telegram bot's memory goes. Runs the compiled bot (dist/; build it first) the way
+// bench/startup.ts does (fake Bot API on 127.0.0.1, long polling, bench/engine.ts's query mix fed 20 at a
+// time), with `--expose-gc` and a tiny `--import` hook: on SIGUSR2 the bot collects garbage (global.gc)
+// and writes process.memoryUsage() on fd 3, and with --snapshot a heap snapshot (open it in Chrome
+// DevTools, Memory tab; writing it inflates the RSS read afterwards). Other --flags (Node and V8 flags)
+// and --env=NAME=value go to the bot; --languages puts the fixtures' questions in every
+// language first. Printed at "ready" and after the questions: RSS and heap before and after a full GC,
+// so retained objects (a leak, an oversized cache) can be told from heap V8 just had not collected yet,
+// and the RSS per mapping (anonymous memory: V8 heap and malloc; files: node, libraries).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { loadPracticeBase } from '../src/knowledge/load.ts';
 import { privateChat, startFakeTelegram, user } from '../test/helpers/fake-telegram.ts';
 import { queryMix } from './engine.ts';
@@ -31,7 +35,18 @@ interface Sample {
   snap?: string;
 }
 
-export async function probe(questions: number, snapshotDir?: string, nodeFlags: string[] = [], extraEnv: Record<string, string> = {}, BATCH = 20): Promise<void> {
+/** Every question of test/fixtures/*.yaml (all the lexicon's languages), one line each. */
+function fixtureQuestions(): string[] {
+  const dir = path.join(ROOT, 'test/fixtures');
+  const out: string[] = [];
+  for (const f of fs.readdirSync(dir)) {
+    const items = parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { q?: unknown }[] | null;
+    for (const it of items ?? []) if (typeof it.q === 'string') out.push(it.q.replace(/\s+/g, ' '));
+  }
+  return out;
+}
+
+export async function probe(questions: number, snapshotDir?: string, nodeFlags: string[] = [], extraEnv: Record<string, string> = {}, BATCH = 20, languages = false): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-memory-probe-'));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? '',
@@ -75,13 +90,31 @@ export async function probe(questions: number, snapshotDir?: string, nodeFlags: 
     console.log(`${label}: RSS ${rssBefore} MB (peak ${rss('VmHWM')} MB), after GC ${rss('VmRSS')} MB`);
     console.log(`  before GC ${JSON.stringify(s.before)}`);
     console.log(`  after GC  ${JSON.stringify(s.after)}${s.snap ? ` snapshot ${s.snap}` : ''}`);
+    console.log(`  RSS by mapping after GC: ${mappings()}`);
+  };
+  /** RSS per kind of mapping (/proc/PID/smaps): anonymous memory (V8 heap, malloc) against files (node, libraries, ICU data). */
+  const mappings = () => {
+    const rssBy = new Map<string, number>();
+    let name = '';
+    for (const line of fs.readFileSync(`/proc/${child.pid}/smaps`, 'utf8').split('\n')) {
+      const m = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (m) name = m[1] ? path.basename(m[1]) : '[anonymous]';
+      else if (line.startsWith('Rss:')) rssBy.set(name, (rssBy.get(name) ?? 0) + Number(line.split(/\s+/)[1]));
+    }
+    return [...rssBy]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([k, kb]) => `${k} ${Math.round(kb / 102.4) / 10} MB`)
+      .join(', ');
   };
   try {
     await fake.waitFor((calls) => calls.find((c) => c.method === 'sendMessage' && c.outcome === 'ok'), 120_000, 'the first answer');
     await new Promise((r) => setTimeout(r, 500));
     await sample('ready');
     const base = loadPracticeBase(path.join(ROOT, 'knowledge'));
-    const qs = queryMix(base, questions, 11);
+    // --languages: the fixtures' questions in every language of the lexicon first (every language's
+    // phrase matcher and the language detector get built), then the English mix
+    const qs = languages ? [...fixtureQuestions(), ...queryMix(base, questions, 11)].slice(0, Math.max(questions, 1)) : queryMix(base, questions, 11);
     const chats = Array.from({ length: 100 }, (_, i) => user(10_000 + i));
     const before = fake.stats.sends;
     for (let i = 0; i < qs.length; i += BATCH) {
@@ -109,11 +142,13 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   const args = process.argv.slice(2);
   const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 1000);
   const snap = args.includes('--snapshot') ? fs.mkdtempSync(path.join(os.tmpdir(), 'pb-heap-')) : undefined;
-  const flags = args.filter((a) => a.startsWith('--max') || a.startsWith('--v8-') || a.startsWith('--semi'));
+  // any other --flag is a Node/V8 flag for the bot (--max-old-space-size=N, --max-semi-space-size=N, --optimize-for-size, ...)
+  const own = ['--snapshot', '--languages', '--batch=', '--env='];
+  const flags = args.filter((a) => a.startsWith('--') && !own.some((o) => a.startsWith(o)));
   // --batch=N: questions queued at a time (20, as bench/startup.ts; 1000: all at once, a burst)
   const batch = Number(args.find((a) => a.startsWith('--batch='))?.slice(8) ?? 20);
   // --env=NAME=value: an environment variable for the bot (e.g. --env=MALLOC_ARENA_MAX=2)
   const extra = Object.fromEntries(args.filter((a) => a.startsWith('--env=')).map((a) => a.slice(6).split('=', 2) as [string, string]));
-  console.log(`Node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, node flags ${flags.join(' ') || '(none)'}, batch ${batch}, env ${JSON.stringify(extra)}`);
-  await probe(n, snap, flags, extra, batch);
+  console.log(`Node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}, node flags ${flags.join(' ') || '(none)'}, batch ${batch}, env ${JSON.stringify(extra)}${args.includes('--languages') ? ', fixtures in every language first' : ''}`);
+  await probe(n, snap, flags, extra, batch, args.includes('--languages'));
 }

@@ -11,7 +11,7 @@
 //   (test/helpers/fake-telegram.ts, in this process): from getMe answered to the first getUpdates.
 // - memory of that running bot after 1,000 questions (RSS and peak from /proc, Linux), fed 20 at a time as it
 //   answers them (bench/engine.ts's query mix, 30% with a typo), its snapshot cache warm (a restart), with
-//   the NODE_OPTIONS of deploy/practice-bot.service (its V8 heap cap) as deployed.
+//   the environment of deploy/practice-bot.service (its V8 heap caps, malloc arenas) as deployed.
 // Every child gets a tiny `--import` that writes its own CPU time and peak RSS at exit on fd 3.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -193,10 +193,14 @@ function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined
   }
 }
 
-/** `Environment=NODE_OPTIONS=...` of deploy/practice-bot.service, if it sets one. */
-const UNIT_NODE_OPTIONS: NodeJS.ProcessEnv = (() => {
-  const m = /^Environment=NODE_OPTIONS=(.+)$/m.exec(fs.readFileSync(path.join(ROOT, 'deploy/practice-bot.service'), 'utf8'));
-  return m ? { NODE_OPTIONS: m[1]!.trim() } : {};
+/** The `Environment=NAME=value` lines of deploy/practice-bot.service (one assignment a line, quoted when it holds spaces). */
+const UNIT_ENV: NodeJS.ProcessEnv = (() => {
+  const out: NodeJS.ProcessEnv = {};
+  for (const m of fs.readFileSync(path.join(ROOT, 'deploy/practice-bot.service'), 'utf8').matchAll(/^Environment=(?:"([^"]*)"|(\S+))\s*$/gm)) {
+    const a = m[1] ?? m[2]!;
+    out[a.slice(0, a.indexOf('='))] = a.slice(a.indexOf('=') + 1);
+  }
+  return out;
 })();
 
 let botRuns = 0;
@@ -212,8 +216,8 @@ async function measureBot(env: NodeJS.ProcessEnv, cwd: string, questions: string
   const database = path.join(path.dirname(env.DATABASE_PATH!), `bot-${++botRuns}.db`);
   const child = spawn(process.execPath, [BIN], {
     cwd,
-    // the memory run uses the systemd unit's NODE_OPTIONS (its V8 heap cap, docs/deploy.md "Memory"), as deployed
-    env: { ...env, ...(questions ? UNIT_NODE_OPTIONS : {}), DATABASE_PATH: database, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot },
+    // the memory run uses the systemd unit's environment (V8 heap caps, malloc arenas: docs/deploy.md "Memory"), as deployed
+    env: { ...env, ...(questions ? UNIT_ENV : {}), DATABASE_PATH: database, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -294,7 +298,7 @@ export async function run(): Promise<void> {
       `getMe to the first answer ${fmt(median([...bots, mem].map((b) => b.getMeToFirstAnswerMs)))} ms (medians).`);
     console.log(`${mem.answered ?? 0} questions answered in ${fmt(mem.questionsS ?? NaN, 1)} s (the adapter keeps Telegram's ~30 messages/s limit); ` +
       `RSS ${fmt(mem.readyRssMb ?? NaN, 1)} MB when ready, ${fmt(mem.rssMb ?? NaN, 1)} MB after them, peak ${fmt(mem.peakRssMb ?? NaN, 1)} MB ` +
-      `(NODE_OPTIONS ${UNIT_NODE_OPTIONS.NODE_OPTIONS ?? 'unset'}, as the systemd unit; bench/memory-probe.ts splits heap from the rest).`);
+      `(${Object.entries(UNIT_ENV).map(([k, v]) => `${k}=${v ?? ''}`).join(' ') || 'no environment'}, as the systemd unit; bench/memory-probe.ts splits heap from the rest).`);
 
     const warm = askRows[1]!;
     const verdict = (ok: boolean | undefined) => (ok === undefined ? 'n/a' : ok ? 'pass' : 'FAIL');

@@ -4,6 +4,8 @@
 // The detector alone is unreliable on 3-word questions and does not know Macedonian or Bosnian
 // (it says bg/sr/hr) nor Indonesian from Malay, so its scores are one vote among three; see
 // interpreter.ts for how they are combined.
+import type { EldData } from './eld-compact.ts';
+import { eldFiles, eldScores, loadEldData } from './eld-compact.ts';
 import type { Script } from './text.ts';
 
 export interface LanguageDetector {
@@ -14,33 +16,57 @@ export interface LanguageDetector {
 /** eld codes folded onto the languages the lexicon has (Malay reads as Indonesian, Croatian/Serbian as Bosnian). */
 const ALIASES: Record<string, string> = { ms: 'id', hr: 'bs', sr: 'bs' };
 
-/** eld's n-gram data takes about a second to import: it is loaded on demand (preloadEld), never at
- *  import time, so `practice-bot ask` and the console start without it. */
-let eldModule: typeof import('eld/small') | undefined;
-let loading: Promise<void> | undefined;
+/**
+ * The detector is off until preloadEld() turns it on (src/cli.ts does for the bot, the console and
+ * `ask --json` batches; a single `ask` goes without it, the lexicons still read its language). Its
+ * data is then read on the first question the lexicons cannot decide alone, synchronously, in the
+ * compact form of eld-compact.ts (about 1.5 MB instead of the 44 MB `import('eld/small')` keeps), so a
+ * bot that is only asked clear English questions never reads it.
+ */
+let enabled = false;
+let data: EldData | undefined;
+let failed: unknown;
 
-/** Loads the detector's data; until it resolves, every eld detector answers "nothing detected"
- *  (the lexicons, stop words and letters still decide the language). */
+/** Turns the eld detector on; rejects when the package's data files are missing (the detector then
+ *  stays off, and the lexicons, stop words and letters still decide the language). */
 export function preloadEld(): Promise<void> {
-  loading ??= import('eld/small').then((m) => {
-    eldModule = m;
-  });
-  return loading;
+  try {
+    eldFiles();
+    enabled = true;
+    return Promise.resolve();
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
 }
 
-export function createEldDetector(): LanguageDetector {
-  let detector: ReturnType<typeof import('eld/small')['eld']['newInstance']> | undefined;
+/** Has the detector's data been read (for tests and the memory probe)? */
+export function eldLoaded(): boolean {
+  return data !== undefined;
+}
+
+/** The detector's data, read on first need; undefined while the detector is off or its data unreadable. */
+export function eldData(): EldData | undefined {
+  if (!enabled || failed !== undefined) return data;
+  try {
+    data ??= loadEldData();
+  } catch (err) {
+    failed = err;
+  }
+  return data;
+}
+
+/** @param data where the n-gram table comes from (default: the process's one, read on first need) */
+export function createEldDetector(data: () => EldData | undefined = eldData): LanguageDetector {
   return {
     scores(text: string): Map<string, number> {
       const out = new Map<string, number>();
-      if (!eldModule) return out;
-      detector ??= eldModule.eld.newInstance();
-      const r = detector.detect(text);
-      const scores = r.getScores();
+      const d = data();
+      if (!d) return out;
+      const scores = eldScores(d, text);
       let best = 0;
-      for (const v of Object.values(scores)) if (v > best) best = v;
+      for (const [, v] of scores) if (v > best) best = v;
       if (best <= 0) return out;
-      for (const [code, v] of Object.entries(scores)) {
+      for (const [code, v] of scores) {
         const c = ALIASES[code] ?? code;
         const rel = v / best;
         if ((out.get(c) ?? 0) < rel) out.set(c, rel);

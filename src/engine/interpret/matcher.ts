@@ -11,6 +11,8 @@ import type { Profile } from './profiles.ts';
 import { lexiconStops } from './profiles.ts';
 import type { Script, Token } from './text.ts';
 import { foldKeeping, foldWord, tokenize } from './text.ts';
+import type { TrieNode } from './trie.ts';
+import { addChild, addEnd, childOf, newNode } from './trie.ts';
 
 interface Phrase {
   keys: string[];
@@ -34,11 +36,6 @@ interface Phrase {
    * concept whose listed word it shares most letters with.
    */
   words?: Map<number, string[]>;
-}
-
-interface TrieNode {
-  next: Map<number, TrieNode> | undefined;
-  ends: { key: string; allow: number }[] | undefined;
 }
 
 export interface Span {
@@ -206,23 +203,14 @@ export function createMatcher(original: Profile, terms: Iterable<[number, string
   const byFirst = new Map<string, Phrase[]>();
   // What a question word's beginning may be -> the phrase key it stands for and the most letters
   // allowed after it, as a trie over UTF-16 code units: a question word is walked once, no slices.
-  const root: TrieNode = { next: undefined, ends: undefined };
+  const root: TrieNode = newNode();
   let hasAcronyms = false;
   const acronymKeys = new Set<string>();
   let built = profile.chars === true;
   const index = (prefix: string, key: string, allow: number): void => {
     let node = root;
-    for (let i = 0; i < prefix.length; i++) {
-      const c = prefix.charCodeAt(i);
-      node.next ??= new Map();
-      let child = node.next.get(c);
-      if (!child) node.next.set(c, (child = { next: undefined, ends: undefined }));
-      node = child;
-    }
-    const list = (node.ends ??= []);
-    const e = list.find((x) => x.key === key);
-    if (!e) list.push({ key, allow });
-    else if (e.allow < allow) e.allow = allow;
+    for (let i = 0; i < prefix.length; i++) node = addChild(node, prefix.charCodeAt(i));
+    addEnd(node, key, allow);
   };
 
   function build(): void {
@@ -271,7 +259,8 @@ export function createMatcher(original: Profile, terms: Iterable<[number, string
       const seq = ks.join(' ');
       let phrase = bySeq.get(seq);
       if (!phrase) {
-        phrase = { keys: ks, stop, allStop: stop.every(Boolean), content: stop.filter((x) => !x).length, concepts: [], needStop: false };
+        // (copies: an array grown by push keeps room for 17 items, and there are thousands of phrases)
+        phrase = { keys: ks.slice(), stop: stop.slice(), allStop: stop.every(Boolean), content: stop.filter((x) => !x).length, concepts: [], needStop: false };
         bySeq.set(seq, phrase);
         const list = byFirst.get(ks[0]!) ?? [];
         list.push(phrase);
@@ -304,6 +293,16 @@ export function createMatcher(original: Profile, terms: Iterable<[number, string
       if (phrase.keys.length === 2) phrase.needStop = !alone || !alone.concepts.some((c) => phrase.concepts.includes(c));
       else phrase.needStop = alone !== undefined && !alone.concepts.some((c) => phrase.concepts.includes(c));
     }
+    // memory layout only: the concept lists at their final length (a cut phrase shares its parent's),
+    // and the tokenised terms, needed by nothing once built
+    const trimmed = new Map<number[], number[]>();
+    for (const list of byFirst.values())
+      for (const p of list) {
+        let t = trimmed.get(p.concepts);
+        if (!t) trimmed.set(p.concepts, (t = p.concepts.slice()));
+        p.concepts = t;
+      }
+    parsed.length = 0;
   }
 
   /** Keys a question word reaches: a key that is a prefix of it, leaving at most maxSuffix letters. */
@@ -321,13 +320,15 @@ export function createMatcher(original: Profile, terms: Iterable<[number, string
       const len = v.length;
       let node: TrieNode | undefined = root;
       for (let d = 0; d < len; d++) {
-        node = node.next?.get(v.charCodeAt(d));
+        node = childOf(node, v.charCodeAt(d));
         if (!node) break;
         const ends = node.ends;
         if (!ends) continue;
         const rest = len - d - 1;
         if (rest > 0 && d + 1 < minStem) continue;
-        for (const e of ends) if (rest <= e.allow && !(out ??= []).includes(e.key)) out.push(e.key);
+        if (!Array.isArray(ends)) {
+          if (rest <= ends.allow && !(out ??= []).includes(ends.key)) out.push(ends.key);
+        } else for (const e of ends) if (rest <= e.allow && !(out ??= []).includes(e.key)) out.push(e.key);
       }
     }
     return out;
