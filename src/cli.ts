@@ -13,7 +13,7 @@ import { createEngineInSteps } from './engine/engine.ts';
 import { useCachedEnglishWords } from './cache/english-words.ts';
 import { useCachedStems } from './cache/stems.ts';
 import { usePorterStems } from './cache/porter-stems.ts';
-import { interpretWith, loadLexiconCachedAsync } from './cache/lexicon.ts';
+import { baseWordsCached, interpretWith, loadLexiconCachedAsync } from './cache/lexicon.ts';
 import { loadPracticeBaseCached, loadPracticeBaseSnapshot } from './cache/practice-base.ts';
 import { preloadEld } from './engine/interpret/detect.ts';
 import { answerAsk, parseKind } from './cli-ask.ts';
@@ -116,7 +116,7 @@ async function loadEngine(databasePath: string, knowledgeDir: string | undefined
   const stems = usePorterStems(cacheDir);
   const base = (await loadPracticeBaseCached(dir, cacheDir)).value;
   const lexicon = (await loadLexiconCachedAsync(dir, cacheDir)).value;
-  const engine = createEngineCached(base, dir, cacheDir, { interpret: interpretWith(lexicon, base) }).engine;
+  const engine = createEngineCached(base, dir, cacheDir, { interpret: interpretWith(lexicon, base, baseWordsCached(base, dir, cacheDir)) }).engine;
   return { engine, saveStems: () => void stems.save() };
 }
 

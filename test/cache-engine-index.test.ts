@@ -7,7 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cacheKey, writeSnapshot } from '../src/cache/cached-load.ts';
+import { baseWordsCached, interpretWith, loadLexiconCachedAsync } from '../src/cache/lexicon.ts';
 import { STEM_CODE, usePorterStems } from '../src/cache/porter-stems.ts';
+import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
 import { stem } from '../src/engine/stem.ts';
 import { runMain } from './helpers/cli-command.ts';
 import { runCli } from './helpers/run-cli.ts';
@@ -124,5 +126,63 @@ describe('porter-stems snapshot', () => {
     expect(r.stdout).toBe(plain.stdout);
     expect(fs.statSync(path.join(cache, 'porter-stems.json')).isDirectory()).toBe(true);
     expect(usePorterStems(cache).save()).toBe(false);
+  });
+});
+
+describe('base-words snapshot (the interpreter\'s vocabulary)', () => {
+  const MESSAGES = [
+    'encrypted data',
+    'hello',
+    'Telegram channels selling trips to Europe',
+    'Comment les autres pays gèrent-ils le volume énorme de données chiffrées ?',
+    'как другие страны справляются с зашифрованными данными',
+    'OSINT tools for cyber patrols',
+    'what about prosecutors and smugglers on WhatsApp',
+    'merci',
+    // read differently without the base's words (they count as English, or are kept as typed)
+    "Quelqu'un a déjà mis en place une unité permanente de cyberpatrouille ?",
+    'INTERPOL firearms program',
+    'Bonjour à tous / hello all, Commandant Lefèvre, OCRIEST Paris. When and where is the next COLEP meeting?',
+  ];
+
+  it('reads the same interpretations from the snapshot as from the texts; a changed knowledge file or a corrupt snapshot rebuilds it', async () => {
+    const root = tmp();
+    const knowledge = path.join(root, 'knowledge');
+    fs.cpSync(defaultKnowledgeDir(), knowledge, { recursive: true });
+    const cache = path.join(root, 'cache');
+    const base = loadPracticeBase(knowledge);
+    const lexicon = (await loadLexiconCachedAsync(knowledge, cache)).value;
+    const plain = interpretWith(lexicon, base);
+    const expected = MESSAGES.map((m) => plain(m));
+    const withoutWords = interpretWith(lexicon, base, []);
+    expect(MESSAGES.map((m) => withoutWords(m))).not.toEqual(expected);
+
+    const file = path.join(cache, 'base-words.json');
+    const cold = interpretWith(lexicon, base, baseWordsCached(base, knowledge, cache));
+    expect(MESSAGES.map((m) => cold(m))).toEqual(expected);
+    const written = fs.readFileSync(file, 'utf8');
+    const words = JSON.parse(written.slice(written.indexOf('\n') + 1)) as string[];
+    expect(words).toContain('Telegram');
+    const warm = interpretWith(lexicon, base, baseWordsCached(base, knowledge, cache));
+    expect(MESSAGES.map((m) => warm(m))).toEqual(expected);
+    expect(fs.readFileSync(file, 'utf8')).toBe(written); // read, not rewritten
+
+    // a word only a changed knowledge file brings: the snapshot is rebuilt with it
+    const themes = path.join(knowledge, 'themes.yaml');
+    fs.writeFileSync(themes, fs.readFileSync(themes, 'utf8').replace(/label: ([^\n]+)/, 'label: $1 Zyxwvutronics'));
+    const changed = loadPracticeBase(knowledge);
+    expect([...baseWordsCached(changed, knowledge, cache)]).toContain('Zyxwvutronics');
+
+    // a corrupt snapshot is ignored and rewritten
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').slice(0, 200));
+    const again = interpretWith(lexicon, changed, baseWordsCached(changed, knowledge, cache));
+    expect(MESSAGES.map((m) => again(m))).toEqual(MESSAGES.map((m) => interpretWith(lexicon, changed)(m)));
+    expect(JSON.parse(fs.readFileSync(file, 'utf8').split('\n')[1]!)).toContain('Zyxwvutronics');
+
+    // a cache folder that cannot be written: the words are still all there
+    fs.rmSync(cache, { recursive: true });
+    fs.mkdirSync(path.join(cache, 'base-words.json'), { recursive: true });
+    const ro = interpretWith(lexicon, base, baseWordsCached(base, knowledge, cache));
+    expect(MESSAGES.map((m) => ro(m))).toEqual(expected);
   });
 });
