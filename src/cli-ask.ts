@@ -1,8 +1,22 @@
-// What `practice-bot ask` prints for a question with --json (CONTRACT.md), and the --kind names it takes:
+// What `practice-bot ask` prints for a question (with --json: CONTRACT.md), and the --kind names it takes:
 // kept apart from src/cli.ts (the composition root) so that file stays readable; re-exported by it.
+import { preloadEld } from './engine/interpret/detect.ts';
 import { citationFor } from './knowledge/citation.ts';
-import { KINDS, type Kind } from './knowledge/kinds.ts';
+import { KIND_LABELS, KINDS, type Kind } from './knowledge/kinds.ts';
 import type { Engine, SearchOptions } from './engine/types.ts';
+
+/** The streams `ask` reads and writes (src/cli.ts Io). */
+export interface AskIo {
+  stdin: NodeJS.ReadableStream;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+/** errorFields (src/core/logger.ts: the message with secrets scrubbed), loaded when an error needs it. */
+async function errorMessage(err: unknown): Promise<string> {
+  const { errorFields } = await import('./core/logger.ts');
+  return errorFields(err).message;
+}
 
 const KIND_ALIASES: Record<string, Kind> = {
   challenges: 'challenge',
@@ -51,3 +65,86 @@ export function askJson(engine: Engine, query: string, opts: SearchOptions) {
   };
 }
 
+/** `ask`'s questions answered (one, or one a line from stdin with --json) and printed. */
+export async function answerAsk(
+  engine: Engine,
+  { positionals, ...values }: { positionals: string[]; json: boolean; theme: string | undefined },
+  opts: SearchOptions,
+  io: AskIo,
+  output: { closed(): boolean },
+): Promise<number> {
+  if (values.theme !== undefined) {
+    const theme = engine.base.themes.find((t) => t.id === values.theme) ?? engine.themesFor(values.theme)[0];
+    if (!theme) {
+      io.stderr.write(`Unknown --theme "${values.theme}". Themes: ${engine.base.themes.map((t) => t.id).join(', ')}\n`);
+      return 2;
+    }
+    opts.theme = theme.id;
+  }
+  const question = positionals.join(' ');
+  if (positionals.length > 0 && question.trim() === '') {
+    io.stderr.write('The question is empty. Usage: practice-bot ask "<question>" [--kind K] [--theme T] [--limit N] [--json]\n');
+    return 2;
+  }
+  if (values.json) {
+    if (question.trim() !== '') {
+      io.stdout.write(`${JSON.stringify(askJson(engine, question, opts))}\n`);
+      return 0;
+    }
+    // A batch turns the language detector on (its data is read on the first question that needs it,
+    // in about half the time the package import took); a single question goes without it (the
+    // lexicons still read its language).
+    await preloadEld().catch(() => undefined);
+    const { default: readline } = await import('node:readline');
+    const rl = readline.createInterface({ input: io.stdin, crlfDelay: Infinity, terminal: false });
+    for await (const line of rl) {
+      if (line.trim() === '') continue;
+      let out: string;
+      try {
+        out = JSON.stringify(askJson(engine, line, opts));
+      } catch (err) {
+        out = JSON.stringify({ query: line, results: [], suggestions: [], error: await errorMessage(err) });
+      }
+      if (output.closed()) break;
+      if (!io.stdout.write(`${out}\n`)) {
+        await new Promise((r) => {
+          io.stdout.once('drain', r);
+          io.stdout.once('error', r);
+          io.stdout.once('close', r);
+        });
+      }
+      if (output.closed()) break;
+    }
+    return 0;
+  }
+  if (question.trim() === '') {
+    io.stderr.write('Usage: practice-bot ask "<question>" [--kind K] [--theme T] [--limit N] [--json]\n');
+    return 2;
+  }
+  const r = engine.search(question, opts);
+  if (r.smallTalk) {
+    const { SMALL_TALK_REPLY } = await import('./features/practice-base/index.ts');
+    io.stdout.write(`${SMALL_TALK_REPLY}\n`);
+    return 0;
+  }
+  if (r.hits.length === 0) {
+    io.stdout.write(`The practice base has nothing close to that.${r.suggestions.length ? ` Try: ${r.suggestions.join(', ')}.` : ''}\n`);
+    return 0;
+  }
+  if (r.understood.length > 0) io.stdout.write(`Understood as: ${r.understood.join(', ')}.\n`);
+  if (r.note === 'only-challenge') io.stdout.write(`${(await import('./features/practice-base/index.ts')).ONLY_CHALLENGE_TEXT}\n`);
+  const blocks = r.hits.map((h) => ({
+    type: 'entry' as const,
+    id: h.entry.id,
+    kind: h.entry.kind,
+    kindLabel: KIND_LABELS[h.entry.kind].one,
+    title: h.entry.title,
+    text: h.entry.text,
+    themes: h.entry.themes,
+    citation: { ...citationFor(h.entry, engine.base), label: h.sources.map((s) => citationFor({ source: s }, engine.base).label).join('; ') },
+  }));
+  const { renderPlain } = await import('../adapters/console/render-plain.ts');
+  io.stdout.write(`${renderPlain({ blocks })}\n`);
+  if (r.remedies.length > 0) io.stdout.write(`What members do about it: ${r.remedies.map((e) => `${e.title} (${e.id})`).join('; ')}.\n`);
+  return 0;
+}

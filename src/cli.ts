@@ -5,19 +5,18 @@
 // no platform SDK; the configuration (zod), the application (src/app.ts), the database and the adapters
 // are imported with `await import()` on the paths that run them. Type imports cost nothing at run time.
 import path from 'node:path';
-import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
-import { renderPlain } from '../adapters/console/render-plain.ts';
 import { cacheDirFor } from './cache/cached-load.ts';
 import { createEngineCached } from './cache/engine.ts';
 import { createEngineInSteps } from './engine/engine.ts';
 import { useCachedEnglishWords } from './cache/english-words.ts';
 import { useCachedStems } from './cache/stems.ts';
-import { interpretWith, loadLexiconCachedAsync } from './cache/lexicon.ts';
+import { usePorterStems } from './cache/porter-stems.ts';
+import { baseWordsCached, interpretWith, loadLexiconCachedAsync } from './cache/lexicon.ts';
 import { loadPracticeBaseCached, loadPracticeBaseSnapshot } from './cache/practice-base.ts';
 import { preloadEld } from './engine/interpret/detect.ts';
-import { askJson, parseKind } from './cli-ask.ts';
+import { answerAsk, parseKind } from './cli-ask.ts';
 import { citationFor } from './knowledge/citation.ts';
 import { KIND_LABELS, KINDS, type Kind } from './knowledge/kinds.ts';
 import { packagePath } from './paths.ts';
@@ -108,14 +107,17 @@ const DEFAULT_DATABASE_PATH = './data/practice-bot.db';
 /** The practice base and its engine (with the interpreter of the members' languages), from their
  *  snapshots in the cache folder when the knowledge folder and the code are unchanged (src/cache/):
  *  then no YAML is parsed and neither yaml nor zod is imported. */
-async function loadEngine(databasePath: string, knowledgeDir: string | undefined): Promise<Engine> {
+async function loadEngine(databasePath: string, knowledgeDir: string | undefined): Promise<{ engine: Engine; saveStems: () => void }> {
   const dir = knowledgeDir ?? defaultKnowledgeDir();
   const cacheDir = cacheDirFor(databasePath);
   useCachedEnglishWords(cacheDir);
   useCachedStems(cacheDir);
+  // the engine's Porter stems of the last run (src/cache/porter-stems.ts), kept again once the questions are answered
+  const stems = usePorterStems(cacheDir);
   const base = (await loadPracticeBaseCached(dir, cacheDir)).value;
   const lexicon = (await loadLexiconCachedAsync(dir, cacheDir)).value;
-  return createEngineCached(base, dir, cacheDir, { interpret: interpretWith(lexicon, base) }).engine;
+  const engine = createEngineCached(base, dir, cacheDir, { interpret: interpretWith(lexicon, base, baseWordsCached(base, dir, cacheDir)) }).engine;
+  return { engine, saveStems: () => void stems.save() };
 }
 
 /** Builds the engine over a base loaded from `dir`, with the index analysis and the lexicon from the
@@ -129,12 +131,19 @@ function cachedEngineBuilder(
   const cacheDir = cacheDirFor(databasePath);
   useCachedEnglishWords(cacheDir);
   useCachedStems(cacheDir);
+  const stems = usePorterStems(cacheDir);
+  let firstBuilt = false;
   return {
     // The first generation's base: from its snapshot, as `ask` reads it (no YAML parsed when unchanged).
     loadFirstBase: (dir) => loadPracticeBaseSnapshot(dir, cacheDir, (d) => loadPracticeBase(d)).value,
     // The first generation: through the snapshots (fast start).
-    buildEngine: (base, dir, reuse) =>
-      createEngineCached(base, dir, cacheDir, { interpret: createInterpretFromDisk(dir, base, cacheDir), ...(reuse ? { fieldTerms: reuse.fieldTerms } : {}) }).engine,
+    buildEngine: (base, dir, reuse) => {
+      const engine = createEngineCached(base, dir, cacheDir, { interpret: createInterpretFromDisk(dir, base, cacheDir), ...(reuse ? { fieldTerms: reuse.fieldTerms } : {}) }).engine;
+      // the stems of the first build are kept for the next start (src/cache/porter-stems.ts), once the start is done
+      if (!firstBuilt) setImmediate(() => void stems.save());
+      firstBuilt = true;
+      return engine;
+    },
     // A reload: in steps, answers served meanwhile; texts unchanged since the last generation are not
     // analysed again (issue 13). The lexicon still comes from its snapshot.
     buildEngineInSteps: (base, dir, { fieldTerms, pause }) =>
@@ -185,78 +194,12 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
     opts.limit = n;
   } else opts.limit = values.json ? 5 : 3;
   const env = envOf(io);
-  const engine = await loadEngine(env.DATABASE_PATH?.trim() || DEFAULT_DATABASE_PATH, envKnowledgeDir(env));
-  if (values.theme !== undefined) {
-    const theme = engine.base.themes.find((t) => t.id === values.theme) ?? engine.themesFor(values.theme)[0];
-    if (!theme) {
-      io.stderr.write(`Unknown --theme "${values.theme}". Themes: ${engine.base.themes.map((t) => t.id).join(', ')}\n`);
-      return 2;
-    }
-    opts.theme = theme.id;
+  const { engine, saveStems } = await loadEngine(env.DATABASE_PATH?.trim() || DEFAULT_DATABASE_PATH, envKnowledgeDir(env));
+  try {
+    return await answerAsk(engine, { positionals, json: values.json, theme: values.theme }, opts, io, output);
+  } finally {
+    saveStems();
   }
-  const question = positionals.join(' ');
-  if (positionals.length > 0 && question.trim() === '') {
-    io.stderr.write('The question is empty. Usage: practice-bot ask "<question>" [--kind K] [--theme T] [--limit N] [--json]\n');
-    return 2;
-  }
-  if (values.json) {
-    if (question.trim() !== '') {
-      io.stdout.write(`${JSON.stringify(askJson(engine, question, opts))}\n`);
-      return 0;
-    }
-    // A batch turns the language detector on (its data is read on the first question that needs it,
-    // in about half the time the package import took); a single question goes without it (the lexicons still read its language).
-    await preloadEld().catch(() => undefined);
-    const rl = readline.createInterface({ input: io.stdin, crlfDelay: Infinity, terminal: false });
-    for await (const line of rl) {
-      if (line.trim() === '') continue;
-      let out: string;
-      try {
-        out = JSON.stringify(askJson(engine, line, opts));
-      } catch (err) {
-        out = JSON.stringify({ query: line, results: [], suggestions: [], error: await errorMessage(err) });
-      }
-      if (output.closed()) break;
-      if (!io.stdout.write(`${out}\n`)) {
-        await new Promise((r) => {
-          io.stdout.once('drain', r);
-          io.stdout.once('error', r);
-          io.stdout.once('close', r);
-        });
-      }
-      if (output.closed()) break;
-    }
-    return 0;
-  }
-  if (question.trim() === '') {
-    io.stderr.write('Usage: practice-bot ask "<question>" [--kind K] [--theme T] [--limit N] [--json]\n');
-    return 2;
-  }
-  const r = engine.search(question, opts);
-  if (r.smallTalk) {
-    const { SMALL_TALK_REPLY } = await import('./features/practice-base/index.ts');
-    io.stdout.write(`${SMALL_TALK_REPLY}\n`);
-    return 0;
-  }
-  if (r.hits.length === 0) {
-    io.stdout.write(`The practice base has nothing close to that.${r.suggestions.length ? ` Try: ${r.suggestions.join(', ')}.` : ''}\n`);
-    return 0;
-  }
-  if (r.understood.length > 0) io.stdout.write(`Understood as: ${r.understood.join(', ')}.\n`);
-  if (r.note === 'only-challenge') io.stdout.write(`${(await import('./features/practice-base/index.ts')).ONLY_CHALLENGE_TEXT}\n`);
-  const blocks = r.hits.map((h) => ({
-    type: 'entry' as const,
-    id: h.entry.id,
-    kind: h.entry.kind,
-    kindLabel: KIND_LABELS[h.entry.kind].one,
-    title: h.entry.title,
-    text: h.entry.text,
-    themes: h.entry.themes,
-    citation: { ...citationFor(h.entry, engine.base), label: h.sources.map((s) => citationFor({ source: s }, engine.base).label).join('; ') },
-  }));
-  io.stdout.write(`${renderPlain({ blocks })}\n`);
-  if (r.remedies.length > 0) io.stdout.write(`What members do about it: ${r.remedies.map((e) => `${e.title} (${e.id})`).join('; ')}.\n`);
-  return 0;
 }
 
 async function runConsole(config: Config, as: string | undefined, io: Io): Promise<number> {

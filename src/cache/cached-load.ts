@@ -70,7 +70,7 @@ export function cacheKey(opts: Pick<CachedLoadOptions<unknown>, 'name' | 'files'
 const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
 /** Reads the snapshot for `key`: the decoded JSON, or why not. */
-function readSnapshot(file: string, key: string): { json: unknown } | { reason: string } {
+export function readSnapshot(file: string, key: string): { json: unknown } | { reason: string } {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -97,7 +97,7 @@ function readSnapshot(file: string, key: string): { json: unknown } | { reason: 
 }
 
 /** Writes the snapshot atomically (temporary file, then rename); false when the folder is not writable. */
-function writeSnapshot(dir: string, file: string, key: string, json: unknown): boolean {
+export function writeSnapshot(dir: string, file: string, key: string, json: unknown): boolean {
   const body = JSON.stringify(json);
   const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
   try {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterpreter } from '../engine/interpret/interpreter.ts';
 import type { Lexicon } from '../engine/interpret/lexicon.ts';
+import { tokenize } from '../engine/interpret/text.ts';
 import type { Interpretation } from '../engine/types.ts';
 import type { PracticeBase } from '../knowledge/schema.ts';
 import { cachedLoad, cachedLoadAsync, filesUnder, type CachedLoadOptions, type CachedLoadResult } from './cached-load.ts';
@@ -48,10 +49,50 @@ export async function loadLexiconCachedAsync(dir: string, cacheDir: string | und
   return cachedLoadAsync<Lexicon>({ ...snapshot(root, cacheDir), build: async () => (await import('../engine/interpret/lexicon-file.ts')).loadLexicon(root) });
 }
 
-/** The engine's `interpret` option: the interpreter over `lexicon` and the base's vocabulary. */
-export function interpretWith(lexicon: Lexicon, base: PracticeBase): (text: string) => Interpretation {
-  const interpreter = createInterpreter(lexicon, { vocabulary: baseVocabulary(base) });
+/** The engine's `interpret` option: the interpreter over `lexicon` and the base's vocabulary (`vocabulary`:
+ *  the same words from their snapshot, baseWordsCached). */
+export function interpretWith(lexicon: Lexicon, base: PracticeBase, vocabulary: Iterable<string> = baseVocabulary(base)): (text: string) => Interpretation {
+  const interpreter = createInterpreter(lexicon, { vocabulary });
   return (text) => interpreter.interpret(text);
+}
+
+/** The code the base's words depend on: the tokeniser, the interpreter that reads them, this file's
+ *  baseVocabulary, and the base's loader. */
+const WORDS_CODE = [
+  path.join(here, `../engine/interpret/text${EXT}`),
+  path.join(here, `../engine/interpret/interpreter${EXT}`),
+  path.join(here, `lexicon${EXT}`),
+  path.join(here, `../knowledge/load${EXT}`),
+  path.join(here, `../knowledge/schema${EXT}`),
+];
+
+/**
+ * The base's vocabulary as the interpreter reads it, from a snapshot (`base-words.json`) when the knowledge
+ * folder and the code are unchanged: its distinct words as the interpreter's tokeniser cuts them (a token is
+ * a run of letters, marks and digits, and everything the interpreter keeps of it depends on that run alone),
+ * so the interpreter tokenises a few thousand words instead of every entry's text. Same interpretations.
+ * `base` must be the base loaded from `knowledgeDir`.
+ */
+export function baseWordsCached(base: PracticeBase, knowledgeDir: string, cacheDir: string | undefined): Iterable<string> {
+  if (cacheDir === undefined) return baseVocabulary(base);
+  const root = path.resolve(knowledgeDir);
+  return cachedLoad<string[]>({
+    dir: cacheDir,
+    name: 'base-words',
+    root,
+    files: filesUnder(root, ['.yaml', '.yml']),
+    code: WORDS_CODE,
+    build: () => {
+      const words = new Set<string>();
+      // as createInterpreter reads its vocabulary: tokenize(text, undefined), with its default token limit
+      for (const text of baseVocabulary(base)) for (const t of tokenize(text, undefined)) words.add(t.raw);
+      return [...words];
+    },
+    decode: (j) => {
+      if (!Array.isArray(j) || !j.every((w) => typeof w === 'string')) throw new Error('not a list of words');
+      return j as string[];
+    },
+  }).value;
 }
 
 /** The words the English engine knows: entry titles, texts and keywords, theme labels and terms. */

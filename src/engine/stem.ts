@@ -146,3 +146,18 @@ export function stem(word: string): string {
   cache.set(word, out);
   return out;
 }
+
+/** The stems computed so far in this process, word -> stem (src/cache/porter-stems.ts keeps them
+ *  between runs: a stem depends only on the word and this file's code). */
+export function stemsSoFar(): ReadonlyMap<string, string> {
+  return cache;
+}
+
+/** Adds stems computed by an earlier run of the same code (src/cache/porter-stems.ts): `stem()` then
+ *  returns them without running the algorithm. Words already known are left as they are. */
+export function seedStems(pairs: Iterable<readonly [string, string]>): void {
+  for (const [word, out] of pairs) {
+    if (cache.size >= 50_000) return;
+    if (!cache.has(word)) cache.set(word, out);
+  }
+}
