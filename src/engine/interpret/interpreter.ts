@@ -22,6 +22,8 @@ import { EMOJI, LINK, MENTION, tokenize } from './text.ts';
 export type { Interpretation } from '../types.ts';
 import type { Interpretation } from '../types.ts';
 
+const THAI_LETTER = /[\u0E00-\u0E7F]/;
+
 export interface Interpreter {
   interpret(text: string): Interpretation;
 }
@@ -188,7 +190,11 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
   const trace = options.trace;
 
   const detector = options.detector === undefined ? createEldDetector() : options.detector;
-  const thai = byScript.has('thai') ? new Intl.Segmenter('th', { granularity: 'word' }) : undefined;
+  // Thai is written without spaces: its words come from ICU's segmenter, made on the first Thai question
+  // (making it costs tens of milliseconds at start-up, which a question in any other script never needs).
+  let thaiSegmenter: Intl.Segmenter | undefined;
+  const thaiFor = (text: string): Intl.Segmenter | undefined =>
+    byScript.has('thai') && THAI_LETTER.test(text) ? (thaiSegmenter ??= new Intl.Segmenter('th', { granularity: 'word' })) : undefined;
 
   /** Interpretation from one profile's matches. */
   function build(language: string, tokens: Token[], r: MatchResult, m: Matcher, dominant: Script, emoji: boolean): Interpretation {
@@ -310,7 +316,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     let clean = text;
     if (clean.includes('@') || clean.includes('://') || clean.includes('www.')) clean = clean.replace(LINK, ' ').replace(MENTION, ' ');
     const emoji = NON_ASCII.test(clean) && EMOJI.test(clean);
-    const tokens = tokenize(clean, thai, MAX_TOKENS);
+    const tokens = tokenize(clean, thaiFor(clean), MAX_TOKENS);
     // no words at all: emoji or punctuation ("👍", "?") is small talk; an empty message is nothing
     if (tokens.length === 0) return { language: 'en', query: text, understood: [], coverage: 1, smallTalk: clean.trim() !== '' };
 
