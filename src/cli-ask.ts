@@ -86,15 +86,14 @@ export async function answerAsk(
     io.stderr.write('The question is empty. Usage: practice-bot ask "<question>" [--kind K] [--theme T] [--limit N] [--json]\n');
     return 2;
   }
+  // The language detector is on, as in the bot and the console, so a question gets the same reading
+  // everywhere; its data is read only for a question the lexicons cannot settle (an English one never).
+  await preloadEld().catch(() => undefined);
   if (values.json) {
     if (question.trim() !== '') {
       io.stdout.write(`${JSON.stringify(askJson(engine, question, opts))}\n`);
       return 0;
     }
-    // A batch turns the language detector on (its data is read on the first question that needs it,
-    // in about half the time the package import took); a single question goes without it (the
-    // lexicons still read its language).
-    await preloadEld().catch(() => undefined);
     const { default: readline } = await import('node:readline');
     const rl = readline.createInterface({ input: io.stdin, crlfDelay: Infinity, terminal: false });
     for await (const line of rl) {

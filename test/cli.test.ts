@@ -286,6 +286,18 @@ describe('the practice-bot bin, one real process per module graph', () => {
     expectAskJson(JSON.parse(r.stdout.split('\n')[0]!) as Record<string, unknown>, 'encrypted data');
   });
 
+  it('ask reads a question the same as one argument and in a batch (the language detector is on in both)', async () => {
+    // the lexicons alone cannot settle this one's language: the statistical detector decides
+    const q = 'buongiorno, come gestite i dati cifrati della polizia?';
+    const env = { DATABASE_PATH: path.join(tmp(), 'data', 'bot.db') };
+    const single = await runCli(['ask', '--json', q], { env });
+    const batch = await runCli(['ask', '--json'], { input: `${q}\n`, env });
+    expect(single.code).toBe(0);
+    const one = JSON.parse(single.stdout) as { language: string };
+    expect(one.language).toBe('it');
+    expect(JSON.parse(batch.stdout.trim()) as unknown).toEqual(one);
+  });
+
   it('with no command and no token, the console starts (npm start): it answers lines piped to it and stops at the end of its input', async () => {
     const r = await runCli([], { input: '/help\n/challenges\n', env: { DATABASE_PATH: path.join(tmp(), 'data', 'bot.db') } });
     expect(r.code).toBe(0);
