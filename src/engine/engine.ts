@@ -183,15 +183,19 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
     doc: number;
     /** Ranking score: relevance times the intent's preference for the entry's kind. */
     score: number;
-    folded?: number[];
+    folded: number[] | undefined;
     /** The challenge whose `addressed_by` brought this entry in. */
-    via?: number;
+    via: number | undefined;
   }
+  /** Every candidate has every field, in one order: one object shape for the code that reads them. */
+  const candidate = (doc: number, score: number, via?: number, folded?: number[]): Candidate => ({ doc, score, folded, via });
 
   const searchUncached = (q: string, limit: number, offset: number, opts: SearchOptions): SearchResult => {
     const read = readMessage(q);
+    // every field present (undefined when unset), in one order: results share one object shape
     const result: SearchResult = {
       query: q,
+      corrected: undefined,
       hits: [],
       total: 0,
       suggestions: [],
@@ -199,6 +203,7 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
       language: read.language,
       understood: [...read.understood],
       smallTalk: read.smallTalk,
+      note: undefined,
       remedies: [],
     };
     if (read.smallTalk) return result;
@@ -284,7 +289,7 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
       if (offTopicUnits && offTopicUnits.filter((c) => !c.name && c.terms.some((t) => hasOwn(r.doc, t))).length < 2) continue;
       if (unmapped > 0 && !carries(r.doc)) continue;
       passing++;
-      byDoc.set(r.doc, { doc: r.doc, score: r.score * (prefer ? prefer[kindOf[r.doc]!] : 1) });
+      byDoc.set(r.doc, candidate(r.doc, r.score * (prefer ? prefer[kindOf[r.doc]!] : 1)));
     }
     // The challenge a solutions answer is about: the best-scoring one whose addressing entries came in.
     let anchor: Candidate | undefined;
@@ -313,7 +318,7 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
         let s = list[0]!.s;
         for (let k = 1; k < list.length; k++) s += LINK_SUPPORT * list[k]!.s;
         const had = byDoc.get(r);
-        if (!had) byDoc.set(r, { doc: r, score: s, via: list[0]!.via });
+        if (!had) byDoc.set(r, candidate(r, s, list[0]!.via));
         else if (s > had.score) {
           had.score = s;
           had.via = list[0]!.via;
@@ -329,7 +334,7 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
       if (at > 2 && order[at]!.score / prefer.challenge >= ANCHOR_MIN) {
         anchor = order.splice(at, 1)[0]!;
         order.splice(2, 0, anchor);
-        for (let i = 3; i < order.length; i++) if (order[i]!.score > order[i - 1]!.score) order[i] = { ...order[i]!, score: order[i - 1]!.score };
+        for (let i = 3; i < order.length; i++) if (order[i]!.score > order[i - 1]!.score) order[i] = candidate(order[i]!.doc, order[i - 1]!.score, order[i]!.via, order[i]!.folded);
         anchor.score = Math.min(anchor.score, order[1]!.score);
       }
     }
@@ -352,11 +357,11 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
         const r = remedyDocs(top.doc).find((d) => !accept || accept(d));
         if (r !== undefined) {
           const at = kept.findIndex((c) => c.doc === r || (c.folded?.includes(r) ?? false));
-          const c = at >= 0 ? kept.splice(at, 1)[0]! : { doc: r, score: top.score * LINK_WEIGHT };
+          const c = at >= 0 ? kept.splice(at, 1)[0]! : candidate(r, top.score * LINK_WEIGHT);
           const pos = Math.min(2, kept.length);
           c.score = Math.min(c.score, kept[pos - 1]!.score);
           kept.splice(pos, 0, c);
-          for (let i = pos + 1; i < kept.length; i++) if (kept[i]!.score > kept[i - 1]!.score) kept[i] = { ...kept[i]!, score: kept[i - 1]!.score };
+          for (let i = pos + 1; i < kept.length; i++) if (kept[i]!.score > kept[i - 1]!.score) kept[i] = candidate(kept[i]!.doc, kept[i - 1]!.score, kept[i]!.via, kept[i]!.folded);
         }
       }
     }
@@ -373,19 +378,19 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
         if (nearest.length >= 2) break;
         if (r.score < NEAREST_FLOOR || r.matched <= 0) continue;
         if (nearest.some((n) => samePoint(n.doc, r.doc))) continue;
-        nearest.push(kept.find((k) => k.doc === r.doc) ?? { doc: r.doc, score: r.score });
+        nearest.push(kept.find((k) => k.doc === r.doc) ?? candidate(r.doc, r.score));
       }
       const first = kept[0];
       const rest = kept.slice(1).filter((k) => !nearest.includes(k));
       kept.splice(0, kept.length, first, ...nearest, ...rest);
       // scores stay best first
-      for (let i = 1; i < kept.length; i++) if (kept[i]!.score > kept[i - 1]!.score) kept[i] = { ...kept[i]!, score: kept[i - 1]!.score };
+      for (let i = 1; i < kept.length; i++) if (kept[i]!.score > kept[i - 1]!.score) kept[i] = candidate(kept[i]!.doc, kept[i - 1]!.score, kept[i]!.via, kept[i]!.folded);
     }
     const hits: SearchHit[] = [];
     for (const c of kept.slice(offset, offset + limit)) {
       const e = entries[c.doc]!;
       const sources = sourcesOf(e);
-      const hit: SearchHit = { entry: e, score: Math.round(Math.min(1, c.score) * 1e4) / 1e4, sources };
+      const hit: SearchHit = { entry: e, score: Math.round(Math.min(1, c.score) * 1e4) / 1e4, sources, folded: undefined };
       if (c.folded) {
         hit.folded = c.folded.map((d) => entries[d]!.id);
         for (const d of c.folded) for (const s of sourcesOf(entries[d]!)) if (!sources.some((x) => x.document === s.document && x.section === s.section)) sources.push(s);
@@ -396,11 +401,15 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
     result.total = kept.length + Math.max(0, ranked.total - passing);
     if (note) result.note = note;
     // "What members do about it": the entries addressing the challenges shown, when not shown themselves
-    const shown = new Set(kept.slice(0, offset + limit).flatMap((c) => [c.doc, ...(c.folded ?? [])]));
+    const shownUpTo = Math.min(kept.length, offset + limit);
+    const shown = (d: number): boolean => {
+      for (let i = 0; i < shownUpTo; i++) if (kept[i]!.doc === d || (kept[i]!.folded?.includes(d) ?? false)) return true;
+      return false;
+    };
     const remedies: number[] = [];
     for (const h of hits) {
       if (h.entry.kind !== 'challenge') continue;
-      for (const r of remedyDocs(docById.get(h.entry.id)!)) if (!shown.has(r) && !remedies.includes(r)) remedies.push(r);
+      for (const r of remedyDocs(docById.get(h.entry.id)!)) if (!shown(r) && !remedies.includes(r)) remedies.push(r);
     }
     result.remedies = remedies.slice(0, 4).map((d) => entries[d]!);
     if (hits.length === 0 && result.total === 0) result.suggestions = suggest(read.query, slots, ranked.docs.map((r) => r.doc).slice(0, 3));
