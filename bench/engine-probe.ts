@@ -2,13 +2,14 @@
 // little: after a warm-up of W questions, over the 1000 timed questions of the engine bench (10k
 // synthetic base, the members' languages interpreter in the path unless --english), it prints
 // - allocation per search (heap growth over batches of searches with no garbage collection in them),
-// - garbage collections (scavenges / others) during the timed questions,
-// - with node's --trace-opt --trace-deopt, the lines between "=== timed" and "=== end" are the JIT's
-//   work during the timed questions (count them with grep).
-// Run: npx tsx bench/engine-probe.ts [--warm 500] [--size 10000] [--english]
-//      node --trace-opt --trace-deopt --import tsx bench/engine-probe.ts | awk '/=== timed/,/=== end/' | grep -c 'bailout\|deoptimiz'
+// - with --alloc-profile, where it is allocated (sampling heap profile, bytes per search by function),
+// - with node's --trace-opt --trace-deopt (or --trace-gc), the lines between "=== timed" and "=== end"
+//   are the JIT's work (or the collections) during the timed questions: count them with grep.
+// Run: npx tsx bench/engine-probe.ts [--warm 500] [--size 10000 (0: the real base)] [--english] [--alloc-profile]
+//      node --trace-opt --trace-deopt --import tsx bench/engine-probe.ts | awk '/=== timed/,/=== end/' | grep -c 'bailout (kind'
+//      node --trace-gc --import tsx bench/engine-probe.ts | awk '/=== timed/,/=== end/' | grep -c Scavenge
 import inspector from 'node:inspector';
-import { PerformanceObserver, constants } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import { loadLexicon } from '../src/engine/interpret/index.ts';
 import { interpretWith } from '../src/cache/lexicon.ts';
 import { createEngine } from '../src/engine/engine.ts';
@@ -39,19 +40,6 @@ const warmup = queryMix(real, Math.max(warm, 500), 99);
 // a warm-up longer than the 500 distinct warm-up questions repeats them
 for (let i = 0; i < warm; i++) engine.search(warmup[i % warmup.length]!);
 
-let scavenges = 0;
-let others = 0;
-let gcs = 0;
-const obs = new PerformanceObserver((list) => {
-  for (const e of list.getEntries()) {
-    gcs++;
-    const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
-    if (kind === constants.NODE_PERFORMANCE_GC_MINOR) scavenges++;
-    else others++;
-  }
-});
-obs.observe({ entryTypes: ['gc'] });
-
 const profile = process.argv.includes('--alloc-profile');
 const session = new inspector.Session();
 if (profile) {
@@ -64,11 +52,10 @@ const perSearch: number[] = [];
 const t0 = performance.now();
 for (let b = 0; b < queries.length; b += 50) {
   const before = process.memoryUsage().heapUsed;
-  const g = gcs;
   for (let i = b; i < b + 50 && i < queries.length; i++) engine.search(queries[i]!);
   const after = process.memoryUsage().heapUsed;
-  // the observer's callback runs asynchronously: count gc by a drop in heap use as well
-  if (g === gcs && after >= before) perSearch.push((after - before) / 50);
+  // a batch with a garbage collection in it shows a drop in heap use (a scavenge frees megabytes): left out
+  if (after >= before) perSearch.push((after - before) / 50);
 }
 const ms = performance.now() - t0;
 console.log('=== end');
@@ -89,11 +76,10 @@ if (profile) {
   const rows = [...self].sort((a, b) => b[1] - a[1]).slice(0, 40);
   for (const [k, v] of rows) console.log(`${(v / queries.length / 1024).toFixed(2).padStart(7)} KB/search  ${k}`);
 }
-await new Promise((r) => setTimeout(r, 50));
-obs.disconnect();
+const ns = v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');
 perSearch.sort((a, b) => a - b);
 const med = perSearch[Math.floor(perSearch.length / 2)] ?? NaN;
 console.log(
   `size ${size || 'real'}, warm-up ${warm}, ${english ? 'English only' : 'with the interpreter'}: allocation ${(med / 1024).toFixed(1)} KB per search (median of ${perSearch.length} gc-free batches of 50), ` +
-    `gc in the timed 1000: ${scavenges} scavenges, ${others} other; mean ${(ms / queries.length).toFixed(3)} ms (under load)`,
+    `new space ${((ns?.space_size ?? 0) / 1048576).toFixed(1)} MB; mean ${(ms / queries.length).toFixed(3)} ms (under load)`,
 );

@@ -156,11 +156,14 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
   const readMessage = (q: string): Interpretation => {
     try {
       const r = interpret(q);
-      if (r && typeof r.query === 'string') return r;
+      // copied into one shape (every field, in one order), whatever shapes the interpreter returns
+      if (r && typeof r.query === 'string') {
+        return { language: r.language, query: r.query, understood: r.understood, coverage: r.coverage, unmapped: r.unmapped, smallTalk: r.smallTalk, offTopic: r.offTopic };
+      }
     } catch {
       // an interpreter that fails reads the message as English
     }
-    return { language: 'en', query: q, understood: [], coverage: 1, smallTalk: false };
+    return { language: 'en', query: q, understood: [], coverage: 1, unmapped: undefined, smallTalk: false, offTopic: undefined };
   };
 
   // The base does not change while the engine lives, so a search is a pure function of its
@@ -189,6 +192,19 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
   }
   /** Every candidate has every field, in one order: one object shape for the code that reads them. */
   const candidate = (doc: number, score: number, via?: number, folded?: number[]): Candidate => ({ doc, score, folded, via });
+
+  // a doc's place among a search's candidates, valid for the search whose generation candGen holds
+  const candGen = new Int32Array(entries.length);
+  const candAt = new Int32Array(entries.length);
+  let candGeneration = 0;
+  const nextCandidateGeneration = (): number => {
+    if (candGeneration >= 0x3fffffff) {
+      candGen.fill(0);
+      candGeneration = 0;
+    }
+    return ++candGeneration;
+  };
+  const byScore = (a: Candidate, b: Candidate): number => b.score - a.score || a.doc - b.doc;
 
   const searchUncached = (q: string, limit: number, offset: number, opts: SearchOptions): SearchResult => {
     const read = readMessage(q);
@@ -268,7 +284,15 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
       countAboveIfCovered: low,
       ...(accept ? { accept } : {}),
     });
-    const byDoc = new Map<number, Candidate>();
+    // the candidates, in the order they came in; a doc's candidate through a generation-stamped index
+    const cands: Candidate[] = [];
+    const gen = nextCandidateGeneration();
+    const byDoc = (d: number): Candidate | undefined => (candGen[d] === gen ? cands[candAt[d]!] : undefined);
+    const add = (c: Candidate): void => {
+      candGen[c.doc] = gen;
+      candAt[c.doc] = cands.length;
+      cands.push(c);
+    };
     let passing = 0;
     for (const r of ranked.docs) {
       if (!pass(r.score, r.matched)) continue;
@@ -289,7 +313,7 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
       if (offTopicUnits && offTopicUnits.filter((c) => !c.name && c.terms.some((t) => hasOwn(r.doc, t))).length < 2) continue;
       if (unmapped > 0 && !carries(r.doc)) continue;
       passing++;
-      byDoc.set(r.doc, candidate(r.doc, r.score * (prefer ? prefer[kindOf[r.doc]!] : 1)));
+      add(candidate(r.doc, r.score * (prefer ? prefer[kindOf[r.doc]!] : 1)));
     }
     // The challenge a solutions answer is about: the best-scoring one whose addressing entries came in.
     let anchor: Candidate | undefined;
@@ -297,19 +321,20 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
       // what members do about a matched challenge is an answer to "how do others handle it": its
       // addressing entries (best first, as curated) come in at a share of the challenge's relevance,
       // plus a little of their own relevance to the question
-      const own = new Map<number, number>();
+      // (no candidate's score changes in this loop: each reads the others' as ranked)
       const links = new Map<number, { s: number; via: number }[]>();
-      for (const c of byDoc.values()) own.set(c.doc, c.score);
-      for (const c of [...byDoc.values()]) {
+      for (const c of cands) {
         if (kindOf[c.doc] !== 'challenge') continue;
         const rel = c.score / prefer.challenge;
-        remedyDocs(c.doc).forEach((r, i) => {
-          if (accept && !accept(r)) return;
-          const s = rel * LINK_WEIGHT * prefer[kindOf[r]!] * (1 - LINK_RANK_STEP * i) + LINK_OWN_SHARE * (own.get(r) ?? 0);
+        const remedies = remedyDocs(c.doc);
+        for (let i = 0; i < remedies.length; i++) {
+          const r = remedies[i]!;
+          if (accept && !accept(r)) continue;
+          const s = rel * LINK_WEIGHT * prefer[kindOf[r]!] * (1 - LINK_RANK_STEP * i) + LINK_OWN_SHARE * (byDoc(r)?.score ?? 0);
           const list = links.get(r);
           if (list) list.push({ s, via: c.doc });
           else links.set(r, [{ s, via: c.doc }]);
-        });
+        }
       }
       // an entry addressing several of the challenges matched answers more of the question: each
       // further link adds a share of what it brings
@@ -317,15 +342,15 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
         list.sort((a, b) => b.s - a.s);
         let s = list[0]!.s;
         for (let k = 1; k < list.length; k++) s += LINK_SUPPORT * list[k]!.s;
-        const had = byDoc.get(r);
-        if (!had) byDoc.set(r, candidate(r, s, list[0]!.via));
+        const had = byDoc(r);
+        if (!had) add(candidate(r, s, list[0]!.via));
         else if (s > had.score) {
           had.score = s;
           had.via = list[0]!.via;
         }
       }
     }
-    const order = [...byDoc.values()].sort((a, b) => b.score - a.score || a.doc - b.doc);
+    const order = cands.sort(byScore);
     if (intent === 'solutions' && prefer) {
       // the practices that came through a challenge's links are shown with that challenge, third:
       // "how do others handle X" gets what members do about X, and X as the meetings recorded it
@@ -341,7 +366,12 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
     // one point, one answer: a near-identical hit folds into the better one
     const kept: Candidate[] = [];
     for (const c of order) {
-      const into = kept.find((k) => samePoint(k.doc, c.doc));
+      let into: Candidate | undefined;
+      for (const k of kept) {
+        if (!samePoint(k.doc, c.doc)) continue;
+        into = k;
+        break;
+      }
       if (into) (into.folded ??= []).push(c.doc);
       else kept.push(c);
     }
@@ -412,7 +442,11 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
       for (const r of remedyDocs(docById.get(h.entry.id)!)) if (!shown(r) && !remedies.includes(r)) remedies.push(r);
     }
     result.remedies = remedies.slice(0, 4).map((d) => entries[d]!);
-    if (hits.length === 0 && result.total === 0) result.suggestions = suggest(read.query, slots, ranked.docs.map((r) => r.doc).slice(0, 3));
+    if (hits.length === 0 && result.total === 0) {
+      const nearest: number[] = [];
+      for (let i = 0; i < ranked.docs.length && i < 3; i++) nearest.push(ranked.docs[i]!.doc);
+      result.suggestions = suggest(read.query, slots, nearest);
+    }
     return result;
   };
   return { base, search, themesFor, closestCommand, analyse, entry, remediesOf, sourcesOf };
