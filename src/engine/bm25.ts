@@ -15,6 +15,7 @@
 
 import type { Bm25Options, FieldSpec, QuerySlot, RankOptions, Ranked } from './bm25-types.ts';
 import { heapSiftDown, heapSwap, heapWorse } from './candidate-heap.ts';
+import { RankScratch } from './rank-scratch.ts';
 
 export type { Bm25Options, FieldSpec, QuerySlot, RankOptions, Ranked, SlotAlt } from './bm25-types.ts';
 
@@ -50,9 +51,6 @@ export class Bm25Index {
   private slotTmp = new Float64Array(0);
   private touched = new Int32Array(0);
   private slotTouched = new Int32Array(0);
-  private heapDoc = new Int32Array(64);
-  private heapRaw = new Float64Array(64);
-  private heapCov = new Float64Array(64);
 
   constructor(fields: FieldSpec[], opts: Bm25Options = {}) {
     this.fields = fields;
@@ -287,32 +285,48 @@ export class Bm25Index {
     return slot.weight * (slot.unknownWeight ?? this.unknownWeight) * idfUnseen * this.satRef;
   }
 
+  private scratch = new RankScratch();
+
   rank(slots: QuerySlot[], opts: RankOptions): Ranked {
     const N = this.N;
-    const resolved: { slot: number; alts: { t: number; w: number }[]; weight: number; words: number }[] = [];
     let maxAchievable = 0;
     let unknownSlots = 0;
     let truncated = false;
+    let total0 = 0;
+    for (let s = 0; s < slots.length; s++) total0 += slots[s]!.alts.length;
+    const sc = this.scratch;
+    sc.reserve(total0, slots.length);
+    const { altTerm, altW, rStart, rWeight, rWords } = sc;
+    let nAlts = 0;
+    let nRes = 0;
     for (let s = 0; s < slots.length; s++) {
       const slot = slots[s]!;
-      const alts: { t: number; w: number }[] = [];
+      const first = nAlts;
       for (const a of slot.alts) {
         const t = this.terms.get(a.term);
-        if (t !== undefined && !alts.some((x) => x.t === t)) alts.push({ t, w: a.weight });
+        if (t === undefined) continue;
+        let dup = false;
+        for (let k = first; k < nAlts; k++) if (altTerm[k] === t) dup = true;
+        if (dup) continue;
+        altTerm[nAlts] = t;
+        altW[nAlts] = a.weight;
+        nAlts++;
       }
-      if (alts.length === 0) {
+      if (nAlts === first) {
         unknownSlots++;
         maxAchievable += this.unknownSlotMax(slot);
         continue;
       }
       maxAchievable += slot.unseen ? Math.max(this.unknownSlotMax(slot), this.slotMax(slot)) : this.slotMax(slot);
-      resolved.push({ slot: s, alts, weight: slot.weight, words: slot.words ?? slot.weight });
+      rStart[nRes] = first;
+      rWeight[nRes] = slot.weight;
+      rWords[nRes] = slot.words ?? slot.weight;
+      nRes++;
     }
-    let nAlts = 0;
-    for (const r of resolved) nAlts += r.alts.length;
+    rStart[nRes] = nAlts;
     const cap = Math.min(this.championCap, Math.max(256, Math.floor(this.queryBudget / Math.max(1, nAlts))));
-    for (const r of resolved) for (const a of r.alts) if (this.df[a.t]! > cap) truncated = true;
-    if (N === 0 || resolved.length === 0 || maxAchievable <= 0) return { docs: [], total: 0, maxAchievable, unknownSlots };
+    for (let k = 0; k < nAlts; k++) if (this.df[altTerm[k]!]! > cap) truncated = true;
+    if (N === 0 || nRes === 0 || maxAchievable <= 0) return { docs: [], total: 0, maxAchievable, unknownSlots };
 
     const acc = this.acc;
     const tmp = this.slotTmp;
@@ -320,10 +334,11 @@ export class Bm25Index {
     const touched = this.touched;
     const slotTouched = this.slotTouched;
     let nTouched = 0;
-    for (const r of resolved) {
+    for (let r = 0; r < nRes; r++) {
       let nSlot = 0;
-      for (const { t, w } of r.alts) {
-        const ww = w * r.weight;
+      for (let k = rStart[r]!; k < rStart[r + 1]!; k++) {
+        const t = altTerm[k]!;
+        const ww = altW[k]! * rWeight[r]!;
         const a = this.postStart[t]!;
         const b = Math.min(this.postStart[t + 1]!, a + cap);
         for (let i = a; i < b; i++) {
@@ -334,11 +349,12 @@ export class Bm25Index {
           if (v > cur) tmp[d] = v;
         }
       }
+      const words = rWords[r]!;
       for (let i = 0; i < nSlot; i++) {
         const d = slotTouched[i]!;
         if (acc[d] === 0) touched[nTouched++] = d;
         acc[d] = acc[d]! + tmp[d]!;
-        cov[d] = cov[d]! + r.words;
+        cov[d] = cov[d]! + words;
         tmp[d] = 0;
       }
     }
@@ -349,16 +365,10 @@ export class Bm25Index {
     const lowThreshold = covered ? Math.min(threshold, covered.score * maxAchievable) : threshold;
     const minWords = covered ? covered.words - 1e-9 : Infinity;
     const keep = Math.max(opts.topK, truncated ? 64 : 0);
-    if (this.heapDoc.length < keep) {
-      this.heapDoc = new Int32Array(keep);
-      this.heapRaw = new Float64Array(keep);
-      this.heapCov = new Float64Array(keep);
-    }
-    const hd = this.heapDoc;
-    const hr = this.heapRaw;
+    sc.reserveHeap(keep);
+    const { heapDoc: hd, heapRaw: hr, heapCov: hc } = sc;
     let size = 0;
     let total = 0;
-    const hc = this.heapCov;
     const accept = opts.accept;
     for (let i = 0; i < nTouched; i++) {
       const d = touched[i]!;
@@ -387,45 +397,56 @@ export class Bm25Index {
         heapSiftDown(hd, hr, hc, size, 0);
       }
     }
-    const best: { doc: number; raw: number; words: number }[] = [];
-    for (let i = 0; i < size; i++) best.push({ doc: hd[i]!, raw: hr[i]!, words: hc[i]! });
-    best.sort((x, y) => y.raw - x.raw || x.doc - y.doc);
+    // best first: (raw desc, doc asc), the reverse of the heap's order
+    sc.drain(size);
 
     if (truncated) {
-      // exact re-scoring of the best candidates from the forward index
-      const altOf = new Map<number, { s: number; w: number }[]>();
-      resolved.forEach((r, s) => {
-        for (const { t, w } of r.alts) {
-          const l = altOf.get(t) ?? [];
-          l.push({ s, w: w * r.weight });
-          altOf.set(t, l);
+      // exact re-scoring of the best candidates from the forward index: each term of the query points
+      // at its alternatives (a term may stand in several slots), stamped with this query's generation
+      const gen = sc.nextGeneration(this.termNames.length);
+      const { termHead, termGen, altSlot, altNext } = sc;
+      for (let r = 0; r < nRes; r++) {
+        for (let k = rStart[r]!; k < rStart[r + 1]!; k++) {
+          const t = altTerm[k]!;
+          altSlot[k] = r;
+          altNext[k] = termGen[t] === gen ? termHead[t]! : -1;
+          termGen[t] = gen;
+          termHead[t] = k;
         }
-      });
-      const slotBest = new Float64Array(resolved.length);
-      for (const b of best) {
-        slotBest.fill(0);
-        for (let i = this.fwdStart[b.doc]!; i < this.fwdStart[b.doc + 1]!; i++) {
-          const l = altOf.get(this.fwdTerm[i]!);
-          if (!l) continue;
+      }
+      const { slotBest, bestDoc: bd, bestRaw: br, bestCov: bc } = sc;
+      for (let j = 0; j < size; j++) {
+        const doc = bd[j]!;
+        slotBest.fill(0, 0, nRes);
+        for (let i = this.fwdStart[doc]!; i < this.fwdStart[doc + 1]!; i++) {
+          const t = this.fwdTerm[i]!;
+          if (termGen[t] !== gen) continue;
           const imp = this.fwdImpact[i]!;
-          for (const { s, w } of l) if (w * imp > slotBest[s]!) slotBest[s] = w * imp;
+          for (let k = termHead[t]!; k >= 0; k = altNext[k]!) {
+            const s = altSlot[k]!;
+            const w = altW[k]! * rWeight[s]!;
+            if (w * imp > slotBest[s]!) slotBest[s] = w * imp;
+          }
         }
         let exact = 0;
         let words = 0;
-        for (let s = 0; s < slotBest.length; s++) {
+        for (let s = 0; s < nRes; s++) {
           exact += slotBest[s]!;
-          if (slotBest[s]! > 0) words += resolved[s]!.words;
+          if (slotBest[s]! > 0) words += rWords[s]!;
         }
-        if (!passes(b.raw, b.words, threshold, lowThreshold, minWords) && passes(exact, words, threshold, lowThreshold, minWords)) total++;
-        b.raw = exact;
-        b.words = words;
+        if (!passes(br[j]!, bc[j]!, threshold, lowThreshold, minWords) && passes(exact, words, threshold, lowThreshold, minWords)) total++;
+        // back into the heap, to come out in the new order
+        hd[j] = doc;
+        hr[j] = exact;
+        hc[j] = words;
       }
-      best.sort((x, y) => y.raw - x.raw || x.doc - y.doc);
+      for (let j = (size >> 1) - 1; j >= 0; j--) heapSiftDown(hd, hr, hc, size, j);
+      sc.drain(size);
     }
 
-    const docs = best
-      .slice(0, opts.topK)
-      .map((b) => ({ doc: b.doc, score: Math.min(1, b.raw / maxAchievable), matched: Math.round(b.words * 1000) / 1000 }));
+    const n = Math.min(size, opts.topK);
+    const docs: Ranked['docs'] = [];
+    for (let j = 0; j < n; j++) docs.push({ doc: sc.bestDoc[j]!, score: Math.min(1, sc.bestRaw[j]! / maxAchievable), matched: Math.round(sc.bestCov[j]! * 1000) / 1000 });
     return { docs, total, maxAchievable, unknownSlots };
   }
 }

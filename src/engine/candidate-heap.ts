@@ -30,3 +30,17 @@ export function heapSiftDown(hd: Int32Array, hr: Float64Array, hc: Float64Array,
     i = m;
   }
 }
+
+/** Empties the heap of `size` candidates into the out arrays, best first (the worst is popped first
+ *  and goes last): the order (raw score descending, doc id ascending) with no sort and no allocation. */
+export function heapDrain(hd: Int32Array, hr: Float64Array, hc: Float64Array, size: number, outD: Int32Array, outR: Float64Array, outC: Float64Array): void {
+  for (let k = size - 1; k >= 0; k--) {
+    outD[k] = hd[0]!;
+    outR[k] = hr[0]!;
+    outC[k] = hc[0]!;
+    hd[0] = hd[k]!;
+    hr[0] = hr[k]!;
+    hc[0] = hc[k]!;
+    heapSiftDown(hd, hr, hc, k, 0);
+  }
+}

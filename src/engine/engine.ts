@@ -3,10 +3,10 @@
 // threshold and suggestions. See bench/README.md for why the index is our own and not MiniSearch.
 // Its parts: the index fields (fields.ts), reading a question (query.ts), themes and suggestions
 // (themes.ts), links, sources and folding (links.ts), the tuning (tuning.ts).
-import type { PracticeBase } from '../knowledge/schema.ts';
+import type { Kind, PracticeBase } from '../knowledge/schema.ts';
 import { analyseField as analyseFieldText, buildSynonymTable, fold, type SynonymTable } from './analyze.ts';
 import { createLru } from '../core/lru.ts';
-import { Bm25Index, type QuerySlot } from './bm25.ts';
+import { Bm25Index, type QuerySlot, type Ranked } from './bm25.ts';
 import { closestCommand } from './closest-command.ts';
 import { FIELDS, indexFieldTexts } from './fields.ts';
 import { KIND_PREFERENCE, SOLUTION_KINDS, readInterpretedQuery } from './intent.ts';
@@ -156,11 +156,14 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
   const readMessage = (q: string): Interpretation => {
     try {
       const r = interpret(q);
-      if (r && typeof r.query === 'string') return r;
+      // copied into one shape (every field, in one order), whatever shapes the interpreter returns
+      if (r && typeof r.query === 'string') {
+        return { language: r.language, query: r.query, understood: r.understood, coverage: r.coverage, unmapped: r.unmapped, smallTalk: r.smallTalk, offTopic: r.offTopic };
+      }
     } catch {
       // an interpreter that fails reads the message as English
     }
-    return { language: 'en', query: q, understood: [], coverage: 1, smallTalk: false };
+    return { language: 'en', query: q, understood: [], coverage: 1, unmapped: undefined, smallTalk: false, offTopic: undefined };
   };
 
   // The base does not change while the engine lives, so a search is a pure function of its
@@ -183,15 +186,175 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
     doc: number;
     /** Ranking score: relevance times the intent's preference for the entry's kind. */
     score: number;
-    folded?: number[];
+    folded: number[] | undefined;
     /** The challenge whose `addressed_by` brought this entry in. */
-    via?: number;
+    via: number | undefined;
+  }
+  /** Every candidate has every field, in one order: one object shape for the code that reads them. */
+  const candidate = (doc: number, score: number, via?: number, folded?: number[]): Candidate => ({ doc, score, folded, via });
+
+  // a doc's place among a search's candidates, valid for the search whose generation candGen holds
+  const candGen = new Int32Array(entries.length);
+  const candAt = new Int32Array(entries.length);
+  let candGeneration = 0;
+  const nextCandidateGeneration = (): number => {
+    if (candGeneration >= 0x3fffffff) {
+      candGen.fill(0);
+      candGeneration = 0;
+    }
+    return candGeneration + 1;
+  };
+  const byScore = (a: Candidate, b: Candidate): number => b.score - a.score || a.doc - b.doc;
+  // the current search's candidates; a doc's candidate found through the generation-stamped index
+  let searchCands: Candidate[] = [];
+  const byDoc = (d: number): Candidate | undefined => (candGen[d] === candGeneration ? searchCands[candAt[d]!] : undefined);
+  const add = (c: Candidate): void => {
+    candGen[c.doc] = candGeneration;
+    candAt[c.doc] = searchCands.length;
+    searchCands.push(c);
+  };
+
+  /** A solutions question: the entries addressing the challenges among the candidates come in (or
+   *  rise) through the challenges' links. */
+  function linkRemedies(cands: Candidate[], prefer: Record<Kind, number>, accept: ((d: number) => boolean) | undefined): void {
+    // what members do about a matched challenge is an answer to "how do others handle it": its
+    // addressing entries (best first, as curated) come in at a share of the challenge's relevance,
+    // plus a little of their own relevance to the question
+    // (no candidate's score changes in this loop: each reads the others' as ranked)
+    const links = new Map<number, { s: number; via: number }[]>();
+    for (const c of cands) {
+      if (kindOf[c.doc] !== 'challenge') continue;
+      const rel = c.score / prefer.challenge;
+      const remedies = remedyDocs(c.doc);
+      for (let i = 0; i < remedies.length; i++) {
+        const r = remedies[i]!;
+        if (accept && !accept(r)) continue;
+        const s = rel * LINK_WEIGHT * prefer[kindOf[r]!] * (1 - LINK_RANK_STEP * i) + LINK_OWN_SHARE * (byDoc(r)?.score ?? 0);
+        const list = links.get(r);
+        if (list) list.push({ s, via: c.doc });
+        else links.set(r, [{ s, via: c.doc }]);
+      }
+    }
+    // an entry addressing several of the challenges matched answers more of the question: each
+    // further link adds a share of what it brings
+    for (const [r, list] of links) {
+      list.sort((a, b) => b.s - a.s);
+      let s = list[0]!.s;
+      for (let k = 1; k < list.length; k++) s += LINK_SUPPORT * list[k]!.s;
+      const had = byDoc(r);
+      if (!had) add(candidate(r, s, list[0]!.via));
+      else if (s > had.score) {
+        had.score = s;
+        had.via = list[0]!.via;
+      }
+    }
+  }
+  /** A solutions question: the challenge whose links brought in one of the first two is shown third. */
+  function anchorChallenge(order: Candidate[], prefer: Record<Kind, number>): void {
+    // the practices that came through a challenge's links are shown with that challenge, third:
+    // "how do others handle X" gets what members do about X, and X as the meetings recorded it
+    const via = order.slice(0, 2).find((c) => c.via !== undefined)?.via;
+    const at = via === undefined ? -1 : order.findIndex((c) => c.doc === via);
+    if (at > 2 && order[at]!.score / prefer.challenge >= ANCHOR_MIN) {
+      const anchor = order.splice(at, 1)[0]!;
+      order.splice(2, 0, anchor);
+      for (let i = 3; i < order.length; i++) if (order[i]!.score > order[i - 1]!.score) order[i] = candidate(order[i]!.doc, order[i - 1]!.score, order[i]!.via, order[i]!.folded);
+      anchor.score = Math.min(anchor.score, order[1]!.score);
+    }
+  }
+  /** One point, one answer: a near-identical hit folds into the better one. */
+  function foldSamePoints(order: Candidate[]): Candidate[] {
+    const kept: Candidate[] = [];
+    for (const c of order) {
+      let into: Candidate | undefined;
+      for (const k of kept) {
+        if (!samePoint(k.doc, c.doc)) continue;
+        into = k;
+        break;
+      }
+      if (into) (into.folded ??= []).push(c.doc);
+      else kept.push(c);
+    }
+    return kept;
+  }
+  /** A question in another language read as 'general' whose best hit is a challenge: the first entry
+   *  addressing it is shown third when no practice is among the first three. */
+  function remedyThird(kept: Candidate[], accept: ((d: number) => boolean) | undefined): void {
+    // A question in another language whose wording the lexicon did not read as a kind of question
+    // ("what do the other services recommend?") may ask for anything: when its best hit is a
+    // challenge and no practice is among the first three, the first entry addressing that challenge
+    // (curated in knowledge/: addressed_by) is shown third, so the answer has the problem and what
+    // members do about it.
+    const top = kept[0]!;
+    const shownTop = kept.slice(0, 3);
+    if (kindOf[top.doc] === 'challenge' && !shownTop.some((c) => SOLUTION_KINDS.includes(kindOf[c.doc]!))) {
+      const r = remedyDocs(top.doc).find((d) => !accept || accept(d));
+      if (r !== undefined) {
+        const at = kept.findIndex((c) => c.doc === r || (c.folded?.includes(r) ?? false));
+        const c = at >= 0 ? kept.splice(at, 1)[0]! : candidate(r, top.score * LINK_WEIGHT);
+        const pos = Math.min(2, kept.length);
+        c.score = Math.min(c.score, kept[pos - 1]!.score);
+        kept.splice(pos, 0, c);
+        for (let i = pos + 1; i < kept.length; i++) if (kept[i]!.score > kept[i - 1]!.score) kept[i] = candidate(kept[i]!.doc, kept[i - 1]!.score, kept[i]!.via, kept[i]!.folded);
+      }
+    }
+  }
+  /** A solutions question whose best hit is a challenge: the nearest practices come second and third. */
+  function nearestPractices(kept: Candidate[], ranked: Ranked['docs'], slots: QuerySlot[], accept: ((d: number) => boolean) | undefined): void {
+    // The base records the topic as a problem only: say so, and show the nearest practices.
+    // from the candidates already ranked; a second, filtered ranking only when they hold too few
+    const isSolution = (d: number) => SOLUTION_KINDS.includes(kindOf[d]!) && (!accept || accept(d));
+    let near = ranked.filter((r) => isSolution(r.doc) && r.score >= NEAREST_FLOOR && r.matched > 0);
+    if (near.length < 2) near = index.rank(slots, { topK: 8, countAbove: 1, accept: isSolution }).docs;
+    const nearest: Candidate[] = [];
+    for (const r of near) {
+      if (nearest.length >= 2) break;
+      if (r.score < NEAREST_FLOOR || r.matched <= 0) continue;
+      if (nearest.some((n) => samePoint(n.doc, r.doc))) continue;
+      nearest.push(kept.find((k) => k.doc === r.doc) ?? candidate(r.doc, r.score));
+    }
+    const first = kept[0]!;
+    const rest = kept.slice(1).filter((k) => !nearest.includes(k));
+    kept.splice(0, kept.length, first, ...nearest, ...rest);
+    // scores stay best first
+    for (let i = 1; i < kept.length; i++) if (kept[i]!.score > kept[i - 1]!.score) kept[i] = candidate(kept[i]!.doc, kept[i - 1]!.score, kept[i]!.via, kept[i]!.folded);
+  }
+  /** The page of hits, a folded point with every source. */
+  function hitsOf(kept: Candidate[], offset: number, limit: number): SearchHit[] {
+  const hits: SearchHit[] = [];
+  for (const c of kept.slice(offset, offset + limit)) {
+    const e = entries[c.doc]!;
+    const sources = sourcesOf(e);
+    const hit: SearchHit = { entry: e, score: Math.round(Math.min(1, c.score) * 1e4) / 1e4, sources, folded: undefined };
+    if (c.folded) {
+      hit.folded = c.folded.map((d) => entries[d]!.id);
+      for (const d of c.folded) for (const s of sourcesOf(entries[d]!)) if (!sources.some((x) => x.document === s.document && x.section === s.section)) sources.push(s);
+    }
+    hits.push(hit);
+  }
+    return hits;
+  }
+  /** "What members do about it": the entries addressing the challenges shown, when not shown themselves. */
+  function remediesShown(kept: Candidate[], hits: SearchHit[], upTo: number): number[] {
+  const shownUpTo = Math.min(kept.length, upTo);
+  const shown = (d: number): boolean => {
+    for (let i = 0; i < shownUpTo; i++) if (kept[i]!.doc === d || (kept[i]!.folded?.includes(d) ?? false)) return true;
+    return false;
+  };
+  const remedies: number[] = [];
+  for (const h of hits) {
+    if (h.entry.kind !== 'challenge') continue;
+    for (const r of remedyDocs(docById.get(h.entry.id)!)) if (!shown(r) && !remedies.includes(r)) remedies.push(r);
+  }
+    return remedies;
   }
 
-  const searchUncached = (q: string, limit: number, offset: number, opts: SearchOptions): SearchResult => {
+  function searchUncached(q: string, limit: number, offset: number, opts: SearchOptions): SearchResult {
     const read = readMessage(q);
+    // every field present (undefined when unset), in one order: results share one object shape
     const result: SearchResult = {
       query: q,
+      corrected: undefined,
       hits: [],
       total: 0,
       suggestions: [],
@@ -199,6 +362,7 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
       language: read.language,
       understood: [...read.understood],
       smallTalk: read.smallTalk,
+      note: undefined,
       remedies: [],
     };
     if (read.smallTalk) return result;
@@ -263,7 +427,9 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
       countAboveIfCovered: low,
       ...(accept ? { accept } : {}),
     });
-    const byDoc = new Map<number, Candidate>();
+    // the candidates, in the order they came in
+    const cands: Candidate[] = (searchCands = []);
+    candGeneration = nextCandidateGeneration();
     let passing = 0;
     for (const r of ranked.docs) {
       if (!pass(r.score, r.matched)) continue;
@@ -284,127 +450,33 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
       if (offTopicUnits && offTopicUnits.filter((c) => !c.name && c.terms.some((t) => hasOwn(r.doc, t))).length < 2) continue;
       if (unmapped > 0 && !carries(r.doc)) continue;
       passing++;
-      byDoc.set(r.doc, { doc: r.doc, score: r.score * (prefer ? prefer[kindOf[r.doc]!] : 1) });
+      add(candidate(r.doc, r.score * (prefer ? prefer[kindOf[r.doc]!] : 1)));
     }
-    // The challenge a solutions answer is about: the best-scoring one whose addressing entries came in.
-    let anchor: Candidate | undefined;
-    if (intent === 'solutions' && prefer) {
-      // what members do about a matched challenge is an answer to "how do others handle it": its
-      // addressing entries (best first, as curated) come in at a share of the challenge's relevance,
-      // plus a little of their own relevance to the question
-      const own = new Map<number, number>();
-      const links = new Map<number, { s: number; via: number }[]>();
-      for (const c of byDoc.values()) own.set(c.doc, c.score);
-      for (const c of [...byDoc.values()]) {
-        if (kindOf[c.doc] !== 'challenge') continue;
-        const rel = c.score / prefer.challenge;
-        remedyDocs(c.doc).forEach((r, i) => {
-          if (accept && !accept(r)) return;
-          const s = rel * LINK_WEIGHT * prefer[kindOf[r]!] * (1 - LINK_RANK_STEP * i) + LINK_OWN_SHARE * (own.get(r) ?? 0);
-          const list = links.get(r);
-          if (list) list.push({ s, via: c.doc });
-          else links.set(r, [{ s, via: c.doc }]);
-        });
-      }
-      // an entry addressing several of the challenges matched answers more of the question: each
-      // further link adds a share of what it brings
-      for (const [r, list] of links) {
-        list.sort((a, b) => b.s - a.s);
-        let s = list[0]!.s;
-        for (let k = 1; k < list.length; k++) s += LINK_SUPPORT * list[k]!.s;
-        const had = byDoc.get(r);
-        if (!had) byDoc.set(r, { doc: r, score: s, via: list[0]!.via });
-        else if (s > had.score) {
-          had.score = s;
-          had.via = list[0]!.via;
-        }
-      }
-    }
-    const order = [...byDoc.values()].sort((a, b) => b.score - a.score || a.doc - b.doc);
-    if (intent === 'solutions' && prefer) {
-      // the practices that came through a challenge's links are shown with that challenge, third:
-      // "how do others handle X" gets what members do about X, and X as the meetings recorded it
-      const via = order.slice(0, 2).find((c) => c.via !== undefined)?.via;
-      const at = via === undefined ? -1 : order.findIndex((c) => c.doc === via);
-      if (at > 2 && order[at]!.score / prefer.challenge >= ANCHOR_MIN) {
-        anchor = order.splice(at, 1)[0]!;
-        order.splice(2, 0, anchor);
-        for (let i = 3; i < order.length; i++) if (order[i]!.score > order[i - 1]!.score) order[i] = { ...order[i]!, score: order[i - 1]!.score };
-        anchor.score = Math.min(anchor.score, order[1]!.score);
-      }
-    }
-    // one point, one answer: a near-identical hit folds into the better one
-    const kept: Candidate[] = [];
-    for (const c of order) {
-      const into = kept.find((k) => samePoint(k.doc, c.doc));
-      if (into) (into.folded ??= []).push(c.doc);
-      else kept.push(c);
-    }
-    if (interpreted && intent === 'general' && !kinds && offset === 0 && limit >= 3 && kept.length > 0 && true) {
-      // A question in another language whose wording the lexicon did not read as a kind of question
-      // ("what do the other services recommend?") may ask for anything: when its best hit is a
-      // challenge and no practice is among the first three, the first entry addressing that challenge
-      // (curated in knowledge/: addressed_by) is shown third, so the answer has the problem and what
-      // members do about it.
-      const top = kept[0]!;
-      const shownTop = kept.slice(0, 3);
-      if (kindOf[top.doc] === 'challenge' && !shownTop.some((c) => SOLUTION_KINDS.includes(kindOf[c.doc]!))) {
-        const r = remedyDocs(top.doc).find((d) => !accept || accept(d));
-        if (r !== undefined) {
-          const at = kept.findIndex((c) => c.doc === r || (c.folded?.includes(r) ?? false));
-          const c = at >= 0 ? kept.splice(at, 1)[0]! : { doc: r, score: top.score * LINK_WEIGHT };
-          const pos = Math.min(2, kept.length);
-          c.score = Math.min(c.score, kept[pos - 1]!.score);
-          kept.splice(pos, 0, c);
-          for (let i = pos + 1; i < kept.length; i++) if (kept[i]!.score > kept[i - 1]!.score) kept[i] = { ...kept[i]!, score: kept[i - 1]!.score };
-        }
-      }
-    }
+    // The rarer steps are functions of their own: each is optimised (or deoptimised, the first time a
+    // branch runs) on its own, not as part of one large function that takes long to optimise again.
+    if (intent === 'solutions' && prefer) linkRemedies(cands, prefer, accept);
+    const order = cands.sort(byScore);
+    if (intent === 'solutions' && prefer) anchorChallenge(order, prefer);
+    // one point, one answer
+    const kept = foldSamePoints(order);
+    if (interpreted && intent === 'general' && !kinds && offset === 0 && limit >= 3 && kept.length > 0) remedyThird(kept, accept);
     let note: AnswerNote | undefined;
     if (intent === 'solutions' && prefer && kept[0] && kindOf[kept[0].doc] === 'challenge') {
-      // The base records the topic as a problem only: say so, and show the nearest practices.
       note = 'only-challenge';
-      // from the candidates already ranked; a second, filtered ranking only when they hold too few
-      const isSolution = (d: number) => SOLUTION_KINDS.includes(kindOf[d]!) && (!accept || accept(d));
-      let near = ranked.docs.filter((r) => isSolution(r.doc) && r.score >= NEAREST_FLOOR && r.matched > 0);
-      if (near.length < 2) near = index.rank(slots, { topK: 8, countAbove: 1, accept: isSolution }).docs;
-      const nearest: Candidate[] = [];
-      for (const r of near) {
-        if (nearest.length >= 2) break;
-        if (r.score < NEAREST_FLOOR || r.matched <= 0) continue;
-        if (nearest.some((n) => samePoint(n.doc, r.doc))) continue;
-        nearest.push(kept.find((k) => k.doc === r.doc) ?? { doc: r.doc, score: r.score });
-      }
-      const first = kept[0];
-      const rest = kept.slice(1).filter((k) => !nearest.includes(k));
-      kept.splice(0, kept.length, first, ...nearest, ...rest);
-      // scores stay best first
-      for (let i = 1; i < kept.length; i++) if (kept[i]!.score > kept[i - 1]!.score) kept[i] = { ...kept[i]!, score: kept[i - 1]!.score };
+      nearestPractices(kept, ranked.docs, slots, accept);
     }
-    const hits: SearchHit[] = [];
-    for (const c of kept.slice(offset, offset + limit)) {
-      const e = entries[c.doc]!;
-      const sources = sourcesOf(e);
-      const hit: SearchHit = { entry: e, score: Math.round(Math.min(1, c.score) * 1e4) / 1e4, sources };
-      if (c.folded) {
-        hit.folded = c.folded.map((d) => entries[d]!.id);
-        for (const d of c.folded) for (const s of sourcesOf(entries[d]!)) if (!sources.some((x) => x.document === s.document && x.section === s.section)) sources.push(s);
-      }
-      hits.push(hit);
-    }
+    const hits = hitsOf(kept, offset, limit);
     result.hits = hits;
     result.total = kept.length + Math.max(0, ranked.total - passing);
     if (note) result.note = note;
-    // "What members do about it": the entries addressing the challenges shown, when not shown themselves
-    const shown = new Set(kept.slice(0, offset + limit).flatMap((c) => [c.doc, ...(c.folded ?? [])]));
-    const remedies: number[] = [];
-    for (const h of hits) {
-      if (h.entry.kind !== 'challenge') continue;
-      for (const r of remedyDocs(docById.get(h.entry.id)!)) if (!shown.has(r) && !remedies.includes(r)) remedies.push(r);
-    }
+    const remedies = remediesShown(kept, hits, offset + limit);
     result.remedies = remedies.slice(0, 4).map((d) => entries[d]!);
-    if (hits.length === 0 && result.total === 0) result.suggestions = suggest(read.query, slots, ranked.docs.map((r) => r.doc).slice(0, 3));
+    if (hits.length === 0 && result.total === 0) {
+      const nearest: number[] = [];
+      for (let i = 0; i < ranked.docs.length && i < 3; i++) nearest.push(ranked.docs[i]!.doc);
+      result.suggestions = suggest(read.query, slots, nearest);
+    }
     return result;
-  };
+  }
   return { base, search, themesFor, closestCommand, analyse, entry, remediesOf, sourcesOf };
 }

@@ -56,6 +56,9 @@ const OFF_TOPIC = new RegExp(
   'giu',
 );
 
+/** A word typed with a capital first (one object for every search: no flag g, so test() keeps no state). */
+const CAPITAL = /^\p{Lu}/u;
+
 /** Weight of a partial-word match (the query word is a prefix of an indexed term, or the reverse). */
 const PARTIAL_WEIGHT = 0.7;
 
@@ -179,7 +182,7 @@ export function createQueryAnalyser(base: PracticeBase, table: SynonymTable, ind
    *  headquarters opening hours" is about Europol, not about a topic. */
   const baseNames = new Set<string>();
   const addNames = (text: string | undefined) => {
-    for (const t of tokenize(text ?? '')) if (t.norm.length >= 3 && /^[a-z]+$/.test(t.norm) && /^\p{Lu}/u.test(t.raw) && !COMMON_WORDS.has(t.norm) && !STOP_WORDS.has(t.norm)) baseNames.add(t.norm);
+    for (const t of tokenize(text ?? '')) if (t.norm.length >= 3 && /^[a-z]+$/.test(t.norm) && CAPITAL.test(t.raw) && !COMMON_WORDS.has(t.norm) && !STOP_WORDS.has(t.norm)) baseNames.add(t.norm);
   };
   for (const m of base.meetings) {
     addNames(m.place.city);
@@ -193,7 +196,7 @@ export function createQueryAnalyser(base: PracticeBase, table: SynonymTable, ind
    *  lacks fully (it says what the question is about: "weather", "recipe"); a name, a place, a rank or
    *  a word in another script much less ("Rashad", "Baku", "Inspector"), as they say who asks, not what. */
   const unknownWeightOf = (t: Token, state: number, first: boolean): number => {
-    const nameLike = t.caps || (!first && /^\p{Lu}/u.test(t.raw));
+    const nameLike = t.caps || (!first && CAPITAL.test(t.raw));
     if (state === UNKNOWN || !/^[a-z]+$/.test(t.norm)) return NAME_WEIGHT;
     return nameLike ? NAME_WEIGHT : 1;
   };
@@ -224,7 +227,7 @@ export function createQueryAnalyser(base: PracticeBase, table: SynonymTable, ind
       const penalty = new Map<Token, number>();
       const names = new Set<Token>();
       tokens.forEach((t, i) => {
-        if ((i > 0 || baseNames.has(t.norm)) && /^\p{Lu}/u.test(t.raw) && t.raw !== t.raw.toUpperCase()) names.add(t);
+        if ((i > 0 || baseNames.has(t.norm)) && CAPITAL.test(t.raw) && t.raw !== t.raw.toUpperCase()) names.add(t);
         const state = t.caps ? KNOWN : knownWord(t);
         const fix = state === UNKNOWN ? speller.correct(t.norm) : state === ENGLISH_ONLY ? speller.splitCompound(t.norm) : undefined;
         if (!fix) {
