@@ -278,8 +278,10 @@ describe('the practice-bot bin, one real process per module graph', () => {
     db = makeDb();
   });
 
+  // the ask starts share one data folder: the first fills the snapshot cache, the next read it
+  const askEnv = { DATABASE_PATH: path.join(tmp(), 'data', 'bot.db') };
   it('ask --json reads questions from stdin, prints the contract JSON, and ends quietly when the reader stops early (| head -c 20000)', async () => {
-    const r = await runCli(['ask', '--json'], { input: 'encrypted data\n'.repeat(3000), closeStdoutAfter: 20_000, env: { DATABASE_PATH: path.join(tmp(), 'data', 'bot.db') } });
+    const r = await runCli(['ask', '--json'], { input: 'encrypted data\n'.repeat(3000), closeStdoutAfter: 20_000, env: askEnv });
     // not a word on stderr: no EPIPE, no stack trace, no warning about writes piling up on the closed pipe
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -289,9 +291,8 @@ describe('the practice-bot bin, one real process per module graph', () => {
   it('ask reads a question the same as one argument and in a batch (the language detector is on in both)', async () => {
     // the lexicons alone cannot settle this one's language: the statistical detector decides
     const q = 'buongiorno, come gestite i dati cifrati della polizia?';
-    const env = { DATABASE_PATH: path.join(tmp(), 'data', 'bot.db') };
-    const single = await runCli(['ask', '--json', q], { env });
-    const batch = await runCli(['ask', '--json'], { input: `${q}\n`, env });
+    const single = await runCli(['ask', '--json', q], { env: askEnv });
+    const batch = await runCli(['ask', '--json'], { input: `${q}\n`, env: askEnv });
     expect(single.code).toBe(0);
     const one = JSON.parse(single.stdout) as { language: string };
     expect(one.language).toBe('it');

@@ -110,9 +110,4 @@ describe('the detector is read only when a question needs it', () => {
     expect(italian.language).toBe('it');
   });
 
-  it('without preloadEld (a single `ask`), the detector stays off and reads nothing', () => {
-    const { after } = run(['buongiorno, come gestite i dati cifrati della polizia?'], false);
-    expect(after[0]!.loaded).toBe(false);
-    expect(after[0]!.language).not.toBe('it');
-  });
 });
