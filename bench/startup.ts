@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPracticeBase } from '../src/knowledge/load.ts';
+import { distIsFresh } from '../test/helpers/cli-command.ts';
 import { privateChat, startFakeTelegram, user } from '../test/helpers/fake-telegram.ts';
 import { queryMix } from './engine.ts';
 
@@ -82,18 +83,7 @@ const fmt = (x: number, d = 0) => (Number.isNaN(x) ? '—' : x.toFixed(d));
 
 /** Builds dist/ when it is missing or older than the sources (the bench measures the compiled bin). */
 async function ensureBuilt(): Promise<void> {
-  const entry = path.join(ROOT, 'dist/src/cli.js');
-  let newest = 0;
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-    }
-  };
-  walk(path.join(ROOT, 'src'));
-  walk(path.join(ROOT, 'adapters'));
-  if (fs.existsSync(entry) && fs.statSync(entry).mtimeMs >= newest) return;
+  if (distIsFresh()) return;
   console.log('dist/ is missing or older than the sources: npm run build first');
   const tsc = path.join(ROOT, 'node_modules/typescript/bin/tsc');
   const code = await new Promise<number | null>((resolve) => {
