@@ -94,9 +94,13 @@ describe('the compiled build', () => {
       expect(chat.code).toBe(0);
       expect(chat.stdout).toMatch(/\/challenges/);
       expect(chat.loaded.filter((u) => PLATFORM.test(u) || /node_modules\/(tsx|esbuild)\//.test(u))).toEqual([]);
+      // a restart with the same knowledge and seeds reads their snapshots: no YAML parser is imported
+      const again = await runCompiled(['console'], cwd, '/help\n');
+      expect(again.stdout).toBe(chat.stdout);
+      expect(again.loaded.filter((u) => /node_modules\/yaml\//.test(u))).toEqual([]);
     } finally {
       fs.rmSync(cwd, { recursive: true, force: true });
     }
-    // four starts of the bin (one through tsx): generous on a loaded machine
+    // five starts of the bin (one through tsx): generous on a loaded machine
   }, 120_000);
 });

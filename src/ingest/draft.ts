@@ -8,11 +8,9 @@ import type { Kind, Theme } from '../knowledge/schema.ts';
 import type { DraftMeeting } from './meeting-record.ts';
 import type { Point } from './points.ts';
 import type { SimilarityIndex } from './similar.ts';
+import { DRAFT_FIELDS, DRAFT_MARK } from './draft-marks.ts';
 
-/** The review mark every drafted item carries; `check` warns about it in drafts/ and refuses it in entries/. */
-export const DRAFT_MARK = 'draft';
-/** Fields only a draft has: remove them (after acting on them) before moving the file into entries/. */
-export const DRAFT_FIELDS = ['review', 'similar_to'] as const;
+export { DRAFT_FIELDS, DRAFT_MARK };
 
 export const KIND_CODES: Record<Kind, string> = {
   challenge: 'ch',

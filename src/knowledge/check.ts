@@ -6,8 +6,8 @@
 // entry uses (warnings). One line per problem: file:line: severity: what, field, what is wrong.
 import fs from 'node:fs';
 import path from 'node:path';
-import { isSeq, LineCounter, parseDocument } from 'yaml';
-import { DRAFT_FIELDS, DRAFT_MARK } from '../ingest/draft.ts';
+import { yaml } from '../shared/yaml.ts';
+import { DRAFT_FIELDS, DRAFT_MARK } from '../ingest/draft-marks.ts';
 import { createSimilarityIndex } from '../ingest/similar.ts';
 import { KnowledgeError, loadPracticeBase, type ParseCache } from './load.ts';
 import { LexiconError } from '../engine/interpret/lexicon.ts';
@@ -54,6 +54,7 @@ function readItems(file: string, shown: string): { items: RawItem[]; error?: str
   } catch (err) {
     return { items: [], error: cannotBeRead(err) };
   }
+  const { LineCounter, parseDocument, isSeq } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   if (doc.errors.length > 0) return { items: [], error: `YAML syntax: ${doc.errors[0]!.message.split('\n')[0]}` };

@@ -4,7 +4,8 @@
 // broke a file by hand can find and fix it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { LineCounter, isSeq, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { yaml } from '../shared/yaml.ts';
 import type { z } from 'zod';
 import { packagePath } from '../paths.ts';
 import { cannotBeRead } from '../shared/text.ts';
@@ -85,6 +86,7 @@ export function createParseCache(): ParseCache {
 }
 
 const parseText = (text: string) => {
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   return { doc, lines };
@@ -129,7 +131,7 @@ function parseList(text: string, name: string, problems: string[]): ParsedFile |
     return undefined;
   }
   if (doc.contents === null) return { name, ast, items: [] };
-  if (!isSeq(doc.contents)) {
+  if (!yaml().isSeq(doc.contents)) {
     problems.push(`${name}: must be a YAML list (each item starting with "- ")`);
     return undefined;
   }

@@ -4,7 +4,8 @@
 // only where the files are read (check, live reload, a snapshot rebuild), never on a warm start.
 import fs from 'node:fs';
 import path from 'node:path';
-import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { yaml } from '../../shared/yaml.ts';
 import { z } from 'zod';
 import { LEXICON_LANGUAGES, LexiconError, type Concept, type LanguageTerms, type Lexicon, type LexiconLanguage } from './lexicon.ts';
 import { cannotBeRead } from '../../shared/text.ts';
@@ -40,6 +41,7 @@ function parse(file: string, name: string, problems: string[]): Parsed | undefin
     problems.push(`${name}: ${cannotBeRead(err)}`);
     return undefined;
   }
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -92,7 +94,7 @@ export function loadLexicon(dir: string): Lexicon {
     if (files.length > 0) problems.push(`${shown(path.join(root, 'concepts.yaml'))}: missing (the language files refer to its concept ids)`);
   } else {
     const f = parse(path.join(root, conceptFile), shown(conceptFile), problems);
-    if (f && f.doc.contents !== null && !isSeq(f.doc.contents)) problems.push(`${f.name}: must be a YAML list of concepts (each item starting with "- id:")`);
+    if (f && f.doc.contents !== null && !yaml().isSeq(f.doc.contents)) problems.push(`${f.name}: must be a YAML list of concepts (each item starting with "- id:")`);
     else if (f && f.doc.contents !== null) {
       const items = f.doc.toJS() as unknown[];
       items.forEach((item, i) => {
@@ -125,7 +127,7 @@ export function loadLexicon(dir: string): Lexicon {
     const f = parse(path.join(root, file), shown(file), problems);
     if (!f) continue;
     const codeFromName = file.replace(/\.ya?ml$/, '');
-    if (!isMap(f.doc.contents)) {
+    if (!yaml().isMap(f.doc.contents)) {
       problems.push(`${f.name}: language ${codeFromName}: must be a YAML mapping with language, name and terms`);
       continue;
     }

@@ -2,7 +2,6 @@
 // and how a meeting time reads in each of them: local time, outside working hours, weekend.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { DateTime, IANAZone } from 'luxon';
 import type { Logger } from 'pino';
@@ -11,6 +10,7 @@ import { packagePath } from '../../paths.ts';
 import { LOCALE } from '../../shared/time-zones.ts';
 import { createMeta } from '../../store/meta.ts';
 import type { Store } from '../../store/store.ts';
+import { yaml } from '../../shared/yaml.ts';
 
 export interface MemberZone {
   country: string;
@@ -55,9 +55,6 @@ export class SeedError extends Error {
   override name = 'SeedError';
 }
 
-/** The YAML parser, loaded only when the seeds changed (a start with the same seeds skips it: issue 16). */
-const loadYaml = (): typeof import('yaml') => createRequire(import.meta.url)('yaml') as typeof import('yaml');
-
 /** Reads seeds/communities.yaml and writes it into community_zones when its content changed
  *  (idempotent: same file, no writes; nor any parsing: the ids are kept beside the hash). Returns the
  *  community ids it knows. */
@@ -82,7 +79,7 @@ export function syncCommunitySeeds(store: Store, seedsDir: string, log?: Logger)
       // unreadable: parse the file again below
     }
   }
-  const parsed = communitiesSeedSchema.safeParse(loadYaml().parse(raw));
+  const parsed = communitiesSeedSchema.safeParse(yaml().parse(raw)) // the parser is loaded only when the seeds changed;
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `- ${i.path.join('.')}: ${i.message}`);
     throw new SeedError(`Invalid ${file}:\n${lines.join('\n')}`);
