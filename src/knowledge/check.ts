@@ -6,7 +6,7 @@
 // entry uses (warnings). One line per problem: file:line: severity: what, field, what is wrong.
 import fs from 'node:fs';
 import path from 'node:path';
-import { yaml } from '../shared/yaml.ts';
+import { parseYamlWithLines, yaml } from '../shared/yaml.ts';
 import { DRAFT_FIELDS, DRAFT_MARK } from '../ingest/draft-marks.ts';
 import { createSimilarityIndex } from '../ingest/similar.ts';
 import { KnowledgeError, loadPracticeBase, type ParseCache } from './load.ts';
@@ -54,11 +54,9 @@ function readItems(file: string, shown: string): { items: RawItem[]; error?: str
   } catch (err) {
     return { items: [], error: cannotBeRead(err) };
   }
-  const { LineCounter, parseDocument, isSeq } = yaml();
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
+  const { doc, lines } = parseYamlWithLines(text);
   if (doc.errors.length > 0) return { items: [], error: `YAML syntax: ${doc.errors[0]!.message.split('\n')[0]}` };
-  if (!isSeq(doc.contents)) return { items: [] };
+  if (!yaml().isSeq(doc.contents)) return { items: [] };
   const js = doc.toJS() as unknown[];
   return {
     items: doc.contents.items.flatMap((node, index) => {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Document, LineCounter } from 'yaml';
-import { yaml } from '../shared/yaml.ts';
+import { parseYamlWithLines, yaml } from '../shared/yaml.ts';
 import type { z } from 'zod';
 import { packagePath } from '../paths.ts';
 import { cannotBeRead } from '../shared/text.ts';
@@ -85,12 +85,7 @@ export function createParseCache(): ParseCache {
   return { files: new Map() };
 }
 
-const parseText = (text: string) => {
-  const { LineCounter, parseDocument } = yaml();
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
-  return { doc, lines };
-};
+const parseText = (text: string) => parseYamlWithLines(text, { prettyErrors: true, uniqueKeys: true });
 
 function readList(file: string, name: string, problems: string[], cache?: ParseCache): ParsedFile | undefined {
   let text: string;

@@ -10,3 +10,12 @@ let yamlModule: Yaml | undefined;
 export function yaml(): Yaml {
   return (yamlModule ??= createRequire(import.meta.url)('yaml') as Yaml);
 }
+
+type ParseDocumentOptions = NonNullable<Parameters<Yaml['parseDocument']>[1]>;
+
+/** Parses YAML text and keeps its line numbers (for problems reported as file:line). */
+export function parseYamlWithLines(text: string, options: Omit<ParseDocumentOptions, 'lineCounter'> = {}) {
+  const { LineCounter, parseDocument } = yaml();
+  const lines = new LineCounter();
+  return { doc: parseDocument(text, { ...options, lineCounter: lines }), lines };
+}

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Document, LineCounter } from 'yaml';
-import { yaml } from '../../shared/yaml.ts';
+import { parseYamlWithLines, yaml } from '../../shared/yaml.ts';
 import { z } from 'zod';
 import { LEXICON_LANGUAGES, LexiconError, type Concept, type LanguageTerms, type Lexicon, type LexiconLanguage } from './lexicon.ts';
 import { cannotBeRead } from '../../shared/text.ts';
@@ -41,9 +41,7 @@ function parse(file: string, name: string, problems: string[]): Parsed | undefin
     problems.push(`${name}: ${cannotBeRead(err)}`);
     return undefined;
   }
-  const { LineCounter, parseDocument } = yaml();
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  const { doc, lines } = parseYamlWithLines(text, { uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
       const at = e.linePos?.[0];
