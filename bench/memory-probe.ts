@@ -17,6 +17,7 @@ import { parse } from 'yaml';
 import { loadPracticeBase } from '../src/knowledge/load.ts';
 import { privateChat, startFakeTelegram, user } from '../test/helpers/fake-telegram.ts';
 import { queryMix } from './engine.ts';
+import { askInBatches, procStatusMb } from './startup.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = path.join(ROOT, 'bin/practice-bot.js');
@@ -77,10 +78,7 @@ export async function probe(questions: number, snapshotDir?: string, nodeFlags: 
     }
   });
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  const rss = (field: 'VmRSS' | 'VmHWM') => {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 102.4) / 10 : NaN;
-  };
+  const rss = (field: 'VmRSS' | 'VmHWM') => Math.round((procStatusMb(child.pid!, field) ?? NaN) * 10) / 10;
   const sample = async (label: string) => {
     const n = lines.length;
     const rssBefore = rss('VmRSS');
@@ -115,17 +113,9 @@ export async function probe(questions: number, snapshotDir?: string, nodeFlags: 
     // --languages: the fixtures' questions in every language of the lexicon first (every language's
     // phrase matcher and the language detector get built), then the English mix
     const qs = languages ? [...fixtureQuestions(), ...queryMix(base, questions, 11)].slice(0, Math.max(questions, 1)) : queryMix(base, questions, 11);
-    const chats = Array.from({ length: 100 }, (_, i) => user(10_000 + i));
-    const before = fake.stats.sends;
-    for (let i = 0; i < qs.length; i += BATCH) {
-      qs.slice(i, i + BATCH).forEach((q, k) => {
-        const from = chats[(i + k) % chats.length]!;
-        fake.enqueue(fake.text({ chat: privateChat(from), from, text: q }));
-      });
-      const want = Math.min(qs.length, i + BATCH);
-      await fake.waitFor(() => fake.stats.sends - before >= want || undefined, 60_000, `${want} answers`);
+    await askInBatches(fake, qs, BATCH, (want) => {
       if (want % 250 === 0 && want < qs.length) console.log(`  ${want} answered: RSS ${rss('VmRSS')} MB`);
-    }
+    });
     await new Promise((r) => setTimeout(r, 500));
     await sample(`after ${qs.length} questions`);
   } catch (err) {

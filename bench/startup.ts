@@ -20,7 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPracticeBase } from '../src/knowledge/load.ts';
 import { distIsFresh } from '../test/helpers/cli-command.ts';
-import { privateChat, startFakeTelegram, user } from '../test/helpers/fake-telegram.ts';
+import { privateChat, startFakeTelegram, user, type FakeTelegram } from '../test/helpers/fake-telegram.ts';
 import { queryMix } from './engine.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -174,13 +174,32 @@ interface BotResult {
   questionsS?: number;
 }
 
-function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
+/** A process's resident memory (VmRSS) or its peak (VmHWM) in MB, from /proc; undefined where there is none. */
+export function procStatusMb(pid: number, field: 'VmRSS' | 'VmHWM'): number | undefined {
   try {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Number(m[1]) / 1024 : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Sends `questions` to the bot through the fake Bot API from 100 private chats, `batch` at a time, each batch
+ *  once the previous one is answered: a steady flow the bot keeps up with (Telegram lets it send about 30
+ *  messages a second), not one burst. `answered(n)` is called after each batch. Returns the answers counted. */
+export async function askInBatches(fake: FakeTelegram, questions: string[], batch = BATCH, answered?: (n: number) => void): Promise<number> {
+  const chats = Array.from({ length: 100 }, (_, i) => user(10_000 + i));
+  const before = fake.stats.sends;
+  for (let i = 0; i < questions.length; i += batch) {
+    questions.slice(i, i + batch).forEach((q, k) => {
+      const from = chats[(i + k) % chats.length]!;
+      fake.enqueue(fake.text({ chat: privateChat(from), from, text: q }));
+    });
+    const want = Math.min(questions.length, i + batch);
+    await fake.waitFor(() => fake.stats.sends - before >= want || undefined, 60_000, `${want} answers`);
+    answered?.(want);
+  }
+  return fake.stats.sends - before;
 }
 
 /** The `Environment=NAME=value` lines of deploy/practice-bot.service (one assignment a line, quoted when it holds spaces). */
@@ -219,22 +238,11 @@ async function measureBot(env: NodeJS.ProcessEnv, cwd: string, questions: string
     const answer = await fake.waitFor((calls) => calls.find((c) => c.method === 'sendMessage' && c.outcome === 'ok'), 120_000, 'the first answer');
     const result: BotResult = { spawnToGetMeMs: getMe.at - t0, getMeToPollingMs: poll.at - getMe.at, getMeToFirstAnswerMs: answer.at - getMe.at };
     if (questions) {
-      const chats = Array.from({ length: 100 }, (_, i) => user(10_000 + i));
       await new Promise((r) => setTimeout(r, 500));
       result.readyRssMb = procStatusMb(child.pid!, 'VmRSS');
-      const before = fake.stats.sends;
       const start = Date.now();
-      // a steady flow the bot keeps up with (Telegram lets it send about 30 messages a second), not one burst
-      for (let i = 0; i < questions.length; i += BATCH) {
-        questions.slice(i, i + BATCH).forEach((q, k) => {
-          const from = chats[(i + k) % chats.length]!;
-          fake.enqueue(fake.text({ chat: privateChat(from), from, text: q }));
-        });
-        const want = Math.min(questions.length, i + BATCH);
-        await fake.waitFor(() => fake.stats.sends - before >= want || undefined, 60_000, `${want} answers`);
-      }
+      result.answered = await askInBatches(fake, questions);
       result.questionsS = (Date.now() - start) / 1000;
-      result.answered = fake.stats.sends - before;
       await new Promise((r) => setTimeout(r, 500));
       result.rssMb = procStatusMb(child.pid!, 'VmRSS');
       result.peakRssMb = procStatusMb(child.pid!, 'VmHWM');
