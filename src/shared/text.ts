@@ -10,6 +10,9 @@ export function cleanText(s: string): string {
     .trim();
 }
 
+/** One day in milliseconds (a fixed 24 hours; calendar days across a clock change are luxon's). */
+export const DAY_MS = 86_400_000;
+
 /** A duration written exactly, to the minute: "7 days", "1 day 1 hour", "1 hour 30 minutes",
  *  "1 hour 2 minutes". Seconds are rounded to the nearest minute; never less than "1 minute". */
 export function humanDuration(ms: number): string {

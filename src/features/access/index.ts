@@ -19,13 +19,13 @@ import { createAccessRepo } from './repo.ts';
 import { createRoleCommand } from './role-command.ts';
 import { createWhoamiCommand } from './whoami-command.ts';
 import type { OutboundRouter } from '../../core/outbound.ts';
+import { DAY_MS } from '../../shared/text.ts';
 
 export { ROLES, type CommunityAccess } from './access.ts';
 export { createAudit, readAudit, type Audit, type AuditRow } from './audit.ts';
 export type { AccessSubscriptions, AccessZones } from './ports.ts';
 export { chatIdProblem } from './chat-ids.ts';
 
-const DAY_MS = 86_400_000;
 
 export interface AccessFeatureDeps {
   store: Store;

@@ -14,10 +14,10 @@ import type { PollViews } from './poll-view.ts';
 import type { Polls } from './polls.ts';
 import type { AgendaRepo, PollRow } from './repo.ts';
 import type { Undated } from './undated.ts';
+import { DAY_MS } from '../../shared/text.ts';
 
 export const POLL_USAGE = '/poll [named] [close-at <YYYY-MM-DD> <HH:MM> <IANA zone>] | /poll close';
 export const VOTE_USAGE = '/vote <option number> [<poll id>]';
-const DAY_MS = 86_400_000;
 
 export interface PollCommandDeps {
   store: Store;

@@ -8,8 +8,8 @@
 import type { Logger } from 'pino';
 import type { Store } from '../../store/store.ts';
 import type { AgendaRepo } from './repo.ts';
+import { DAY_MS } from '../../shared/text.ts';
 
-const DAY_MS = 86_400_000;
 
 /** What the purge needs of the meetings (consumer-declared; wired in src/app.ts). */
 export interface AgendaRetentionMeetings {

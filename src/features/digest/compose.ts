@@ -5,10 +5,10 @@ import type { Block, Inline, Reply } from '../../core/reply.ts';
 import { clip, code, para as p } from '../../core/reply-helpers.ts';
 import type { DigestAgenda, DigestFeedback, DigestFollowups, DigestKnowledge, DigestMeetings } from './ports.ts';
 import type { DigestWeek } from './schedule.ts';
+import { DAY_MS } from '../../shared/text.ts';
 
 const ITEMS = 5;
 const ITEM_CHARS = 110;
-const DAY_MS = 86_400_000;
 
 export interface ComposeDeps {
   meetings: DigestMeetings;

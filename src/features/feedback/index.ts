@@ -9,7 +9,7 @@ import { errorFields } from '../../core/logger.ts';
 import { createLru } from '../../core/lru.ts';
 import type { Clock } from '../../core/ports.ts';
 import { clip } from '../../core/reply-helpers.ts';
-import { cleanText } from '../../shared/text.ts';
+import { cleanText, DAY_MS } from '../../shared/text.ts';
 import { redactPersonalData } from '../../shared/pii.ts';
 import { normalise } from '../../shared/similar.ts';
 import type { Store } from '../../store/store.ts';
@@ -21,7 +21,6 @@ import { createWriteBehind } from './write-behind.ts';
  *  token after 5,000 newer answers; this keeps more, so a token the core still honours is known. */
 export const FEEDBACK_TOKENS = 20_000;
 export const MAX_GAP_CHARS = 500;
-const DAY_MS = 86_400_000;
 
 /** What recordFeedback did with a press, so the caller can word its answer. */
 export type FeedbackOutcome = 'new' | 'changed' | 'same' | 'ignored';

@@ -19,13 +19,13 @@ import type { ReminderAccess, ReminderAudit, ReminderMeetings } from './ports.ts
 import { reminderDueAt } from './reminder-times.ts';
 import { createRemindersRepo, type Subscription } from './repo.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
+import { DAY_MS } from '../../shared/text.ts';
 
 export type { ReminderAccess, ReminderAudit, ReminderMeetings } from './ports.ts';
 export { backoffMs, MAX_ATTEMPTS, reminderDueAt, RETRY_BASE_MS, RETRY_MAX_MS } from './reminder-times.ts';
 export type { AnnouncementKind, Subscription } from './repo.ts';
 export { offsetsText } from './commands.ts';
 
-const DAY_MS = 86_400_000;
 
 export interface RemindersDeps {
   store: Store;

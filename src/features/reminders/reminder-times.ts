@@ -1,6 +1,7 @@
 // The reminders' timing policy: when reminders fall due, how failed deliveries back off and how
 // many attempts a delivery gets.
 import { DateTime } from 'luxon';
+import { DAY_MS } from '../../shared/text.ts';
 
 export const MAX_ATTEMPTS = 6;
 export const MAX_RATE_LIMITED_ATTEMPTS = 12;
@@ -8,7 +9,6 @@ export const MAX_RATE_LIMITED_ATTEMPTS = 12;
 export const ANNOUNCEMENT_TTL_MS = 3 * 86_400_000;
 export const RETRY_BASE_MS = 30_000;
 export const RETRY_MAX_MS = 30 * 60_000;
-const DAY_MS = 86_400_000;
 
 /** When the reminder `offsetMs` before a meeting is due. Whole-day offsets are calendar days in
  *  the meeting's zone ("7 days before" keeps the local time across a daylight-saving change);
