@@ -1,6 +1,6 @@
 // Issue 14, access: /whoami, /role list, /chats allow|revoke at run time (ALLOWED_CHATS the floor),
 // /audit [n], /remindme [off]; refusals for officers and bad input; revocation effects.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readAudit } from '../src/features/access/index.ts';
 import {
   CO_CHAIR,
@@ -13,17 +13,14 @@ import {
   SECRETARIAT,
   tempDbPath,
   type TestBot,
+  stopAfterEachTest,
 } from './helpers/community.ts';
 
 afterAll(removeTempDirs);
-const bots: TestBot[] = [];
-afterEach(async () => {
-  for (const b of bots.splice(0)) await b.stop();
-});
+const stopped = stopAfterEachTest();
 function bot(opts: Parameters<typeof createTestBot>[0] = {}): TestBot {
   const b = createTestBot({ clock: createFakeClock('2026-06-01T08:00:00Z'), ...opts });
-  bots.push(b);
-  return b;
+  return stopped(b);
 }
 const NEW_GROUP = 'telegram:-100777';
 const MEETING = '/meeting add 2026-07-10 10:00 Europe/Sofia | 9th COLEP meeting | Sofia';

@@ -1,5 +1,5 @@
 // Roles and the allow-list: who may run what, refusals that name the role, /role grant|revoke.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readAudit } from '../src/features/access/index.ts';
 import {
   CO_CHAIR,
@@ -12,17 +12,14 @@ import {
   SECRETARIAT,
   tempDbPath,
   type TestBot,
+  stopAfterEachTest,
 } from './helpers/community.ts';
 
 afterAll(removeTempDirs);
-const bots: TestBot[] = [];
-afterEach(async () => {
-  for (const b of bots.splice(0)) await b.stop();
-});
+const stopped = stopAfterEachTest();
 function bot(opts: Parameters<typeof createTestBot>[0] = {}): TestBot {
   const b = createTestBot({ clock: createFakeClock('2026-06-01T08:00:00Z'), ...opts });
-  bots.push(b);
-  return b;
+  return stopped(b);
 }
 const STRANGER_GROUP = 'telegram:-100999';
 

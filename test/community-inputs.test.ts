@@ -1,18 +1,14 @@
 // A deliberately broken input list for meetings: clear replies, nothing stored, database consistent.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readAudit } from '../src/features/access/index.ts';
 import { MEETING_EXAMPLE, MEETING_SYNTAX, parseMeetingSpec } from '../src/features/meetings/index.ts';
-import { createFakeClock, createTestBot, OFFICER, removeTempDirs, replyText, type TestBot } from './helpers/community.ts';
+import { createFakeClock, createTestBot, OFFICER, removeTempDirs, replyText, type TestBot, stopAfterEachTest } from './helpers/community.ts';
 
 afterAll(removeTempDirs);
-const bots: TestBot[] = [];
-afterEach(async () => {
-  for (const b of bots.splice(0)) await b.stop();
-});
+const stopped = stopAfterEachTest();
 function bot(): TestBot {
   const b = createTestBot({ clock: createFakeClock('2026-06-01T08:00:00Z') });
-  bots.push(b);
-  return b;
+  return stopped(b);
 }
 
 const meetingCount = (b: TestBot) =>

@@ -2,7 +2,7 @@
 // working-hours and weekend flags, seeding, and the agenda seam.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Inline, Reply } from '../src/core/reply.ts';
 import { readAudit } from '../src/features/access/index.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
@@ -20,20 +20,17 @@ import {
   tempDbPath,
   tempDir,
   type TestBot,
+  stopAfterEachTest,
 } from './helpers/community.ts';
 
 afterAll(removeTempDirs);
-const bots: TestBot[] = [];
-afterEach(async () => {
-  for (const b of bots.splice(0)) await b.stop();
-});
+const stopped = stopAfterEachTest();
 
 const realBase = loadPracticeBase(defaultKnowledgeDir());
 
 function bot(opts: Parameters<typeof createTestBot>[0] = {}): TestBot {
   const b = createTestBot({ engine: fakeEngine(realBase.meetings), clock: createFakeClock('2026-06-01T08:00:00Z'), ...opts });
-  bots.push(b);
-  return b;
+  return stopped(b);
 }
 
 const inlines = (r: Reply[]): Inline[] =>

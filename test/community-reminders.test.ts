@@ -1,6 +1,6 @@
 // Reminders and announcements on a fake clock and real database files: DST, restarts, moves,
 // cancellations, many chats, failures, retries and the crash window (at-least-once).
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../src/core/ports.ts';
 import { readAudit } from '../src/features/access/index.ts';
 import { MAX_SLEEP_MS } from '../src/core/wake-loop.ts';
@@ -18,16 +18,14 @@ import {
   SECRETARIAT,
   tempDbPath,
   type TestBot,
+  stopAfterEachTest,
 } from './helpers/community.ts';
 
 afterAll(removeTempDirs);
 
 const PRIVATE = SECRETARIAT; // the secretariat's private chat (allowed: the user holds a role)
 const OTHER = 'telegram:-100600';
-const bots: TestBot[] = [];
-afterEach(async () => {
-  for (const b of bots.splice(0)) if (b.community.store.db.open) await b.stop();
-});
+const stopped = stopAfterEachTest();
 
 function bot(opts: Parameters<typeof createTestBot>[0] = {}): TestBot {
   const b = createTestBot({
@@ -35,8 +33,7 @@ function bot(opts: Parameters<typeof createTestBot>[0] = {}): TestBot {
     config: { allowedChats: [GROUP, OTHER], ...opts.config },
     clock: opts.clock ?? createFakeClock('2026-03-01T08:00:00Z'),
   });
-  bots.push(b);
-  return b;
+  return stopped(b);
 }
 
 /** Sets the clock and runs whatever is due. */
@@ -354,7 +351,6 @@ describe('delivery failures', () => {
     expect(b1.outbound.attempts.filter((a) => a.text.startsWith('Reminder:'))).toHaveLength(1);
     expect(ledger(b1)[0]!.status).toBe('sending');
     b1.community.store.close(); // crash: nothing after the send is recorded
-    bots.splice(bots.indexOf(b1), 1);
 
     const logger = createTestLogger();
     const b2 = bot({ config: { databasePath }, clock: createFakeClock('2026-03-23T07:02:00Z'), logger });

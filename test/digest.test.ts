@@ -1,19 +1,16 @@
 // The weekly digest (issue 15) on a fake clock and real database files: once per chat and week,
 // nothing in an empty week, caught up after a restart the same morning (not the next day), never
 // twice across a restart or a daylight-saving change; the secretariat's private digest; DIGEST_AT.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseDigestAt, type DigestAt } from '../src/config.ts';
 import type { DigestFeature } from '../src/features/digest/index.ts';
-import { COLEP3, COLEP4, createFakeClock, createTestBot, createTestLogger, fakeEngine, GROUP, OFFICER, removeTempDirs, SECRETARIAT, tempDbPath, type TestBot } from './helpers/community.ts';
+import { COLEP3, COLEP4, createFakeClock, createTestBot, createTestLogger, fakeEngine, GROUP, OFFICER, removeTempDirs, SECRETARIAT, tempDbPath, type TestBot, stopAfterEachTest } from './helpers/community.ts';
 
 afterAll(removeTempDirs);
 
 const OTHER = 'telegram:-100600';
 const MON_9_SOFIA: DigestAt = { weekday: 1, hour: 9, minute: 0, zone: 'Europe/Sofia' };
-const bots: TestBot[] = [];
-afterEach(async () => {
-  for (const b of bots.splice(0)) if (b.community.store.db.open) await b.stop();
-});
+const stopped = stopAfterEachTest();
 
 function bot(opts: Parameters<typeof createTestBot>[0] & { at?: DigestAt | null } = {}): TestBot {
   const b = createTestBot({
@@ -21,8 +18,7 @@ function bot(opts: Parameters<typeof createTestBot>[0] & { at?: DigestAt | null 
     config: { allowedChats: [GROUP, OTHER], digestAt: opts.at === undefined ? MON_9_SOFIA : opts.at, ...opts.config },
     clock: opts.clock ?? createFakeClock('2026-03-01T08:00:00Z'), // a Sunday
   });
-  bots.push(b);
-  return b;
+  return stopped(b);
 }
 
 const digests = (b: TestBot, chat = GROUP) => b.outbound.to(chat).filter((s) => s.text.startsWith('Weekly digest'));
@@ -174,7 +170,6 @@ describe('weekly digest', () => {
     for (let i = 0; i < 50 && b1.outbound.attempts.filter((a) => a.text.startsWith('Weekly digest')).length === 0; i++) await new Promise((r) => setImmediate(r));
     expect(b1.outbound.attempts.filter((a) => a.text.startsWith('Weekly digest')).length).toBeGreaterThan(0);
     b1.community.store.close(); // crash
-    bots.splice(bots.indexOf(b1), 1);
     const b2 = bot({ config: { databasePath }, clock: createFakeClock('2026-03-02T07:05:00Z') });
     await b2.community.idle();
     expect(digests(b2)).toHaveLength(0);

@@ -1,25 +1,21 @@
 // Follow-ups (issue 15) on real database files: the practice base's next steps of the 3rd COLEP
 // meeting, statuses set by the secretariat (audited), actions added in chat, the next meeting's
 // details and reminders showing what is still open, and a co-chair's one-step agenda suggestion.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readAudit } from '../src/features/access/index.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
 import type { PracticeBase } from '../src/knowledge/schema.ts';
-import { replyText, CO_CHAIR, createFakeClock, createTestBot, fakeEngine, GROUP, OFFICER, removeTempDirs, SECRETARIAT, tempDbPath, type TestBot } from './helpers/community.ts';
+import { replyText, CO_CHAIR, createFakeClock, createTestBot, fakeEngine, GROUP, OFFICER, removeTempDirs, SECRETARIAT, tempDbPath, type TestBot, stopAfterEachTest } from './helpers/community.ts';
 
 afterAll(removeTempDirs);
 
 let base: PracticeBase | undefined;
 const realBase = () => (base ??= loadPracticeBase(defaultKnowledgeDir()));
-const bots: TestBot[] = [];
-afterEach(async () => {
-  for (const b of bots.splice(0)) await b.stop();
-});
+const stopped = stopAfterEachTest();
 
 function bot(opts: Parameters<typeof createTestBot>[0] = {}): TestBot {
   const b = createTestBot({ clock: createFakeClock('2026-12-01T08:00:00Z'), engine: fakeEngine(realBase().meetings, realBase()), ...opts });
-  bots.push(b);
-  return b;
+  return stopped(b);
 }
 
 /** "#<n> <title>" of the follow-ups listed, in order. */

@@ -1,24 +1,20 @@
 // Issue 11, item 5: inbound limits in the core. Per user and per chat a bounded rate of questions
 // and commands; beyond it one short notice and the rest dropped without a reply, so other members
 // are answered at once. Per-user cap on suggestions for a meeting. Fake clock throughout.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config.ts';
 import { createInboundLimiter } from '../src/core/inbound-limit.ts';
-import { CO_CHAIR, GROUP, OFFICER, createFakeClock, createTestBot, removeTempDirs, type TestBot } from './helpers/community.ts';
+import { CO_CHAIR, GROUP, OFFICER, createFakeClock, createTestBot, removeTempDirs, type TestBot, stopAfterEachTest } from './helpers/community.ts';
 
 afterAll(() => removeTempDirs());
-const bots: TestBot[] = [];
-afterEach(async () => {
-  for (const b of bots.splice(0)) await b.stop();
-});
+const stopped = stopAfterEachTest();
 
 const NOTICE = "You're sending messages faster than I can answer; I'll skip some for a minute.";
 const MINUTE = 60_000;
 
 function bot(config: Partial<Config>): TestBot {
   const b = createTestBot({ config });
-  bots.push(b);
-  return b;
+  return stopped(b);
 }
 
 describe('inbound rate per user and per chat', () => {

@@ -3,24 +3,20 @@
 // to everyone and the names to the secretariat; presses outside the community's chats, for
 // cancelled, past or unknown meetings record nothing; the rows are purged after their meeting
 // (SUGGESTIONS_RETENTION_DAYS) and `practice-bot export attendance` exports them.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../src/core/reply.ts';
 import { exportSet, writeExport } from '../src/ops/export.ts';
-import { createFakeClock, createTestBot, GROUP, OFFICER, removeTempDirs, replyText, SECRETARIAT, type TestBot } from './helpers/community.ts';
+import { createFakeClock, createTestBot, GROUP, OFFICER, removeTempDirs, replyText, SECRETARIAT, type TestBot, stopAfterEachTest } from './helpers/community.ts';
 
 afterAll(removeTempDirs);
-const bots: TestBot[] = [];
-afterEach(async () => {
-  for (const b of bots.splice(0)) if (b.community.store.db.open) await b.stop();
-});
+const stopped = stopAfterEachTest();
 
 const OFFICER2 = 'telegram:3004';
 const STRANGER_CHAT = 'telegram:-100999';
 
 function bot(opts: Parameters<typeof createTestBot>[0] = {}): TestBot {
   const b = createTestBot({ clock: createFakeClock('2026-03-01T08:00:00Z'), ...opts });
-  bots.push(b);
-  return b;
+  return stopped(b);
 }
 
 async function press(b: TestBot, action: string, user = OFFICER, chat = GROUP, name?: string): Promise<string> {

@@ -2,25 +2,21 @@
 // details, announcements, reminders and the .ics; `/meeting edit <id> time|title|place|link|length`
 // changing one field and keeping the rest (a new time reschedules the reminders like the whole-line
 // edit); bad input answered with syntax and an example, and nothing changed. Fake clock, real files.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { readAudit } from '../src/features/access/index.ts';
 import { migrations } from '../src/store/migrations/index.ts';
 import { openStore } from '../src/store/store.ts';
-import { createFakeClock, createTestBot, GROUP, OFFICER, removeTempDirs, SECRETARIAT, tempDbPath, type TestBot } from './helpers/community.ts';
+import { createFakeClock, createTestBot, GROUP, OFFICER, removeTempDirs, SECRETARIAT, tempDbPath, type TestBot, stopAfterEachTest } from './helpers/community.ts';
 
 afterAll(removeTempDirs);
-const bots: TestBot[] = [];
-afterEach(async () => {
-  for (const b of bots.splice(0)) if (b.community.store.db.open) await b.stop();
-});
+const stopped = stopAfterEachTest();
 
 const PRIVATE = SECRETARIAT; // the secretariat's private chat (allowed: the user holds a role)
 
 function bot(opts: Parameters<typeof createTestBot>[0] = {}): TestBot {
   const b = createTestBot({ clock: createFakeClock('2026-03-01T08:00:00Z'), ...opts });
-  bots.push(b);
-  return b;
+  return stopped(b);
 }
 
 async function at(b: TestBot, iso: string): Promise<void> {

@@ -2,23 +2,20 @@
 // supporters, polls and named votes are purged a configured number of days after their meeting;
 // the audit log and delivery logs (announcements, reminder and announcement deliveries) after
 // theirs; on the scheduler's wake. And a member who leaves a group loses roles granted in chat.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readAudit } from '../src/features/access/index.ts';
-import { CO_CHAIR, GROUP, OFFICER, createTestBot, removeTempDirs, type TestBot } from './helpers/community.ts';
+import { CO_CHAIR, GROUP, OFFICER, createTestBot, removeTempDirs, type TestBot, stopAfterEachTest } from './helpers/community.ts';
 import { holdLock } from './helpers/db-lock.ts';
 
 afterAll(() => removeTempDirs());
-const bots: TestBot[] = [];
-afterEach(async () => {
-  for (const b of bots.splice(0)) await b.stop();
-});
+const stopped = stopAfterEachTest();
 
 const count = (b: TestBot, sql: string) => b.community.store.db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${sql}`).get()!.n;
 
 describe('retention', () => {
   it('purges old suggestions, votes, announcements, delivery logs and audit rows on the scheduler wake, and keeps recent ones', async () => {
     const b = createTestBot({ config: { suggestionsRetentionDays: 365, auditRetentionDays: 730, deliveryLogRetentionDays: 90 } });
-    bots.push(b);
+    stopped(b);
     expect(await b.sayText('/subscribe')).toMatch(/subscribed/i);
     expect(await b.sayText('/meeting add 2026-03-10 10:00 Europe/Sofia | 7th COLEP meeting | Sofia')).toContain('Id: m1');
     expect(await b.sayText('/meeting add 2027-06-01 10:00 Europe/Sofia | 9th COLEP meeting | Sofia')).toContain('Id: m2');
@@ -64,7 +61,7 @@ describe('retention', () => {
 
   it('a database locked by another process postpones the purge to a later wake (logged once); nothing is lost', async () => {
     const b = createTestBot({ config: { auditRetentionDays: 30 } });
-    bots.push(b);
+    stopped(b);
     expect(await b.sayText('/role grant co-chair telegram:4004')).toContain('now a co-chair');
     await b.community.runDue();
     expect(count(b, 'audit')).toBe(1);
@@ -87,7 +84,7 @@ describe('retention', () => {
 
   it('purges nothing without retention settings (as before)', async () => {
     const b = createTestBot();
-    bots.push(b);
+    stopped(b);
     await b.sayText('/meeting add 2026-03-10 10:00 Europe/Sofia | 7th COLEP meeting | Sofia');
     await b.sayText('/suggest Encryption of seized mobile devices', { user: OFFICER });
     b.clock.set('2030-01-01T00:00:00Z');
@@ -100,7 +97,7 @@ describe('retention', () => {
 describe('a member who leaves a group', () => {
   it('loses roles granted in chat (audited); configuration roles stay; leaving a chat that is not allowed changes nothing', async () => {
     const b = createTestBot();
-    bots.push(b);
+    stopped(b);
     expect(await b.sayText('/role grant co-chair telegram:4004')).toContain('now a co-chair');
     expect(await b.sayText('/role grant secretariat telegram:4004')).toContain('secretariat');
     await b.core.memberLeft!({ platform: 'telegram', chatId: 'telegram:-999', userId: 'telegram:4004' });

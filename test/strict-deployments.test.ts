@@ -1,23 +1,19 @@
 // Issue 11: optional stricter deployments. PUBLIC_ANSWERS=off answers practice-base questions only
 // in allowed chats (a private chat counts when its user holds a role); LEAVE_UNKNOWN_GROUPS=on posts
 // the chat id once and leaves a group that is not allowed, where the platform can leave chats.
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config.ts';
-import { CO_CHAIR, GROUP, OFFICER, createFakeClock, createRecordingOutbound, createTestBot, removeTempDirs, type RecordingOutbound, type TestBot } from './helpers/community.ts';
+import { CO_CHAIR, GROUP, OFFICER, createFakeClock, createRecordingOutbound, createTestBot, removeTempDirs, type RecordingOutbound, type TestBot, stopAfterEachTest } from './helpers/community.ts';
 
 afterAll(() => removeTempDirs());
-const bots: TestBot[] = [];
-afterEach(async () => {
-  for (const b of bots.splice(0)) await b.stop();
-});
+const stopped = stopAfterEachTest();
 
 const UNKNOWN = 'telegram:-999';
 
 function bot(config: Partial<Config>, outbound?: RecordingOutbound): TestBot {
   const clock = createFakeClock();
   const b = createTestBot({ config, clock, outbound: outbound ?? createRecordingOutbound({ platform: 'telegram', clock }) });
-  bots.push(b);
-  return b;
+  return stopped(b);
 }
 
 describe('PUBLIC_ANSWERS=off', () => {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pino, type Logger } from 'pino';
+import { afterEach } from 'vitest';
 import type { Config } from '../../src/config.ts';
 import { createDispatcher, createFeatures, type CommunityModule } from '../../src/app.ts';
 import { createOutboundRouter, type OutboundRouter } from '../../src/core/outbound.ts';
@@ -54,6 +55,19 @@ function sweepStale(root: string): void {
       // gone meanwhile, or not ours to remove
     }
   }
+}
+
+/** Call at a test file's top level: returns `stopped(bot)`, which gives the bot back and stops it after
+ *  the test it was made in (unless the test stopped it, or closed its database to play a crash). */
+export function stopAfterEachTest(): (bot: TestBot) => TestBot {
+  const bots: TestBot[] = [];
+  afterEach(async () => {
+    for (const b of bots.splice(0)) if (b.community.store.db.open) await b.stop();
+  });
+  return (bot) => {
+    bots.push(bot);
+    return bot;
+  };
 }
 
 /** A fresh temp folder (`pb-...`) under testTmpRoot(), removed by removeTempDirs() (call it from
