@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { distIsNewer } from '../../bin/dist-freshness.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin/practice-bot.js');
@@ -19,30 +20,10 @@ export function cliArgs(args: readonly string[] = []): string[] {
   return [BIN, ...args];
 }
 
-/** Newest modification time (ms) of the .ts files under `dir`. */
-function newestTs(dir: string): number {
-  let newest = 0;
-  for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, d.name);
-    if (d.isDirectory()) newest = Math.max(newest, newestTs(p));
-    else if (d.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 let fresh: boolean | undefined;
 /** dist/ was compiled after the last change to src/ and adapters/ (the bin's own staleness check). */
 export function distIsFresh(): boolean {
-  if (fresh !== undefined) return fresh;
-  try {
-    let built = fs.statSync(path.join(ROOT, 'dist', 'src', 'cli.js')).mtimeMs;
-    // the build is incremental: unchanged outputs keep their time, its build info is always rewritten
-    if (fs.existsSync(path.join(ROOT, 'dist', '.tsbuildinfo'))) built = Math.max(built, fs.statSync(path.join(ROOT, 'dist', '.tsbuildinfo')).mtimeMs);
-    fresh = Math.max(newestTs(path.join(ROOT, 'src')), newestTs(path.join(ROOT, 'adapters'))) <= built;
-  } catch {
-    fresh = false;
-  }
-  return fresh;
+  return (fresh ??= distIsNewer(ROOT));
 }
 
 /** A child's environment for the bin: the build when it is fresh, else the sources (a test's own
