@@ -19,6 +19,7 @@ import {
   tempDbPath,
   type TestBot,
   stopAfterEachTest,
+  runDueAt,
 } from './helpers/community.ts';
 
 afterAll(removeTempDirs);
@@ -34,12 +35,6 @@ function bot(opts: Parameters<typeof createTestBot>[0] = {}): TestBot {
     clock: opts.clock ?? createFakeClock('2026-03-01T08:00:00Z'),
   });
   return stopped(b);
-}
-
-/** Sets the clock and runs whatever is due. */
-async function at(b: TestBot, iso: string): Promise<void> {
-  b.clock.set(iso);
-  await b.community.runDue();
 }
 
 const reminders = (b: TestBot, chat = GROUP) => b.outbound.to(chat).filter((s) => s.text.startsWith('Reminder:'));
@@ -66,7 +61,7 @@ describe('reminders', () => {
     await subscribeAndAdd(b); // 2026-03-30 09:00 Sofia = 06:00 UTC (summer time from 29 March)
     expect(b.outbound.to(GROUP).map((s) => s.text.split('\n')[0])).toEqual(['New meeting: 7th COLEP meeting']);
 
-    await at(b, '2026-03-23T06:59:00Z');
+    await runDueAt(b, '2026-03-23T06:59:00Z');
     expect(reminders(b)).toHaveLength(0);
     // The scheduler wakes at the due instant by itself (timer on the fake clock).
     await b.clock.advanceTo('2026-03-23T07:00:30Z');
@@ -74,16 +69,16 @@ describe('reminders', () => {
     expect(reminders(b)[0]!.at.toISOString()).toBe('2026-03-23T07:00:00.000Z');
     expect(reminders(b)[0]!.text).toContain('Starts in 7 days');
 
-    await at(b, '2026-03-29T05:59:00Z');
+    await runDueAt(b, '2026-03-29T05:59:00Z');
     expect(reminders(b)).toHaveLength(1);
-    await at(b, '2026-03-29T06:00:00Z'); // 1 day before: 09:00 summer time
+    await runDueAt(b, '2026-03-29T06:00:00Z'); // 1 day before: 09:00 summer time
     expect(reminders(b)).toHaveLength(2);
-    await at(b, '2026-03-30T04:59:59Z');
+    await runDueAt(b, '2026-03-30T04:59:59Z');
     expect(reminders(b)).toHaveLength(2);
-    await at(b, '2026-03-30T05:00:00Z'); // 1 hour before
+    await runDueAt(b, '2026-03-30T05:00:00Z'); // 1 hour before
     expect(reminders(b)).toHaveLength(3);
     expect(reminders(b)[2]!.text).toContain('Starts in 1 hour');
-    await at(b, '2026-03-30T05:30:00Z');
+    await runDueAt(b, '2026-03-30T05:30:00Z');
     expect(reminders(b)).toHaveLength(3);
     expect(ledger(b).map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
   });
@@ -104,9 +99,9 @@ describe('reminders', () => {
     const b = bot({ clock: createFakeClock('2026-03-29T12:00:00Z') });
     b.community.start();
     const id = await subscribeAndAdd(b); // 7d and 1d are already past
-    await at(b, '2026-03-29T12:05:00Z');
+    await runDueAt(b, '2026-03-29T12:05:00Z');
     expect(reminders(b)).toHaveLength(0);
-    await at(b, '2026-03-30T05:00:00Z');
+    await runDueAt(b, '2026-03-30T05:00:00Z');
     expect(reminders(b)).toHaveLength(1);
     expect(ledger(b)).toEqual([expect.objectContaining({ meeting_id: id, offset_ms: 3_600_000, status: 'sent' })]);
   });
@@ -116,7 +111,7 @@ describe('reminders', () => {
     const b1 = bot({ config: { databasePath } });
     b1.community.start();
     await subscribeAndAdd(b1);
-    await at(b1, '2026-03-23T07:00:00Z');
+    await runDueAt(b1, '2026-03-23T07:00:00Z');
     expect(reminders(b1)).toHaveLength(1);
     await b1.stop();
 
@@ -125,7 +120,7 @@ describe('reminders', () => {
     b2.community.start();
     await b2.community.idle();
     expect(reminders(b2).map((r) => r.text)).toEqual([expect.stringContaining('Starts in 22 hours')]);
-    await at(b2, '2026-03-29T08:01:00Z');
+    await runDueAt(b2, '2026-03-29T08:01:00Z');
     expect(reminders(b2)).toHaveLength(1);
     expect(b2.outbound.to(GROUP).filter((s) => s.text.startsWith('New meeting'))).toHaveLength(0); // not re-announced
     await b2.stop();
@@ -135,7 +130,7 @@ describe('reminders', () => {
     b3.community.start();
     await b3.community.idle();
     expect(reminders(b3)).toHaveLength(1);
-    await at(b3, '2026-03-30T05:10:00Z');
+    await runDueAt(b3, '2026-03-30T05:10:00Z');
     expect(reminders(b3)).toHaveLength(1);
     expect(ledger(b3).map((r) => [r.offset_ms, r.status, r.attempts])).toEqual([
       [7 * 86_400_000, 'sent', 1],
@@ -177,9 +172,9 @@ describe('reminders', () => {
     b.community.start();
     await subscribeAndAdd(b);
     expect(await b.sayText('/meeting add 2026-03-30 09:00 Europe/Sofia | Parallel workshop | online', { chat: PRIVATE })).toContain('Id: m2');
-    await at(b, '2026-03-23T07:00:00Z');
+    await runDueAt(b, '2026-03-23T07:00:00Z');
     await Promise.all([b.community.runDue(), b.community.runDue()]);
-    await at(b, '2026-03-23T07:00:00Z');
+    await runDueAt(b, '2026-03-23T07:00:00Z');
     const sent = reminders(b).map((r) => r.text.split('\n')[0]);
     expect(sent.sort()).toEqual(['Reminder: 7th COLEP meeting', 'Reminder: Parallel workshop']);
   });
@@ -188,10 +183,10 @@ describe('reminders', () => {
     const b = bot();
     b.community.start();
     const id = await subscribeAndAdd(b);
-    await at(b, '2026-03-23T07:00:00Z');
+    await runDueAt(b, '2026-03-23T07:00:00Z');
     expect(reminders(b)).toHaveLength(1);
 
-    await at(b, '2026-03-24T10:00:00Z');
+    await runDueAt(b, '2026-03-24T10:00:00Z');
     const out = await b.sayText(`/meeting edit ${id} 2026-04-06 09:00 Europe/Sofia | 7th COLEP meeting | Sofia, Bulgaria`, { chat: PRIVATE });
     expect(out).toContain('Meeting changed');
     await b.community.idle();
@@ -200,14 +195,14 @@ describe('reminders', () => {
     expect(changed[0]!.text).toContain('Moved from Mon 30 Mar 2026, 09:00');
     expect(changed[0]!.text).toContain('Mon 6 Apr 2026, 09:00');
 
-    await at(b, '2026-03-29T06:00:00Z'); // the old 1-day reminder
-    await at(b, '2026-03-30T05:00:00Z'); // the old 1-hour reminder
+    await runDueAt(b, '2026-03-29T06:00:00Z'); // the old 1-day reminder
+    await runDueAt(b, '2026-03-30T05:00:00Z'); // the old 1-hour reminder
     expect(reminders(b)).toHaveLength(1);
-    await at(b, '2026-03-30T06:00:00Z'); // 7 days before the new date
+    await runDueAt(b, '2026-03-30T06:00:00Z'); // 7 days before the new date
     expect(reminders(b)).toHaveLength(2);
     expect(reminders(b)[1]!.text).toContain('Mon 6 Apr 2026');
-    await at(b, '2026-04-05T06:00:00Z');
-    await at(b, '2026-04-06T05:00:00Z');
+    await runDueAt(b, '2026-04-05T06:00:00Z');
+    await runDueAt(b, '2026-04-06T05:00:00Z');
     expect(reminders(b)).toHaveLength(4);
     expect(readAudit(b.community.store, { action: 'meeting.edit' })).toHaveLength(1);
   });
@@ -216,12 +211,12 @@ describe('reminders', () => {
     const b = bot();
     b.community.start();
     const id = await subscribeAndAdd(b);
-    await at(b, '2026-03-23T07:00:00Z');
+    await runDueAt(b, '2026-03-23T07:00:00Z');
     expect(await b.sayText(`/meeting cancel ${id}`, { chat: PRIVATE })).toContain('Meeting cancelled');
     await b.community.idle();
     expect(b.outbound.to(GROUP).filter((s) => s.text.startsWith('Meeting cancelled: 7th COLEP meeting'))).toHaveLength(1);
-    await at(b, '2026-03-29T06:00:00Z');
-    await at(b, '2026-03-30T05:00:00Z');
+    await runDueAt(b, '2026-03-29T06:00:00Z');
+    await runDueAt(b, '2026-03-30T05:00:00Z');
     expect(reminders(b)).toHaveLength(1);
     expect(await b.sayText('/meetings')).not.toContain('7th COLEP meeting -');
     expect(await b.sayText(`/meeting ${id}`)).toContain('cancelled');
@@ -231,11 +226,11 @@ describe('reminders', () => {
     const b = bot();
     b.community.start();
     await subscribeAndAdd(b);
-    await at(b, '2026-03-25T00:00:00Z');
+    await runDueAt(b, '2026-03-25T00:00:00Z');
     await b.say('/subscribe', { chat: OTHER });
-    await at(b, '2026-03-25T00:01:00Z');
+    await runDueAt(b, '2026-03-25T00:01:00Z');
     expect(reminders(b, OTHER)).toHaveLength(0);
-    await at(b, '2026-03-29T06:00:00Z');
+    await runDueAt(b, '2026-03-29T06:00:00Z');
     expect(reminders(b, OTHER)).toHaveLength(1);
     expect(reminders(b, GROUP)).toHaveLength(2);
   });
@@ -249,8 +244,8 @@ describe('reminders', () => {
     await b.say('/meeting add 2026-03-30 09:00 Europe/Sofia | Big meeting | online', { chat: PRIVATE });
     await b.community.idle();
     expect(b.outbound.sent.filter((s) => s.text.startsWith('New meeting'))).toHaveLength(1000);
-    await at(b, '2026-03-23T07:00:00Z');
-    await at(b, '2026-03-23T07:01:00Z');
+    await runDueAt(b, '2026-03-23T07:00:00Z');
+    await runDueAt(b, '2026-03-23T07:01:00Z');
     const got = b.outbound.sent.filter((s) => s.text.startsWith('Reminder:')).map((s) => s.chatId);
     expect(got).toHaveLength(1000);
     expect(new Set(got)).toEqual(new Set(chats));
@@ -267,14 +262,14 @@ describe('delivery failures', () => {
     b.outbound.behave = (chat) => {
       if (chat === OTHER) throw new DeliveryError('gone', 'Forbidden: bot was kicked from the group chat');
     };
-    await at(b, '2026-03-23T07:00:00Z');
+    await runDueAt(b, '2026-03-23T07:00:00Z');
     expect(reminders(b, GROUP)).toHaveLength(1);
     expect(b.community.subscriptions.get(OTHER)).toBeUndefined();
     expect(b.community.subscriptions.get(GROUP)).toBeDefined();
     expect(logger.lines().some((l) => l.chat === OTHER && /unsubscrib/.test(String(l.msg)))).toBe(true);
     expect(readAudit(b.community.store, { action: 'unsubscribe' })).toEqual([expect.objectContaining({ actor: 'system', subject: OTHER })]);
     const tried = b.outbound.attempts.filter((a) => a.chatId === OTHER).length;
-    await at(b, '2026-03-29T06:00:00Z');
+    await runDueAt(b, '2026-03-29T06:00:00Z');
     expect(b.outbound.attempts.filter((a) => a.chatId === OTHER).length).toBe(tried);
   });
 
@@ -286,17 +281,17 @@ describe('delivery failures', () => {
     b.outbound.behave = () => {
       if (failures-- > 0) throw new DeliveryError('transient', '502 Bad Gateway');
     };
-    await at(b, '2026-03-23T07:00:00Z');
+    await runDueAt(b, '2026-03-23T07:00:00Z');
     expect(reminders(b)).toHaveLength(0);
-    await at(b, '2026-03-23T07:00:29Z');
+    await runDueAt(b, '2026-03-23T07:00:29Z');
     expect(b.outbound.attempts.filter((a) => a.text.startsWith('Reminder:'))).toHaveLength(1);
-    await at(b, '2026-03-23T07:00:30Z'); // +30 s
+    await runDueAt(b, '2026-03-23T07:00:30Z'); // +30 s
     expect(b.outbound.attempts.filter((a) => a.text.startsWith('Reminder:'))).toHaveLength(2);
-    await at(b, '2026-03-23T07:01:29Z');
+    await runDueAt(b, '2026-03-23T07:01:29Z');
     expect(reminders(b)).toHaveLength(0);
-    await at(b, '2026-03-23T07:01:30Z'); // +60 s
+    await runDueAt(b, '2026-03-23T07:01:30Z'); // +60 s
     expect(reminders(b)).toHaveLength(1);
-    await at(b, '2026-03-23T07:10:00Z');
+    await runDueAt(b, '2026-03-23T07:10:00Z');
     expect(reminders(b)).toHaveLength(1);
     expect(ledger(b)[0]).toMatchObject({ status: 'sent', attempts: 3 });
   });
@@ -312,10 +307,10 @@ describe('delivery failures', () => {
         throw new DeliveryError('rate-limited', 'Too Many Requests: retry after 7', 7000);
       }
     };
-    await at(b, '2026-03-23T07:00:00Z');
-    await at(b, '2026-03-23T07:00:06Z');
+    await runDueAt(b, '2026-03-23T07:00:00Z');
+    await runDueAt(b, '2026-03-23T07:00:06Z');
     expect(reminders(b)).toHaveLength(0);
-    await at(b, '2026-03-23T07:00:07Z');
+    await runDueAt(b, '2026-03-23T07:00:07Z');
     expect(reminders(b)).toHaveLength(1);
   });
 
@@ -328,8 +323,8 @@ describe('delivery failures', () => {
     b.outbound.behave = (chat) => {
       throw new DeliveryError(chat === OTHER ? 'permanent' : 'transient', chat === OTHER ? 'Bad Request: chat not found' : 'ETIMEDOUT');
     };
-    await at(b, '2026-03-23T07:00:00Z');
-    for (let minute = 1; minute <= 120; minute++) await at(b, new Date(Date.parse('2026-03-23T07:00:00Z') + minute * 60_000).toISOString());
+    await runDueAt(b, '2026-03-23T07:00:00Z');
+    for (let minute = 1; minute <= 120; minute++) await runDueAt(b, new Date(Date.parse('2026-03-23T07:00:00Z') + minute * 60_000).toISOString());
     const rows = ledger(b);
     expect(rows.find((r) => r.chat_id === OTHER)).toMatchObject({ status: 'failed', attempts: 1 });
     expect(rows.find((r) => r.chat_id === GROUP)).toMatchObject({ status: 'failed', attempts: 6 });
@@ -359,7 +354,7 @@ describe('delivery failures', () => {
     expect(reminders(b2)).toHaveLength(1);
     expect(ledger(b2)[0]).toMatchObject({ status: 'sent', attempts: 2 });
     expect(logger.messages().some((m) => /at-least-once/.test(m))).toBe(true);
-    await at(b2, '2026-03-23T07:05:00Z');
+    await runDueAt(b2, '2026-03-23T07:05:00Z');
     expect(reminders(b2)).toHaveLength(1);
   });
 
@@ -403,14 +398,14 @@ describe('long waits are visible (issue 11, item 8)', () => {
     await subscribeAndAdd(b); // the group, subscribed by the secretariat; meeting 2026-03-30 06:00 UTC
     expect(await b.sayText('/subscribe', { chat: PRIVATE })).toContain('now subscribed'); // the secretariat's own DM
     await b.say('/subscribe', { chat: OTHER }); // another group: the DM is preferred for notices
-    await at(b, '2026-03-29T06:00:00Z'); // the 1-day reminder goes out normally
+    await runDueAt(b, '2026-03-29T06:00:00Z'); // the 1-day reminder goes out normally
     expect(reminders(b)).toHaveLength(1);
     expect(reminders(b, PRIVATE)).toHaveLength(1);
 
     b.outbound.behave = (chat) => {
       if (chat === GROUP) throw new DeliveryError('rate-limited', 'Too Many Requests: retry after 3600', 3_600_000);
     };
-    await at(b, '2026-03-30T05:00:00Z'); // 1 hour before: the retry would land exactly at the start
+    await runDueAt(b, '2026-03-30T05:00:00Z'); // 1 hour before: the retry would land exactly at the start
     const row = rows(b).find((r) => r.chat_id === GROUP && r.offset_ms === 3_600_000);
     expect(row).toMatchObject({ status: 'failed', last_error: expect.stringMatching(/^late: /) });
     expect(notices(b, PRIVATE).map((n) => n.text)).toEqual([
@@ -424,7 +419,7 @@ describe('long waits are visible (issue 11, item 8)', () => {
 
     // Nothing more: no retry at the start, no second notice, no second error line.
     const tried = b.outbound.attempts.filter((a) => a.chatId === GROUP).length;
-    for (const t of ['2026-03-30T05:30:00Z', '2026-03-30T06:00:00Z', '2026-03-30T06:01:00Z', '2026-03-30T08:00:00Z']) await at(b, t);
+    for (const t of ['2026-03-30T05:30:00Z', '2026-03-30T06:00:00Z', '2026-03-30T06:01:00Z', '2026-03-30T08:00:00Z']) await runDueAt(b, t);
     expect(b.outbound.attempts.filter((a) => a.chatId === GROUP)).toHaveLength(tried);
     expect(notices(b, PRIVATE)).toHaveLength(1);
     expect(errorsAbout(logger, GROUP)).toHaveLength(1);
@@ -440,7 +435,7 @@ describe('long waits are visible (issue 11, item 8)', () => {
     b.outbound.behave = (chat) => {
       if (chat === GROUP && limited-- > 0) throw new DeliveryError('rate-limited', 'Too Many Requests: retry after 30', 30_000);
     };
-    await at(b, '2026-03-30T05:00:00Z');
+    await runDueAt(b, '2026-03-30T05:00:00Z');
     expect(reminders(b)).toHaveLength(0);
     await b.clock.advanceTo('2026-03-30T05:00:31Z'); // woken by its own timer
     expect(reminders(b).map((r) => r.at.toISOString())).toEqual(['2026-03-30T05:00:30.000Z']);
@@ -457,8 +452,8 @@ describe('long waits are visible (issue 11, item 8)', () => {
     b.outbound.behave = (chat) => {
       if (chat === GROUP && limited-- > 0) throw new DeliveryError('rate-limited', 'Too Many Requests: retry after 3599', 3_599_000);
     };
-    await at(b, '2026-03-30T05:00:00Z');
-    await at(b, '2026-03-30T05:59:59Z');
+    await runDueAt(b, '2026-03-30T05:00:00Z');
+    await runDueAt(b, '2026-03-30T05:59:59Z');
     expect(reminders(b)).toHaveLength(1);
     expect(rows(b).find((r) => r.chat_id === GROUP && r.offset_ms === 3_600_000)?.status).toBe('sent');
   });
@@ -471,12 +466,12 @@ describe('long waits are visible (issue 11, item 8)', () => {
     b.outbound.behave = (chat) => {
       if (chat === GROUP) throw new DeliveryError('permanent', 'Bad Request: not enough rights to send text messages to the chat');
     };
-    await at(b, '2026-03-23T07:00:00Z');
+    await runDueAt(b, '2026-03-23T07:00:00Z');
     expect(b.outbound.to(SECRETARIAT).map((n) => n.text)).toEqual([
       '[warning] The 7-day reminder for 7th COLEP meeting (m1) could not be delivered to telegram:-100500: Bad Request: not enough rights to send text messages to the chat.',
     ]);
     expect(errorsAbout(logger, GROUP)).toHaveLength(1);
-    await at(b, '2026-03-23T07:10:00Z');
+    await runDueAt(b, '2026-03-23T07:10:00Z');
     expect(b.outbound.to(SECRETARIAT)).toHaveLength(1);
   });
 
@@ -491,7 +486,7 @@ describe('long waits are visible (issue 11, item 8)', () => {
     b.outbound.behave = (chat) => {
       if (failing.includes(chat)) throw new DeliveryError('rate-limited', 'Too Many Requests: retry after 100000', 100_000_000);
     };
-    await at(b, '2026-03-29T06:00:00Z');
+    await runDueAt(b, '2026-03-29T06:00:00Z');
     const told = notices(b, OTHER);
     expect(told).toHaveLength(1);
     expect(told[0]!.text.split('\n')).toEqual([
@@ -532,7 +527,7 @@ describe('long waits are visible (issue 11, item 8)', () => {
     b1.outbound.behave = () => {
       throw new DeliveryError('transient', '502 Bad Gateway');
     };
-    await at(b1, '2026-03-30T05:00:00Z'); // fails; retry due at 05:00:30
+    await runDueAt(b1, '2026-03-30T05:00:00Z'); // fails; retry due at 05:00:30
     await b1.stop();
 
     const logger = createTestLogger();
@@ -578,7 +573,7 @@ describe('reminder wording', () => {
     b1.community.start();
     await subscribeAndAdd(b1); // 2026-03-30 06:00 UTC
     expect(await b1.sayText('/subscribe')).toContain('reminders 1 day and 1 hour 2 minutes before each meeting');
-    await at(b1, '2026-03-29T06:00:00Z');
+    await runDueAt(b1, '2026-03-29T06:00:00Z');
     expect(reminders(b1).map((r) => r.text.split('\n')[1])).toEqual([expect.stringMatching(/^Starts in 1 day: /)]);
     await b1.stop();
     // Down over the 62-minute reminder; back 40 seconds after it was due: 61 min 20 s left.
@@ -592,7 +587,7 @@ describe('reminder wording', () => {
     await subscribeAndAdd(b3);
     // Jump to ten minutes before (a wake there finds nothing due) rather than wake once a minute
     // for four weeks (40,000 wakes, seconds of CPU); then the last minutes on the scheduler's timer.
-    await at(b3, '2026-03-30T04:48:30Z'); // off the minute: only a timer set for the due instant wakes at 04:58:00
+    await runDueAt(b3, '2026-03-30T04:48:30Z'); // off the minute: only a timer set for the due instant wakes at 04:58:00
     expect(reminders(b3)).toHaveLength(0);
     await b3.clock.advanceTo('2026-03-30T04:58:30Z'); // woken by its own timer at 04:58:00, on time
     expect(reminders(b3).map((r) => r.text.split('\n')[1])).toEqual([expect.stringMatching(/^Starts in 1 hour 2 minutes: /)]);
@@ -603,7 +598,7 @@ describe('reminder wording', () => {
     const b = bot();
     b.community.start();
     await subscribeAndAdd(b); // Mon 30 Mar 2026, 09:00 Sofia (summer time) = 06:00 UTC
-    await at(b, '2026-03-30T05:00:00Z');
+    await runDueAt(b, '2026-03-30T05:00:00Z');
     const [r] = reminders(b);
     expect(r!.text).toContain(
       'Member countries: 08:00 Bosnia and Herzegovina, France, Hungary, North Macedonia; 09:00 Bulgaria, Iraq; 10:00 Azerbaijan; 11:00 Pakistan; 12:00 Bangladesh',
@@ -617,7 +612,7 @@ describe('reminder wording', () => {
     const b = bot({ config: { community: 'bali-process' } });
     b.community.start();
     await subscribeAndAdd(b, '2026-03-30 22:00 Asia/Bangkok | Late call | online');
-    await at(b, '2026-03-30T14:00:00Z');
+    await runDueAt(b, '2026-03-30T14:00:00Z');
     const [r] = reminders(b);
     expect(r!.text).toMatch(/Member countries: .*Tue 31 Mar, 04:00 New Zealand/);
     expect(r!.text).not.toMatch(/Member countries: [^\n]*Mon 30 Mar/);

@@ -4,7 +4,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseDigestAt, type DigestAt } from '../src/config.ts';
 import type { DigestFeature } from '../src/features/digest/index.ts';
-import { COLEP3, COLEP4, createFakeClock, createTestBot, createTestLogger, fakeEngine, GROUP, OFFICER, removeTempDirs, SECRETARIAT, tempDbPath, type TestBot, stopAfterEachTest } from './helpers/community.ts';
+import { COLEP3, COLEP4, createFakeClock, createTestBot, createTestLogger, fakeEngine, GROUP, OFFICER, removeTempDirs, SECRETARIAT, tempDbPath, type TestBot, stopAfterEachTest, runDueAt } from './helpers/community.ts';
 
 afterAll(removeTempDirs);
 
@@ -28,11 +28,6 @@ const ledger = (b: TestBot) =>
     .prepare<[], { chat_id: string; week: string; status: string; last_error: string | null }>('SELECT chat_id, week, status, last_error FROM digest_deliveries ORDER BY week, chat_id')
     .all();
 
-async function at(b: TestBot, iso: string): Promise<void> {
-  b.clock.set(iso);
-  await b.community.runDue();
-}
-
 /** Both groups subscribed and a meeting coming (something to say). */
 async function setUp(b: TestBot): Promise<void> {
   expect(await b.sayText('/subscribe')).toContain('now subscribed');
@@ -54,7 +49,7 @@ describe('weekly digest', () => {
     // A wake ten minutes before (nothing due yet; off the minute, so only a timer set for the due
     // instant wakes at 07:00:00), then the last minutes on the scheduler's own timer: waking once a
     // minute from Sunday morning would cost 1,400 wakes and seconds of CPU.
-    await at(b, '2026-03-02T06:50:30Z');
+    await runDueAt(b, '2026-03-02T06:50:30Z');
     await b.clock.advanceTo('2026-03-02T06:59:00Z');
     expect(digests(b)).toHaveLength(0);
     await b.clock.advanceTo('2026-03-02T07:00:30Z');
@@ -64,13 +59,13 @@ describe('weekly digest', () => {
       expect(digests(b, chat)[0]!.text).toMatch(/^Weekly digest\nNext meeting: 7th COLEP meeting, Thu 10 Jun 2027, 10:00 Europe\/Sofia \(UTC\+3\), Sofia, Bulgaria\./);
     }
     await b.clock.advanceTo('2026-03-02T07:30:00Z');
-    await at(b, '2026-03-02T09:00:00Z');
-    await at(b, '2026-03-05T12:00:00Z');
-    await at(b, '2026-03-08T23:59:00Z');
+    await runDueAt(b, '2026-03-02T09:00:00Z');
+    await runDueAt(b, '2026-03-05T12:00:00Z');
+    await runDueAt(b, '2026-03-08T23:59:00Z');
     expect(digests(b)).toHaveLength(1);
     expect(digests(b, OTHER)).toHaveLength(1);
     expect(digest.nextDueAt()?.toISOString()).toBe('2026-03-09T07:00:00.000Z');
-    await at(b, '2026-03-09T07:00:00Z');
+    await runDueAt(b, '2026-03-09T07:00:00Z');
     expect(digests(b)).toHaveLength(2);
     expect(digests(b, OTHER)).toHaveLength(2);
     expect(ledger(b).map((r) => `${r.week} ${r.chat_id} ${r.status}`)).toEqual([
@@ -84,14 +79,14 @@ describe('weekly digest', () => {
   it('sends nothing in a week with nothing to say, and the next week when there is', async () => {
     const b = bot({ engine: fakeEngine([]) });
     expect(await b.sayText('/subscribe')).toContain('now subscribed');
-    await at(b, '2026-03-02T07:00:00Z');
+    await runDueAt(b, '2026-03-02T07:00:00Z');
     expect(digests(b)).toHaveLength(0);
     expect(ledger(b)).toEqual([{ chat_id: GROUP, week: '2026-W10', status: 'skipped', last_error: 'nothing to say' }]);
     // Something to say later that week waits for the next digest.
     await b.sayText('/meeting add 2026-06-10 10:00 Europe/Sofia | 7th COLEP meeting | online', { chat: SECRETARIAT });
-    await at(b, '2026-03-02T12:00:00Z');
+    await runDueAt(b, '2026-03-02T12:00:00Z');
     expect(digests(b)).toHaveLength(0);
-    await at(b, '2026-03-09T07:00:00Z');
+    await runDueAt(b, '2026-03-09T07:00:00Z');
     expect(digests(b)).toHaveLength(1);
   });
 
@@ -118,7 +113,7 @@ describe('weekly digest', () => {
     expect(digests(b4)).toHaveLength(0);
     expect(ledger(b4).filter((r) => r.week === '2026-W11').map((r) => r.status)).toEqual(['skipped', 'skipped']);
     expect(logger.messages()).toContain('weekly digest missed: the bot was not running on the digest day (it is not sent late)');
-    await at(b4, '2026-03-16T07:00:00Z');
+    await runDueAt(b4, '2026-03-16T07:00:00Z');
     expect(digests(b4)).toHaveLength(1);
   });
 
@@ -129,12 +124,12 @@ describe('weekly digest', () => {
     const b1 = bot({ at: sun0330, config: { databasePath }, clock: createFakeClock('2026-10-24T20:00:00Z') });
     await setUp(b1);
     // Wakes from 00:20 on the scheduler's timer (a minute apart; not five hours of them).
-    await at(b1, '2026-10-25T00:20:30Z');
+    await runDueAt(b1, '2026-10-25T00:20:30Z');
     await b1.clock.advanceTo('2026-10-25T01:00:00Z');
     await b1.stop();
     const b2 = bot({ at: sun0330, config: { databasePath }, clock: createFakeClock('2026-10-25T01:00:00Z') });
     await b2.clock.advanceTo('2026-10-25T01:45:00Z'); // over the second 03:30 (01:30 UTC)
-    await at(b2, '2026-10-25T03:00:00Z');
+    await runDueAt(b2, '2026-10-25T03:00:00Z');
     expect(digests(b1).length + digests(b2).length).toBe(1);
     expect(digests(b1, OTHER).length + digests(b2, OTHER).length).toBe(1);
     await b2.stop();
@@ -142,9 +137,9 @@ describe('weekly digest', () => {
     // 29 Mar 2026: 03:00 EET jumps to 04:00 EEST; the digest goes at the first minute after the gap.
     const b3 = bot({ at: sun0330, clock: createFakeClock('2026-03-28T20:00:00Z') });
     await setUp(b3);
-    await at(b3, '2026-03-29T00:50:30Z'); // 02:50:30 EET, off the minute: only a timer set for the due instant wakes at 01:30:00
+    await runDueAt(b3, '2026-03-29T00:50:30Z'); // 02:50:30 EET, off the minute: only a timer set for the due instant wakes at 01:30:00
     await b3.clock.advanceTo('2026-03-29T01:45:00Z');
-    await at(b3, '2026-03-29T04:00:00Z');
+    await runDueAt(b3, '2026-03-29T04:00:00Z');
     expect(digests(b3).map((d) => d.at.toISOString())).toEqual(['2026-03-29T01:30:00.000Z']); // 04:30 EEST
   });
 
@@ -153,7 +148,7 @@ describe('weekly digest', () => {
     await setUp(b);
     expect(await b.sayText('/subscribe', { chat: SECRETARIAT })).toContain('now subscribed');
     await b.sayText('/ask how do we get a warrant for a smart fridge in Atlantis', { user: OFFICER });
-    await at(b, '2026-03-02T07:00:00Z');
+    await runDueAt(b, '2026-03-02T07:00:00Z');
     const [priv] = digests(b, SECRETARIAT);
     expect(priv?.text).toMatch(/^Weekly digest \(secretariat\)\n/);
     expect(priv?.text).toMatch(/Unanswered questions this week: 1, e\.g\. "how do we get a warrant for a smart fridge in Atlantis"\. See \/gaps\./);
@@ -180,7 +175,7 @@ describe('weekly digest', () => {
   it('is off with DIGEST_AT=off', async () => {
     const b = bot({ at: null });
     await setUp(b);
-    await at(b, '2026-03-02T07:00:00Z');
+    await runDueAt(b, '2026-03-02T07:00:00Z');
     expect(digests(b)).toHaveLength(0);
     expect(digestOf(b).nextDueAt()).toBeUndefined();
   });

@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from '../src/config.ts';
 import { readAudit } from '../src/features/access/index.ts';
 import { migrations } from '../src/store/migrations/index.ts';
 import { openStore } from '../src/store/store.ts';
-import { createFakeClock, createTestBot, GROUP, OFFICER, removeTempDirs, SECRETARIAT, tempDbPath, type TestBot, stopAfterEachTest } from './helpers/community.ts';
+import { createFakeClock, createTestBot, GROUP, OFFICER, removeTempDirs, SECRETARIAT, tempDbPath, type TestBot, stopAfterEachTest, runDueAt } from './helpers/community.ts';
 
 afterAll(removeTempDirs);
 const stopped = stopAfterEachTest();
@@ -17,11 +17,6 @@ const PRIVATE = SECRETARIAT; // the secretariat's private chat (allowed: the use
 function bot(opts: Parameters<typeof createTestBot>[0] = {}): TestBot {
   const b = createTestBot({ clock: createFakeClock('2026-03-01T08:00:00Z'), ...opts });
   return stopped(b);
-}
-
-async function at(b: TestBot, iso: string): Promise<void> {
-  b.clock.set(iso);
-  await b.community.runDue();
 }
 
 const reminders = (b: TestBot) => b.outbound.to(GROUP).filter((s) => s.text.startsWith('Reminder:'));
@@ -97,7 +92,7 @@ describe('/meeting edit <id> <field>', () => {
     expect(audits).toHaveLength(2);
     expect(JSON.stringify(audits)).toContain('https://meet.example.org/colep-7');
 
-    await at(b, '2026-03-23T07:00:00Z'); // the 7-day reminder: unchanged time, new details
+    await runDueAt(b, '2026-03-23T07:00:00Z'); // the 7-day reminder: unchanged time, new details
     expect(reminders(b)).toHaveLength(1);
     expect(reminders(b)[0]!.text).toContain('until 12:00 (3 hours)');
     expect(reminders(b)[0]!.text).toContain('Video link: https://meet.example.org/colep-7');
@@ -122,10 +117,10 @@ describe('/meeting edit <id> <field>', () => {
     b.community.start();
     const id = await add(b);
     await b.sayText(`/meeting edit ${id} link https://meet.example.org/x`, { chat: PRIVATE });
-    await at(b, '2026-03-23T07:00:00Z');
+    await runDueAt(b, '2026-03-23T07:00:00Z');
     expect(reminders(b)).toHaveLength(1);
 
-    await at(b, '2026-03-24T10:00:00Z');
+    await runDueAt(b, '2026-03-24T10:00:00Z');
     const out = await b.sayText(`/meeting edit ${id} time 2026-04-06 09:00`, { chat: PRIVATE });
     expect(out).toContain('Meeting changed: 7th COLEP meeting');
     expect(out).toContain('Mon 6 Apr 2026, 09:00 Europe/Sofia');
@@ -134,10 +129,10 @@ describe('/meeting edit <id> <field>', () => {
     expect(changed.at(-1)!.text).toContain('Moved from Mon 30 Mar 2026, 09:00');
     expect(row(b, id)).toMatchObject({ title: '7th COLEP meeting', place: 'Sofia, Bulgaria', zone: 'Europe/Sofia', video_link: 'https://meet.example.org/x' });
 
-    await at(b, '2026-03-29T06:00:00Z'); // the old 1-day reminder
-    await at(b, '2026-03-30T05:00:00Z'); // the old 1-hour reminder
+    await runDueAt(b, '2026-03-29T06:00:00Z'); // the old 1-day reminder
+    await runDueAt(b, '2026-03-30T05:00:00Z'); // the old 1-hour reminder
     expect(reminders(b)).toHaveLength(1);
-    await at(b, '2026-03-30T06:00:00Z'); // 7 days before the new date
+    await runDueAt(b, '2026-03-30T06:00:00Z'); // 7 days before the new date
     expect(reminders(b)).toHaveLength(2);
     expect(reminders(b)[1]!.text).toContain('Mon 6 Apr 2026');
     const audits = readAudit(b.community.store, { action: 'meeting.edit' });
@@ -192,7 +187,7 @@ describe('/meeting edit <id> <field>', () => {
     expect(readAudit(b.community.store, { action: 'meeting.edit' })).toHaveLength(0);
 
     // A meeting that has taken place cannot be edited, field by field either.
-    await at(b, '2026-03-30T06:00:00Z');
+    await runDueAt(b, '2026-03-30T06:00:00Z');
     expect(await b.sayText(`/meeting edit ${id} title Renamed`, { chat: PRIVATE })).toContain('has already taken place');
     expect(row(b, id)).toEqual(before);
   });

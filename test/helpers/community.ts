@@ -57,6 +57,12 @@ function sweepStale(root: string): void {
   }
 }
 
+/** Sets the bot's clock and runs whatever is due then (one wake of the scheduler). */
+export async function runDueAt(b: TestBot, iso: string): Promise<void> {
+  b.clock.set(iso);
+  await b.community.runDue();
+}
+
 /** Call at a test file's top level: returns `stopped(bot)`, which gives the bot back and stops it after
  *  the test it was made in (unless the test stopped it, or closed its database to play a crash). */
 export function stopAfterEachTest(): (bot: TestBot) => TestBot {
