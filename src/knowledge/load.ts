@@ -8,7 +8,7 @@ import type { Document, LineCounter } from 'yaml';
 import { parseYamlWithLines, yaml } from '../shared/yaml.ts';
 import type { z } from 'zod';
 import { packagePath } from '../paths.ts';
-import { cannotBeRead } from '../shared/text.ts';
+import { readTextOrProblem } from '../shared/text.ts';
 import {
   ADDRESSING_KINDS,
   documentSchema,
@@ -88,13 +88,8 @@ export function createParseCache(): ParseCache {
 const parseText = (text: string) => parseYamlWithLines(text, { prettyErrors: true, uniqueKeys: true });
 
 function readList(file: string, name: string, problems: string[], cache?: ParseCache): ParsedFile | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    problems.push(`${name}: ${cannotBeRead(err)}`);
-    return undefined;
-  }
+  const text = readTextOrProblem(file, name, problems);
+  if (text === undefined) return undefined;
   const hit = cache?.files.get(file);
   if (hit && hit.text === text && (hit.parsed === undefined || hit.parsed.name === name)) {
     problems.push(...hit.problems);

@@ -1,5 +1,6 @@
 // Small text rules shared by several features: clean single-line input, durations in words, why a
-// file could not be read.
+// file could not be read, reading a file's text or saying why not.
+import fs from 'node:fs';
 
 /** Plain single-line text: NFC, no control or bidi-override characters, whitespace collapsed. */
 export function cleanText(s: string): string {
@@ -29,4 +30,14 @@ export function humanDuration(ms: number): string {
 /** Why a file could not be read, as the knowledge and lexicon checks word it: "cannot be read (ENOENT)". */
 export function cannotBeRead(err: unknown): string {
   return `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`;
+}
+
+/** A file's text; undefined when it cannot be read, with "<name>: cannot be read (CODE)" added to `problems`. */
+export function readTextOrProblem(file: string, name: string, problems: string[]): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    problems.push(`${name}: ${cannotBeRead(err)}`);
+    return undefined;
+  }
 }

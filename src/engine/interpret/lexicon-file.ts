@@ -8,7 +8,7 @@ import type { Document, LineCounter } from 'yaml';
 import { parseYamlWithLines, yaml } from '../../shared/yaml.ts';
 import { z } from 'zod';
 import { LEXICON_LANGUAGES, LexiconError, type Concept, type LanguageTerms, type Lexicon, type LexiconLanguage } from './lexicon.ts';
-import { cannotBeRead } from '../../shared/text.ts';
+import { readTextOrProblem } from '../../shared/text.ts';
 
 const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens');
 const term = z.string().trim().min(1, 'must not be empty');
@@ -34,13 +34,8 @@ interface Parsed {
 }
 
 function parse(file: string, name: string, problems: string[]): Parsed | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    problems.push(`${name}: ${cannotBeRead(err)}`);
-    return undefined;
-  }
+  const text = readTextOrProblem(file, name, problems);
+  if (text === undefined) return undefined;
   const { doc, lines } = parseYamlWithLines(text, { uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
