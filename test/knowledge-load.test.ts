@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { citationFor, formatMeetingDate } from '../src/knowledge/citation.ts';
+import { loadLexicon } from '../src/engine/interpret/index.ts';
 import { KnowledgeError, defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
 import type { Meeting } from '../src/knowledge/schema.ts';
 
@@ -132,6 +133,18 @@ describe('loadPracticeBase: broken copies', () => {
     const msg = loadError(dir).message;
     expect(msg).toMatch(/knowledge\/meetings\.yaml: must be a YAML list/);
     expect(msg).toMatch(/knowledge\/documents\.yaml: missing/);
+  });
+
+  it('names a file that cannot be read, and why, in the base and in its lexicon', () => {
+    const dir = copyBase();
+    const entry = entryFiles(dir)[0]!;
+    fs.rmSync(entry);
+    fs.mkdirSync(entry); // a folder where a file should be: EISDIR, as root reads any file
+    expect(loadError(dir).message).toContain(`knowledge/entries/${path.basename(entry)}: cannot be read (EISDIR)`);
+    const lexiconFile = path.join(dir, 'lexicon', fs.readdirSync(path.join(dir, 'lexicon')).find((f) => f.endsWith('.yaml'))!);
+    fs.rmSync(lexiconFile);
+    fs.mkdirSync(lexiconFile);
+    expect(() => loadLexicon(dir)).toThrow(`${path.basename(lexiconFile)}: cannot be read (EISDIR)`);
   });
 });
 
