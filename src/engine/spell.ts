@@ -1,42 +1,100 @@
 // Spelling correction of single query words against the base's vocabulary, with fuse.js on short
-// strings only. Fuse proposes candidates from a small bucket: the words that share the first two
-// letters and are within reach in length (one Fuse per bucket, built lazily; typically under a
-// dozen words, so a search costs tens of microseconds). An optimal-string-alignment distance check
-// keeps only close ones (1 edit up to 7 letters, 2 from 8), preferring frequent words. Typos in the
-// first two letters, which the buckets cannot see, are found by looking up their one-edit variants.
+// strings only. Candidates come from a small bucket: the words that share the first two letters
+// and are within reach in length. An optimal-string-alignment distance check keeps only close ones
+// (1 edit up to 7 letters, 2 from 8), preferring frequent words, among those fuse.js accepts (its
+// Bitap score under threshold 0.35, its ten best). Typos in the first two letters, which the
+// buckets cannot see, are found through deletion indexes of the vocabulary (the words one letter
+// shorter at position 0, 1 or 2), which give every known one-edit variant in those letters.
 // Results are cached. Words the caller knows (vocabulary, common English) are never passed in,
 // so a real word is not turned into another.
+//
+// First-seen words are cheap (issue 10's latency tail): the distance check runs first, straight
+// over the bucket, and fuse.js only decides among the words it keeps (none kept: no fuse call);
+// a bucket window of ten words or fewer is never cut by fuse's limit of ten, so each kept word is
+// scored alone (Fuse.match) instead of searching the whole window. The results are the same as
+// the straightforward algorithm's (fuse search over the window, then one-edit variants generated
+// and looked up): test/spell-equivalence.test.ts compares the two on thousands of misspellings.
 import Fuse from 'fuse.js';
+
+const FUSE_OPTIONS = { includeScore: true, threshold: 0.35, ignoreLocation: true } as const;
+/** Results fuse.search keeps (limit). */
+const FUSE_LIMIT = 10;
+
+// Rows of the distance table, reused by every call (the computation is synchronous).
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+let rowC = new Int32Array(64);
 
 /** Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions), capped at max+1. */
 export function osaDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   const n = a.length;
   const m = b.length;
-  let prev2 = new Array<number>(m + 1).fill(0);
-  let prev = Array.from({ length: m + 1 }, (_, j) => j);
-  let cur = new Array<number>(m + 1).fill(0);
+  if (m + 1 > rowA.length) {
+    const size = Math.max(m + 1, rowA.length * 2);
+    rowA = new Int32Array(size);
+    rowB = new Int32Array(size);
+    rowC = new Int32Array(size);
+  }
+  let prev2 = rowA;
+  let prev = rowB;
+  let cur = rowC;
+  for (let j = 0; j <= m; j++) {
+    prev2[j] = 0;
+    prev[j] = j;
+    cur[j] = 0;
+  }
   for (let i = 1; i <= n; i++) {
     cur[0] = i;
     let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
+    const ai1 = i > 1 ? a.charCodeAt(i - 2) : -1;
     for (let j = 1; j <= m; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
+      const bj = b.charCodeAt(j - 1);
+      const cost = ai === bj ? 0 : 1;
+      let v = prev[j]! + 1;
+      const ins = cur[j - 1]! + 1;
+      if (ins < v) v = ins;
+      const sub = prev[j - 1]! + cost;
+      if (sub < v) v = sub;
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && ai1 === bj) {
+        const tr = prev2[j - 2]! + 1;
+        if (tr < v) v = tr;
+      }
       cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return max + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
+    const t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
   }
   return prev[m]!;
 }
 
 export const maxEdits = (len: number): number => (len < 4 ? 0 : len < 8 ? 1 : 2);
 
+/** The same letters, each as often (a and b of equal length, lower-case a-z). */
+function sameLetters(a: string, b: string): boolean {
+  const counts = LETTER_COUNTS;
+  counts.fill(0);
+  for (let i = 0; i < a.length; i++) counts[(a.charCodeAt(i) - 97) & 31]!++;
+  for (let i = 0; i < b.length; i++) if (--counts[(b.charCodeAt(i) - 97) & 31]! < 0) return false;
+  return true;
+}
+const LETTER_COUNTS = new Int32Array(32);
+
 export interface SpellerOptions {
   /** Largest number of cached corrections. */
   cacheSize?: number;
+}
+
+/** A known word one edit away in the first two letters, and the place its edit has in the order
+ *  the variants are tried (which decides between equally frequent ones). */
+interface HeadHit {
+  word: string;
+  rank: number;
 }
 
 export class Speller {
@@ -45,6 +103,13 @@ export class Speller {
   private readonly fuses = new Map<string, Fuse<string> | null>();
   private readonly cache = new Map<string, string | null>();
   private readonly cacheSize: number;
+  /** Lower-case a-z words of three letters or more, by the word without its letter at position 0, 1 and 2. */
+  private readonly without: [Map<string, string[]>, Map<string, string[]>, Map<string, string[]>] = [new Map(), new Map(), new Map()];
+  /** Scratch lists reused by correct() (never returned). */
+  private readonly kept: string[] = [];
+  private readonly keptScores: number[] = [];
+  private readonly heads: HeadHit[] = [];
+  private readonly headWords: string[] = [];
 
   /**
    * @param freq surface words (lower-case, American spelling) with how often the base uses them;
@@ -59,6 +124,13 @@ export class Speller {
       const list = this.byPrefix.get(w.slice(0, 2)) ?? [];
       list.push(w);
       this.byPrefix.set(w.slice(0, 2), list);
+      for (let p = 0; p < 3; p++) {
+        const key = w.slice(0, p) + w.slice(p + 1);
+        const index = this.without[p]!;
+        const at = index.get(key);
+        if (at) at.push(w);
+        else index.set(key, [w]);
+      }
     }
   }
 
@@ -73,22 +145,29 @@ export class Speller {
     if (f === undefined) {
       const max = maxEdits(word.length);
       const list = (this.byPrefix.get(word.slice(0, 2)) ?? []).filter((w) => Math.abs(w.length - word.length) <= max);
-      f = list.length > 0 ? new Fuse(list, { includeScore: true, threshold: 0.35, ignoreLocation: true }) : null;
+      f = list.length > 0 ? new Fuse(list, FUSE_OPTIONS) : null;
       this.fuses.set(key, f);
     }
     return f ?? undefined;
   }
 
-  private best(word: string, cands: Iterable<string>): string | undefined {
+  /** A candidate best() would consider: not the word itself, close enough, and for a four-letter
+   *  word the same letters (any edit but a swap mostly makes another real word: "bake" -> "base",
+   *  "kids" -> "kinds"). Its distance, or max+1. */
+  private distance(word: string, c: string, max: number): number {
+    if (c === word) return max + 1;
+    if (word.length === 4 && (c.length !== 4 || !sameLetters(c, word))) return max + 1;
+    return osaDistance(word, c, max);
+  }
+
+  /** The closest candidate, the more frequent of equally close ones, the first of equally frequent ones. */
+  private best(word: string, cands: readonly string[]): string | undefined {
     const max = maxEdits(word.length);
     let best: string | undefined;
     let bestD = max + 1;
     let bestF = -1;
     for (const c of cands) {
-      if (c === word) continue;
-      // four-letter words: any edit but a swap mostly makes another real word ("bake" -> "base", "kids" -> "kinds")
-      if (word.length === 4 && (c.length !== 4 || [...c].sort().join('') !== [...word].sort().join(''))) continue;
-      const d = osaDistance(word, c, max);
+      const d = this.distance(word, c, max);
       if (d > max) continue;
       const f = this.freq.get(c) ?? 0;
       if (d < bestD || (d === bestD && f > bestF)) {
@@ -122,25 +201,104 @@ export class Speller {
   }
 
   /**
-   * One-edit variants in the first two letters, which the prefix buckets cannot see ("ecnrypted",
-   * "enxrypted"). Edits of the very first letter only for words of 7 letters or more: in shorter
-   * words they mostly turn one real word into another ("mount" -> "amount", "tall" -> "all").
+   * The correction from the word's bucket: the closest word among those fuse.js returns for it
+   * (ten at most, best Bitap score first). Only words within the distance limit can win, so they
+   * are found first, straight over the bucket; fuse then decides which of them it would return, and
+   * in what order.
+   */
+  private fromBucket(word: string): string | undefined {
+    const bucket = this.byPrefix.get(word.slice(0, 2));
+    if (!bucket) return undefined;
+    const max = maxEdits(word.length);
+    const kept = this.kept;
+    kept.length = 0;
+    let window = 0; // the words fuse would search: within reach in length
+    for (const c of bucket) {
+      if (Math.abs(c.length - word.length) > max) continue;
+      window++;
+      if (this.distance(word, c, max) <= max) kept.push(c);
+    }
+    if (kept.length === 0) return undefined; // whatever fuse returns, none is close enough
+    if (window > FUSE_LIMIT) {
+      // fuse's limit may leave out a close word for ten others it scores better: search the window
+      kept.length = 0;
+      for (const r of this.fuseFor(word)!.search(word, { limit: FUSE_LIMIT })) kept.push(r.item);
+      return this.best(word, kept);
+    }
+    // No limit can bite: fuse returns every word of the window it accepts, by score, then in window
+    // order. Its score of a word depends on that word alone (one-word strings: field norm 1), so
+    // scoring the kept words alone gives the same accepted words in the same order.
+    const scores = this.keptScores;
+    scores.length = 0;
+    let n = 0;
+    for (const c of kept) {
+      const r = Fuse.match(word, c, FUSE_OPTIONS);
+      if (!r.isMatch) continue;
+      kept[n] = c;
+      scores[n++] = r.score ?? 0;
+    }
+    kept.length = n;
+    // insertion sort by score, stable (kept is in window order)
+    for (let i = 1; i < n; i++) {
+      const c = kept[i]!;
+      const s = scores[i]!;
+      let j = i - 1;
+      while (j >= 0 && scores[j]! > s) {
+        kept[j + 1] = kept[j]!;
+        scores[j + 1] = scores[j]!;
+        j--;
+      }
+      kept[j + 1] = c;
+      scores[j + 1] = s;
+    }
+    return this.best(word, kept);
+  }
+
+  /**
+   * Known one-edit variants in the first two letters, which the prefix buckets cannot see
+   * ("ecnrypted", "enxrypted"): the second letter dropped, swapped with the third, replaced, or a
+   * letter inserted before or after it; for words of 7 letters or more also the first letter
+   * dropped, swapped, replaced or preceded by another (in shorter words these mostly turn one real
+   * word into another: "mount" -> "amount", "tall" -> "all"). Between equally good ones, the order
+   * of that list decides, letters a to z within each kind of insertion or replacement.
    */
   private headEdits(word: string): string | undefined {
     const first = word.length >= 7;
-    const cands = new Set<string>([word[0]! + word.slice(2)]);
-    if (word.length > 2) cands.add(word[0]! + word[2]! + word[1]! + word.slice(3));
-    if (first) cands.add(word.slice(1)).add(word[1]! + word[0]! + word.slice(2));
-    for (let c = 97; c <= 122; c++) {
-      const ch = String.fromCharCode(c);
-      cands.add(word[0]! + ch + word.slice(1));
-      cands.add(word.slice(0, 2) + ch + word.slice(2));
-      cands.add(word[0]! + ch + word.slice(2));
-      if (first) cands.add(ch + word).add(ch + word.slice(1));
+    const hits = this.heads;
+    hits.length = 0;
+    // the ranks follow the order in which the variants used to be generated: these four first, then
+    // for each letter a..z: insert after the first letter, insert after the second, replace the
+    // second, insert before the first, replace the first
+    const w0 = word[0]!;
+    const rest1 = word.slice(1);
+    const rest2 = word.slice(2);
+    const look = (c: string, rank: number) => {
+      if (this.freq.has(c)) hits.push({ word: c, rank });
+    };
+    look(w0 + rest2, 0);
+    look(w0 + word[2]! + word[1]! + word.slice(3), 1);
+    if (first) {
+      look(rest1, 2);
+      look(word[1]! + w0 + rest2, 3);
     }
-    const known: string[] = [];
-    for (const c of cands) if (this.freq.has(c)) known.push(c);
-    return this.best(word, known);
+    const [without0, without1, without2] = this.without;
+    const each = (list: string[] | undefined, at: number, kind: number) => {
+      if (!list) return;
+      for (const v of list) hits.push({ word: v, rank: 4 + 5 * (v.charCodeAt(at) - 97) + kind });
+    };
+    each(without1.get(word), 1, 0); // a letter inserted after the first
+    each(without2.get(word), 2, 1); // ... after the second
+    each(without1.get(w0 + rest2), 1, 2); // the second replaced (a key one letter shorter than the word: its words are as long as the word)
+    if (first) {
+      each(without0.get(word), 0, 3); // a letter inserted before the first
+      each(without0.get(rest1), 0, 4); // the first replaced
+    }
+    if (hits.length === 0) return undefined;
+    hits.sort((a, b) => a.rank - b.rank);
+    const words = this.headWords;
+    words.length = 0;
+    for (const h of hits) if (words.length === 0 || !words.includes(h.word)) words.push(h.word); // a variant made twice counts where it came first
+    return this.best(word, words);
   }
 
   /** A correction for an unknown lower-case word (a known word, or two separated by a space), or undefined. */
@@ -150,8 +308,7 @@ export class Speller {
     if (hit !== undefined) return hit ?? undefined;
     let out = this.split(word);
     if (!out) {
-      const fuse = this.fuseFor(word);
-      out = fuse ? this.best(word, fuse.search(word, { limit: 10 }).map((r) => r.item)) : undefined;
+      out = this.fromBucket(word);
       out ??= this.headEdits(word);
     }
     if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
@@ -159,3 +316,4 @@ export class Speller {
     return out;
   }
 }
+
