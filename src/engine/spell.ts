@@ -1,24 +1,82 @@
-// Spelling correction of single query words against the base's vocabulary, with fuse.js on short
-// strings only. Candidates come from a small bucket: the words that share the first two letters
-// and are within reach in length. An optimal-string-alignment distance check keeps only close ones
-// (1 edit up to 7 letters, 2 from 8), preferring frequent words, among those fuse.js accepts (its
-// Bitap score under threshold 0.35, its ten best). Typos in the first two letters, which the
-// buckets cannot see, are found through deletion indexes of the vocabulary (the words one letter
-// shorter at position 0, 1 or 2), which give every known one-edit variant in those letters.
+// Spelling correction of single query words against the base's vocabulary. Candidates come from
+// a small bucket: the words that share the first two letters and are within reach in length (the
+// window). Of those fuse.js would return for the word (its Bitap score under threshold 0.35, its
+// ten best, as `new Fuse(window, { threshold: 0.35, ignoreLocation: true }).search(word, { limit: 10 })`
+// gives them), an optimal-string-alignment distance check keeps only close ones (1 edit up to 7
+// letters, 2 from 8), preferring frequent words. Typos in the first two letters, which the buckets
+// cannot see, are found through deletion indexes of the vocabulary (the words with their letter at
+// position 0, 1 or 2 left out), which give every known one-edit variant in those letters.
 // Results are cached. Words the caller knows (vocabulary, common English) are never passed in,
 // so a real word is not turned into another.
 //
-// First-seen words are cheap (issue 10's latency tail): the distance check runs first, straight
-// over the bucket, and fuse.js only decides among the words it keeps (none kept: no fuse call);
-// a bucket window of ten words or fewer is never cut by fuse's limit of ten, so each kept word is
-// scored alone (Fuse.match) instead of searching the whole window. The results are the same as
-// the straightforward algorithm's (fuse search over the window, then one-edit variants generated
-// and looked up): test/spell-equivalence.test.ts compares the two on thousands of misspellings.
-import Fuse from 'fuse.js';
+// First-seen words are cheap (issue 10's latency tail: each unknown word is new the first time):
+// - the distance check runs first, straight over the window; when it keeps no word, whatever fuse
+//   returns cannot win, so nothing else is computed;
+// - fuse's score of a word is computed here (fuseScore: the same Bitap computation fuse.js 7.5 runs
+//   for these options, without its per-call objects and arrays), and only for the words the
+//   distance check kept, plus, when the window has more than ten words, for the others too, to
+//   know whether fuse's limit of ten would leave a kept word out;
+// - the first-two-letter variants are read from the deletion indexes, not generated and looked up
+//   (hundreds of strings per word before).
+// The results are the old algorithm's, word for word (fuse.search over the window, variants
+// generated): test/spell-equivalence.test.ts compares the two on some 55,000 misspellings, and
+// fuseScore with Fuse.match on random pairs. fuse.js itself stays in use where whole phrases are
+// compared (src/engine/themes.ts, src/engine/closest-command.ts, src/shared/similar.ts).
 
-const FUSE_OPTIONS = { includeScore: true, threshold: 0.35, ignoreLocation: true } as const;
-/** Results fuse.search keeps (limit). */
+/** fuse.js options the scores follow: threshold 0.35, ignoreLocation (the rest fuse's defaults). */
+const FUSE_THRESHOLD = 0.35;
+/** Results fuse.search kept (limit). */
 const FUSE_LIMIT = 10;
+
+const PATTERN_MASKS = new Int32Array(26);
+let bitsA = new Int32Array(96);
+let bitsB = new Int32Array(96);
+
+/**
+ * fuse.js's score of `text` for the query `pattern` with { threshold: 0.35, ignoreLocation: true }
+ * (fuse 7.5's BitapSearch.searchIn and bitap search(), which a Fuse over one-word strings ranks by,
+ * field norm 1): 0 when they are equal, 0.001 when the pattern occurs in the text, else e / length
+ * of the pattern for the fewest errors e (tried from 1 while e / length stays within the threshold)
+ * at which the bitap recurrence finds the pattern in the text; -1 when fuse finds no match.
+ * Lower-case a-z only, pattern of 1 to 32 letters.
+ */
+export function fuseScore(pattern: string, text: string): number {
+  if (pattern === text) return 0;
+  const pl = pattern.length;
+  const tl = text.length;
+  // (fuse first lowers its threshold to 0 when the pattern occurs in the text exactly; that changes
+  // nothing here: the recurrence finds such an occurrence with no error, and stops there)
+  const masks = PATTERN_MASKS;
+  masks.fill(0);
+  for (let i = 0; i < pl; i++) masks[pattern.charCodeAt(i) - 97]! |= 1 << (pl - i - 1);
+  // with ignoreLocation the location binary search always allows the whole text: j runs over
+  // finish..1 with finish = text length + pattern length (positions past the text match nothing)
+  const finish = tl + pl;
+  if (finish + 2 > bitsA.length) {
+    bitsA = new Int32Array(2 * (finish + 2));
+    bitsB = new Int32Array(2 * (finish + 2));
+  }
+  let bit = bitsA;
+  let last = bitsB;
+  const mask = 1 << (pl - 1);
+  for (let i = 0; i < pl; i++) {
+    bit[finish + 1] = (1 << i) - 1;
+    for (let j = finish; j >= 1; j--) {
+      const loc = j - 1;
+      const charMatch = loc < tl ? masks[text.charCodeAt(loc) - 97]! : 0;
+      let v = ((bit[j + 1]! << 1) | 1) & charMatch;
+      if (i) v |= ((last[j + 1]! | last[j]!) << 1) | 1 | last[j + 1]!;
+      bit[j] = v;
+      // the first match at this number of errors: fuse's score, and it stops at this level
+      if (v & mask) return Math.max(0.001, i / pl);
+    }
+    if ((i + 1) / pl > FUSE_THRESHOLD) return -1;
+    const t = last;
+    last = bit;
+    bit = t;
+  }
+  return -1;
+}
 
 // Rows of the distance table, reused by every call (the computation is synchronous).
 let rowA = new Int32Array(64);
@@ -100,14 +158,15 @@ interface HeadHit {
 export class Speller {
   private readonly freq: Map<string, number>;
   private readonly byPrefix = new Map<string, string[]>();
-  private readonly fuses = new Map<string, Fuse<string> | null>();
   private readonly cache = new Map<string, string | null>();
   private readonly cacheSize: number;
   /** Lower-case a-z words of three letters or more, by the word without its letter at position 0, 1 and 2. */
   private readonly without: [Map<string, string[]>, Map<string, string[]>, Map<string, string[]>] = [new Map(), new Map(), new Map()];
   /** Scratch lists reused by correct() (never returned). */
-  private readonly kept: string[] = [];
-  private readonly keptScores: number[] = [];
+  private readonly window: string[] = [];
+  private readonly scores: number[] = [];
+  private readonly kept: number[] = [];
+  private readonly keptWords: string[] = [];
   private readonly heads: HeadHit[] = [];
   private readonly headWords: string[] = [];
 
@@ -136,19 +195,6 @@ export class Speller {
 
   has(word: string): boolean {
     return this.freq.has(word);
-  }
-
-  /** Fuse over the words that share the first two letters and are within reach in length (built once per bucket). */
-  private fuseFor(word: string): Fuse<string> | undefined {
-    const key = `${word.slice(0, 2)}${word.length}`;
-    let f = this.fuses.get(key);
-    if (f === undefined) {
-      const max = maxEdits(word.length);
-      const list = (this.byPrefix.get(word.slice(0, 2)) ?? []).filter((w) => Math.abs(w.length - word.length) <= max);
-      f = list.length > 0 ? new Fuse(list, FUSE_OPTIONS) : null;
-      this.fuses.set(key, f);
-    }
-    return f ?? undefined;
   }
 
   /** A candidate best() would consider: not the word itself, close enough, and for a four-letter
@@ -202,56 +248,58 @@ export class Speller {
 
   /**
    * The correction from the word's bucket: the closest word among those fuse.js returns for it
-   * (ten at most, best Bitap score first). Only words within the distance limit can win, so they
-   * are found first, straight over the bucket; fuse then decides which of them it would return, and
-   * in what order.
+   * over the window (ten at most, best score first, then in window order). Only words within the
+   * distance limit can win, so they are found first; fuse's scores then decide which of them it
+   * would return, and in what order.
    */
   private fromBucket(word: string): string | undefined {
     const bucket = this.byPrefix.get(word.slice(0, 2));
     if (!bucket) return undefined;
     const max = maxEdits(word.length);
-    const kept = this.kept;
+    const window = this.window;
+    const kept = this.kept; // positions in the window
+    window.length = 0;
     kept.length = 0;
-    let window = 0; // the words fuse would search: within reach in length
     for (const c of bucket) {
       if (Math.abs(c.length - word.length) > max) continue;
-      window++;
-      if (this.distance(word, c, max) <= max) kept.push(c);
+      if (this.distance(word, c, max) <= max) kept.push(window.length);
+      window.push(c);
     }
     if (kept.length === 0) return undefined; // whatever fuse returns, none is close enough
-    if (window > FUSE_LIMIT) {
-      // fuse's limit may leave out a close word for ten others it scores better: search the window
-      kept.length = 0;
-      for (const r of this.fuseFor(word)!.search(word, { limit: FUSE_LIMIT })) kept.push(r.item);
-      return this.best(word, kept);
-    }
-    // No limit can bite: fuse returns every word of the window it accepts, by score, then in window
-    // order. Its score of a word depends on that word alone (one-word strings: field norm 1), so
-    // scoring the kept words alone gives the same accepted words in the same order.
-    const scores = this.keptScores;
-    scores.length = 0;
+    const scores = this.scores;
+    scores.length = window.length;
+    const all = window.length > FUSE_LIMIT; // fuse's limit can leave a kept word out for ten better ones
+    if (all) for (let i = 0; i < window.length; i++) scores[i] = fuseScore(word, window[i]!);
+    else for (const i of kept) scores[i] = fuseScore(word, window[i]!);
+    const words = this.keptWords;
+    words.length = 0;
     let n = 0;
-    for (const c of kept) {
-      const r = Fuse.match(word, c, FUSE_OPTIONS);
-      if (!r.isMatch) continue;
-      kept[n] = c;
-      scores[n++] = r.score ?? 0;
+    for (const i of kept) {
+      const s = scores[i]!;
+      if (s < 0) continue; // no fuse match
+      if (all) {
+        let before = 0; // matches fuse ranks first: a better score, or the same one earlier in the window
+        for (let k = 0; k < window.length && before < FUSE_LIMIT; k++) {
+          const o = scores[k]!;
+          if (o >= 0 && (o < s || (o === s && k < i))) before++;
+        }
+        if (before >= FUSE_LIMIT) continue;
+      }
+      kept[n++] = i;
     }
     kept.length = n;
-    // insertion sort by score, stable (kept is in window order)
-    for (let i = 1; i < n; i++) {
-      const c = kept[i]!;
-      const s = scores[i]!;
-      let j = i - 1;
-      while (j >= 0 && scores[j]! > s) {
-        kept[j + 1] = kept[j]!;
-        scores[j + 1] = scores[j]!;
-        j--;
+    // by score, then window order (kept is in window order: a stable insertion sort)
+    for (let a = 1; a < n; a++) {
+      const i = kept[a]!;
+      let b = a - 1;
+      while (b >= 0 && scores[kept[b]!]! > scores[i]!) {
+        kept[b + 1] = kept[b]!;
+        b--;
       }
-      kept[j + 1] = c;
-      scores[j + 1] = s;
+      kept[b + 1] = i;
     }
-    return this.best(word, kept);
+    for (const i of kept) words.push(window[i]!);
+    return this.best(word, words);
   }
 
   /**
