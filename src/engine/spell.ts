@@ -148,13 +148,6 @@ export interface SpellerOptions {
   cacheSize?: number;
 }
 
-/** A known word one edit away in the first two letters, and the place its edit has in the order
- *  the variants are tried (which decides between equally frequent ones). */
-interface HeadHit {
-  word: string;
-  rank: number;
-}
-
 export class Speller {
   private readonly freq: Map<string, number>;
   private readonly byPrefix = new Map<string, string[]>();
@@ -167,8 +160,6 @@ export class Speller {
   private readonly scores: number[] = [];
   private readonly kept: number[] = [];
   private readonly keptWords: string[] = [];
-  private readonly heads: HeadHit[] = [];
-  private readonly headWords: string[] = [];
 
   /**
    * @param freq surface words (lower-case, American spelling) with how often the base uses them;
@@ -235,8 +226,9 @@ export class Speller {
     let bestScore = 0;
     for (let i = 3; i <= word.length - 3; i++) {
       const fa = this.freq.get(word.slice(0, i));
+      if (!fa) continue; // both must be words of the base
       const fb = this.freq.get(word.slice(i));
-      if (!fa || !fb) continue; // both must be words of the base
+      if (!fb) continue;
       const s = Math.min(fa, fb);
       if (s > bestScore) {
         bestScore = s;
@@ -312,41 +304,62 @@ export class Speller {
    */
   private headEdits(word: string): string | undefined {
     const first = word.length >= 7;
-    const hits = this.heads;
-    hits.length = 0;
-    // the ranks follow the order in which the variants used to be generated: these four first, then
-    // for each letter a..z: insert after the first letter, insert after the second, replace the
-    // second, insert before the first, replace the first
+    const max = maxEdits(word.length);
+    // best() over the variants in the order they used to be generated, which decides between equally
+    // close and frequent ones: these four first, then for each letter a..z: inserted after the first
+    // letter, inserted after the second, replacing the second, inserted before the first, replacing
+    // the first. Each known variant is offered with its place in that order (a variant made twice
+    // counts where it came first: the better of its two offers).
+    this.pick = undefined;
+    this.pickD = max + 1;
+    this.pickF = -1;
+    this.pickRank = Infinity;
     const w0 = word[0]!;
     const rest1 = word.slice(1);
     const rest2 = word.slice(2);
-    const look = (c: string, rank: number) => {
-      if (this.freq.has(c)) hits.push({ word: c, rank });
-    };
-    look(w0 + rest2, 0);
-    look(w0 + word[2]! + word[1]! + word.slice(3), 1);
+    this.offerIfKnown(word, w0 + rest2, 0, max);
+    this.offerIfKnown(word, w0 + word[2]! + word[1]! + word.slice(3), 1, max);
     if (first) {
-      look(rest1, 2);
-      look(word[1]! + w0 + rest2, 3);
+      this.offerIfKnown(word, rest1, 2, max);
+      this.offerIfKnown(word, word[1]! + w0 + rest2, 3, max);
     }
     const [without0, without1, without2] = this.without;
-    const each = (list: string[] | undefined, at: number, kind: number) => {
-      if (!list) return;
-      for (const v of list) hits.push({ word: v, rank: 4 + 5 * (v.charCodeAt(at) - 97) + kind });
-    };
-    each(without1.get(word), 1, 0); // a letter inserted after the first
-    each(without2.get(word), 2, 1); // ... after the second
-    each(without1.get(w0 + rest2), 1, 2); // the second replaced (a key one letter shorter than the word: its words are as long as the word)
+    this.offerAll(word, without1.get(word), 1, 0, max); // a letter inserted after the first
+    this.offerAll(word, without2.get(word), 2, 1, max); // ... after the second
+    this.offerAll(word, without1.get(w0 + rest2), 1, 2, max); // the second replaced (the key is one letter shorter than the word: its words are as long as the word)
     if (first) {
-      each(without0.get(word), 0, 3); // a letter inserted before the first
-      each(without0.get(rest1), 0, 4); // the first replaced
+      this.offerAll(word, without0.get(word), 0, 3, max); // a letter inserted before the first
+      this.offerAll(word, without0.get(rest1), 0, 4, max); // the first replaced
     }
-    if (hits.length === 0) return undefined;
-    hits.sort((a, b) => a.rank - b.rank);
-    const words = this.headWords;
-    words.length = 0;
-    for (const h of hits) if (words.length === 0 || !words.includes(h.word)) words.push(h.word); // a variant made twice counts where it came first
-    return this.best(word, words);
+    return this.pick;
+  }
+
+  private pick: string | undefined;
+  private pickD = 0;
+  private pickF = 0;
+  private pickRank = 0;
+
+  /** best()'s choice, one candidate at a time: closer, else more frequent, else earlier in the order. */
+  private offer(word: string, c: string, rank: number, max: number): void {
+    const d = this.distance(word, c, max);
+    if (d > max) return;
+    const f = this.freq.get(c) ?? 0;
+    if (d < this.pickD || (d === this.pickD && (f > this.pickF || (f === this.pickF && rank < this.pickRank)))) {
+      this.pick = c;
+      this.pickD = d;
+      this.pickF = f;
+      this.pickRank = rank;
+    }
+  }
+
+  private offerIfKnown(word: string, c: string, rank: number, max: number): void {
+    if (this.freq.has(c)) this.offer(word, c, rank, max);
+  }
+
+  /** The words of a deletion index list, each made by the letter it has at `at` (kind: the edit's place among the five per letter). */
+  private offerAll(word: string, list: string[] | undefined, at: number, kind: number, max: number): void {
+    if (!list) return;
+    for (const v of list) this.offer(word, v, 4 + 5 * (v.charCodeAt(at) - 97) + kind, max);
   }
 
   /** A correction for an unknown lower-case word (a known word, or two separated by a space), or undefined. */
