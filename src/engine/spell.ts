@@ -12,70 +12,27 @@
 // First-seen words are cheap (issue 10's latency tail: each unknown word is new the first time):
 // - the distance check runs first, straight over the window; when it keeps no word, whatever fuse
 //   returns cannot win, so nothing else is computed;
-// - fuse's score of a word is computed here (fuseScore: the same Bitap computation fuse.js 7.5 runs
-//   for these options, without its per-call objects and arrays), and only for the words the
-//   distance check kept, plus, when the window has more than ten words, for the others too, to
-//   know whether fuse's limit of ten would leave a kept word out;
+// - fuse.js scores a word against the word asked (Fuse.match, its one-off comparison with the same
+//   options), only for the words the distance check kept, plus, when the window has more than ten
+//   words, for the others too, to know whether fuse's limit of ten would leave a kept word out;
 // - the first-two-letter variants are read from the deletion indexes, not generated and looked up
 //   (hundreds of strings per word before).
 // The results are the old algorithm's, word for word (fuse.search over the window, variants
-// generated): test/spell-equivalence.test.ts compares the two on some 55,000 misspellings, and
-// fuseScore with Fuse.match on random pairs. fuse.js itself stays in use where whole phrases are
-// compared (src/engine/themes.ts, src/engine/closest-command.ts, src/shared/similar.ts).
+// generated): test/spell-equivalence.test.ts compares the two on some 55,000 misspellings.
+import Fuse from 'fuse.js';
 
 /** fuse.js options the scores follow: threshold 0.35, ignoreLocation (the rest fuse's defaults). */
 const FUSE_THRESHOLD = 0.35;
 /** Results fuse.search kept (limit). */
 const FUSE_LIMIT = 10;
 
-const PATTERN_MASKS = new Int32Array(26);
-let bitsA = new Int32Array(96);
-let bitsB = new Int32Array(96);
+const MATCH_OPTIONS = { threshold: FUSE_THRESHOLD, ignoreLocation: true } as const;
 
-/**
- * fuse.js's score of `text` for the query `pattern` with { threshold: 0.35, ignoreLocation: true }
- * (fuse 7.5's BitapSearch.searchIn and bitap search(), which a Fuse over one-word strings ranks by,
- * field norm 1): 0 when they are equal, 0.001 when the pattern occurs in the text, else e / length
- * of the pattern for the fewest errors e (tried from 1 while e / length stays within the threshold)
- * at which the bitap recurrence finds the pattern in the text; -1 when fuse finds no match.
- * Lower-case a-z only, pattern of 1 to 32 letters.
- */
+/** fuse.js's score of `text` for the query `pattern` (what `new Fuse([text], options).search(pattern)`
+ *  ranks by for one-word strings); -1 when fuse finds no match. */
 export function fuseScore(pattern: string, text: string): number {
-  if (pattern === text) return 0;
-  const pl = pattern.length;
-  const tl = text.length;
-  // (fuse first lowers its threshold to 0 when the pattern occurs in the text exactly; that changes
-  // nothing here: the recurrence finds such an occurrence with no error, and stops there)
-  const masks = PATTERN_MASKS;
-  masks.fill(0);
-  for (let i = 0; i < pl; i++) masks[pattern.charCodeAt(i) - 97]! |= 1 << (pl - i - 1);
-  // with ignoreLocation the location binary search always allows the whole text: j runs over
-  // finish..1 with finish = text length + pattern length (positions past the text match nothing)
-  const finish = tl + pl;
-  if (finish + 2 > bitsA.length) {
-    bitsA = new Int32Array(2 * (finish + 2));
-    bitsB = new Int32Array(2 * (finish + 2));
-  }
-  let bit = bitsA;
-  let last = bitsB;
-  const mask = 1 << (pl - 1);
-  for (let i = 0; i < pl; i++) {
-    bit[finish + 1] = (1 << i) - 1;
-    for (let j = finish; j >= 1; j--) {
-      const loc = j - 1;
-      const charMatch = loc < tl ? masks[text.charCodeAt(loc) - 97]! : 0;
-      let v = ((bit[j + 1]! << 1) | 1) & charMatch;
-      if (i) v |= ((last[j + 1]! | last[j]!) << 1) | 1 | last[j + 1]!;
-      bit[j] = v;
-      // the first match at this number of errors: fuse's score, and it stops at this level
-      if (v & mask) return Math.max(0.001, i / pl);
-    }
-    if ((i + 1) / pl > FUSE_THRESHOLD) return -1;
-    const t = last;
-    last = bit;
-    bit = t;
-  }
-  return -1;
+  const r = Fuse.match(pattern, text, MATCH_OPTIONS);
+  return r.isMatch ? r.score : -1;
 }
 
 // Rows of the distance table, reused by every call (the computation is synchronous).
