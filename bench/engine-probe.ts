@@ -2,6 +2,7 @@
 // little: after a warm-up of W questions, over the 1000 timed questions of the engine bench (10k
 // synthetic base, the members' languages interpreter in the path unless --english), it prints
 // - allocation per search (heap growth over batches of searches with no garbage collection in them),
+// - CPU time per search (this process's, so less sensitive to other work on the machine than wall time),
 // - with --alloc-profile, where it is allocated (sampling heap profile, bytes per search by function),
 // - with node's --trace-opt --trace-deopt (or --trace-gc), the lines between "=== timed" and "=== end"
 //   are the JIT's work (or the collections) during the timed questions: count them with grep.
@@ -49,6 +50,7 @@ if (profile) {
 console.log('=== timed');
 // allocation: heap growth over batches of 50 searches, kept only when no gc ran during the batch
 const perSearch: number[] = [];
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 for (let b = 0; b < queries.length; b += 50) {
   const before = process.memoryUsage().heapUsed;
@@ -58,6 +60,7 @@ for (let b = 0; b < queries.length; b += 50) {
   if (after >= before) perSearch.push((after - before) / 50);
 }
 const ms = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
 console.log('=== end');
 if (profile) {
   const { profile: prof } = (await post(session, 'HeapProfiler.getSamplingProfile', {})) as { profile: { head: Node } };
@@ -81,5 +84,5 @@ perSearch.sort((a, b) => a - b);
 const med = perSearch[Math.floor(perSearch.length / 2)] ?? NaN;
 console.log(
   `size ${size || 'real'}, warm-up ${warm}, ${english ? 'English only' : 'with the interpreter'}: allocation ${(med / 1024).toFixed(1)} KB per search (median of ${perSearch.length} gc-free batches of 50), ` +
-    `new space ${((ns?.space_size ?? 0) / 1048576).toFixed(1)} MB; mean ${(ms / queries.length).toFixed(3)} ms (under load)`,
+    `new space ${((ns?.space_size ?? 0) / 1048576).toFixed(1)} MB; mean ${(ms / queries.length).toFixed(3)} ms, CPU ${((cpu.user + cpu.system) / 1000 / queries.length).toFixed(3)} ms per search (both under load)`,
 );
