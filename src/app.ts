@@ -1,37 +1,29 @@
-// Builds the platform-neutral application, in one readable place: the engine, the store-backed
-// features (createFeatures below: meetings, reminders, access, agenda, feedback, wired through
-// their ports over one database and one wake loop), the practice base, and the dispatcher over
-// all of them (src/core/core.ts). Adapters are created and registered by src/cli.ts (or by tests).
+// Builds the platform-neutral application, in one readable place: the engine (src/app-engine.ts),
+// the store-backed features (createFeatures below: the database, access and feedback of
+// src/app-early.ts, then the meetings, reminders, agenda, follow-ups and digest of src/app-late.ts,
+// wired through their ports over one database and one wake loop), the practice base, and the
+// dispatcher over all of them (src/app-dispatcher.ts, src/core/core.ts). Adapters are created and
+// registered by src/cli.ts (or by tests). The console starts in stages instead (src/app-console.ts).
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import type { CommandSpec } from './commands/types.ts';
 import type { Feature } from './core/feature.ts';
-import { createAccessFeature, type AccessFeature, type Audit, type CommunityAccess } from './features/access/index.ts';
-import { createAgenda, createEngineAnalysis, type AgendaFeature } from './features/agenda/index.ts';
-import type { FollowupsFeature } from './features/followups/index.ts';
-import { wireFollowupsAndDigest } from './followups-wiring.ts';
-import { createFeedback, type FeedbackFeature } from './features/feedback/index.ts';
-import { createMeetingsFeature, type Meetings, type MemberZone } from './features/meetings/index.ts';
-import { createPracticeBase } from './features/practice-base/index.ts';
-import { createReminders, type SubscriptionsView } from './features/reminders/index.ts';
-import { createCore } from './core/core.ts';
-import { createLogger, errorFields } from './core/logger.ts';
-import type { Reply } from './core/reply.ts';
-import { createWakeLoop, type WakeLoop } from './core/wake-loop.ts';
+import { createLogger } from './core/logger.ts';
 import { createOutboundRouter, type OutboundRouter } from './core/outbound.ts';
 import { systemClock, type Clock, type Core } from './core/ports.ts';
-import { createEngine, createEngineInSteps } from './engine/engine.ts';
 import type { Engine } from './engine/types.ts';
-import { defaultKnowledgeDir, loadPracticeBase } from './knowledge/load.ts';
-import type { PracticeBase } from './knowledge/schema.ts';
-import type { CachedLoadResult } from './cache/cached-load.ts';
-import { interpretWith, loadLexiconSnapshot } from './cache/lexicon.ts';
-import { loadLexicon, type Interpretation, type Lexicon } from './engine/interpret/index.ts';
-import { createLiveKnowledge, type EngineBuilder, type LiveKnowledge, type SteppedEngineBuilder } from './knowledge/live.ts';
+import type { LiveKnowledge } from './knowledge/live.ts';
+import type { Store } from './store/store.ts';
 import { createKnowledgeAdmin } from './commands/knowledge-admin.ts';
-import { openStore, type Store } from './store/store.ts';
-import { acquireInstanceLease, type InstanceLease } from './store/lease.ts';
 import { createNightlyBackup } from './ops/backup.ts';
+import { createAppKnowledge, type KnowledgeOptions } from './app-engine.ts';
+import { createEarlyParts, type FeaturesDeps } from './app-early.ts';
+import { createLateParts, type AppParts, type CommunityModule } from './app-late.ts';
+import { createDispatcher } from './app-dispatcher.ts';
+
+export { createEngineFromDisk, createInterpretFromDisk, loadLexiconCached } from './app-engine.ts';
+export { createDispatcher } from './app-dispatcher.ts';
+export type { FeaturesDeps } from './app-early.ts';
+export type { AppParts, CommunityModule } from './app-late.ts';
 
 export interface App {
   core: Core;
@@ -50,72 +42,22 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export interface AppOptions {
+export interface AppOptions extends KnowledgeOptions {
   clock?: Clock;
   log?: Logger;
-  knowledgeDir?: string;
   seedsDir?: string;
   /** Take the database's instance lease (the bot and the console chat; not one-shot commands).
    *  `onLost` is called once if another process takes the lease over while this one runs. */
   instanceLease?: boolean | { onLost?: (holder: string) => void };
-  /** Builds the engine over each generation of the base (src/cli.ts builds it through the snapshot
-   *  cache, src/cache/); default: createEngine with the interpreter of the members' languages. */
-  buildEngine?: EngineBuilder;
-  /** Builds the engine of a reloaded base in steps that let answers run between them (issue 13;
-   *  src/knowledge/live.ts). Default: createEngineInSteps with the interpreter, unless buildEngine
-   *  is given alone (then reloads use it, in one turn). */
-  buildEngineInSteps?: SteppedEngineBuilder;
-  /** Loads the first generation's base (src/cli.ts: from its snapshot, src/cache/practice-base.ts); default
-   *  loadPracticeBase. Reloads parse the folder. */
-  loadFirstBase?: (dir: string) => PracticeBase;
   /** Watch the knowledge folder from start() and reload on changes (default true; /reload works either way). */
   watchKnowledge?: boolean;
-  /** Quiet time after a change before reloading (default 1000 ms). */
-  reloadDebounceMs?: number;
-}
-
-/** The practice base and engine alone (no database): what `practice-bot ask` needs. Questions in
- *  the members' languages go through the interpreter (src/engine/interpret/, knowledge/lexicon/);
- *  its statistical language detector is loaded on demand (preloadEld). The lexicon is validated in
- *  full here (no snapshot: `ask` and the bot go through src/cli.ts, which passes the cache folder);
- *  each language's matcher and the English word list
- *  are prepared on the first question that needs them (docs/languages.md, Start-up). */
-export function createEngineFromDisk(knowledgeDir?: string): Engine {
-  const dir = knowledgeDir ?? defaultKnowledgeDir();
-  const base = loadPracticeBase(dir);
-  return createEngine(base, { interpret: createInterpretFromDisk(dir, base) });
-}
-
-/** The engine's `interpret` option: the interpreter over `<dir>/lexicon/` and the base's vocabulary,
- *  the lexicon from its snapshot in `cacheDir` when given (loadLexiconCached). */
-export function createInterpretFromDisk(dir: string, base: PracticeBase, cacheDir?: string): (text: string) => Interpretation {
-  return interpretWith(cacheDir === undefined ? loadLexicon(dir) : loadLexiconCached(dir, cacheDir).value, base);
-}
-
-/** loadLexicon(dir) through the snapshot cache (src/cache/lexicon.ts). */
-export function loadLexiconCached(dir: string, cacheDir: string | undefined): CachedLoadResult<Lexicon> {
-  return loadLexiconSnapshot(dir, cacheDir, loadLexicon);
 }
 
 export function createApp(config: Config, opts: AppOptions = {}): App {
   const log = opts.log ?? createLogger(config.logLevel);
   const clock = opts.clock ?? systemClock;
   // Live reload (issue 13): one engine object that answers from the base currently in service.
-  const knowledge = createLiveKnowledge({
-    dir: opts.knowledgeDir ?? config.knowledgeDir ?? defaultKnowledgeDir(),
-    log,
-    clock,
-    build: opts.buildEngine ?? ((base, root, reuse) => createEngine(base, { interpret: createInterpretFromDisk(root, base), ...(reuse ? { fieldTerms: reuse.fieldTerms } : {}) })),
-    ...(opts.buildEngineInSteps || !opts.buildEngine
-      ? {
-          buildInSteps:
-            opts.buildEngineInSteps ??
-            ((base, root, { fieldTerms, pause }) => createEngineInSteps(base, { interpret: createInterpretFromDisk(root, base), fieldTerms }, pause)),
-        }
-      : {}),
-    ...(opts.reloadDebounceMs !== undefined ? { debounceMs: opts.reloadDebounceMs } : {}),
-    ...(opts.loadFirstBase ? { loadFirst: opts.loadFirstBase } : {}),
-  });
+  const knowledge = createAppKnowledge(config, opts, log, clock);
   const engine = knowledge.engine;
   const router = createOutboundRouter();
   const community = createFeatures({ config, clock, engine, outbound: router, log, seedsDir: opts.seedsDir, instanceLease: opts.instanceLease });
@@ -150,261 +92,7 @@ export function createApp(config: Config, opts: AppOptions = {}): App {
   };
 }
 
-// ------------------------------------------------------------------------------------------------
-// The store-backed features, wired
-
-export interface FeaturesDeps {
-  config: Config;
-  clock: Clock;
-  engine: Engine;
-  outbound: OutboundRouter;
-  log: Logger;
-  /** Folder holding communities.yaml (default: the repository's seeds/). */
-  seedsDir?: string | undefined;
-  /** An open store to use instead of opening config.databasePath (it is closed by stop()). */
-  store?: Store;
-  /** Take the database's instance lease (processes that run adapters): a second process on the
-   *  same database then refuses to start (src/store/lease.ts). Released by stop(). */
-  instanceLease?: boolean | { onLost?: (holder: string) => void } | undefined;
-}
-
-/** The store-backed features and the parts tests and tools reach (`app.community`): a plain record
- *  of what createFeatures built, no logic of its own. */
-export interface AppParts {
-  /** For the dispatcher, in order: meetings, reminders, access, agenda, feedback. */
-  readonly features: readonly Feature[];
-  readonly store: Store;
-  readonly access: CommunityAccess;
-  readonly audit: Audit;
-  readonly meetings: Meetings;
-  readonly subscriptions: SubscriptionsView;
-  readonly agenda: AgendaFeature;
-  readonly feedback: FeedbackFeature;
-  /** The wake loop (src/core/wake-loop.ts): ticks and purges of every feature. */
-  readonly scheduler: WakeLoop;
-  /** The member zones of the configured community. */
-  zones(): MemberZone[];
-  /** Runs everything due at `now` (reminders, announcements, retries, poll closes, purges). */
-  runDue(now?: Date): Promise<void>;
-  /** Resolves when queued wake-loop runs are done. */
-  idle(): Promise<void>;
-  /** The home tab: upcoming meetings and open polls. */
-  home(userId: string): Promise<Reply>;
-  /** Rows written by this process so far (SQLite total_changes()): the core retries a command
-   *  that met a locked database only when it wrote nothing (src/store/busy.ts). */
-  changes(): number;
-  /** Starts the wake loop (sends missed reminders first). */
-  start(): void;
-  /** Stops the wake loop, waits for in-flight deliveries, writes what is queued, closes the database. */
-  stop(): Promise<void>;
-}
-
-/** The former name of AppParts (tests and tools say `app.community`). */
-export type CommunityModule = AppParts;
-
 /** Opens the store and wires the store-backed features through their ports. */
 export function createFeatures(deps: FeaturesDeps): AppParts {
-  const { config, clock, engine, outbound } = deps;
-  const log = deps.log.child({ module: 'community' });
-  const store = deps.store ?? openStore(config.databasePath, { log: deps.log });
-  let lease: InstanceLease | undefined;
-  let features: Feature[] = [];
-  const fLog = (module: string) => deps.log.child({ module });
-
-  // Late-bound ports (features that ask each other are built one after the other).
-  let reminders: ReturnType<typeof createReminders> | undefined;
-  let agenda: AgendaFeature | undefined;
-  let followups: FollowupsFeature | undefined;
-
-  let access: AccessFeature;
-  let meetings: ReturnType<typeof createMeetingsFeature> | undefined;
-  try {
-    if (deps.instanceLease) {
-      const onLost = typeof deps.instanceLease === 'object' ? deps.instanceLease.onLost : undefined;
-      lease = acquireInstanceLease({ store, clock, log: deps.log, ...(onLost ? { onLost } : {}) });
-    }
-    access = createAccessFeature({
-      store,
-      config,
-      clock,
-      log: deps.log,
-      outbound,
-      subscriptions: () => reminders && { list: reminders.subscriptions.all, drop: reminders.subscriptions.drop },
-      // The community's zone for /audit: where its next meeting is held, else its first member country.
-      zones: () => ({
-        communityZone: () => {
-          const next = meetings?.meetings.nextMeeting(clock.now());
-          return (next && meetings?.meetings.get(next.id)?.zone) ?? meetings?.zones()[0]?.zone;
-        },
-      }),
-    });
-    meetings = createMeetingsFeature({
-      store,
-      engine,
-      clock,
-      log: deps.log,
-      community: config.community,
-      seedsDir: deps.seedsDir,
-      audit: access.audit,
-      access: access.access,
-      notices: {
-        meetingChanged: (c) => reminders!.meetingChanged(c),
-        wake: () => reminders!.wake(),
-        reminderNote: (...a) => reminders!.reminderNote(...a),
-      },
-      polls: { openPolls: () => agenda?.openPolls() ?? [] },
-      extraDetails: (m, now, compact) => followups?.detailsFor(m.id, now, compact) ?? [],
-      agenda: { adoptUndated: (meetingId: string, now: Date) => agenda?.adoptUndated(meetingId, now) ?? 0 },
-      meetingLengthMs: config.meetingLengthMs,
-      attendanceRetentionDays: config.suggestionsRetentionDays,
-    });
-  } catch (err) {
-    lease?.release();
-    store.close();
-    throw err;
-  }
-  // Start-up waited for locks; from here on a locked database fails fast and is retried off the
-  // event loop (src/store/busy.ts).
-  store.shortBusyTimeout();
-
-  const loop = createWakeLoop({ store, clock, log: deps.log.child({ module: 'community' }), features: () => features });
-
-  /** A chat found gone while delivering: every feature lets go of it. */
-  async function chatGone(chatId: string, reason: string): Promise<void> {
-    for (const f of features) {
-      try {
-        await f.chatGone?.(chatId, reason);
-      } catch (err) {
-        log.error({ err: errorFields(err), chat: chatId, feature: f.name }, 'chatGone failed');
-      }
-    }
-  }
-
-  const m = meetings.meetings;
-  reminders = createReminders({
-    store,
-    clock,
-    outbound,
-    log: deps.log,
-    config,
-    access: access.access,
-    audit: access.audit,
-    meetings: m,
-    onGone: chatGone,
-    wake: () => loop.poke(),
-  });
-  agenda = createAgenda({
-    store,
-    clock,
-    outbound,
-    log: fLog('agenda'),
-    audit: access.audit,
-    meetings: { nextMeeting: m.nextMeeting, meetingExists: m.meetingExists, get: m.get, ids: m.ids, saveAgenda: m.saveAgenda },
-    ...(config.maxOpenSuggestions !== undefined ? { maxOpenSuggestions: config.maxOpenSuggestions } : {}),
-    community: config.community,
-    analysis: createEngineAnalysis(() => engine.base),
-    retention: { days: config.suggestionsRetentionDays, meetings: m },
-  });
-  const feedback = createFeedback({ store, clock, log: fLog('feedback'), retentionDays: config.gapsRetentionDays });
-
-  // Between meetings (issue 15): follow-ups of each meeting's next steps, and the weekly digest.
-  const between = wireFollowupsAndDigest({
-    store,
-    clock,
-    log: deps.log,
-    engine,
-    outbound,
-    digestAt: config.digestAt,
-    community: config.community,
-    zones: meetings.zones,
-    meetings: m,
-    subscriptions: reminders.subscriptions,
-    access: access.access,
-    agenda,
-    feedback,
-    audit: access.audit,
-    onGone: chatGone,
-  });
-  followups = between.followups;
-
-  features = [meetings, reminders, access, agenda, feedback, between.followups, between.digest];
-
-  let stopping: Promise<void> | undefined;
-  return {
-    features,
-    store,
-    access: access.access,
-    audit: access.audit,
-    meetings: m,
-    subscriptions: reminders.subscriptions,
-    agenda,
-    feedback,
-    scheduler: loop,
-    zones: meetings.zones,
-    runDue: (now) => loop.runDue(now),
-    idle: () => loop.idle(),
-    home: (userId) => meetings.home(userId),
-    changes: () => store.changes(),
-    start() {
-      if (access.access.open) {
-        log.warn('ALLOWED_CHATS is empty: every chat gets community features (development mode). Set ALLOWED_CHATS in production.');
-      }
-      loop.start();
-    },
-    stop() {
-      return (stopping ??= (async () => {
-        await loop.stop();
-        for (const f of features) {
-          try {
-            await f.stop?.();
-          } catch (err) {
-            log.error({ err: errorFields(err), feature: f.name }, 'stop failed');
-          }
-        }
-        lease?.release();
-        store.close();
-      })());
-    },
-  };
-}
-
-/** The practice base and the store-backed features behind one dispatcher. */
-export function createDispatcher(deps: {
-  config: Pick<Config, 'publicAnswers' | 'inboundUserRate' | 'inboundChatRate' | 'leaveUnknownGroups'>;
-  clock: Clock;
-  engine: Engine;
-  router: OutboundRouter;
-  log: Logger;
-  community: CommunityModule;
-  /** Features beyond the practice base and the store-backed ones (e.g. /reload and /new). */
-  more?: readonly Feature[];
-  busyMaxWaitMs?: number;
-}): Core {
-  const { config, community } = deps;
-  let all: Feature[] = [];
-  const practiceBase = createPracticeBase({
-    engine: deps.engine,
-    feedback: community.feedback,
-    publicAnswers: config.publicAnswers !== false,
-    commands: (): CommandSpec[] => all.flatMap((f) => f.commands ?? []),
-    // "When is the next meeting?": the calendar, as /meetings shows it (the chat may see meetings:
-    // checked by the caller).
-    upcomingMeetings: async (ctx) => [community.meetings.listReply(ctx.now)],
-  });
-  all = [practiceBase, ...community.features, ...(deps.more ?? [])];
-  return createCore({
-    clock: deps.clock,
-    log: deps.log,
-    outbound: deps.router,
-    access: community.access,
-    features: all,
-    answer: (ctx) => practiceBase.answer(ctx),
-    closestCommand: (word, names) => deps.engine.closestCommand(word, [...names]),
-    home: (userId) => community.home(userId),
-    changes: () => community.changes(),
-    inboundUserRate: config.inboundUserRate,
-    inboundChatRate: config.inboundChatRate,
-    leaveUnknownGroups: config.leaveUnknownGroups,
-    ...(deps.busyMaxWaitMs ? { busyMaxWaitMs: deps.busyMaxWaitMs } : {}),
-  });
+  return createLateParts(createEarlyParts(deps), deps);
 }

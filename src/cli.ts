@@ -203,15 +203,16 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
 }
 
 async function runConsole(config: Config, as: string | undefined, io: Io): Promise<number> {
-  const [{ createApp, createInterpretFromDisk }, { createConsoleAdapter }, { createLogger, errorFields }, { loadPracticeBase }] = await Promise.all([
-    import('./app.ts'),
+  const [{ createConsoleApp, createInterpretFromDisk }, { createConsoleAdapter }, { createLogger, errorFields }, { loadPracticeBase }] = await Promise.all([
+    import('./app-console.ts'),
     import('../adapters/console/console.ts'),
     import('./core/logger.ts'),
     import('./knowledge/load.ts'),
   ]);
   // The chat shares the terminal with the log: at the default level only warnings and errors show.
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, logTo(io));
-  const app = createApp(config, { log, instanceLease: true, ...cachedEngineBuilder(config.databasePath, createInterpretFromDisk, loadPracticeBase) });
+  // staged (src/app-console.ts): a first free question is answered before the other features are built
+  const app = createConsoleApp(config, { log, instanceLease: true, ...cachedEngineBuilder(config.databasePath, createInterpretFromDisk, loadPracticeBase) });
   // the language detector is on; its data is read on the first question the lexicons cannot settle
   preloadEld().catch((err: unknown) => log.warn({ err: errorFields(err) }, 'language detector not loaded'));
   const consoleAdapter = createConsoleAdapter({

@@ -4,7 +4,6 @@
 import type { CommandSpec } from '../../commands/types.ts';
 import type { Inline } from '../../core/reply.ts';
 import { code, para, refusal } from '../../core/reply-helpers.ts';
-import { formatWithZone } from '../../shared/time-zones.ts';
 import type { AccessRepo } from './repo.ts';
 import type { AccessZones } from './ports.ts';
 
@@ -25,7 +24,7 @@ export function createAuditCommand(deps: { repo: AccessRepo; zones: () => Access
     description: `The last privileged actions: who, what, when (default ${AUDIT_DEFAULT}, at most ${AUDIT_MAX})`,
     access: 'secretariat',
     group: 'Administration',
-    run(ctx) {
+    async run(ctx) {
       const args = ctx.args.split(/\s+/).filter(Boolean);
       let n = AUDIT_DEFAULT;
       if (args.length > 1 || (args[0] !== undefined && !/^\d{1,4}$/.test(args[0]))) {
@@ -42,6 +41,8 @@ export function createAuditCommand(deps: { repo: AccessRepo; zones: () => Access
       const which = own ? 'your zone' : community ? "the community's zone" : 'UTC (no community zone is configured)';
       const rows = deps.repo.readAudit({ limit: n });
       if (!rows.length) return { blocks: [para('The audit log is empty: no privileged action has been recorded yet.')] };
+      // the zone formatting (luxon) is loaded with the command, not at start (src/app-console.ts)
+      const { formatWithZone } = await import('../../shared/time-zones.ts');
       const items: Inline[][] = rows.map((r) => [`${formatWithZone(r.at, zone)}: ${r.actor} `, code(r.action), ` ${r.subject}${detailsText(r.details)}`]);
       return {
         blocks: [

@@ -13,7 +13,6 @@ import { cleanText, DAY_MS } from '../../shared/text.ts';
 import { redactPersonalData } from '../../shared/pii.ts';
 import { normalise } from '../../shared/similar.ts';
 import type { Store } from '../../store/store.ts';
-import { gapsReply } from './replies.ts';
 import { createFeedbackRepo } from './repo.ts';
 import { createWriteBehind } from './write-behind.ts';
 
@@ -96,16 +95,19 @@ export function createFeedback(deps: FeedbackDeps): FeedbackFeature {
     description: 'Questions the practice base could not answer, and answer feedback',
     access: 'secretariat',
     group: 'Administration',
-    run(ctx) {
+    async run(ctx) {
       writes.flush();
       const since = days > 0 ? ctx.now.getTime() - days * DAY_MS : 0;
-      return gapsReply({
+      const found = {
         days,
         groups: repo.gapGroups.all(since, 20),
         count: repo.gapCount.get(since) ?? { n: 0, groups: 0 },
         totals: repo.feedbackTotals.get(),
         worst: repo.feedbackWorst.all(10),
-      });
+      };
+      // the reply's module (and luxon) is loaded with the command, not at start (src/app-console.ts)
+      const { gapsReply } = await import('./replies.ts');
+      return gapsReply(found);
     },
   };
 
