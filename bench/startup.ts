@@ -203,13 +203,22 @@ export async function askInBatches(fake: FakeTelegram, questions: string[], batc
 }
 
 /** The `Environment=NAME=value` lines of deploy/practice-bot.service (one assignment a line, quoted when it holds spaces). */
-const UNIT_ENV: NodeJS.ProcessEnv = (() => {
+export const UNIT_ENV: NodeJS.ProcessEnv = (() => {
   const out: NodeJS.ProcessEnv = {};
   for (const m of fs.readFileSync(path.join(ROOT, 'deploy/practice-bot.service'), 'utf8').matchAll(/^Environment=(?:"([^"]*)"|(\S+))\s*$/gm)) {
     const a = m[1] ?? m[2]!;
     out[a.slice(0, a.indexOf('='))] = a.slice(a.indexOf('=') + 1);
   }
   return out;
+})();
+
+/** The node flags of the unit's `ExecStart=` line (`/usr/bin/node --flag ... /opt/practice-bot/bin/practice-bot.js`): the flags
+ *  NODE_OPTIONS may not carry (`--optimize-for-size` is refused there), given to node on its command line. */
+export const UNIT_NODE_FLAGS: string[] = (() => {
+  const line = /^ExecStart=(.*)$/m.exec(fs.readFileSync(path.join(ROOT, 'deploy/practice-bot.service'), 'utf8'))?.[1] ?? '';
+  const words = line.trim().split(/\s+/);
+  const script = words.findIndex((w) => w.endsWith('practice-bot.js'));
+  return words.slice(1, script < 0 ? 1 : script).filter((w) => w.startsWith('--'));
 })();
 
 let botRuns = 0;
@@ -223,9 +232,9 @@ async function measureBot(env: NodeJS.ProcessEnv, cwd: string, questions: string
   // numbers its updates from 1001, and the update ledger of a database a previous bot used would take them
   // for updates already handled and answer nothing.
   const database = path.join(path.dirname(env.DATABASE_PATH!), `bot-${++botRuns}.db`);
-  const child = spawn(process.execPath, [BIN], {
+  const child = spawn(process.execPath, [...(questions ? UNIT_NODE_FLAGS : []), BIN], {
     cwd,
-    // the memory run uses the systemd unit's environment (V8 heap caps, malloc arenas: docs/deploy.md "Memory"), as deployed
+    // the memory run uses the systemd unit's node flags and environment (V8 heap caps, malloc: docs/deploy.md "Memory"), as deployed
     env: { ...env, ...(questions ? UNIT_ENV : {}), DATABASE_PATH: database, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.apiRoot },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -296,7 +305,7 @@ export async function run(): Promise<void> {
       `getMe to the first answer ${fmt(median([...bots, mem].map((b) => b.getMeToFirstAnswerMs)))} ms (medians).`);
     console.log(`${mem.answered ?? 0} questions answered in ${fmt(mem.questionsS ?? NaN, 1)} s (the adapter keeps Telegram's ~30 messages/s limit); ` +
       `RSS ${fmt(mem.readyRssMb ?? NaN, 1)} MB when ready, ${fmt(mem.rssMb ?? NaN, 1)} MB after them, peak ${fmt(mem.peakRssMb ?? NaN, 1)} MB ` +
-      `(${Object.entries(UNIT_ENV).map(([k, v]) => `${k}=${v ?? ''}`).join(' ') || 'no environment'}, as the systemd unit; bench/memory-probe.ts splits heap from the rest).`);
+      `(${[...UNIT_NODE_FLAGS, ...Object.entries(UNIT_ENV).map(([k, v]) => `${k}=${v ?? ''}`)].join(' ') || 'no flags or environment'}, as the systemd unit; bench/memory-probe.ts splits heap from the rest).`);
 
     const warm = askRows[1]!;
     const verdict = (ok: boolean | undefined) => (ok === undefined ? 'n/a' : ok ? 'pass' : 'FAIL');

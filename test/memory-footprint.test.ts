@@ -111,3 +111,35 @@ describe('the detector is read only when a question needs it', () => {
   });
 
 });
+
+describe("the Bot API HTTP client's share of undici", () => {
+  it('answers a Bot API call without loading the parts of undici a bot never uses (fetch, WebSocket, the index)', () => {
+    const code = `
+      import http from 'node:http';
+      import { createRequire } from 'node:module';
+      import { createBotApiHttpClient } from './adapters/telegram/http-client.ts';
+      const server = http.createServer((req, res) => {
+        let body = '';
+        req.on('data', (d) => (body += d));
+        req.on('end', () => { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify({ ok: true, result: { method: req.method, url: req.url, got: JSON.parse(body) } })); });
+      });
+      await new Promise((r) => server.listen(0, '127.0.0.1', r));
+      const client = createBotApiHttpClient();
+      const res = await client.fetch('http://127.0.0.1:' + server.address().port + '/bot123:abc/sendMessage?x=1', { method: 'POST', headers: { 'content-type': 'application/json', connection: 'keep-alive' }, body: JSON.stringify({ chat_id: 1, text: 'hi' }) });
+      const json = await res.json();
+      await client.close();
+      server.close();
+      const loaded = Object.keys(createRequire(import.meta.url).cache).filter((f) => f.includes('/node_modules/undici/')).map((f) => f.slice(f.indexOf('/node_modules/undici/') + 21));
+      process.stdout.write(JSON.stringify({ ok: res.ok, status: res.status, json, loaded }));
+    `;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout) as { ok: boolean; status: number; json: unknown; loaded: string[] };
+    expect(out.ok).toBe(true);
+    expect(out.status).toBe(200);
+    expect(out.json).toEqual({ ok: true, result: { method: 'POST', url: '/bot123:abc/sendMessage?x=1', got: { chat_id: 1, text: 'hi' } } });
+    expect(out.loaded).toContain('lib/dispatcher/agent.js');
+    expect(out.loaded).not.toContain('index.js');
+    expect(out.loaded.filter((f) => f.startsWith('lib/web/'))).toEqual([]);
+  });
+});

@@ -7,10 +7,42 @@
 // JSON object ({ ok, result } or { ok: false, error_code, description, parameters }), also for
 // errors, and a body that is not JSON (a proxy's HTML error page) becomes grammY's HttpError,
 // as with node-fetch.
+//
+// Only undici's Agent and its request() are loaded (their own files): the package's index also loads
+// fetch, WebSocket, EventSource, caches, mocks and interceptors, which the bot never uses and which
+// cost about 5 MB of RSS and 1.6 MB of heap (docs/deploy.md, "Memory"). Should a later undici move
+// those files, the index is loaded instead (same calls, more memory).
+import { createRequire } from 'node:module';
 import type { Readable } from 'node:stream';
-import { Agent, request } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 
 type Fetch = typeof fetch;
+
+interface Undici {
+  Agent: new () => Agent;
+  request(agent: Agent, url: URL, opts: Omit<Dispatcher.RequestOptions, 'origin' | 'path'>): Promise<Dispatcher.ResponseData>;
+}
+
+let undici: Undici | undefined;
+
+/** undici's Agent and request(), from their own files when they are where undici 6 keeps them. */
+export function loadUndici(): Undici {
+  if (undici) return undici;
+  const require = createRequire(import.meta.url);
+  try {
+    const AgentClass = require('undici/lib/dispatcher/agent.js') as Undici['Agent'];
+    const request = require('undici/lib/api/api-request.js') as (this: Agent, opts: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+    if (typeof AgentClass !== 'function' || typeof request !== 'function') throw new Error('not the expected undici layout');
+    undici = {
+      Agent: AgentClass,
+      request: (agent, url, opts) => request.call(agent, { ...opts, origin: url.origin, path: `${url.pathname}${url.search}` }),
+    };
+  } catch {
+    const whole = require('undici') as typeof import('undici');
+    undici = { Agent: whole.Agent, request: (agent, url, opts) => whole.request(url, { ...opts, dispatcher: agent }) };
+  }
+  return undici;
+}
 
 export interface BotApiHttpClient {
   fetch: Fetch;
@@ -26,14 +58,14 @@ export function createBotApiHttpClient(): BotApiHttpClient {
       // undici manages connections itself and refuses this header (grammY sets keep-alive).
       if (k.toLowerCase() !== 'connection') headers[k] = v;
     }
-    agent ??= new Agent();
-    const res = await request(String(input), {
+    const { Agent: AgentClass, request } = loadUndici();
+    agent ??= new AgentClass();
+    const res = await request(agent, new URL(String(input)), {
       method: (init.method ?? 'GET') as 'POST',
       headers,
       // A JSON string, or grammY's multipart stream (a Readable) for file uploads.
       body: (init.body ?? null) as string | Readable | null,
       signal: init.signal ?? undefined,
-      dispatcher: agent,
     });
     return {
       ok: res.statusCode >= 200 && res.statusCode < 300,
