@@ -99,11 +99,10 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
   const byLanguage = new Map(lexicon.languages.map((l) => [l.language, l]));
   interface Slot {
     profile: Profile;
-    terms: [number, string][];
     matcher: Matcher | undefined;
   }
-  const slots: Slot[] = [];
-  for (const profile of createProfiles()) {
+  /** A profile's terms (concept index, term): its language's, and for English the concepts' own; listed when its matcher is made. */
+  const termsOf = (profile: Profile): [number, string][] => {
     const terms: [number, string][] = [];
     const lang = byLanguage.get(profile.language as never);
     if (lang) {
@@ -113,11 +112,19 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
       }
     }
     if (profile.id === 'en') concepts.forEach((c, ci) => c.en.forEach((t) => terms.push([ci, t])));
-    else if (terms.length === 0) continue;
-    slots.push({ profile, terms, matcher: undefined });
-  }
+    return terms;
+  };
+  /** Whether termsOf(profile) lists any term, without listing them. */
+  const hasTerms = (profile: Profile): boolean => {
+    if (profile.id === 'en') return true;
+    const lang = byLanguage.get(profile.language as never);
+    if (lang) for (const [id, list] of lang.terms) if (list.length > 0 && conceptIndex.has(id)) return true;
+    return false;
+  };
+  const slots: Slot[] = [];
+  for (const profile of createProfiles()) if (hasTerms(profile)) slots.push({ profile, matcher: undefined });
   const smallTalkConcept = (c: number) => special[c]!.chat;
-  const matcherOf = (s: Slot): Matcher => (s.matcher ??= createMatcher(s.profile, s.terms, { smallTalk: smallTalkConcept }));
+  const matcherOf = (s: Slot): Matcher => (s.matcher ??= createMatcher(s.profile, termsOf(s.profile), { smallTalk: smallTalkConcept }));
   const enSlot = slots.find((s) => s.profile.id === 'en')!;
   const enM = (): Matcher => matcherOf(enSlot);
   const foreignLatin = slots.filter((s) => s !== enSlot && s.profile.script === 'latin');
