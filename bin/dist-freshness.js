@@ -44,33 +44,3 @@ export function distBuiltAt(root) {
 export function distIsNewer(root, built = distBuiltAt(root)) {
   return built !== undefined && newestSource([path.join(root, 'src'), path.join(root, 'adapters')]) <= built;
 }
-
-/** distIsNewer without blocking: the folders are walked with the file system's calls running in parallel on
- *  libuv's threads, so the bin loads and runs the build meanwhile (walking ~200 sources costs ~10 ms). A file
- *  that vanishes during the walk is left out. */
-export async function distIsNewerAsync(root, built = distBuiltAt(root)) {
-  if (built === undefined) return false;
-  const newer = async (dir) => {
-    let list;
-    try {
-      list = await fs.promises.readdir(dir, { withFileTypes: true });
-    } catch {
-      return false;
-    }
-    const found = await Promise.all(
-      list.map(async (d) => {
-        const p = path.join(dir, d.name);
-        if (d.isDirectory()) return newer(p);
-        if (!d.name.endsWith('.ts')) return false;
-        try {
-          return (await fs.promises.stat(p)).mtimeMs > built;
-        } catch {
-          return false;
-        }
-      }),
-    );
-    return found.some(Boolean);
-  };
-  const stale = await Promise.all([newer(path.join(root, 'src')), newer(path.join(root, 'adapters'))]);
-  return !stale.some(Boolean);
-}

@@ -5,7 +5,7 @@
 // always test the current sources, never a stale build (test/helpers/cli-command.ts).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { distBuiltAt, distIsNewerAsync } from './dist-freshness.js';
+import { distBuiltAt, distIsNewer } from './dist-freshness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -20,11 +20,9 @@ if (process.env.PRACTICE_BOT_FROM_SOURCE === '1') {
     process.stderr.write('practice-bot is not built (dist/src/cli.js is missing): run npm install, or npm run build\n');
     process.exit(1);
   }
-  // A checkout edited (or pulled) after the last build would run old code without a word. Checked while the
-  // build loads and runs (the walk's file system calls run on libuv's threads): said as soon as it is known.
-  void distIsNewerAsync(root, built).then((fresh) => {
-    if (!fresh) process.stderr.write('practice-bot: dist/ is older than the sources; run npm run build (this run uses the old build)\n');
-  });
+  // A checkout edited (or pulled) after the last build would run old code without a word.
+  if (!distIsNewer(root, built))
+    process.stderr.write('practice-bot: dist/ is older than the sources; run npm run build (this run uses the old build)\n');
   ({ main } = await import('../dist/src/cli.js'));
 }
 process.exitCode = await main(process.argv.slice(2));
