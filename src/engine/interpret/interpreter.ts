@@ -66,6 +66,7 @@ const QUICK_LETTER_WEIGHT = 1;
 /** Most tokens looked at. */
 const MAX_TOKENS = 80;
 const NON_ASCII = /[^\x00-\x7f]/;
+const ASCII_WORD = /^[a-z]+$/i;
 const NON_ASCII_LETTER = /(?=\p{L})[^\x00-\x7f]/u;
 
 interface Special {
@@ -147,7 +148,9 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
   // ---- English words ----
   const vocabulary = new Set<string>();
   const addWords = (s: string) => {
-    for (const t of tokenize(s, undefined)) if (t.script === 'latin' && !t.numeric) vocabulary.add(t.fold);
+    // a word of ASCII letters alone (most of the base's words) is one Latin token folded to its lower case
+    if (ASCII_WORD.test(s)) vocabulary.add(s.toLowerCase());
+    else for (const t of tokenize(s, undefined)) if (t.script === 'latin' && !t.numeric) vocabulary.add(t.fold);
   };
   for (const c of concepts) if (c.id !== OFF_TOPIC_CONCEPT) for (const t of c.en) addWords(t);
   for (const w of options.vocabulary ?? []) addWords(w);
