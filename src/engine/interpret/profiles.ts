@@ -101,7 +101,6 @@ function suffixKey(endings: string[], minStem: number, rounds = 1) {
   };
 }
 
-
 // ---------- stop words ----------
 
 // English: a short list of function words (stopwords-iso's English list holds "problem", "help", "information").
@@ -482,11 +481,9 @@ export function createProfiles(): Profile[] {
     // FUNCTION and CONTENT are written per language in its own script; Latin Bulgarian and Macedonian and
     // Cyrillic Bosnian read them through their form
     const lang = p.id === 'ur-latn' || p.id === 'bn-latn' ? p.id : p.language;
-    const fold = (w: string, script: Script) => {
-      const f = p.keep ? foldKeeping(w, script, p.keep) : foldWord(w, script);
-      return p.form ? p.form(f, script) : f;
-    };
-    const list = (words_: string | undefined) => new Set(words(words_ ?? '').map((w) => fold(w.toLowerCase(), wordScript(w))));
+    const folded = (w: string, script: Script) => (p.keep ? foldKeeping(w, script, p.keep) : foldWord(w, script));
+    const fold = (w: string, script: Script) => (p.form ? p.form(folded(w, script), script) : folded(w, script));
+    const list = (ws: string | undefined) => new Set(words(ws ?? '').map((w) => fold(w.toLowerCase(), wordScript(w))));
     lazyProperty(p, 'stop', stop);
     lazyProperty(p, 'function', () => list(FUNCTION[lang]));
     lazyProperty(p, 'content', () => list(CONTENT[lang]));
@@ -494,15 +491,9 @@ export function createProfiles(): Profile[] {
   });
 }
 
-/** Defines `key` of `o` as computed by `make` on first read (an own, enumerable property, as a plain one). */
+/** Defines `key` of `o` as computed by `make` on first read (an own, enumerable, writable-through-set property). */
 function lazyProperty<K extends 'stop' | 'function' | 'content'>(o: Profile, key: K, make: () => NonNullable<Profile[K]>): void {
   let value: NonNullable<Profile[K]> | undefined;
-  Object.defineProperty(o, key, {
-    enumerable: true,
-    configurable: true,
-    get: () => (value ??= make()),
-    set: (v: NonNullable<Profile[K]>) => {
-      value = v;
-    },
-  });
+  const set = (v: NonNullable<Profile[K]>) => void (value = v);
+  Object.defineProperty(o, key, { enumerable: true, configurable: true, get: () => (value ??= make()), set });
 }
