@@ -4,9 +4,9 @@
 // index and the lexicon from their snapshots (src/cache/) and imports no YAML parser, no zod, no database and
 // no platform SDK; the configuration (zod), the application (src/app.ts), the database and the adapters
 // are imported with `await import()` on the paths that run them. Type imports cost nothing at run time.
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import dotenv from 'dotenv';
 import { cacheDirFor } from './cache/cached-load.ts';
 import { createEngineCached } from './cache/engine.ts';
 import { createEngineInSteps } from './engine/engine.ts';
@@ -75,10 +75,15 @@ function logTo(io: Io): NodeJS.WritableStream | undefined {
 
 type Env = Record<string, string | undefined>;
 
-/** The environment of a run (see Io.env). */
-function envOf(io: Io): Env {
+/** The environment of a run (see Io.env). dotenv (which loads node:crypto and node:os for its encrypted
+ *  vaults) is imported only when it has something to do: a .env file in the working folder, or one of the
+ *  variables it reads on its own (DOTENV_KEY for a vault, DOTENV_CONFIG_DEBUG for its messages). */
+async function envOf(io: Io): Promise<Env> {
   if (io.env) return io.env;
-  dotenv.config({ quiet: true });
+  if (process.env.DOTENV_KEY || process.env.DOTENV_CONFIG_DEBUG || fs.existsSync(path.resolve(process.cwd(), '.env'))) {
+    const { default: dotenv } = await import('dotenv');
+    dotenv.config({ quiet: true });
+  }
   return process.env;
 }
 
@@ -193,7 +198,7 @@ async function cmdAsk(argv: string[], io: Io, output: { closed(): boolean }): Pr
     }
     opts.limit = n;
   } else opts.limit = values.json ? 5 : 3;
-  const env = envOf(io);
+  const env = await envOf(io);
   const { engine, saveStems } = await loadEngine(env.DATABASE_PATH?.trim() || DEFAULT_DATABASE_PATH, envKnowledgeDir(env));
   try {
     return await answerAsk(engine, { positionals, json: values.json, theme: values.theme }, opts, io, output);
@@ -386,7 +391,7 @@ export async function main(argv: string[], io: Io = { stdin: process.stdin, stdo
         io.stdout.write(`${command === 'check' ? CHECK_USAGE : INGEST_USAGE}\n`);
         return 0;
       }
-      const dir = envKnowledgeDir(envOf(io)) ?? defaultKnowledgeDir();
+      const dir = envKnowledgeDir(await envOf(io)) ?? defaultKnowledgeDir();
       return command === 'check' ? runCheck(rest, io, dir) : await runIngest(rest, io, dir);
     }
     if (command === 'console') {
@@ -395,10 +400,10 @@ export async function main(argv: string[], io: Io = { stdin: process.stdin, stdo
         io.stderr.write('--as takes a user id such as telegram:42 or slack:U123\n');
         return 2;
       }
-      return await runConsole(await loadEnvConfig(envOf(io)), values.as, io);
+      return await runConsole(await loadEnvConfig(await envOf(io)), values.as, io);
     }
     if (command === undefined) {
-      const config = await loadEnvConfig(envOf(io));
+      const config = await loadEnvConfig(await envOf(io));
       if (!config.telegram && !config.slack) return await runConsole(config, undefined, io);
       const dest = logTo(io);
       const log = dest ? (await import('./core/logger.ts')).createLogger(config.logLevel, dest) : undefined;
@@ -408,7 +413,7 @@ export async function main(argv: string[], io: Io = { stdin: process.stdin, stdo
       // ops (issue 16): status, backup, restore, export (src/ops/cli.ts).
       const ops = await import('./ops/cli.ts');
       if (ops.isOpsCommand(command)) {
-        const env = envOf(io);
+        const env = await envOf(io);
         const { loadConfig } = await import('./config.ts');
         return await ops.runOpsCommand(command, rest, io, () => loadConfig(env).databasePath);
       }

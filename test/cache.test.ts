@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cacheDirFor, cachedLoad, type CachedLoadOptions } from '../src/cache/cached-load.ts';
 import { createEngineCached } from '../src/cache/engine.ts';
 import { useCachedEnglishWords } from '../src/cache/english-words.ts';
@@ -61,6 +61,62 @@ describe('cachedLoad', () => {
     fs.utimesSync(t.input, atime, mtime);
     expect(cachedLoad(t.opts())).toMatchObject({ value: { text: 'OMEGA' }, outcome: 'stored', reason: 'inputs changed' });
     expect(cachedLoad(t.opts()).outcome).toBe('hit');
+  });
+
+  it('reads no input while each one keeps its size, times and inode; an edit keeping size and mtime is still seen', () => {
+    const t = setup();
+    const code = path.join(t.root, 'code.js');
+    fs.writeFileSync(code, 'v1');
+    // the inputs were written just now: judged from a clock a minute ahead, they have settled
+    const later = () => Date.now() + 60_000;
+    const opts = () => ({ ...t.opts(), code: [code], now: later });
+    // the modification time to the millisecond, so that setting it back below restores it exactly
+    const { atime, mtime } = fs.statSync(t.input);
+    fs.utimesSync(t.input, atime, mtime);
+    const mtimeMs = fs.statSync(t.input).mtimeMs;
+    const read = vi.spyOn(fs, 'readFileSync');
+    const inputsRead = () => read.mock.calls.filter(([f]) => f === t.input || f === code).length;
+    try {
+      expect(cachedLoad(opts())).toMatchObject({ value: { text: 'ALPHA' }, outcome: 'stored' });
+      expect(inputsRead()).toBe(3); // both hashed for the key, and the input read by the build
+      read.mockClear();
+      expect(cachedLoad(opts())).toMatchObject({ value: { text: 'ALPHA' }, outcome: 'hit' });
+      expect(inputsRead()).toBe(0);
+      fs.writeFileSync(t.input, 'omega');
+      fs.utimesSync(t.input, atime, mtime);
+      expect(fs.statSync(t.input)).toMatchObject({ mtimeMs, size: 5 });
+      expect(cachedLoad(opts())).toMatchObject({ value: { text: 'OMEGA' }, outcome: 'stored', reason: 'inputs changed' });
+      fs.writeFileSync(code, 'v2');
+      expect(cachedLoad(opts())).toMatchObject({ outcome: 'stored', reason: 'inputs changed' });
+      read.mockClear();
+      expect(cachedLoad(opts()).outcome).toBe('hit');
+      expect(inputsRead()).toBe(0);
+    } finally {
+      read.mockRestore();
+    }
+  });
+
+  it('hashes inputs changed less than two seconds ago at every start, and records them once they have settled', () => {
+    const t = setup();
+    const read = vi.spyOn(fs, 'readFileSync');
+    const inputRead = () => read.mock.calls.some(([f]) => f === t.input);
+    try {
+      expect(cachedLoad(t.opts()).outcome).toBe('stored');
+      read.mockClear();
+      // judged from now, the input changed a moment ago: it is hashed again
+      expect(cachedLoad(t.opts()).outcome).toBe('hit');
+      expect(inputRead()).toBe(true);
+      read.mockClear();
+      // two seconds on, it has settled: hashed once more, then recorded
+      expect(cachedLoad({ ...t.opts(), now: () => Date.now() + 2_500 }).outcome).toBe('hit');
+      expect(inputRead()).toBe(true);
+      read.mockClear();
+      expect(cachedLoad({ ...t.opts(), now: () => Date.now() + 2_500 }).outcome).toBe('hit');
+      expect(inputRead()).toBe(false);
+      expect(t.builds()).toBe(1);
+    } finally {
+      read.mockRestore();
+    }
   });
 
   it('rebuilds when an input file is added, or the code that builds the value changes', () => {

@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../src/store/store.ts';
-import { runMain } from './helpers/cli-command.ts';
+import { spawnSync } from 'node:child_process';
+import { cliArgs, cliEnv, runMain } from './helpers/cli-command.ts';
 import { runCli } from './helpers/run-cli.ts';
 
 const temps: string[] = [];
@@ -172,6 +173,33 @@ describe('practice-bot ask (in-process)', () => {
     expect(r.stderr).toMatch(/fr\.yaml:\d+: language fr, concept "no-such-concept"/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
+});
+
+describe('practice-bot ask (a process of its own)', () => {
+  it("reads the working folder's .env when there is one (the cache goes beside its DATABASE_PATH), else ./data", () => {
+    const run = (cwd: string) =>
+      spawnSync(process.execPath, cliArgs(['ask', '--json', 'encrypted data']), {
+        cwd,
+        env: cliEnv({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn' }),
+        encoding: 'utf8',
+      });
+    const withEnv = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-dotenv-'));
+    const without = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-dotenv-'));
+    try {
+      fs.writeFileSync(path.join(withEnv, '.env'), 'DATABASE_PATH=./elsewhere/bot.db\n');
+      const a = run(withEnv);
+      expect(a.status, a.stderr).toBe(0);
+      expect(fs.existsSync(path.join(withEnv, 'elsewhere', 'cache', 'practice-base.json'))).toBe(true);
+      expect(fs.existsSync(path.join(withEnv, 'data'))).toBe(false);
+      const b = run(without);
+      expect(b.status, b.stderr).toBe(0);
+      expect(b.stdout).toBe(a.stdout);
+      expect(fs.existsSync(path.join(without, 'data', 'cache', 'practice-base.json'))).toBe(true);
+    } finally {
+      fs.rmSync(withEnv, { recursive: true, force: true });
+      fs.rmSync(without, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('practice-bot console (in-process)', () => {

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { preloadEld } from '../src/engine/interpret/detect.ts';
 import { CHAT_CONCEPTS, FILLER_CONCEPT, LEXICON_LANGUAGES, createInterpreter, loadLexicon, type Lexicon } from '../src/engine/interpret/index.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
@@ -72,6 +72,7 @@ describe('lazy matchers read questions as eager ones', () => {
 });
 
 describe('lexicon snapshot', () => {
+  const eager = createInterpreter(lexicon, { vocabulary, eager: true });
   it('an unchanged lexicon loads from the snapshot as parsed; a change is parsed and validated again; a corrupt snapshot is rebuilt', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lexicon-snapshot-'));
     try {
@@ -91,6 +92,22 @@ describe('lexicon snapshot', () => {
       expect(rebuilt.outcome).toBe('stored');
       expect(rebuilt.value).toEqual(lexicon);
       expect(loadLexiconCached(knowledge, cacheDir).outcome).toBe('hit');
+      // from the snapshot, a language's terms are parsed when first needed: an English question parses
+      // English's alone, a French one the Latin-script languages' (the Cyrillic ones still not)
+      const parse = vi.spyOn(JSON, 'parse');
+      try {
+        const fromSnapshot = createInterpreter(loadLexiconCached(knowledge, cacheDir).value, { vocabulary });
+        const parsedTerms = () => parse.mock.calls.filter(([text]) => typeof text === 'string' && text.startsWith('[[')).length;
+        parse.mockClear();
+        expect(fromSnapshot.interpret('how do others handle encrypted data?')).toEqual(eager.interpret('how do others handle encrypted data?'));
+        expect(parsedTerms()).toBeLessThanOrEqual(1);
+        const q = samples('fr')[0]!;
+        expect(fromSnapshot.interpret(q)).toEqual(eager.interpret(q));
+        expect(parsedTerms()).toBeGreaterThan(1);
+        expect(parsedTerms()).toBeLessThan(lexicon.languages.length - 1);
+      } finally {
+        parse.mockRestore();
+      }
       // a problem added after a snapshot was written is still reported, at every load
       const fr = path.join(knowledge, 'lexicon', 'fr.yaml');
       fs.appendFileSync(fr, '  no-such-concept: [rien]\n');

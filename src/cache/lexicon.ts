@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterpreter } from '../engine/interpret/interpreter.ts';
-import type { Lexicon } from '../engine/interpret/lexicon.ts';
+import type { LanguageTerms, Lexicon } from '../engine/interpret/lexicon.ts';
 import { tokenize } from '../engine/interpret/text.ts';
 import type { Interpretation } from '../engine/types.ts';
 import type { PracticeBase } from '../knowledge/schema.ts';
@@ -19,7 +19,21 @@ const EXT = path.extname(fileURLToPath(import.meta.url));
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const LEXICON_CODE = [path.join(here, `../engine/interpret/lexicon${EXT}`), path.join(here, `../engine/interpret/lexicon-file${EXT}`)];
 
-type LexiconJson = { concepts: Lexicon['concepts']; languages: { language: Lexicon['languages'][number]['language']; name: string; terms: [string, string[]][] }[] };
+/** Each language's terms are kept as the JSON text of their [concept, terms] pairs, parsed on their first use:
+ *  an English question reads no other language's terms, and parsing them all was most of reading the snapshot. */
+type LexiconJson = { concepts: Lexicon['concepts']; languages: { language: LanguageTerms['language']; name: string; terms: string }[] };
+
+/** A language whose terms are parsed from `text` when first read. */
+function lazyLanguage(language: LanguageTerms['language'], name: string, text: string): LanguageTerms {
+  let terms: Map<string, string[]> | undefined;
+  return {
+    language,
+    name,
+    get terms() {
+      return (terms ??= new Map(JSON.parse(text) as [string, string[]][]));
+    },
+  };
+}
 
 function snapshot(root: string, cacheDir: string | undefined): Omit<CachedLoadOptions<Lexicon>, 'build'> {
   return {
@@ -28,11 +42,13 @@ function snapshot(root: string, cacheDir: string | undefined): Omit<CachedLoadOp
     root,
     files: filesUnder(path.join(root, 'lexicon'), ['.yaml', '.yml']),
     code: LEXICON_CODE,
-    encode: (l): LexiconJson => ({ concepts: l.concepts, languages: l.languages.map((x) => ({ language: x.language, name: x.name, terms: [...x.terms] })) }),
+    // the layout of the snapshot (terms as text): a snapshot of another layout has another key
+    version: 'terms-as-text',
+    encode: (l): LexiconJson => ({ concepts: l.concepts, languages: l.languages.map((x) => ({ language: x.language, name: x.name, terms: JSON.stringify([...x.terms]) })) }),
     decode: (j) => {
       const o = j as Partial<LexiconJson>;
-      if (!Array.isArray(o.concepts) || !Array.isArray(o.languages)) throw new Error('not a lexicon');
-      return { concepts: o.concepts, languages: o.languages.map((x) => ({ language: x.language, name: x.name, terms: new Map(x.terms) })) };
+      if (!Array.isArray(o.concepts) || !Array.isArray(o.languages) || !o.languages.every((x) => typeof x.terms === 'string')) throw new Error('not a lexicon');
+      return { concepts: o.concepts, languages: o.languages.map((x) => lazyLanguage(x.language, x.name, x.terms)) };
     },
   };
 }

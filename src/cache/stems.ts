@@ -12,7 +12,8 @@ const FILE = 'stems.json';
 
 interface StemsJson {
   version: string;
-  stems: Record<string, Record<string, string>>;
+  /** per algorithm, its stems as lines of `word<TAB>stem` (an older file: an object of word -> stem) */
+  stems: Record<string, string | Record<string, string>>;
 }
 
 function packageVersion(): string {
@@ -25,38 +26,74 @@ function packageVersion(): string {
   }
 }
 
-/** Makes the interpreter's Snowball keys read and add to `<cacheDir>/stems.json` (none: no memo). */
+/** One algorithm's stems from the file's form of them. */
+function unpack(packed: unknown): Map<string, string> {
+  const words = new Map<string, string>();
+  if (typeof packed === 'string') {
+    for (const line of packed.split('\n')) {
+      const tab = line.indexOf('\t');
+      if (tab > 0) words.set(line.slice(0, tab), line.slice(tab + 1));
+    }
+  } else if (packed && typeof packed === 'object') {
+    for (const [w, stem] of Object.entries(packed)) if (typeof stem === 'string') words.set(w, stem);
+  }
+  return words;
+}
+
+/** One algorithm's stems in the file's form: a single string, which JSON reads at once (no object of thousands of keys). */
+function pack(words: Map<string, string>): string {
+  let out = '';
+  for (const [w, stem] of words) if (!/[\t\n]/.test(w + stem)) out += `${out === '' ? '' : '\n'}${w}\t${stem}`;
+  return out;
+}
+
+/** Makes the interpreter's Snowball keys read and add to `<cacheDir>/stems.json` (none: no memo). Each
+ *  algorithm's stems are unpacked on its first look-up: an English question unpacks English's only. */
 export function useCachedStems(cacheDir: string | undefined): void {
   if (cacheDir === undefined) {
     setStemStore(undefined);
     return;
   }
   const file = path.join(cacheDir, FILE);
-  let table: Map<string, Map<string, string>> | undefined;
+  /** the file's algorithms as read (packed), until unpacked into `table` */
+  let packed: Map<string, unknown> | undefined;
+  const table = new Map<string, Map<string, string>>();
   let version = '';
   let pending = false;
 
-  const load = (): Map<string, Map<string, string>> => {
-    if (table) return table;
-    table = new Map();
+  const read = (): Map<string, unknown> => {
+    if (packed) return packed;
+    packed = new Map();
     version = packageVersion();
     try {
       const json = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<StemsJson>;
-      if (json.version === version && json.stems && typeof json.stems === 'object') {
-        for (const [algorithm, words] of Object.entries(json.stems)) {
-          if (words && typeof words === 'object') table.set(algorithm, new Map(Object.entries(words).filter(([, s]) => typeof s === 'string')));
-        }
-      }
+      if (json.version === version && json.stems && typeof json.stems === 'object') for (const [algorithm, words] of Object.entries(json.stems)) packed.set(algorithm, words);
     } catch {
       // missing or unreadable: start empty
     }
-    return table;
+    // a file of the older form (objects): rewritten in the packed one once
+    if ([...packed.values()].some((raw) => typeof raw !== 'string')) schedule();
+    return packed;
+  };
+  const wordsOf = (algorithm: string): Map<string, string> | undefined => {
+    let words = table.get(algorithm);
+    if (words) return words;
+    const raw = read().get(algorithm);
+    if (raw === undefined) return undefined;
+    table.set(algorithm, (words = unpack(raw)));
+    return words;
   };
 
+  const schedule = () => {
+    if (pending) return;
+    pending = true;
+    setImmediate(save);
+  };
   const save = () => {
     pending = false;
-    const stems: StemsJson['stems'] = {};
-    for (const [algorithm, words] of load()) stems[algorithm] = Object.fromEntries(words);
+    const stems: Record<string, string> = {};
+    for (const [algorithm, raw] of read()) if (!table.has(algorithm)) stems[algorithm] = typeof raw === 'string' ? raw : pack(unpack(raw));
+    for (const [algorithm, words] of table) stems[algorithm] = pack(words);
     try {
       fs.mkdirSync(cacheDir, { recursive: true });
       const tmp = `${file}.${process.pid}.tmp`;
@@ -68,16 +105,12 @@ export function useCachedStems(cacheDir: string | undefined): void {
   };
 
   setStemStore({
-    lookup: (algorithm, word) => load().get(algorithm)?.get(word),
+    lookup: (algorithm, word) => wordsOf(algorithm)?.get(word),
     add: (algorithm, word, stem) => {
-      const t = load();
-      let words = t.get(algorithm);
-      if (!words) t.set(algorithm, (words = new Map()));
+      let words = wordsOf(algorithm);
+      if (!words) table.set(algorithm, (words = new Map()));
       words.set(word, stem);
-      if (!pending) {
-        pending = true;
-        setImmediate(save);
-      }
+      schedule();
     },
   });
 }

@@ -26,12 +26,16 @@ export function createThemeFinder(deps: {
   const themesOf = entries.map((e) => e.themes);
   const themeById = new Map(base.themes.map((t) => [t.id, t]));
   const themeByLabel = new Map(base.themes.map((t) => [fold(t.label), t]));
-  const themeTerms = base.themes.map((t) => ({
-    theme: t,
-    label: new Set(analyseField(`${t.id.replace(/-/g, ' ')} ${t.label}`, table)),
-    terms: new Set(analyseField(t.terms.join(' '), table)),
-    description: new Set(analyseField(t.description, table)),
-  }));
+  // The themes' analysed words, made on the first question that needs them (a topic, or a question nothing
+  // answered): analysing every theme's name, terms and description cost a good part of a start (issue 16).
+  let themeTerms: { theme: Theme; label: Set<string>; terms: Set<string>; description: Set<string> }[] | undefined;
+  const themeTermsNow = () =>
+    (themeTerms ??= base.themes.map((t) => ({
+      theme: t,
+      label: new Set(analyseField(`${t.id.replace(/-/g, ' ')} ${t.label}`, table)),
+      terms: new Set(analyseField(t.terms.join(' '), table)),
+      description: new Set(analyseField(t.description, table)),
+    })));
   let themeFuse: Fuse<{ theme: Theme; text: string }> | undefined;
   const slotWeight = (s: QuerySlot): number => {
     let best = 0;
@@ -45,7 +49,7 @@ export function createThemeFinder(deps: {
     const weights = slots.map(slotWeight);
     const sum = weights.reduce((a, b) => a + b, 0);
     const scored: { theme: Theme; score: number }[] = [];
-    for (const tt of themeTerms) {
+    for (const tt of themeTermsNow()) {
       let got = 0;
       slots.forEach((s, i) => {
         // a word of the theme's name counts most, one of its terms nearly as much, its description half
@@ -79,9 +83,13 @@ export function createThemeFinder(deps: {
   };
 
   // ---- suggestions ----
-  const themeCounts = new Map<string, number>();
-  for (const e of entries) for (const t of e.themes) themeCounts.set(t, (themeCounts.get(t) ?? 0) + 1);
-  const popularThemes = [...themeCounts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t]) => t);
+  let popular: string[] | undefined;
+  const popularThemes = (): string[] => {
+    if (popular) return popular;
+    const themeCounts = new Map<string, number>();
+    for (const e of entries) for (const t of e.themes) themeCounts.set(t, (themeCounts.get(t) ?? 0) + 1);
+    return (popular = [...themeCounts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([t]) => t));
+  };
   const labelOf = (id: string) => themeById.get(id)?.label ?? id;
 
   const suggest = (query: string, slots: QuerySlot[], near: number[]): string[] => {
@@ -93,7 +101,7 @@ export function createThemeFinder(deps: {
     const counts = new Map<string, number>();
     for (const d of near) for (const t of themesOf[d] ?? []) counts.set(t, (counts.get(t) ?? 0) + 1);
     for (const [t] of [...counts.entries()].sort((a, b) => b[1] - a[1])) add(labelOf(t));
-    for (const t of popularThemes) add(labelOf(t));
+    for (const t of popularThemes()) add(labelOf(t));
     return out;
   };
   return { themesForSlots, themesFor, suggest };

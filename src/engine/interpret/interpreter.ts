@@ -66,6 +66,7 @@ const QUICK_LETTER_WEIGHT = 1;
 /** Most tokens looked at. */
 const MAX_TOKENS = 80;
 const NON_ASCII = /[^\x00-\x7f]/;
+const ASCII_WORD = /^[a-z]+$/i;
 const NON_ASCII_LETTER = /(?=\p{L})[^\x00-\x7f]/u;
 
 interface Special {
@@ -99,11 +100,10 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
   const byLanguage = new Map(lexicon.languages.map((l) => [l.language, l]));
   interface Slot {
     profile: Profile;
-    terms: [number, string][];
     matcher: Matcher | undefined;
   }
-  const slots: Slot[] = [];
-  for (const profile of createProfiles()) {
+  /** A profile's terms (concept index, term): its language's, and for English the concepts' own; listed when its matcher is made. */
+  const termsOf = (profile: Profile): [number, string][] => {
     const terms: [number, string][] = [];
     const lang = byLanguage.get(profile.language as never);
     if (lang) {
@@ -113,25 +113,44 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
       }
     }
     if (profile.id === 'en') concepts.forEach((c, ci) => c.en.forEach((t) => terms.push([ci, t])));
-    else if (terms.length === 0) continue;
-    slots.push({ profile, terms, matcher: undefined });
-  }
+    return terms;
+  };
+  /** Whether termsOf(profile) lists any term, without listing them. */
+  const hasTerms = (profile: Profile): boolean => {
+    if (profile.id === 'en') return true;
+    const lang = byLanguage.get(profile.language as never);
+    if (lang) for (const [id, list] of lang.terms) if (list.length > 0 && conceptIndex.has(id)) return true;
+    return false;
+  };
+  // A profile has a slot when it has terms; whether it has is found out (reading its language's terms) the
+  // first time its script is looked at: an English question looks at English alone.
+  const profiles = createProfiles();
+  const slotOfProfile = new Map<Profile, Slot | null>();
+  const slotOf = (profile: Profile): Slot | undefined => {
+    let s = slotOfProfile.get(profile);
+    if (s === undefined) slotOfProfile.set(profile, (s = hasTerms(profile) ? { profile, matcher: undefined } : null));
+    return s ?? undefined;
+  };
+  const slotsWhere = (keep: (p: Profile) => boolean): Slot[] => profiles.filter(keep).flatMap((p) => slotOf(p) ?? []);
   const smallTalkConcept = (c: number) => special[c]!.chat;
-  const matcherOf = (s: Slot): Matcher => (s.matcher ??= createMatcher(s.profile, s.terms, { smallTalk: smallTalkConcept }));
-  const enSlot = slots.find((s) => s.profile.id === 'en')!;
+  const matcherOf = (s: Slot): Matcher => (s.matcher ??= createMatcher(s.profile, termsOf(s.profile), { smallTalk: smallTalkConcept }));
+  const enSlot = slotOf(profiles.find((p) => p.id === 'en')!)!;
   const enM = (): Matcher => matcherOf(enSlot);
-  const foreignLatin = slots.filter((s) => s !== enSlot && s.profile.script === 'latin');
+  let foreignLatinSlots: Slot[] | undefined;
+  const foreignLatin = (): Slot[] => (foreignLatinSlots ??= slotsWhere((p) => p !== enSlot.profile && p.script === 'latin'));
   const byScript = new Map<Script, Slot[]>();
-  for (const s of slots) {
-    const l = byScript.get(s.profile.script) ?? [];
-    l.push(s);
-    byScript.set(s.profile.script, l);
-  }
+  const slotsOfScript = (script: Script): Slot[] => {
+    let l = byScript.get(script);
+    if (!l) byScript.set(script, (l = slotsWhere((p) => p.script === script)));
+    return l;
+  };
 
   // ---- English words ----
   const vocabulary = new Set<string>();
   const addWords = (s: string) => {
-    for (const t of tokenize(s, undefined)) if (t.script === 'latin' && !t.numeric) vocabulary.add(t.fold);
+    // a word of ASCII letters alone (most of the base's words) is one Latin token folded to its lower case
+    if (ASCII_WORD.test(s)) vocabulary.add(s.toLowerCase());
+    else for (const t of tokenize(s, undefined)) if (t.script === 'latin' && !t.numeric) vocabulary.add(t.fold);
   };
   for (const c of concepts) if (c.id !== OFF_TOPIC_CONCEPT) for (const t of c.en) addWords(t);
   for (const w of options.vocabulary ?? []) addWords(w);
@@ -140,7 +159,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
   const isForeignTerm = (w: string): boolean => {
     let v = foreignOnly.get(w);
     if (v === undefined) {
-      v = !vocabulary.has(w) && !EN_STOP.has(w) && foreignLatin.some((s) => matcherOf(s).hasExact(w));
+      v = !vocabulary.has(w) && !EN_STOP.has(w) && foreignLatin().some((s) => matcherOf(s).hasExact(w));
       if (foreignOnly.size > 20_000) foreignOnly.clear();
       foreignOnly.set(w, v);
     }
@@ -183,7 +202,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     return v;
   };
   if (options.eager) {
-    for (const s of slots) matcherOf(s).match([]);
+    for (const s of slotsWhere(() => true)) matcherOf(s).match([]);
     isEnglishWord('the');
   }
   const englishShare = options.englishShare ?? 0.7;
@@ -194,7 +213,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
   // (making it costs tens of milliseconds at start-up, which a question in any other script never needs).
   let thaiSegmenter: Intl.Segmenter | undefined;
   const thaiFor = (text: string): Intl.Segmenter | undefined =>
-    byScript.has('thai') && THAI_LETTER.test(text) ? (thaiSegmenter ??= new Intl.Segmenter('th', { granularity: 'word' })) : undefined;
+    THAI_LETTER.test(text) && slotsOfScript('thai').length > 0 ? (thaiSegmenter ??= new Intl.Segmenter('th', { granularity: 'word' })) : undefined;
 
   /** Interpretation from one profile's matches. */
   function build(language: string, tokens: Token[], r: MatchResult, m: Matcher, dominant: Script, emoji: boolean): Interpretation {
@@ -351,7 +370,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     if (most === 0 || most < 0.3 * (latin + most)) dominant = latin > 0 || most === 0 ? 'latin' : dominant;
 
     // ---- which language: lexicon and stop words, letters, detector ----
-    const candidates = (byScript.get(dominant) ?? []).map(matcherOf);
+    const candidates = slotsOfScript(dominant).map(matcherOf);
     const en = enM();
     let bearing = 0;
     for (const t of tokens) if (t.script === dominant && !t.numeric && !t.acronym) bearing++;

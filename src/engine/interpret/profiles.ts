@@ -12,7 +12,9 @@ import { lazyStemmer } from './stemmers.ts';
 import { foldKeeping, foldWord, wordScript } from './text.ts';
 
 const require = createRequire(import.meta.url);
-const STOPWORDS_ISO = require('stopwords-iso') as Record<string, string[] | undefined>;
+/** stopwords-iso (one JSON file of every language's list), read on the first list of it needed. */
+let stopwordsIso: Record<string, string[] | undefined> | undefined;
+const isoStops = (code: string): string[] => (stopwordsIso ??= require('stopwords-iso') as Record<string, string[] | undefined>)[code] ?? [];
 
 export interface Profile {
   /** profile id: the language code, or bg-latn */
@@ -99,7 +101,6 @@ function suffixKey(endings: string[], minStem: number, rounds = 1) {
   };
 }
 
-
 // ---------- stop words ----------
 
 // English: a short list of function words (stopwords-iso's English list holds "problem", "help", "information").
@@ -168,7 +169,7 @@ const EXTRA_STOP: Record<string, string[]> = {
 };
 
 function stopFor(code: string, script: Script, extra: string[] = []): Set<string> {
-  const base = code === 'mk' ? MK_STOP : code === 'az' ? AZ_STOP : code === 'bs' ? [...(STOPWORDS_ISO.hr ?? []), ...BS_EXTRA] : (STOPWORDS_ISO[code] ?? []);
+  const base = code === 'mk' ? MK_STOP : code === 'az' ? AZ_STOP : code === 'bs' ? [...isoStops('hr'), ...BS_EXTRA] : isoStops(code);
   const set = new Set([...base, ...extra, ...(EXTRA_STOP[code] ?? [])].map((w) => foldWord(w.toLowerCase(), script)));
   for (const w of words(NOT_STOP[code] ?? '')) set.delete(foldWord(w, script));
   return set;
@@ -406,83 +407,93 @@ export function createProfiles(): Profile[] {
   const mkLatin = formWith(mkToLatin, mkLatinCanon);
   const srLatin = formWith(srToLatin);
   const mapSet = (set: Set<string>, f: (s: string, script: Script) => string, script: Script) => new Set([...set].map((w) => f(w, script)));
-  const profiles: Profile[] = [
-    { id: 'fr', language: 'fr', script: 'latin', stop: stopFor('fr', 'latin'), key: snowballKey('french', 4, 'latin'), minStem: 4, maxSuffix: 5 },
-    { id: 'es', language: 'es', script: 'latin', stop: stopFor('es', 'latin'), key: snowballKey('spanish', 4, 'latin'), minStem: 4, maxSuffix: 5 },
-    { id: 'hu', language: 'hu', script: 'latin', stop: stopFor('hu', 'latin'), key: snowballKey('hungarian', 4, 'latin'), minStem: 4, maxSuffix: 7, wordSuffix: 5 },
+  const defs: (Omit<Profile, 'stop'> & { stop: () => Set<string> })[] = [
+    { id: 'fr', language: 'fr', script: 'latin', stop: () => stopFor('fr', 'latin'), key: snowballKey('french', 4, 'latin'), minStem: 4, maxSuffix: 5 },
+    { id: 'es', language: 'es', script: 'latin', stop: () => stopFor('es', 'latin'), key: snowballKey('spanish', 4, 'latin'), minStem: 4, maxSuffix: 5 },
+    { id: 'hu', language: 'hu', script: 'latin', stop: () => stopFor('hu', 'latin'), key: snowballKey('hungarian', 4, 'latin'), minStem: 4, maxSuffix: 7, wordSuffix: 5 },
     {
-      id: 'tr', language: 'tr', script: 'latin', stop: stopFor('tr', 'latin'), key: snowballKey('turkish', 4, 'latin'), alternates: turkicAlternates([]),
+      id: 'tr', language: 'tr', script: 'latin', stop: () => stopFor('tr', 'latin'), key: snowballKey('turkish', 4, 'latin'), alternates: turkicAlternates([]),
       minStem: 4, maxSuffix: 7, wordSuffix: 5,
     },
     {
-      id: 'az', language: 'az', script: 'latin', stop: new Set([...AZ_STOP].map((w) => foldKeeping(w, 'latin', 'ç'))), keep: 'ç', alternates: turkicAlternates(['y']),
+      id: 'az', language: 'az', script: 'latin', stop: () => new Set([...AZ_STOP].map((w) => foldKeeping(w, 'latin', 'ç'))), keep: 'ç', alternates: turkicAlternates(['y']),
       key: suffixKey(words('larının lərinin larını lərini ları ləri lar lər nın nin nun nün dan dən tan tən da də ta tə ya yə na nə la lə ın in un ün ı i u ü a ə sı si su sü'), 4, 3),
       minStem: 4, maxSuffix: 7, wordSuffix: 5,
     },
     {
-      id: 'bs', language: 'bs', script: 'latin', stop: stopFor('bs', 'latin'),
+      id: 'bs', language: 'bs', script: 'latin', stop: () => stopFor('bs', 'latin'),
       key: suffixKey(BS_ENDINGS, 4), alternates: bsAlternates,
       minStem: 4, maxSuffix: 4,
     },
-    { id: 'id', language: 'id', script: 'latin', stop: stopFor('id', 'latin'), key: indonesianSuffixKey, variants: indonesianVariants, minStem: 4, maxSuffix: 5 },
+    { id: 'id', language: 'id', script: 'latin', stop: () => stopFor('id', 'latin'), key: indonesianSuffixKey, variants: indonesianVariants, minStem: 4, maxSuffix: 5 },
     {
-      id: 'bg-latn', language: 'bg', script: 'latin', stop: mapSet(stopFor('bg', 'cyrillic'), bgLatin, 'cyrillic'),
+      id: 'bg-latn', language: 'bg', script: 'latin', stop: () => mapSet(stopFor('bg', 'cyrillic'), bgLatin, 'cyrillic'),
       key: suffixKey(BG_ENDINGS.map((e) => bgLatin(e, 'cyrillic')), 4), form: bgLatin, minStem: 4, maxSuffix: 4,
       detectAs: SLAVIC_LATIN,
     },
     {
-      id: 'mk-latn', language: 'mk', script: 'latin', stop: mapSet(stopFor('mk', 'cyrillic'), mkLatin, 'cyrillic'),
+      id: 'mk-latn', language: 'mk', script: 'latin', stop: () => mapSet(stopFor('mk', 'cyrillic'), mkLatin, 'cyrillic'),
       key: suffixKey(MK_ENDINGS.map((e) => mkLatin(e, 'cyrillic')), 4), form: mkLatin, minStem: 4, maxSuffix: 4,
       detectAs: SLAVIC_LATIN,
     },
     {
-      id: 'bs-cyrl', language: 'bs', script: 'cyrillic', stop: stopFor('bs', 'latin'),
+      id: 'bs-cyrl', language: 'bs', script: 'cyrillic', stop: () => stopFor('bs', 'latin'),
       key: suffixKey(BS_ENDINGS, 4), alternates: bsAlternates, form: srLatin, minStem: 4, maxSuffix: 4,
     },
-    { id: 'ru', language: 'ru', script: 'cyrillic', stop: stopFor('ru', 'cyrillic'), key: snowballKey('russian', 4, 'cyrillic'), minStem: 4, maxSuffix: 5 },
-    { id: 'bg', language: 'bg', script: 'cyrillic', stop: stopFor('bg', 'cyrillic'), key: suffixKey(BG_ENDINGS, 4), minStem: 4, maxSuffix: 4 },
+    { id: 'ru', language: 'ru', script: 'cyrillic', stop: () => stopFor('ru', 'cyrillic'), key: snowballKey('russian', 4, 'cyrillic'), minStem: 4, maxSuffix: 5 },
+    { id: 'bg', language: 'bg', script: 'cyrillic', stop: () => stopFor('bg', 'cyrillic'), key: suffixKey(BG_ENDINGS, 4), minStem: 4, maxSuffix: 4 },
     {
-      id: 'mk', language: 'mk', script: 'cyrillic', stop: stopFor('mk', 'cyrillic'),
+      id: 'mk', language: 'mk', script: 'cyrillic', stop: () => stopFor('mk', 'cyrillic'),
       key: suffixKey(MK_ENDINGS, 4),
       minStem: 4, maxSuffix: 4, detectAs: ['bg', 'bs'],
     },
     {
-      id: 'ar', language: 'ar', script: 'arabic', stop: stopFor('ar', 'arabic'),
+      id: 'ar', language: 'ar', script: 'arabic', stop: () => stopFor('ar', 'arabic'),
       key: (folded) => arabicSuffixKey(arabicStrip(folded)), variants: arabicVariants, minStem: 3, maxSuffix: 3,
     },
     {
-      id: 'ur', language: 'ur', script: 'arabic', stop: stopFor('ur', 'arabic'),
+      id: 'ur', language: 'ur', script: 'arabic', stop: () => stopFor('ur', 'arabic'),
       key: suffixKey(['وں', 'یں', 'یاں', 'ے', 'ی', 'ا'].map((e) => foldWord(e, 'arabic')), 3), minStem: 3, maxSuffix: 3,
     },
     {
-      id: 'ur-latn', language: 'ur', script: 'latin', stop: new Set(UR_LATIN_STOP.map(urLatinCanon)),
+      id: 'ur-latn', language: 'ur', script: 'latin', stop: () => new Set(UR_LATIN_STOP.map(urLatinCanon)),
       key: suffixKey(words('iyan ein on en e i a'), 4), form: (w) => urLatinCanon(w), minStem: 4, maxSuffix: 3,
       detectAs: [],
     },
     {
-      id: 'bn', language: 'bn', script: 'bengali', stop: stopFor('bn', 'bengali'),
+      id: 'bn', language: 'bn', script: 'bengali', stop: () => stopFor('bn', 'bengali'),
       key: suffixKey(words('গুলো গুলি গুলোর দের ের এর কে তে টি টা রা য় র ে').map((e) => foldWord(e, 'bengali')), 3),
       // endings are counted in UTF-16 units: গুলো is four
       minStem: 3, maxSuffix: 5, wordSuffix: 5,
     },
     {
-      id: 'bn-latn', language: 'bn', script: 'latin', stop: new Set(BN_LATIN_STOP.map(bnLatinCanon)),
+      id: 'bn-latn', language: 'bn', script: 'latin', stop: () => new Set(BN_LATIN_STOP.map(bnLatinCanon)),
       key: suffixKey(words('gulo guli der er ra te ke e r'), 4), form: (w) => bnLatinCanon(w), minStem: 4, maxSuffix: 4,
       detectAs: [],
     },
-    { id: 'th', language: 'th', script: 'thai', stop: stopFor('th', 'thai'), key: (f) => f, minStem: 99, maxSuffix: 0, chars: true },
-    { id: 'en', language: 'en', script: 'latin', stop: new Set([...EN_STOP].map((w) => foldWord(w, 'latin'))), key: snowballKey('english', 3, 'latin'), minStem: 3, maxSuffix: 3 },
+    { id: 'th', language: 'th', script: 'thai', stop: () => stopFor('th', 'thai'), key: (f) => f, minStem: 99, maxSuffix: 0, chars: true },
+    { id: 'en', language: 'en', script: 'latin', stop: () => new Set([...EN_STOP].map((w) => foldWord(w, 'latin'))), key: snowballKey('english', 3, 'latin'), minStem: 3, maxSuffix: 3 },
   ];
-  for (const p of profiles) {
+  // Stop words and word lists are folded when a matcher first needs them: a question builds the matchers of
+  // its script only (an English one, English's alone), so the other languages' lists cost nothing at start.
+  return defs.map(({ stop, ...def }) => {
+    const p = def as Profile;
     // FUNCTION and CONTENT are written per language in its own script; Latin Bulgarian and Macedonian and
     // Cyrillic Bosnian read them through their form
     const lang = p.id === 'ur-latn' || p.id === 'bn-latn' ? p.id : p.language;
-    const fold = (w: string, script: Script) => {
-      const f = p.keep ? foldKeeping(w, script, p.keep) : foldWord(w, script);
-      return p.form ? p.form(f, script) : f;
-    };
-    p.function = new Set(words(FUNCTION[lang] ?? '').map((w) => fold(w.toLowerCase(), wordScript(w))));
-    p.content = new Set(words(CONTENT[lang] ?? '').map((w) => fold(w.toLowerCase(), wordScript(w))));
-  }
-  return profiles;
+    const folded = (w: string, script: Script) => (p.keep ? foldKeeping(w, script, p.keep) : foldWord(w, script));
+    const fold = (w: string, script: Script) => (p.form ? p.form(folded(w, script), script) : folded(w, script));
+    const list = (ws: string | undefined) => new Set(words(ws ?? '').map((w) => fold(w.toLowerCase(), wordScript(w))));
+    lazyProperty(p, 'stop', stop);
+    lazyProperty(p, 'function', () => list(FUNCTION[lang]));
+    lazyProperty(p, 'content', () => list(CONTENT[lang]));
+    return p;
+  });
+}
+
+/** Defines `key` of `o` as computed by `make` on first read (an own, enumerable, writable-through-set property). */
+function lazyProperty<K extends 'stop' | 'function' | 'content'>(o: Profile, key: K, make: () => NonNullable<Profile[K]>): void {
+  let value: NonNullable<Profile[K]> | undefined;
+  const set = (v: NonNullable<Profile[K]>) => void (value = v);
+  Object.defineProperty(o, key, { enumerable: true, configurable: true, get: () => (value ??= make()), set });
 }
