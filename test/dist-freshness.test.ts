@@ -26,7 +26,8 @@ function checkout(builtAt: number, sources: Record<string, number>): string {
 }
 
 describe('dist freshness', () => {
-  const built = Date.now() - 60_000;
+  // whole seconds: utimes takes seconds as a float, and a millisecond fraction may not come back exactly
+  const built = Math.floor(Date.now() / 1000) * 1000 - 60_000;
   it('a build newer than every source is fresh; a source edited since, in src/ or adapters/ at any depth, makes it stale', () => {
     const fresh = checkout(built, { 'src/a.ts': built - 5000, 'src/deep/er/b.ts': built - 1000, 'adapters/x/c.ts': built - 1000, 'src/notes.md': built + 5000 });
     expect(distBuiltAt(fresh)).toBe(built);
