@@ -43,9 +43,10 @@ export function createEngineFromDisk(knowledgeDir?: string): Engine {
 }
 
 /** The engine's `interpret` option: the interpreter over `<dir>/lexicon/` and the base's vocabulary,
- *  the lexicon from its snapshot in `cacheDir` when given (loadLexiconCached). */
-export function createInterpretFromDisk(dir: string, base: PracticeBase, cacheDir?: string): (text: string) => Interpretation {
-  return interpretWith(cacheDir === undefined ? loadLexicon(dir) : loadLexiconCached(dir, cacheDir).value, base);
+ *  the lexicon from its snapshot in `cacheDir` when given (loadLexiconCached); `vocabulary`, the base's
+ *  words when the caller has them from their snapshot (baseWordsCached, src/cache/lexicon.ts). */
+export function createInterpretFromDisk(dir: string, base: PracticeBase, cacheDir?: string, vocabulary?: Iterable<string>): (text: string) => Interpretation {
+  return interpretWith(cacheDir === undefined ? loadLexicon(dir) : loadLexiconCached(dir, cacheDir).value, base, vocabulary);
 }
 
 /** loadLexicon(dir) through the snapshot cache (src/cache/lexicon.ts). */

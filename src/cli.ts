@@ -143,7 +143,9 @@ function cachedEngineBuilder(
     loadFirstBase: (dir) => loadPracticeBaseSnapshot(dir, cacheDir, (d) => loadPracticeBase(d)).value,
     // The first generation: through the snapshots (fast start).
     buildEngine: (base, dir, reuse) => {
-      const engine = createEngineCached(base, dir, cacheDir, { interpret: createInterpretFromDisk(dir, base, cacheDir), ...(reuse ? { fieldTerms: reuse.fieldTerms } : {}) }).engine;
+      // the base's words from their snapshot too, as `ask` reads them (the base was loaded from `dir`)
+      const words = baseWordsCached(base, dir, cacheDir);
+      const engine = createEngineCached(base, dir, cacheDir, { interpret: createInterpretFromDisk(dir, base, cacheDir, words), ...(reuse ? { fieldTerms: reuse.fieldTerms } : {}) }).engine;
       // the stems of the first build are kept for the next start (src/cache/porter-stems.ts), once the start is done
       if (!firstBuilt) setImmediate(() => void stems.save());
       firstBuilt = true;
