@@ -1,7 +1,8 @@
 // Configuration: read once from the environment (dotenv in src/cli.ts), validated by zod,
 // and passed down. Nothing else in the project reads process.env.
 import path from 'node:path';
-import { z } from 'zod';
+import { z } from 'zod/v3';
+import { zodMessages } from './shared/zod-messages.ts';
 import { PLATFORMS } from './core/platforms.ts';
 
 const idList = (prefixes: readonly string[], what: string) =>
@@ -357,7 +358,7 @@ export class ConfigError extends Error {
 /** Validates an environment (normally process.env after dotenv) into a Config. Throws ConfigError
  *  with one line per problem, naming the variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
-  const r = configSchema.safeParse(env);
+  const r = configSchema.safeParse(env, { errorMap: zodMessages });
   if (!r.success) {
     const lines = r.error.issues.map((i) => `- ${i.path.join('.') || 'environment'}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -11,7 +11,8 @@ import type { Block, Inline, Reply } from '../core/reply.ts';
 import { formatMeetingDate } from '../knowledge/citation.ts';
 import { diffCounts, type EntryRef } from '../knowledge/diff.ts';
 import type { FailedReload, LiveKnowledge, ReloadOutcome } from '../knowledge/live.ts';
-import { KIND_LABELS, type Entry, type PracticeBase } from '../knowledge/schema.ts';
+import type { Entry, PracticeBase } from '../knowledge/schema.ts';
+import { KIND_LABELS } from '../knowledge/kinds.ts';
 import type { AccessControl, Audit, CommandSpec } from './types.ts';
 
 /** Days /new looks back. */

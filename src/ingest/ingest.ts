@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { clip } from '../core/reply-helpers.ts';
 import { KnowledgeError, loadPracticeBase } from '../knowledge/load.ts';
-import { KINDS, type Kind } from '../knowledge/schema.ts';
+import { KINDS, type Kind } from '../knowledge/kinds.ts';
 import { DRAFT_MARK, draftEntries, renderDraft, type DraftEntry, type DraftFile } from './draft.ts';
 import { draftMeeting, type DraftMeeting } from './meeting-record.ts';
 import { structure } from './points.ts';

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import { parseYamlWithLines, yaml } from '../shared/yaml.ts';
-import type { z } from 'zod';
+import type { z } from 'zod/v3';
+import { zodMessages } from '../shared/zod-messages.ts';
 import { packagePath } from '../paths.ts';
 import { readTextOrProblem } from '../shared/text.ts';
 import {
@@ -181,7 +182,7 @@ function validate<S extends z.ZodType>(
 function validateItems<S extends z.ZodType>(f: ParsedFile, schema: S, what: string, problems: string[]): { value: z.output<S>; index: number }[] {
   const out: { value: z.output<S>; index: number }[] = [];
   f.items.forEach((item, i) => {
-    const r = schema.safeParse(item);
+    const r = schema.safeParse(item, { errorMap: zodMessages });
     if (r.success) {
       out.push({ value: r.data, index: i });
       return;

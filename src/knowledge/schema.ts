@@ -1,6 +1,6 @@
 // The practice base's schema. The data lives in knowledge/*.yaml (hand-editable, diff-friendly);
 // src/knowledge/load.ts validates it with these schemas at start.
-import { z } from 'zod';
+import { z } from 'zod/v3';
 
 import { KINDS, type Kind } from './kinds.ts';
 

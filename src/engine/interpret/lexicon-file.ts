@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import { parseYamlWithLines, yaml } from '../../shared/yaml.ts';
-import { z } from 'zod';
+import { z } from 'zod/v3';
+import { zodMessages } from '../../shared/zod-messages.ts';
 import { LEXICON_LANGUAGES, LexiconError, type Concept, type LanguageTerms, type Lexicon, type LexiconLanguage } from './lexicon.ts';
 import { readTextOrProblem } from '../../shared/text.ts';
 
@@ -93,7 +94,7 @@ export function loadLexicon(dir: string): Lexicon {
       items.forEach((item, i) => {
         const id = item && typeof item === 'object' && typeof (item as { id?: unknown }).id === 'string' ? (item as { id: string }).id : undefined;
         const who = id ? `concept "${id}" (item ${i + 1})` : `concept at item ${i + 1}`;
-        const r = conceptSchema.safeParse(item);
+        const r = conceptSchema.safeParse(item, { errorMap: zodMessages });
         if (!r.success) {
           for (const issue of r.error.issues) {
             const keys = (issue as { keys?: string[] }).keys;
@@ -125,7 +126,7 @@ export function loadLexicon(dir: string): Lexicon {
       continue;
     }
     const raw = f.doc.toJS() as unknown;
-    const r = languageFileSchema.safeParse(raw);
+    const r = languageFileSchema.safeParse(raw, { errorMap: zodMessages });
     const code = r.success ? r.data.language : typeof (raw as { language?: unknown }).language === 'string' ? (raw as { language: string }).language : codeFromName;
     if (!r.success) {
       for (const issue of r.error.issues) {

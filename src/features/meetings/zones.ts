@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DateTime, IANAZone } from 'luxon';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import { z } from 'zod/v3';
+import { zodMessages } from '../../shared/zod-messages.ts';
 import { packagePath } from '../../paths.ts';
 import { LOCALE } from '../../shared/time-zones.ts';
 import { createMeta } from '../../store/meta.ts';
@@ -79,7 +80,7 @@ export function syncCommunitySeeds(store: Store, seedsDir: string, log?: Logger)
       // unreadable: parse the file again below
     }
   }
-  const parsed = communitiesSeedSchema.safeParse(yaml().parse(raw)) // the parser is loaded only when the seeds changed;
+  const parsed = communitiesSeedSchema.safeParse(yaml().parse(raw), { errorMap: zodMessages }) // the parser is loaded only when the seeds changed;
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `- ${i.path.join('.')}: ${i.message}`);
     throw new SeedError(`Invalid ${file}:\n${lines.join('\n')}`);

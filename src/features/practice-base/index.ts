@@ -8,7 +8,7 @@ import type { Reply } from '../../core/reply.ts';
 import { say } from '../../core/reply-helpers.ts';
 import { answersNotAllowedReply } from '../../core/strict-deployments.ts';
 import { SCHEDULE_QUESTION } from '../../engine/intent.ts';
-import { KINDS, type Kind } from '../../knowledge/schema.ts';
+import { KINDS, type Kind } from '../../knowledge/kinds.ts';
 import type { FeedbackPort } from '../feedback/index.ts';
 import {
   answer,
