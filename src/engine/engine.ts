@@ -1,4 +1,4 @@
-// The answer engine: spelling correction (fuse.js on single words) in front of a BM25F index
+// The answer engine: spelling correction (src/engine/spell.ts: an edit-distance check, fuse.js scores) in front of a BM25F index
 // (src/engine/bm25.ts) over the practice base, with synonym/acronym concepts, filters, a score
 // threshold and suggestions. See bench/README.md for why the index is our own and not MiniSearch.
 // Its parts: the index fields (fields.ts), reading a question (query.ts), themes and suggestions
