@@ -22,18 +22,8 @@ import { loadLexicon, type Lexicon } from '../src/engine/interpret/index.ts';
 import { FIELDS, createEngine, indexFieldTexts, type PracticeEngine } from '../src/engine/engine.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
 import { KINDS, type Entry, type Kind, type PracticeBase } from '../src/knowledge/schema.ts';
+import { seeded } from '../test/helpers/seeded.ts';
 
-// ---------- seeded randomness ----------
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 
 // ---------- synthetic bases ----------
@@ -62,7 +52,7 @@ function chain(texts: string[]) {
 }
 
 export function synthBase(real: PracticeBase, n: number, seed = 42): PracticeBase {
-  const rnd = mulberry32(seed);
+  const rnd = seeded(seed);
   const text = chain(real.entries.map((e) => e.text));
   const title = chain(real.entries.map((e) => e.title));
   const words = [...new Set(real.entries.flatMap((e) => e.text.toLowerCase().match(/[a-z]{5,}/g) ?? []))];
@@ -116,7 +106,7 @@ function typo(rnd: () => number, w: string): string {
 }
 
 export function queryMix(real: PracticeBase, n: number, seed = 7): string[] {
-  const rnd = mulberry32(seed);
+  const rnd = seeded(seed);
   const stop = new Set(['the', 'and', 'for', 'with', 'from', 'that', 'this', 'into', 'their', 'are', 'can', 'has', 'have']);
   const phrases: string[] = [];
   for (const e of real.entries) {

@@ -13,17 +13,8 @@
 import os from 'node:os';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { seeded } from '../test/helpers/seeded.ts';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const pick = <T>(rnd: () => number, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
 
 function percentile(sorted: number[], p: number): number {
@@ -53,7 +44,7 @@ export async function run(): Promise<void> {
   const interpreter = createInterpreter(lexicon);
   const t3 = performance.now();
 
-  const rnd = mulberry32(7);
+  const rnd = seeded(7);
   const content = lexicon.concepts.filter((c) => !c.id.startsWith('chat-') && !c.id.startsWith('ask-'));
   const sets: { language: string; questions: string[] }[] = [];
   const english = new Set<string>();

@@ -156,17 +156,9 @@ export class ReferenceSpeller {
 }
 
 // ---------- inputs for comparing the two ----------
-/** A seeded random source (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from './seeded.ts';
+
+export { seeded };
 
 const ABC = 'abcdefghijklmnopqrstuvwxyz';
 
