@@ -37,9 +37,27 @@ function both(own: Map<string, string[]>, handed: FieldTermsMemo | undefined): F
   };
 }
 
-/** createEngine(base), with the analysed field texts from `cacheDir` when `knowledgeDir` and the engine are unchanged.
- *  `base` must be the base loaded from `knowledgeDir`. options.fieldTerms (a live reload's memo) is read
- *  before the snapshot and filled too. */
+/** What the snapshot keeps: the analysed field texts, and the base's spelling vocabulary (query.ts). */
+interface EngineSnapshot {
+  fieldTerms: Map<string, string[]>;
+  vocabulary: { words?: Map<string, number> };
+}
+
+function decodeSnapshot(j: unknown): EngineSnapshot {
+  if (typeof j !== 'object' || j === null) throw new Error('not an engine snapshot');
+  const { fieldTerms, vocabulary } = j as { fieldTerms?: unknown; vocabulary?: unknown };
+  if (!Array.isArray(fieldTerms)) throw new Error('not a list of field texts');
+  if (!Array.isArray(vocabulary)) throw new Error('not a spelling vocabulary');
+  return {
+    fieldTerms: new Map(fieldTerms as [string, string[]][]),
+    vocabulary: { words: new Map(vocabulary as [string, number][]) },
+  };
+}
+
+/** createEngine(base), with the analysed field texts and the spelling vocabulary from `cacheDir` when
+ *  `knowledgeDir` and the engine are unchanged. `base` must be the base loaded from `knowledgeDir`.
+ *  options.fieldTerms (a live reload's memo) is read before the snapshot and filled too;
+ *  options.vocabulary is not used (the snapshot's, or a new one, is this base's). */
 export function createEngineCached(
   base: PracticeBase,
   knowledgeDir: string,
@@ -48,22 +66,23 @@ export function createEngineCached(
 ): { engine: PracticeEngine; outcome: CacheOutcome } {
   const root = path.resolve(knowledgeDir);
   let engine: PracticeEngine | undefined;
-  const r = cachedLoad<Map<string, string[]>>({
+  const r = cachedLoad<EngineSnapshot>({
     dir: cacheDir,
     name: 'field-terms',
     root,
     files: filesUnder(root, ['.yaml', '.yml']),
     code: engineCode(),
+    version: 'field terms and spelling vocabulary',
     build: () => {
-      const memo = new Map<string, string[]>();
-      engine = createEngine(base, { ...options, fieldTerms: both(memo, options.fieldTerms) });
-      return memo;
+      const snap: EngineSnapshot = { fieldTerms: new Map(), vocabulary: {} };
+      engine = createEngine(base, { ...options, fieldTerms: both(snap.fieldTerms, options.fieldTerms), vocabulary: snap.vocabulary });
+      return snap;
     },
-    encode: (m) => [...m],
-    decode: (j) => {
-      if (!Array.isArray(j)) throw new Error('not a list of field texts');
-      return new Map(j as [string, string[]][]);
-    },
+    encode: (s) => ({ fieldTerms: [...s.fieldTerms], vocabulary: [...(s.vocabulary.words ?? [])] }),
+    decode: decodeSnapshot,
   });
-  return { engine: engine ?? createEngine(base, { ...options, fieldTerms: both(r.value, options.fieldTerms) }), outcome: r.outcome };
+  return {
+    engine: engine ?? createEngine(base, { ...options, fieldTerms: both(r.value.fieldTerms, options.fieldTerms), vocabulary: r.value.vocabulary }),
+    outcome: r.outcome,
+  };
 }

@@ -11,7 +11,7 @@ import { closestCommand } from './closest-command.ts';
 import { FIELDS, indexFieldTexts } from './fields.ts';
 import { KIND_PREFERENCE, SOLUTION_KINDS, readInterpretedQuery } from './intent.ts';
 import { createLinks, createOwnTerms } from './links.ts';
-import { createQueryAnalyser, querySlot, type AnalysedQuery } from './query.ts';
+import { createQueryAnalyser, querySlot, spellingVocabulary, type AnalysedQuery } from './query.ts';
 import { createEnglishInterpreter } from './small-talk.ts';
 import type { FieldTermsMemo } from './field-terms-memo.ts';
 import { stem } from './stem.ts';
@@ -60,6 +60,9 @@ export interface EngineOptions {
   interpret?: (text: string) => Interpretation;
   /** Analysed index field texts kept between starts (src/cache/engine.ts); read and filled while building. */
   fieldTerms?: FieldTermsMemo;
+  /** The base's spelling vocabulary kept between starts (src/cache/engine.ts): read when `words` is set
+   *  (it must be this base's: spellingVocabulary in query.ts), else built and stored there. */
+  vocabulary?: { words?: Map<string, number> };
 }
 
 /** Recent searches kept: their keys (question text) and small result objects that point at entries. */
@@ -145,7 +148,8 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
   const kindOf = entries.map((e) => e.kind);
   const themesOf = entries.map((e) => e.themes);
 
-  const analyse = createQueryAnalyser(base, table, index);
+  if (options.vocabulary && !options.vocabulary.words) options.vocabulary.words = spellingVocabulary(base, table);
+  const analyse = createQueryAnalyser(base, table, index, options.vocabulary?.words);
   yield;
   const { themesFor, suggest } = createThemeFinder({ base, table, index, analyseField, analyse });
   yield;
