@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine, type EngineOptions, type PracticeEngine } from '../engine/engine.ts';
 import type { FieldTermsMemo } from '../engine/field-terms-memo.ts';
+import type { OwnTermsData } from '../engine/links.ts';
 import type { PracticeBase } from '../knowledge/schema.ts';
 import { cachedLoad, filesUnder, type CacheOutcome } from './cached-load.ts';
 
@@ -37,27 +38,33 @@ function both(own: Map<string, string[]>, handed: FieldTermsMemo | undefined): F
   };
 }
 
-/** What the snapshot keeps: the analysed field texts, and the base's spelling vocabulary (query.ts). */
+/** What the snapshot keeps: the analysed field texts, the base's spelling vocabulary (query.ts) and each
+ *  entry's own terms (links.ts). */
 interface EngineSnapshot {
   fieldTerms: Map<string, string[]>;
   vocabulary: { words?: Map<string, number> };
+  ownTerms: { data?: OwnTermsData };
 }
+
+const isNumbers = (a: unknown): a is number[] => Array.isArray(a) && a.every((n) => Number.isInteger(n));
 
 function decodeSnapshot(j: unknown): EngineSnapshot {
   if (typeof j !== 'object' || j === null) throw new Error('not an engine snapshot');
-  const { fieldTerms, vocabulary } = j as { fieldTerms?: unknown; vocabulary?: unknown };
+  const { fieldTerms, vocabulary, ownTerms } = j as { fieldTerms?: unknown; vocabulary?: unknown; ownTerms?: { terms?: unknown; start?: unknown; ids?: unknown } };
   if (!Array.isArray(fieldTerms)) throw new Error('not a list of field texts');
   if (!Array.isArray(vocabulary)) throw new Error('not a spelling vocabulary');
+  if (!ownTerms || !Array.isArray(ownTerms.terms) || !isNumbers(ownTerms.start) || !isNumbers(ownTerms.ids)) throw new Error('not own terms');
   return {
     fieldTerms: new Map(fieldTerms as [string, string[]][]),
     vocabulary: { words: new Map(vocabulary as [string, number][]) },
+    ownTerms: { data: { terms: ownTerms.terms as string[], start: Int32Array.from(ownTerms.start), ids: Int32Array.from(ownTerms.ids) } },
   };
 }
 
 /** createEngine(base), with the analysed field texts and the spelling vocabulary from `cacheDir` when
  *  `knowledgeDir` and the engine are unchanged. `base` must be the base loaded from `knowledgeDir`.
  *  options.fieldTerms (a live reload's memo) is read before the snapshot and filled too;
- *  options.vocabulary is not used (the snapshot's, or a new one, is this base's). */
+ *  options.vocabulary and options.ownTerms are not used (the snapshot's, or new ones, are this base's). */
 export function createEngineCached(
   base: PracticeBase,
   knowledgeDir: string,
@@ -72,17 +79,26 @@ export function createEngineCached(
     root,
     files: filesUnder(root, ['.yaml', '.yml']),
     code: engineCode(),
-    version: 'field terms and spelling vocabulary',
+    version: 'field terms, spelling vocabulary, own terms',
     build: () => {
-      const snap: EngineSnapshot = { fieldTerms: new Map(), vocabulary: {} };
-      engine = createEngine(base, { ...options, fieldTerms: both(snap.fieldTerms, options.fieldTerms), vocabulary: snap.vocabulary });
+      const snap: EngineSnapshot = { fieldTerms: new Map(), vocabulary: {}, ownTerms: {} };
+      engine = createEngine(base, { ...options, fieldTerms: both(snap.fieldTerms, options.fieldTerms), vocabulary: snap.vocabulary, ownTerms: snap.ownTerms });
       return snap;
     },
-    encode: (s) => ({ fieldTerms: [...s.fieldTerms], vocabulary: [...(s.vocabulary.words ?? [])] }),
+    encode: (s) => {
+      const own = s.ownTerms.data;
+      return {
+        fieldTerms: [...s.fieldTerms],
+        vocabulary: [...(s.vocabulary.words ?? [])],
+        ownTerms: own ? { terms: own.terms, start: [...own.start], ids: [...own.ids] } : undefined,
+      };
+    },
     decode: decodeSnapshot,
   });
   return {
-    engine: engine ?? createEngine(base, { ...options, fieldTerms: both(r.value.fieldTerms, options.fieldTerms), vocabulary: r.value.vocabulary }),
+    engine:
+      engine ??
+      createEngine(base, { ...options, fieldTerms: both(r.value.fieldTerms, options.fieldTerms), vocabulary: r.value.vocabulary, ownTerms: r.value.ownTerms }),
     outcome: r.outcome,
   };
 }

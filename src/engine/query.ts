@@ -189,16 +189,26 @@ export function createQueryAnalyser(
   /** Everyday English ("new", "open", "hours", "first") that is not a word of the base's curated
    *  vocabulary (synonym groups, theme names and terms, entry keywords): "data", "court", "victim" are
    *  everyday words too, but the base's own. */
-  const curated = new Set<string>(table.words);
-  for (const t of base.themes) for (const tok of tokenize(`${t.label} ${t.terms.join(' ')}`)) curated.add(tok.norm);
-  const sample = base.entries.length > 5000 ? base.entries.slice(0, 5000) : base.entries;
-  for (const e of sample) for (const k of e.keywords) for (const tok of tokenize(k)) curated.add(tok.norm);
+  // built on the first word that is in no synonym group (many questions have none)
+  let curatedSets: { curated: Set<string>; curatedStems: Set<string> } | undefined;
+  const curatedWords = () => {
+    if (!curatedSets) {
+      const curated = new Set<string>(table.words);
+      for (const t of base.themes) for (const tok of tokenize(`${t.label} ${t.terms.join(' ')}`)) curated.add(tok.norm);
+      const sample = base.entries.length > 5000 ? base.entries.slice(0, 5000) : base.entries;
+      for (const e of sample) for (const k of e.keywords) for (const tok of tokenize(k)) curated.add(tok.norm);
+      // ("protect" is the base's own when it says "victim protection": compared by stem)
+      const curatedStems = new Set<string>();
+      for (const w of curated) curatedStems.add(stem(w));
+      curatedSets = { curated, curatedStems };
+    }
+    return curatedSets;
+  };
   // ordinals ("first", "2nd") say which one, and currencies how much, not what
-  // ("protect" is the base's own when it says "victim protection": compared by stem)
-  const curatedStems = new Set<string>();
-  for (const w of curated) curatedStems.add(stem(w));
   const isEveryday = (w: string): boolean =>
-    (COMMON_WORDS.has(w) && !STOP_WORDS.has(w) && !curated.has(w) && !curatedStems.has(stem(w))) || /^\d+(?:st|nd|rd|th)$/.test(w) || CURRENCY.test(w);
+    (COMMON_WORDS.has(w) && !STOP_WORDS.has(w) && !curatedWords().curated.has(w) && !curatedWords().curatedStems.has(stem(w))) ||
+    /^\d+(?:st|nd|rd|th)$/.test(w) ||
+    CURRENCY.test(w);
 
   /** Names the base knows as names (its meetings' cities and countries, its organisers and
    *  publishers: "Europol", "Sofia", "Bangkok"), wherever they stand in the question: "Europol
