@@ -3,7 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** Newest modification time (ms) of the .ts files under the given folders. */
+/** Newest modification time (ms) of the .ts files under the given folders. A file's path is its folder's
+ *  and its name joined by hand: path.join normalises every path it makes, which was most of the walk's
+ *  time at start-up (a name read from a folder has no separator, "." or ".." in it). */
 function newestSource(dirs) {
   let newest = 0;
   const walk = (dir) => {
@@ -14,7 +16,7 @@ function newestSource(dirs) {
       return;
     }
     for (const d of list) {
-      const p = path.join(dir, d.name);
+      const p = dir + path.sep + d.name;
       if (d.isDirectory()) walk(p);
       else if (d.name.endsWith('.ts')) newest = Math.max(newest, fs.statSync(p).mtimeMs);
     }

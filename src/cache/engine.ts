@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine, type EngineOptions, type PracticeEngine } from '../engine/engine.ts';
 import type { FieldTermsMemo } from '../engine/field-terms-memo.ts';
+import type { OwnTermsData } from '../engine/links.ts';
 import type { PracticeBase } from '../knowledge/schema.ts';
 import { cachedLoad, filesUnder, type CacheOutcome } from './cached-load.ts';
 
@@ -37,9 +38,33 @@ function both(own: Map<string, string[]>, handed: FieldTermsMemo | undefined): F
   };
 }
 
-/** createEngine(base), with the analysed field texts from `cacheDir` when `knowledgeDir` and the engine are unchanged.
- *  `base` must be the base loaded from `knowledgeDir`. options.fieldTerms (a live reload's memo) is read
- *  before the snapshot and filled too. */
+/** What the snapshot keeps: the analysed field texts, the base's spelling vocabulary (query.ts) and each
+ *  entry's own terms (links.ts). */
+interface EngineSnapshot {
+  fieldTerms: Map<string, string[]>;
+  vocabulary: { words?: Map<string, number> };
+  ownTerms: { data?: OwnTermsData };
+}
+
+const isNumbers = (a: unknown): a is number[] => Array.isArray(a) && a.every((n) => Number.isInteger(n));
+
+function decodeSnapshot(j: unknown): EngineSnapshot {
+  if (typeof j !== 'object' || j === null) throw new Error('not an engine snapshot');
+  const { fieldTerms, vocabulary, ownTerms } = j as { fieldTerms?: unknown; vocabulary?: unknown; ownTerms?: { terms?: unknown; start?: unknown; ids?: unknown } };
+  if (!Array.isArray(fieldTerms)) throw new Error('not a list of field texts');
+  if (!Array.isArray(vocabulary)) throw new Error('not a spelling vocabulary');
+  if (!ownTerms || !Array.isArray(ownTerms.terms) || !isNumbers(ownTerms.start) || !isNumbers(ownTerms.ids)) throw new Error('not own terms');
+  return {
+    fieldTerms: new Map(fieldTerms as [string, string[]][]),
+    vocabulary: { words: new Map(vocabulary as [string, number][]) },
+    ownTerms: { data: { terms: ownTerms.terms as string[], start: Int32Array.from(ownTerms.start), ids: Int32Array.from(ownTerms.ids) } },
+  };
+}
+
+/** createEngine(base), with the analysed field texts and the spelling vocabulary from `cacheDir` when
+ *  `knowledgeDir` and the engine are unchanged. `base` must be the base loaded from `knowledgeDir`.
+ *  options.fieldTerms (a live reload's memo) is read before the snapshot and filled too;
+ *  options.vocabulary and options.ownTerms are not used (the snapshot's, or new ones, are this base's). */
 export function createEngineCached(
   base: PracticeBase,
   knowledgeDir: string,
@@ -48,22 +73,32 @@ export function createEngineCached(
 ): { engine: PracticeEngine; outcome: CacheOutcome } {
   const root = path.resolve(knowledgeDir);
   let engine: PracticeEngine | undefined;
-  const r = cachedLoad<Map<string, string[]>>({
+  const r = cachedLoad<EngineSnapshot>({
     dir: cacheDir,
     name: 'field-terms',
     root,
     files: filesUnder(root, ['.yaml', '.yml']),
     code: engineCode(),
+    version: 'field terms, spelling vocabulary, own terms',
     build: () => {
-      const memo = new Map<string, string[]>();
-      engine = createEngine(base, { ...options, fieldTerms: both(memo, options.fieldTerms) });
-      return memo;
+      const snap: EngineSnapshot = { fieldTerms: new Map(), vocabulary: {}, ownTerms: {} };
+      engine = createEngine(base, { ...options, fieldTerms: both(snap.fieldTerms, options.fieldTerms), vocabulary: snap.vocabulary, ownTerms: snap.ownTerms });
+      return snap;
     },
-    encode: (m) => [...m],
-    decode: (j) => {
-      if (!Array.isArray(j)) throw new Error('not a list of field texts');
-      return new Map(j as [string, string[]][]);
+    encode: (s) => {
+      const own = s.ownTerms.data;
+      return {
+        fieldTerms: [...s.fieldTerms],
+        vocabulary: [...(s.vocabulary.words ?? [])],
+        ownTerms: own ? { terms: own.terms, start: [...own.start], ids: [...own.ids] } : undefined,
+      };
     },
+    decode: decodeSnapshot,
   });
-  return { engine: engine ?? createEngine(base, { ...options, fieldTerms: both(r.value, options.fieldTerms) }), outcome: r.outcome };
+  return {
+    engine:
+      engine ??
+      createEngine(base, { ...options, fieldTerms: both(r.value.fieldTerms, options.fieldTerms), vocabulary: r.value.vocabulary, ownTerms: r.value.ownTerms }),
+    outcome: r.outcome,
+  };
 }

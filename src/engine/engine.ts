@@ -10,8 +10,8 @@ import { Bm25Index, type QuerySlot, type Ranked } from './bm25.ts';
 import { closestCommand } from './closest-command.ts';
 import { FIELDS, indexFieldTexts } from './fields.ts';
 import { KIND_PREFERENCE, SOLUTION_KINDS, readInterpretedQuery } from './intent.ts';
-import { createLinks, createOwnTerms } from './links.ts';
-import { createQueryAnalyser, querySlot, type AnalysedQuery } from './query.ts';
+import { createLinks, createOwnTerms, ownTermsData, ownTermsFrom, type OwnTermsData } from './links.ts';
+import { createQueryAnalyser, querySlot, spellingVocabulary, type AnalysedQuery } from './query.ts';
 import { createEnglishInterpreter } from './small-talk.ts';
 import type { FieldTermsMemo } from './field-terms-memo.ts';
 import { stem } from './stem.ts';
@@ -60,6 +60,12 @@ export interface EngineOptions {
   interpret?: (text: string) => Interpretation;
   /** Analysed index field texts kept between starts (src/cache/engine.ts); read and filled while building. */
   fieldTerms?: FieldTermsMemo;
+  /** The base's spelling vocabulary kept between starts (src/cache/engine.ts): read when `words` is set
+   *  (it must be this base's: spellingVocabulary in query.ts), else built and stored there. */
+  vocabulary?: { words?: Map<string, number> };
+  /** Each entry's own terms kept between starts (src/cache/engine.ts): read when `data` is set (it must
+   *  be this base's: ownTermsData in links.ts), else built and stored there. */
+  ownTerms?: { data?: OwnTermsData };
 }
 
 /** Recent searches kept: their keys (question text) and small result objects that point at entries. */
@@ -136,7 +142,8 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
   const docs = indexFieldTexts(base).map((texts) => texts.map((t, f) => (f === 2 || f === 3 ? analyseField(t, table) : analyseCached(t))));
   yield;
   // each entry's own terms (title, themes, text, keywords), see links.ts
-  const own = createOwnTerms(docs);
+  if (options.ownTerms && options.ownTerms.data?.start.length !== docs.length + 1) options.ownTerms.data = ownTermsData(docs);
+  const own = options.ownTerms?.data ? ownTermsFrom(options.ownTerms.data) : createOwnTerms(docs);
   const { hasOwn } = own;
   yield;
   yield* index.buildSteps(docs);
@@ -145,7 +152,8 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
   const kindOf = entries.map((e) => e.kind);
   const themesOf = entries.map((e) => e.themes);
 
-  const analyse = createQueryAnalyser(base, table, index);
+  if (options.vocabulary && !options.vocabulary.words) options.vocabulary.words = spellingVocabulary(base, table);
+  const analyse = createQueryAnalyser(base, table, index, options.vocabulary?.words);
   yield;
   const { themesFor, suggest } = createThemeFinder({ base, table, index, analyseField, analyse });
   yield;

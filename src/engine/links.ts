@@ -11,11 +11,27 @@ import type { SourceRef } from './types.ts';
 /** Each entry's own terms as sorted ids in one typed array: a match on the meeting's name, place or
  *  year says which meeting, not what; and near-identical points are found by comparing these sets.
  *  `docs` holds the terms of each entry's fields in FIELDS order (the first four are its own). */
-export function createOwnTerms(docs: readonly (readonly (readonly string[])[])[]): {
+export function createOwnTerms(docs: readonly (readonly (readonly string[])[])[]): OwnTerms {
+  return ownTermsFrom(ownTermsData(docs));
+}
+
+export interface OwnTerms {
   hasOwn(d: number, term: string): boolean;
   /** Jaccard similarity of two entries' own terms. */
   overlap(a: number, b: number): number;
-} {
+}
+
+/** Each entry's own terms as plain data (kept in the engine's snapshot, src/cache/engine.ts): the
+ *  distinct terms in first-seen order (a term's id is its place), and entry d's sorted term ids at
+ *  ids[start[d]] up to ids[start[d + 1]]. */
+export interface OwnTermsData {
+  terms: string[];
+  start: Int32Array;
+  ids: Int32Array;
+}
+
+/** The data behind createOwnTerms(docs). */
+export function ownTermsData(docs: readonly (readonly (readonly string[])[])[]): OwnTermsData {
   const ownId = new Map<string, number>();
   const ownStart = new Int32Array(docs.length + 1);
   const ownList: number[] = [];
@@ -34,8 +50,15 @@ export function createOwnTerms(docs: readonly (readonly (readonly string[])[])[]
     for (const id of [...ids].sort((a, b) => a - b)) ownList.push(id);
     ownStart[d + 1] = ownList.length;
   });
-  const ownTerms = Int32Array.from(ownList);
-  ownList.length = 0;
+  return { terms: [...ownId.keys()], start: ownStart, ids: Int32Array.from(ownList) };
+}
+
+/** createOwnTerms over its data (ownTermsData). */
+export function ownTermsFrom(data: OwnTermsData): OwnTerms {
+  const ownId = new Map<string, number>();
+  data.terms.forEach((t, i) => ownId.set(t, i));
+  const ownStart = data.start;
+  const ownTerms = data.ids;
   const hasOwn = (d: number, term: string): boolean => {
     const id = ownId.get(term);
     if (id === undefined) return false;

@@ -113,11 +113,11 @@ export interface AnalysedQuery {
   offTopic?: boolean;
 }
 
-/** Reads questions against one base and its index: `analyse(question)` gives its slots, its
- *  correction and its intent. */
-export function createQueryAnalyser(base: PracticeBase, table: SynonymTable, index: Bm25Index): (query: string) => AnalysedQuery {
+/** The base's spelling vocabulary: its surface words (lower-case a-z, three letters or more, American
+ *  spelling, no stop words) with how often entries, themes, synonym groups and meetings use them. A pure
+ *  function of the base and its synonym table, kept in the engine's snapshot (src/cache/engine.ts). */
+export function spellingVocabulary(base: PracticeBase, table: SynonymTable): Map<string, number> {
   const entries = base.entries;
-  // ---- vocabulary for spelling correction (surface words, lower-case, American spelling) ----
   const vocab = new Map<string, number>();
   const addWords = (text: string) => {
     for (const t of tokenize(text)) {
@@ -130,10 +130,32 @@ export function createQueryAnalyser(base: PracticeBase, table: SynonymTable, ind
   for (const t of base.themes) addWords(`${t.label} ${t.terms.join(' ')}`);
   for (const w of table.words) if (/^[a-z]{3,}$/.test(w)) vocab.set(w, (vocab.get(w) ?? 0) + 1);
   for (const m of base.meetings) addWords(`${m.title} ${m.series} ${m.place.city ?? ''} ${m.place.country ?? ''}`);
-  // everyday words are correction targets too (frequency 0: a domain word wins a tie)
-  const spellWords = new Map(vocab);
-  for (const w of COMMON_WORDS) if (w.length >= 3 && !spellWords.has(w)) spellWords.set(w, 0);
-  const speller = new Speller(spellWords);
+  return vocab;
+}
+
+/** Reads questions against one base and its index: `analyse(question)` gives its slots, its
+ *  correction and its intent. `vocabulary`: spellingVocabulary(base, table) when already known (read
+ *  from a snapshot); it must be this base's, as it is not checked. */
+export function createQueryAnalyser(
+  base: PracticeBase,
+  table: SynonymTable,
+  index: Bm25Index,
+  vocabulary?: Map<string, number>,
+): (query: string) => AnalysedQuery {
+  // ---- vocabulary for spelling correction (surface words, lower-case, American spelling) ----
+  const vocab = vocabulary ?? spellingVocabulary(base, table);
+  // The speller (its prefix buckets and deletion indexes) is built on the first word to correct: a
+  // question whose words are all known never needs it.
+  let speller: Speller | undefined;
+  const getSpeller = (): Speller => {
+    if (!speller) {
+      // everyday words are correction targets too (frequency 0: a domain word wins a tie)
+      const spellWords = new Map(vocab);
+      for (const w of COMMON_WORDS) if (w.length >= 3 && !spellWords.has(w)) spellWords.set(w, 0);
+      speller = new Speller(spellWords);
+    }
+    return speller;
+  };
 
   /** What is known of a word: the base (or everyday English it uses) knows it, so it is left alone;
    *  only English knows it ("safeguards"), so it is not corrected but may be two base words run
@@ -167,15 +189,26 @@ export function createQueryAnalyser(base: PracticeBase, table: SynonymTable, ind
   /** Everyday English ("new", "open", "hours", "first") that is not a word of the base's curated
    *  vocabulary (synonym groups, theme names and terms, entry keywords): "data", "court", "victim" are
    *  everyday words too, but the base's own. */
-  const curated = new Set<string>(table.words);
-  for (const t of base.themes) for (const tok of tokenize(`${t.label} ${t.terms.join(' ')}`)) curated.add(tok.norm);
-  for (const e of sample) for (const k of e.keywords) for (const tok of tokenize(k)) curated.add(tok.norm);
+  // built on the first word that is in no synonym group (many questions have none)
+  let curatedSets: { curated: Set<string>; curatedStems: Set<string> } | undefined;
+  const curatedWords = () => {
+    if (!curatedSets) {
+      const curated = new Set<string>(table.words);
+      for (const t of base.themes) for (const tok of tokenize(`${t.label} ${t.terms.join(' ')}`)) curated.add(tok.norm);
+      const sample = base.entries.length > 5000 ? base.entries.slice(0, 5000) : base.entries;
+      for (const e of sample) for (const k of e.keywords) for (const tok of tokenize(k)) curated.add(tok.norm);
+      // ("protect" is the base's own when it says "victim protection": compared by stem)
+      const curatedStems = new Set<string>();
+      for (const w of curated) curatedStems.add(stem(w));
+      curatedSets = { curated, curatedStems };
+    }
+    return curatedSets;
+  };
   // ordinals ("first", "2nd") say which one, and currencies how much, not what
-  // ("protect" is the base's own when it says "victim protection": compared by stem)
-  const curatedStems = new Set<string>();
-  for (const w of curated) curatedStems.add(stem(w));
   const isEveryday = (w: string): boolean =>
-    (COMMON_WORDS.has(w) && !STOP_WORDS.has(w) && !curated.has(w) && !curatedStems.has(stem(w))) || /^\d+(?:st|nd|rd|th)$/.test(w) || CURRENCY.test(w);
+    (COMMON_WORDS.has(w) && !STOP_WORDS.has(w) && !curatedWords().curated.has(w) && !curatedWords().curatedStems.has(stem(w))) ||
+    /^\d+(?:st|nd|rd|th)$/.test(w) ||
+    CURRENCY.test(w);
 
   /** Names the base knows as names (its meetings' cities and countries, its organisers and
    *  publishers: "Europol", "Sofia", "Bangkok"), wherever they stand in the question: "Europol
@@ -229,7 +262,7 @@ export function createQueryAnalyser(base: PracticeBase, table: SynonymTable, ind
       tokens.forEach((t, i) => {
         if ((i > 0 || baseNames.has(t.norm)) && CAPITAL.test(t.raw) && t.raw !== t.raw.toUpperCase()) names.add(t);
         const state = t.caps ? KNOWN : knownWord(t);
-        const fix = state === UNKNOWN ? speller.correct(t.norm) : state === ENGLISH_ONLY ? speller.splitCompound(t.norm) : undefined;
+        const fix = state === UNKNOWN ? getSpeller().correct(t.norm) : state === ENGLISH_ONLY ? getSpeller().splitCompound(t.norm) : undefined;
         if (!fix) {
           fixed.push(t);
           penalty.set(t, unknownWeightOf(t, state, i === 0));

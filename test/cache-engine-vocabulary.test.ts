@@ -1,0 +1,96 @@
+// The engine snapshot (src/cache/engine.ts) keeps the base's spelling vocabulary (and each entry's own terms): a warm start reads it
+// instead of tokenising every entry again, and corrects typos as a cold start does; a changed knowledge
+// file rebuilds it, so a word new to the base is a correction target at once.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createEngineCached } from '../src/cache/engine.ts';
+import { createEngine } from '../src/engine/engine.ts';
+import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
+
+/** How many times the vocabulary (count) and the entries' own terms (own) were computed from the base. */
+const built = vi.hoisted(() => ({ count: 0, own: 0 }));
+vi.mock('../src/engine/links.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/engine/links.ts')>();
+  return {
+    ...real,
+    ownTermsData: (...args: Parameters<typeof real.ownTermsData>) => {
+      built.own++;
+      return real.ownTermsData(...args);
+    },
+  };
+});
+vi.mock('../src/engine/query.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/engine/query.ts')>();
+  return {
+    ...real,
+    spellingVocabulary: (...args: Parameters<typeof real.spellingVocabulary>) => {
+      built.count++;
+      return real.spellingVocabulary(...args);
+    },
+  };
+});
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+const tmp = () => {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-vocab-'));
+  dirs.push(d);
+  return d;
+};
+
+const TYPOS = ['encrpyted data', 'ecnryption', 'migrant smugling', 'cyber patorl units', 'human traficking'];
+
+describe('the spelling vocabulary in the engine snapshot', () => {
+  it('is computed on a cold start, read on a warm one, with the same corrections and answers', () => {
+    const cache = tmp();
+    const base = loadPracticeBase(defaultKnowledgeDir());
+    const plain = createEngine(base);
+
+    built.count = built.own = 0;
+    const cold = createEngineCached(base, defaultKnowledgeDir(), cache);
+    expect(cold.outcome).toBe('stored');
+    expect([built.count, built.own]).toEqual([1, 1]);
+
+    built.count = built.own = 0;
+    const warm = createEngineCached(base, defaultKnowledgeDir(), cache);
+    expect(warm.outcome).toBe('hit');
+    expect([built.count, built.own]).toEqual([0, 0]);
+    for (const q of [...TYPOS, 'encrypted data', 'what did the Europol meeting conclude?', 'how do other countries handle smuggling ads on TikTok?']) {
+      const expected = plain.search(q, { limit: 5 });
+      if (TYPOS.includes(q)) expect(expected.corrected).toBeDefined();
+      expect(warm.engine.search(q, { limit: 5 })).toEqual(expected);
+      expect(cold.engine.search(q, { limit: 5 })).toEqual(expected);
+    }
+  });
+
+  it('is rebuilt when a knowledge file changes: a word new to the base is corrected to', () => {
+    const cache = tmp();
+    const kdir = tmp();
+    fs.cpSync(defaultKnowledgeDir(), kdir, { recursive: true });
+    const before = createEngineCached(loadPracticeBase(kdir), kdir, cache);
+    expect(before.outcome).toBe('stored');
+    expect(before.engine.search('quokkaphane', { limit: 5 }).corrected).toBeUndefined();
+
+    const file = path.join(kdir, 'entries', '000-colep-3-news.yaml');
+    const text = fs.readFileSync(file, 'utf8');
+    const changed = text.replace('keywords: [encrypted data, encryption,', 'keywords: [encrypted data, quokkaphone, encryption,');
+    expect(changed).not.toBe(text);
+    fs.writeFileSync(file, changed);
+
+    built.count = 0;
+    const after = createEngineCached(loadPracticeBase(kdir), kdir, cache);
+    expect(after.outcome).not.toBe('hit');
+    expect(built.count).toBe(1);
+    expect(after.engine.search('quokkaphane', { limit: 5 }).corrected).toBe('quokkaphone');
+
+    built.count = 0;
+    const again = createEngineCached(loadPracticeBase(kdir), kdir, cache);
+    expect(again.outcome).toBe('hit');
+    expect(built.count).toBe(0);
+    expect(again.engine.search('quokkaphane', { limit: 5 }).corrected).toBe('quokkaphone');
+  });
+});
