@@ -127,8 +127,6 @@ export interface MatcherOptions {
   smallTalk?: (concept: number) => boolean;
   /** the words of the same terms, made by createTermWords with the same profile and smallTalk (the terms are then tokenised on the first match()) */
   words?: TermWords;
-  /** told when the phrase keys and trie get built (the first match()); for tests */
-  onBuild?: (profile: Profile) => void;
 }
 
 /** Build the matcher of one profile from its terms (concept index, term text). */
@@ -170,7 +168,6 @@ export function createMatcher(original: Profile, terms: Iterable<[number, string
 
   function build(): void {
     built = true;
-    options.onBuild?.(profile);
     const tokenised = parsed ?? parseTerms(original, list ?? [], smallTalk).parsed;
     parsed = undefined;
     list = undefined;
