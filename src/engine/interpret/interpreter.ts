@@ -13,6 +13,8 @@ import type { Lexicon } from './lexicon.ts';
 import { CHAT_CONCEPTS, FILLER_CONCEPT, OFF_TOPIC_CONCEPT } from './lexicon.ts';
 import type { MatchResult, Matcher } from './matcher.ts';
 import { createMatcher } from './matcher.ts';
+import type { TermWords } from './term-words.ts';
+import { createTermWords } from './term-words.ts';
 import type { Profile } from './profiles.ts';
 import { EN_STOP, createProfiles } from './profiles.ts';
 import type { Script, Token } from './text.ts';
@@ -41,6 +43,11 @@ export interface InterpreterOptions {
   englishShare?: number;
   /** Told which way each question went ('english' fast path, 'matched' lexicons, 'detector' run too); for tests and benches. */
   trace?: (step: 'english' | 'matched' | 'detector') => void;
+  /**
+   * Told when a language's phrase matcher is made (its terms tokenised and, on its first match, stemmed
+   * into phrase keys): only the languages a question is matched against get one; for tests and benches.
+   */
+  onMatcher?: (profileId: string) => void;
   /**
    * Build every language's matcher (phrase keys and trie included) and load the English word list
    * now, not on the first question that needs them (the default, which keeps start-up cheap). The
@@ -94,12 +101,14 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
   }));
 
   // ---- one matcher per profile that has terms, each created on first need ----
-  // Creating one tokenises its terms (for its exact words and stop words); its phrase keys and trie
-  // are built on its first match() (see matcher.ts). Only the profiles of a question's script are
-  // candidates, so a question builds the matchers of its script only.
+  // Whether a word is a term of a language, and which of a script's languages a question is matched
+  // against, come from the words of its terms (term-words.ts: two sets, made on first need); a full
+  // matcher (phrase keys and trie, see matcher.ts) is made only for a language a question is matched
+  // against. Only the profiles of a question's script are candidates.
   const byLanguage = new Map(lexicon.languages.map((l) => [l.language, l]));
   interface Slot {
     profile: Profile;
+    words: TermWords | undefined;
     matcher: Matcher | undefined;
   }
   /** A profile's terms (concept index, term): its language's, and for English the concepts' own; listed when its matcher is made. */
@@ -128,12 +137,19 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
   const slotOfProfile = new Map<Profile, Slot | null>();
   const slotOf = (profile: Profile): Slot | undefined => {
     let s = slotOfProfile.get(profile);
-    if (s === undefined) slotOfProfile.set(profile, (s = hasTerms(profile) ? { profile, matcher: undefined } : null));
+    if (s === undefined) slotOfProfile.set(profile, (s = hasTerms(profile) ? { profile, words: undefined, matcher: undefined } : null));
     return s ?? undefined;
   };
   const slotsWhere = (keep: (p: Profile) => boolean): Slot[] => profiles.filter(keep).flatMap((p) => slotOf(p) ?? []);
   const smallTalkConcept = (c: number) => special[c]!.chat;
-  const matcherOf = (s: Slot): Matcher => (s.matcher ??= createMatcher(s.profile, termsOf(s.profile), { smallTalk: smallTalkConcept }));
+  const wordsOf = (s: Slot): TermWords => (s.words ??= createTermWords(s.profile, termsOf(s.profile), { smallTalk: smallTalkConcept }));
+  const matcherOf = (s: Slot): Matcher => {
+    if (!s.matcher) {
+      options.onMatcher?.(s.profile.id);
+      s.matcher = createMatcher(s.profile, termsOf(s.profile), { smallTalk: smallTalkConcept, words: wordsOf(s) });
+    }
+    return s.matcher;
+  };
   const enSlot = slotOf(profiles.find((p) => p.id === 'en')!)!;
   const enM = (): Matcher => matcherOf(enSlot);
   let foreignLatinSlots: Slot[] | undefined;
@@ -159,7 +175,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
   const isForeignTerm = (w: string): boolean => {
     let v = foreignOnly.get(w);
     if (v === undefined) {
-      v = !vocabulary.has(w) && !EN_STOP.has(w) && foreignLatin().some((s) => matcherOf(s).hasExact(w));
+      v = !vocabulary.has(w) && !EN_STOP.has(w) && foreignLatin().some((s) => wordsOf(s).hasExact(w));
       if (foreignOnly.size > 20_000) foreignOnly.clear();
       foreignOnly.set(w, v);
     }
@@ -370,23 +386,24 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     if (most === 0 || most < 0.3 * (latin + most)) dominant = latin > 0 || most === 0 ? 'latin' : dominant;
 
     // ---- which language: lexicon and stop words, letters, detector ----
-    const candidates = slotsOfScript(dominant).map(matcherOf);
+    const candidates = slotsOfScript(dominant);
     const en = enM();
     let bearing = 0;
     for (const t of tokens) if (t.script === dominant && !t.numeric && !t.acronym) bearing++;
     const lower = clean.toLowerCase();
     const letters = letterVotes(lower, dominant);
     // a first look (exact words and stop words) keeps the few likeliest of a script's languages
+    // (from the words of their terms: only the languages kept get a full matcher)
     let pool = candidates;
     if (candidates.length > MAX_MATCHED) {
       pool = candidates
-        .map((m, order) => ({ m, order, q: m.quick(tokens, dominant) + QUICK_LETTER_WEIGHT * (letters.get(m.profile.id) ?? 0) * bearing }))
+        .map((s, order) => ({ s, order, q: wordsOf(s).quick(tokens, dominant) + QUICK_LETTER_WEIGHT * (letters.get(s.profile.id) ?? 0) * bearing }))
         .sort((a, b) => b.q - a.q || a.order - b.order)
         .slice(0, MAX_MATCHED)
-        .map((x) => x.m);
+        .map((x) => x.s);
     }
     const scored: { m: Matcher; r: MatchResult; ev: number; score: number }[] = [];
-    for (const m of pool) {
+    for (const m of pool.map(matcherOf)) {
       const r = m.match(tokens);
       // a word reaching a lexicon key counts 0.8, written exactly as a lexicon word 1, a stop word 0.5
       let inSpans = 0;
@@ -424,7 +441,7 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     if (!best || best.ev < 0.34) {
       if (!detected && detector && bearing > 0) trace?.('detector');
       detected ??= detector && bearing > 0 ? detector.scores(clean) : new Map<string, number>();
-      for (const [code, v] of detected) if (v === 1 && !candidates.some((m) => m.profile.language === code)) language = code;
+      for (const [code, v] of detected) if (v === 1 && !candidates.some((s) => s.profile.language === code)) language = code;
     }
     if (!best || (best.ev === 0 && best.score <= 0.3)) {
       // nothing of any lexicon: search nothing but names and numbers

@@ -1,16 +1,17 @@
 // Phrase matching of one language's lexicon terms on a question's tokens, longest first.
 //
 // Built once per profile: every term becomes a sequence of word keys (see profiles.ts), indexed by
-// its first key. The terms are tokenised when the matcher is created (their words as written and the
-// stop words: quick() and hasExact()); stemming them and building the index waits for the first
-// match(), so a language that is never a question's best candidates costs little. Per question: each token is looked up once (key + bounded ending, a few Set
+// its first key. The terms' words as written and the stop words (quick() and hasExact()) come from
+// term-words.ts, made when the matcher is created or given to it; stemming the terms and building the
+// index waits for the first match(), so a language that is never a question's best candidates costs little. Per question: each token is looked up once (key + bounded ending, a few Set
 // look-ups), then phrases are matched left to right, the one covering most tokens winning. Stop
 // words inside a phrase are optional on both sides ("trafic de migrants" = "trafic des migrants"),
 // unless the phrase is made of stop words only ("comment faire" must be typed as is).
 import type { Profile } from './profiles.ts';
-import { lexiconStops } from './profiles.ts';
+import type { Parsed, TermWords, Words } from './term-words.ts';
+import { formOf, parseTerms, wordsFrom } from './term-words.ts';
 import type { Script, Token } from './text.ts';
-import { foldKeeping, foldWord, tokenize } from './text.ts';
+import { foldWord } from './text.ts';
 import type { TrieNode } from './trie.ts';
 import { addChild, addEnd, childOf, newNode } from './trie.ts';
 
@@ -114,14 +115,6 @@ function fit(p: Phrase, i: number, n: number, cand: (string[] | undefined)[], st
 /** Marks the key of a short acronym. */
 const ACRONYM = '\u0001';
 
-const segmenterFor = (p: Profile): Intl.Segmenter | undefined => (p.chars ? new Intl.Segmenter('th', { granularity: 'word' }) : undefined);
-
-/** Matching form of one token for a profile. */
-function formOf(p: Profile, t: Token): string {
-  const fold = p.keep && t.script === 'latin' ? foldKeeping(t.raw.toLowerCase(), t.script, p.keep) : t.fold;
-  return p.form ? p.form(fold, t.script) : fold;
-}
-
 /** Longest common prefix length. */
 function lcp(a: string, b: string): number {
   let i = 0;
@@ -132,70 +125,30 @@ function lcp(a: string, b: string): number {
 export interface MatcherOptions {
   /** concepts of small talk and filler: their words may stay stop words, their phrases match on any of their words */
   smallTalk?: (concept: number) => boolean;
-}
-
-/** A profile's form function with a bounded cache (the same words come back in every question). */
-function cachedForm(p: Profile): Profile {
-  const form = p.form;
-  if (!form) return p;
-  const cache = new Map<string, string>();
-  return {
-    ...p,
-    form(folded: string, script: Script): string {
-      const k = script === 'cyrillic' ? `c${folded}` : folded;
-      let v = cache.get(k);
-      if (v === undefined) {
-        v = form(folded, script);
-        if (cache.size > 20_000) cache.clear();
-        cache.set(k, v);
-      }
-      return v;
-    },
-  };
+  /** the words of the same terms, made by createTermWords with the same profile and smallTalk (the terms are then tokenised on the first match()) */
+  words?: TermWords;
 }
 
 /** Build the matcher of one profile from its terms (concept index, term text). */
 export function createMatcher(original: Profile, terms: Iterable<[number, string]>, options: MatcherOptions = {}): Matcher {
-  const seg = segmenterFor(original);
   const smallTalk = options.smallTalk ?? (() => false);
   // ---- pass 1: the terms' words and their matching forms; a word the lexicon uses is no stop word ----
-  const parsed: { concept: number; toks: Token[]; forms: string[] }[] = [];
-  const used = new Set<string>();
-  for (const [concept, text] of terms) {
-    const toks = tokenize(text, seg);
-    if (toks.length === 0) continue; // emoji-only terms: emoji are small talk anyway
-    const forms = toks.map((t) => formOf(original, t));
-    if (!smallTalk(concept)) for (const f of forms) used.add(f);
-    parsed.push({ concept, toks, forms });
-  }
-  const profile = cachedForm(original.chars ? original : { ...original, stop: lexiconStops(original, used) });
-  const wordSuffix = Math.min(profile.maxSuffix, profile.wordSuffix ?? 3);
-  // Thai: whole terms as character strings (spaces removed), tried longest first
-  const charTerms = new Map<string, number[]>();
-  // ---- the words of the terms as written (no stemming): for quick() and hasExact(), built now ----
-  const plainForms = new Set<string>();
-  const exact = new Set<string>();
-  if (profile.chars) {
-    for (const { concept, toks } of parsed) {
-      const s = toks.map((t) => t.fold).join('');
-      const list = charTerms.get(s) ?? [];
-      if (!list.includes(concept)) list.push(concept);
-      charTerms.set(s, list);
-    }
+  // With `words` (made by createTermWords from the same terms and options) that is done already, and
+  // the terms are tokenised again on the first match(); otherwise the tokenised terms wait for it.
+  let parsed: Parsed[] | undefined;
+  let list: Iterable<[number, string]> | undefined;
+  let words: Words;
+  if (options.words) {
+    words = options.words as Words;
+    if (!original.chars) list = Array.isArray(terms) ? terms : [...terms];
   } else {
-    if (profile.keep) for (const { forms } of parsed) for (const form of forms) if (![...profile.keep].some((c) => form.includes(c))) plainForms.add(form);
-    for (const { toks, forms } of parsed) {
-      toks.forEach((t, j) => {
-        const form = forms[j]!;
-        // typed without the kept letter (cetinlik for çətinlik), unless that is another lexicon word (nece is necə, not neçə)
-        if (!(t.acronym && form.length <= 3) && profile.keep && !plainForms.has(form)) {
-          const plain = foldWord(form, 'latin');
-          if (plain !== form && !plainForms.has(plain)) exact.add(plain);
-        }
-        exact.add(form);
-      });
-    }
+    const p = parseTerms(original, terms, smallTalk);
+    words = wordsFrom(original, p.parsed, p.used);
+    // Thai matches whole terms (words.charTerms) and never builds
+    if (!original.chars) parsed = p.parsed;
   }
+  const { profile, exact, plainForms, charTerms } = words;
+  const wordSuffix = Math.min(profile.maxSuffix, profile.wordSuffix ?? 3);
   const charLengths = [...new Set([...charTerms.keys()].map((s) => s.length))].sort((a, b) => b - a);
   const { minStem } = profile;
 
@@ -215,10 +168,13 @@ export function createMatcher(original: Profile, terms: Iterable<[number, string
 
   function build(): void {
     built = true;
+    const tokenised = parsed ?? parseTerms(original, list ?? [], smallTalk).parsed;
+    parsed = undefined;
+    list = undefined;
     const bySeq = new Map<string, Phrase>();
     // ---- keys ----
     const keyOf = new Map<string, string>();
-    for (const { toks, forms } of parsed) {
+    for (const { toks, forms } of tokenised) {
       toks.forEach((t, j) => {
         const form = forms[j]!;
         if (keyOf.has(form)) return;
@@ -226,7 +182,7 @@ export function createMatcher(original: Profile, terms: Iterable<[number, string
       });
     }
     // ---- phrases and the index of keys ----
-    for (const { concept, toks, forms } of parsed) {
+    for (const { concept, toks, forms } of tokenised) {
       const ks: string[] = [];
       const stop: boolean[] = [];
       toks.forEach((t, j) => {
@@ -294,7 +250,7 @@ export function createMatcher(original: Profile, terms: Iterable<[number, string
       else phrase.needStop = alone !== undefined && !alone.concepts.some((c) => phrase.concepts.includes(c));
     }
     // memory layout only: the concept lists at their final length (a cut phrase shares its parent's),
-    // and the tokenised terms, needed by nothing once built
+    // and the tokenised terms, needed by nothing once built (dropped above)
     const trimmed = new Map<number[], number[]>();
     for (const list of byFirst.values())
       for (const p of list) {
@@ -302,7 +258,6 @@ export function createMatcher(original: Profile, terms: Iterable<[number, string
         if (!t) trimmed.set(p.concepts, (t = p.concepts.slice()));
         p.concepts = t;
       }
-    parsed.length = 0;
   }
 
   /** Keys a question word reaches: a key that is a prefix of it, leaving at most maxSuffix letters. */
@@ -436,22 +391,11 @@ export function createMatcher(original: Profile, terms: Iterable<[number, string
     return r;
   }
 
-  function quick(tokens: Token[], script: Script): number {
-    let score = 0;
-    for (const t of tokens) {
-      if (t.script !== script || t.numeric || t.acronym) continue;
-      const form = formOf(profile, t);
-      if (exact.has(form)) score += 1;
-      else if (profile.stop.has(form)) score += 0.5;
-    }
-    return score;
-  }
-
   return {
     profile,
     match,
-    quick,
-    hasExact: (folded) => exact.has(profile.form ? profile.form(folded, 'latin') : folded) || charTerms.has(folded),
+    quick: words.quick,
+    hasExact: words.hasExact,
   };
 }
 
