@@ -4,33 +4,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createEngineCached } from '../src/cache/engine.ts';
 import { createEngine } from '../src/engine/engine.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
-
-/** How many times the vocabulary (count) and the entries' own terms (own) were computed from the base. */
-const built = vi.hoisted(() => ({ count: 0, own: 0 }));
-vi.mock('../src/engine/links.ts', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../src/engine/links.ts')>();
-  return {
-    ...real,
-    ownTermsData: (...args: Parameters<typeof real.ownTermsData>) => {
-      built.own++;
-      return real.ownTermsData(...args);
-    },
-  };
-});
-vi.mock('../src/engine/query.ts', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../src/engine/query.ts')>();
-  return {
-    ...real,
-    spellingVocabulary: (...args: Parameters<typeof real.spellingVocabulary>) => {
-      built.count++;
-      return real.spellingVocabulary(...args);
-    },
-  };
-});
+import type { PracticeBase } from '../src/knowledge/schema.ts';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -50,21 +28,26 @@ describe('the spelling vocabulary in the engine snapshot', () => {
     const base = loadPracticeBase(defaultKnowledgeDir());
     const plain = createEngine(base);
 
-    built.count = built.own = 0;
     const cold = createEngineCached(base, defaultKnowledgeDir(), cache);
     expect(cold.outcome).toBe('stored');
-    expect([built.count, built.own]).toEqual([1, 1]);
-
-    built.count = built.own = 0;
     const warm = createEngineCached(base, defaultKnowledgeDir(), cache);
     expect(warm.outcome).toBe('hit');
-    expect([built.count, built.own]).toEqual([0, 0]);
     for (const q of [...TYPOS, 'encrypted data', 'what did the Europol meeting conclude?', 'how do other countries handle smuggling ads on TikTok?']) {
       const expected = plain.search(q, { limit: 5 });
       if (TYPOS.includes(q)) expect(expected.corrected).toBeDefined();
       expect(warm.engine.search(q, { limit: 5 })).toEqual(expected);
       expect(cold.engine.search(q, { limit: 5 })).toEqual(expected);
     }
+
+    // The warm start reads the vocabulary stored by the cold one rather than computing it from the base it
+    // is given: a word that only this in-memory copy holds (the files, and so the snapshot, do not) is no
+    // correction target, while an engine that computes its vocabulary corrects to it.
+    const first = base.entries[0]!;
+    const edited: PracticeBase = { ...base, entries: [{ ...first, keywords: [...first.keywords, 'quokkaphone'] }, ...base.entries.slice(1)] };
+    expect(createEngine(edited).search('quokkaphane', { limit: 5 }).corrected).toBe('quokkaphone');
+    const fromSnapshot = createEngineCached(edited, defaultKnowledgeDir(), cache);
+    expect(fromSnapshot.outcome).toBe('hit');
+    expect(fromSnapshot.engine.search('quokkaphane', { limit: 5 }).corrected).toBeUndefined();
   });
 
   it('is rebuilt when a knowledge file changes: a word new to the base is corrected to', () => {
@@ -81,16 +64,12 @@ describe('the spelling vocabulary in the engine snapshot', () => {
     expect(changed).not.toBe(text);
     fs.writeFileSync(file, changed);
 
-    built.count = 0;
     const after = createEngineCached(loadPracticeBase(kdir), kdir, cache);
     expect(after.outcome).not.toBe('hit');
-    expect(built.count).toBe(1);
     expect(after.engine.search('quokkaphane', { limit: 5 }).corrected).toBe('quokkaphone');
 
-    built.count = 0;
     const again = createEngineCached(loadPracticeBase(kdir), kdir, cache);
     expect(again.outcome).toBe('hit');
-    expect(built.count).toBe(0);
     expect(again.engine.search('quokkaphane', { limit: 5 }).corrected).toBe('quokkaphone');
   });
 });
