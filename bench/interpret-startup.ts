@@ -6,6 +6,7 @@ import { createInterpreter, loadLexicon } from '../src/engine/interpret/index.ts
 import { loadLexiconCached } from '../src/app.ts';
 import { cacheDirFor } from '../src/cache/cached-load.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
+import { baseVocabulary } from '../src/cache/lexicon.ts';
 
 const question = process.argv[2] ?? 'encrypted data';
 const ms = (u: NodeJS.CpuUsage) => ((u.user + u.system) / 1000).toFixed(0).padStart(6) + ' ms';
@@ -21,10 +22,7 @@ const base = step('loadPracticeBase', () => loadPracticeBase(dir));
 // with a cache folder (the one `ask` uses: cache/ beside DATABASE_PATH), the lexicon comes from its snapshot
 const cacheDir = process.env.BENCH_NO_CACHE ? undefined : cacheDirFor(process.env.DATABASE_PATH ?? './data/practice-bot.db');
 const lexicon = step(cacheDir ? 'loadLexicon (cache)' : 'loadLexicon', () => (cacheDir ? loadLexiconCached(dir, cacheDir).value : loadLexicon(dir)));
-const vocabulary: string[] = [];
-for (const e of base.entries) vocabulary.push(e.title, e.text, ...e.keywords);
-for (const t of base.themes) vocabulary.push(t.label, ...t.terms);
-for (const s of base.synonyms) vocabulary.push(s.canonical, ...s.terms);
+const vocabulary: string[] = [...baseVocabulary(base)];
 const interpreter = step('createInterpreter', () => createInterpreter(lexicon, { vocabulary }));
 const engine = step('createEngine', () => createEngine(base, { interpret: (text) => interpreter.interpret(text) }));
 step('first search', () => engine.search(question));

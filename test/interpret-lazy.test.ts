@@ -9,16 +9,14 @@ import { preloadEld } from '../src/engine/interpret/detect.ts';
 import { CHAT_CONCEPTS, FILLER_CONCEPT, LEXICON_LANGUAGES, createInterpreter, loadLexicon, type Lexicon } from '../src/engine/interpret/index.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
 import { loadLexiconCached } from '../src/app.ts';
+import { baseVocabulary } from '../src/cache/lexicon.ts';
 
 beforeAll(() => preloadEld());
 
 const dir = defaultKnowledgeDir();
 const lexicon: Lexicon = loadLexicon(dir);
 const base = loadPracticeBase(dir);
-const vocabulary: string[] = [];
-for (const e of base.entries) vocabulary.push(e.title, e.text, ...e.keywords);
-for (const t of base.themes) vocabulary.push(t.label, ...t.terms);
-for (const s of base.synonyms) vocabulary.push(s.canonical, ...s.terms);
+const vocabulary: string[] = [...baseVocabulary(base)];
 
 const skip = new Set<string>([...CHAT_CONCEPTS, FILLER_CONCEPT, 'off-topic']);
 

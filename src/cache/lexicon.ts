@@ -112,7 +112,7 @@ export function baseWordsCached(base: PracticeBase, knowledgeDir: string, cacheD
 }
 
 /** The words the English engine knows: entry titles, texts and keywords, theme labels and terms. */
-function* baseVocabulary(base: PracticeBase): Iterable<string> {
+export function* baseVocabulary(base: PracticeBase): Iterable<string> {
   for (const e of base.entries) {
     yield e.title;
     yield e.text;
