@@ -116,7 +116,6 @@ export class Speller {
   private readonly window: string[] = [];
   private readonly scores: number[] = [];
   private readonly kept: number[] = [];
-  private readonly keptWords: string[] = [];
 
   /**
    * @param freq surface words (lower-case, American spelling) with how often the base uses them;
@@ -145,32 +144,13 @@ export class Speller {
     return this.freq.has(word);
   }
 
-  /** A candidate best() would consider: not the word itself, close enough, and for a four-letter
+  /** A candidate offer() would take: not the word itself, close enough, and for a four-letter
    *  word the same letters (any edit but a swap mostly makes another real word: "bake" -> "base",
    *  "kids" -> "kinds"). Its distance, or max+1. */
   private distance(word: string, c: string, max: number): number {
     if (c === word) return max + 1;
     if (word.length === 4 && (c.length !== 4 || !sameLetters(c, word))) return max + 1;
     return osaDistance(word, c, max);
-  }
-
-  /** The closest candidate, the more frequent of equally close ones, the first of equally frequent ones. */
-  private best(word: string, cands: readonly string[]): string | undefined {
-    const max = maxEdits(word.length);
-    let best: string | undefined;
-    let bestD = max + 1;
-    let bestF = -1;
-    for (const c of cands) {
-      const d = this.distance(word, c, max);
-      if (d > max) continue;
-      const f = this.freq.get(c) ?? 0;
-      if (d < bestD || (d === bestD && f > bestF)) {
-        best = c;
-        bestD = d;
-        bestF = f;
-      }
-    }
-    return best;
   }
 
   /** Two known words run together ("cyberpatrol" -> "cyber patrol", "safeguards" -> "safe guards"). */
@@ -220,8 +200,6 @@ export class Speller {
     const all = window.length > FUSE_LIMIT; // fuse's limit can leave a kept word out for ten better ones
     if (all) for (let i = 0; i < window.length; i++) scores[i] = fuseScore(word, window[i]!);
     else for (const i of kept) scores[i] = fuseScore(word, window[i]!);
-    const words = this.keptWords;
-    words.length = 0;
     let n = 0;
     for (const i of kept) {
       const s = scores[i]!;
@@ -247,8 +225,10 @@ export class Speller {
       }
       kept[b + 1] = i;
     }
-    for (const i of kept) words.push(window[i]!);
-    return this.best(word, words);
+    // the closest, the more frequent of equally close ones, the first in that order of equally frequent ones
+    this.startPick(max);
+    for (let r = 0; r < n; r++) this.offer(word, window[kept[r]!]!, r, max);
+    return this.pick;
   }
 
   /**
@@ -262,15 +242,12 @@ export class Speller {
   private headEdits(word: string): string | undefined {
     const first = word.length >= 7;
     const max = maxEdits(word.length);
-    // best() over the variants in the order they used to be generated, which decides between equally
+    // The choice over the variants in the order they used to be generated, which decides between equally
     // close and frequent ones: these four first, then for each letter a..z: inserted after the first
     // letter, inserted after the second, replacing the second, inserted before the first, replacing
     // the first. Each known variant is offered with its place in that order (a variant made twice
     // counts where it came first: the better of its two offers).
-    this.pick = undefined;
-    this.pickD = max + 1;
-    this.pickF = -1;
-    this.pickRank = Infinity;
+    this.startPick(max);
     const w0 = word[0]!;
     const rest1 = word.slice(1);
     const rest2 = word.slice(2);
@@ -296,7 +273,15 @@ export class Speller {
   private pickF = 0;
   private pickRank = 0;
 
-  /** best()'s choice, one candidate at a time: closer, else more frequent, else earlier in the order. */
+  /** A new choice among candidates offered one at a time (offer). */
+  private startPick(max: number): void {
+    this.pick = undefined;
+    this.pickD = max + 1;
+    this.pickF = -1;
+    this.pickRank = Infinity;
+  }
+
+  /** The choice so far, one candidate at a time: closer, else more frequent, else earlier in the order (rank). */
   private offer(word: string, c: string, rank: number, max: number): void {
     const d = this.distance(word, c, max);
     if (d > max) return;
