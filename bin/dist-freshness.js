@@ -42,6 +42,17 @@ export function distBuiltAt(root) {
   return built;
 }
 
+/** dist/bundle/ (bin/build-bundle.js) was made from the build of `built` or a later one: a build without
+ *  the bundle step (tsc alone) leaves an older bundle, which would run the code before it. */
+export function bundleIsCurrent(root, built = distBuiltAt(root)) {
+  if (built === undefined) return false;
+  try {
+    return fs.statSync(path.join(root, 'dist', 'bundle', 'cli.js')).mtimeMs >= built;
+  } catch {
+    return false;
+  }
+}
+
 /** dist/ was built after the last change to src/ and adapters/. */
 export function distIsNewer(root, built = distBuiltAt(root)) {
   return built !== undefined && newestSource([path.join(root, 'src'), path.join(root, 'adapters')]) <= built;

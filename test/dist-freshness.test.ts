@@ -1,9 +1,10 @@
-// bin/dist-freshness.js: whether dist/ (what the bin runs) was built after the last change to the sources.
+// bin/dist-freshness.js: whether dist/ (what the bin runs) was built after the last change to the sources,
+// and whether its bundle (dist/bundle/, bin/build-bundle.js) was made from that build.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { distBuiltAt, distIsNewer } from '../bin/dist-freshness.js';
+import { bundleIsCurrent, distBuiltAt, distIsNewer } from '../bin/dist-freshness.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -36,6 +37,20 @@ describe('dist freshness', () => {
       const stale = checkout(built, { 'src/a.ts': built - 5000, [edited]: built + 1000 });
       expect(distIsNewer(stale), edited).toBe(false);
     }
+  });
+
+  it('the bin runs the bundle only when it was made after the build: tsc alone (no bundle step) leaves it older', () => {
+    const root = checkout(built, { 'src/a.ts': built - 5000 });
+    expect(bundleIsCurrent(root)).toBe(false);
+    const bundle = path.join(root, 'dist/bundle/cli.js');
+    fs.mkdirSync(path.dirname(bundle), { recursive: true });
+    fs.writeFileSync(bundle, '// x\n');
+    fs.utimesSync(bundle, (built + 1000) / 1000, (built + 1000) / 1000);
+    expect(bundleIsCurrent(root)).toBe(true);
+    // rebuilt by tsc alone: its build info is newer than the bundle
+    fs.writeFileSync(path.join(root, 'dist/.tsbuildinfo'), '{}');
+    fs.utimesSync(path.join(root, 'dist/.tsbuildinfo'), (built + 2000) / 1000, (built + 2000) / 1000);
+    expect(bundleIsCurrent(root)).toBe(false);
   });
 
   it('no build: not fresh', () => {
