@@ -163,8 +163,14 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
   const enM = (): Matcher => matcherOf(enSlot);
   // the chat terms' words (chat-words.ts), made on the first English question; false: none, the phrase matcher decides
   let chatWords: ChatWords | false | undefined = options.chatShortcut === false ? false : undefined;
-  const chatWordsOf = (): ChatWords | false =>
-    (chatWords ??= createChatWords(enSlot.profile, termsOf(enSlot.profile).flatMap(([c, t]) => (special[c]!.chat ? [t] : []))) ?? false);
+  /** The terms of termsOf(English) whose concept is small talk or filler, without listing the others. */
+  const chatTerms = (): string[] => {
+    const out: string[] = [];
+    for (const [id, list] of byLanguage.get('en')?.terms ?? []) if (chatIds.has(id) && conceptIndex.has(id)) out.push(...list);
+    for (const c of concepts) if (chatIds.has(c.id)) out.push(...c.en);
+    return out;
+  };
+  const chatWordsOf = (): ChatWords | false => (chatWords ??= createChatWords(enSlot.profile, chatTerms()) ?? false);
   let foreignLatinSlots: Slot[] | undefined;
   const foreignLatin = (): Slot[] => (foreignLatinSlots ??= slotsWhere((p) => p !== enSlot.profile && p.script === 'latin'));
   const byScript = new Map<Script, Slot[]>();
