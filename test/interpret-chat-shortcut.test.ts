@@ -107,7 +107,9 @@ function corpus(count: number, seed: number): string[] {
     if (rnd() < 0.12) {
       const phrase = pick(chatTerms.filter((t) => t.includes(' '))).split(' ');
       const at = 1 + Math.floor(rnd() * (phrase.length - 1));
-      parts.push([...phrase.slice(0, at), rnd() < 0.5 ? unknown() : piece(), ...phrase.slice(at)].join(' '));
+      const inside = [rnd() < 0.5 ? unknown() : piece()];
+      if (rnd() < 0.3) inside.splice(rnd() < 0.5 ? 0 : 1, 0, pick(stops)); // with a stop word beside it
+      parts.push([...phrase.slice(0, at), ...inside, ...phrase.slice(at)].join(' '));
     }
     out.push(parts.join(pick([' ', ' ', ' ', ', ', '! ', '. ', '? ', ' 🙂 '])));
   }

@@ -8,8 +8,9 @@
 // character matching, as English): the matcher makes a question no small talk when one of its tokens
 // is in no span and no stop word, or in a span one of whose concepts is no chat concept. A token in a
 // span was (1) matched to a key of the span's phrase, (2) skipped as a stop word, or (3) the one
-// unknown word ("gap") of a phrase of two content words or more, which needs a matched token of that
-// phrase before it (its first key) and one after it (the content key it stands before). A span whose
+// unknown word ("gap") of a phrase of two content words or more, which needs matched tokens of that
+// phrase before it (its first key, then keys or skipped stop words up to it) and after it (stop words
+// skipped, then the content key it stands before). A span whose
 // concepts all are chat concepts comes from a phrase that has a chat term's key sequence, so its keys
 // are keys of chat terms' words. A word's key is a prefix of it at least min(length, minStem) code
 // units long (keyFromStem, suffixKey), and a question word reaches a key only when the key is a prefix
@@ -17,8 +18,9 @@
 // So a question word reaches no chat key unless it is a chat word shorter than minStem as typed or
 // begins with the first minStem letters of a chat word (`reach` below, a superset). A token that is no
 // stop word of the profile (a superset of the matcher's, which the lexicon only shrinks), reaches no
-// chat key and is not between two tokens that may (no gap of a chat phrase) is in no span or in a
-// span with a concept other than chat: the question is no small talk.
+// chat key and is no gap of a chat phrase (on one side of it, the nearest token that is no stop word
+// cannot reach a key of a chat term of several words) is in no span or in a span with a concept other
+// than chat: the question is no small talk.
 import type { Profile } from './profiles.ts';
 import { formOf } from './term-words.ts';
 import type { Token } from './text.ts';
@@ -40,24 +42,36 @@ export function createChatWords(profile: Profile, chatTerms: Iterable<string>): 
   const whole = new Set<string>();
   /** the first minStem code units of the other chat words: a prefix of their key */
   const starts = new Set<string>();
+  /** the same of the words of chat terms of several words (the phrases that may hold a gap) */
+  const wholeInPhrase = new Set<string>();
+  const startsInPhrase = new Set<string>();
   for (const text of chatTerms) {
-    for (const t of tokenize(text, undefined)) {
+    const toks = tokenize(text, undefined);
+    for (const t of toks) {
       const f = formOf(profile, t);
-      if (f.length < minStem) whole.add(f);
-      else starts.add(f.slice(0, minStem));
+      const short = f.length < minStem;
+      (short ? whole : starts).add(short ? f : f.slice(0, minStem));
+      if (toks.length > 1) (short ? wholeInPhrase : startsInPhrase).add(short ? f : f.slice(0, minStem));
     }
   }
-  const reach = (form: string): boolean => whole.has(form) || (form.length >= minStem && starts.has(form.slice(0, minStem)));
+  const reaches = (form: string, w: Set<string>, s: Set<string>): boolean => w.has(form) || (form.length >= minStem && s.has(form.slice(0, minStem)));
   return {
     surelyContent(tokens) {
       const forms = tokens.map((t) => formOf(profile, t));
-      const may = forms.map(reach);
-      const first = may.indexOf(true);
-      const last = may.lastIndexOf(true);
+      const isStop = forms.map((f) => stop.has(f));
+      const inPhrase = forms.map((f) => reaches(f, wholeInPhrase, startsInPhrase));
+      /** from token i, stepping by `step`: a token that may be matched in a chat phrase of several words, with only stop words before it */
+      const phraseNear = (i: number, step: number): boolean => {
+        for (let k = i + step; k >= 0 && k < forms.length; k += step) {
+          if (inPhrase[k]) return true;
+          if (!isStop[k]) return false;
+        }
+        return false;
+      };
       for (let i = 0; i < forms.length; i++) {
-        if (may[i] || stop.has(forms[i]!)) continue;
-        // a gap of a chat phrase lies between two of its matched words
-        if (first !== -1 && first < i && i < last) continue;
+        if (isStop[i] || reaches(forms[i]!, whole, starts)) continue;
+        // a gap has its chat phrase's matched words (and skipped stop words) on both sides
+        if (phraseNear(i, -1) && phraseNear(i, 1)) continue;
         return true;
       }
       return false;
