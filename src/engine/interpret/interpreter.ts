@@ -155,7 +155,10 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
   const matcherOf = (s: Slot): Matcher => {
     if (!s.matcher) {
       options.onMatcher?.(s.profile.id);
-      s.matcher = createMatcher(s.profile, termsOf(s.profile), { smallTalk: smallTalkConcept, words: wordsOf(s) });
+      // a matcher made before its language's words (English's, on a first small-talk question) tokenises the
+      // terms once and serves as those words (the same profile, quick and hasExact) instead of tokenising twice
+      s.matcher = createMatcher(s.profile, termsOf(s.profile), { smallTalk: smallTalkConcept, ...(s.words ? { words: s.words } : {}) });
+      s.words ??= s.matcher;
     }
     return s.matcher;
   };
