@@ -36,7 +36,7 @@ describe('matchers are made only for the languages a question is matched against
     expect(latinWithTerms.length).toBeGreaterThan(4);
   });
 
-  it('an English question with misspelt words makes no other language matcher and reads as English', () => {
+  it('an English question with misspelt words makes no language matcher and reads as English', () => {
     // "hndle", "encrpyted", "polcy": words of no lexicon, so each is looked up in the other languages' words
     for (const q of ['how do others hndle encrpyted data?', 'what polcy do they have on encrypted messengers?']) {
       const { interpreter, made, steps } = counted();
@@ -44,7 +44,8 @@ describe('matchers are made only for the languages a question is matched against
       expect(got, q).toEqual(eager.interpret(q));
       expect(steps, q).toEqual(['english']);
       expect(got.language, q).toBe('en');
-      expect(made, q).toEqual(['en']);
+      // not even the English one: a word surely no chat term tells it is no small talk (chat-words.ts)
+      expect(made, q).toEqual([]);
     }
   });
 

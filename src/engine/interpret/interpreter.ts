@@ -7,6 +7,8 @@
 // the eld detector as further votes. The winner's matches become the English query: each concept's
 // first English term, plus names and numbers kept as typed.
 import { isEnglishWord } from '../english.ts';
+import type { ChatWords } from './chat-words.ts';
+import { createChatWords } from './chat-words.ts';
 import type { LanguageDetector } from './detect.ts';
 import { createEldDetector, letterVotes } from './detect.ts';
 import type { Lexicon } from './lexicon.ts';
@@ -55,6 +57,13 @@ export interface InterpreterOptions {
    * pay at start than on its first questions.
    */
   eager?: boolean;
+  /**
+   * Whether an English question is small talk is first looked at from the chat terms' words alone
+   * (chat-words.ts: a word that provably is no chat term nor stop word settles it without the English
+   * phrase matcher); the default. `false`: always the phrase matcher. The interpretations are the same
+   * either way; for the test that compares them.
+   */
+  chatShortcut?: boolean;
 }
 
 /** Characters of a message that are looked at all. */
@@ -146,12 +155,25 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
   const matcherOf = (s: Slot): Matcher => {
     if (!s.matcher) {
       options.onMatcher?.(s.profile.id);
-      s.matcher = createMatcher(s.profile, termsOf(s.profile), { smallTalk: smallTalkConcept, words: wordsOf(s) });
+      // a matcher made before its language's words (English's, on a first small-talk question) tokenises the
+      // terms once and serves as those words (the same profile, quick and hasExact) instead of tokenising twice
+      s.matcher = createMatcher(s.profile, termsOf(s.profile), { smallTalk: smallTalkConcept, ...(s.words ? { words: s.words } : {}) });
+      s.words ??= s.matcher;
     }
     return s.matcher;
   };
   const enSlot = slotOf(profiles.find((p) => p.id === 'en')!)!;
   const enM = (): Matcher => matcherOf(enSlot);
+  // the chat terms' words (chat-words.ts), made on the first English question; false: none, the phrase matcher decides
+  let chatWords: ChatWords | false | undefined = options.chatShortcut === false ? false : undefined;
+  /** The terms of termsOf(English) whose concept is small talk or filler, without listing the others. */
+  const chatTerms = (): string[] => {
+    const out: string[] = [];
+    for (const [id, list] of byLanguage.get('en')?.terms ?? []) if (chatIds.has(id) && conceptIndex.has(id)) out.push(...list);
+    for (const c of concepts) if (chatIds.has(c.id)) out.push(...c.en);
+    return out;
+  };
+  const chatWordsOf = (): ChatWords | false => (chatWords ??= createChatWords(enSlot.profile, chatTerms()) ?? false);
   let foreignLatinSlots: Slot[] | undefined;
   const foreignLatin = (): Slot[] => (foreignLatinSlots ??= slotsWhere((p) => p !== enSlot.profile && p.script === 'latin'));
   const byScript = new Map<Script, Slot[]>();
@@ -328,9 +350,10 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
   }
 
   function english(text: string, tokens: Token[], emoji: boolean): Interpretation {
-    // small talk: every word is a chat term or a stop word
-    let smallTalk = emoji;
-    {
+    // small talk: every word is a chat term or a stop word (a word surely neither settles it without the phrase matcher)
+    let smallTalk = false;
+    const words = chatWordsOf();
+    if (!words || !words.surelyContent(tokens)) {
       const r = enM().match(tokens);
       let chat = false;
       let content = false;
@@ -359,7 +382,8 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
     if (!NON_ASCII_LETTER.test(clean)) {
       let words = 0;
       let eng = 0;
-      for (const t of tokens) {
+      // (a share of 0 takes every such text for English: its words need no look)
+      for (const t of englishShare > 0 ? tokens : []) {
         if (t.numeric || t.acronym) continue;
         words++;
         const e = englishness(t.fold);
