@@ -20,7 +20,7 @@ import { createTermWords } from './term-words.ts';
 import type { Profile } from './profiles.ts';
 import { EN_STOP, createProfiles } from './profiles.ts';
 import type { Script, Token } from './text.ts';
-import { EMOJI, LINK, MENTION, tokenize } from './text.ts';
+import { addLatinWords, EMOJI, LINK, MENTION, tokenize } from './text.ts';
 
 /** What the interpreter makes of a message: one shape, declared with the engine that reads it. */
 export type { Interpretation } from '../types.ts';
@@ -82,7 +82,6 @@ const QUICK_LETTER_WEIGHT = 1;
 /** Most tokens looked at. */
 const MAX_TOKENS = 80;
 const NON_ASCII = /[^\x00-\x7f]/;
-const ASCII_WORD = /^[a-z]+$/i;
 const NON_ASCII_LETTER = /(?=\p{L})[^\x00-\x7f]/u;
 
 interface Special {
@@ -184,14 +183,15 @@ export function createInterpreter(lexicon: Lexicon, options: InterpreterOptions 
   };
 
   // ---- English words ----
+  // the Latin words (as the tokeniser folds them) of the concepts' English terms and of the base
   const vocabulary = new Set<string>();
-  const addWords = (s: string) => {
-    // a word of ASCII letters alone (most of the base's words) is one Latin token folded to its lower case
-    if (ASCII_WORD.test(s)) vocabulary.add(s.toLowerCase());
-    else for (const t of tokenize(s, undefined)) if (t.script === 'latin' && !t.numeric) vocabulary.add(t.fold);
-  };
-  for (const c of concepts) if (c.id !== OFF_TOPIC_CONCEPT) for (const t of c.en) addWords(t);
-  for (const w of options.vocabulary ?? []) addWords(w);
+  addLatinWords(
+    (function* () {
+      for (const c of concepts) if (c.id !== OFF_TOPIC_CONCEPT) yield* c.en;
+      yield* options.vocabulary ?? [];
+    })(),
+    vocabulary,
+  );
   const foreignOnly = new Map<string, boolean>();
   /** A word written alone that is a term of some other language's lexicon and no English word of the base (merci, hola, salam). */
   const isForeignTerm = (w: string): boolean => {

@@ -141,6 +141,45 @@ export function tokenize(text: string, thai: Intl.Segmenter | undefined, max = 2
   return out;
 }
 
+const ASCII_TEXT = /^[\x00-\x7f]*$/;
+const ASCII_RUN = /[a-z0-9]+/gi;
+const ASCII_DIGITS = /^[0-9]+$/;
+
+/**
+ * The folded Latin words of a text that are not numbers: what `tokenize(text, undefined)` gives with
+ * script 'latin' and numeric false. An ASCII text (most lexicon terms and the base's words) is read
+ * without tokenising: its tokens are its runs of letters and digits, a run with a letter is Latin, and a
+ * Latin word of ASCII folds to its lower case.
+ */
+export function latinWords(text: string): string[] {
+  if (ASCII_TEXT.test(text)) {
+    const runs = text.match(ASCII_RUN) ?? [];
+    // (tokenize stops at 200 tokens)
+    if (runs.length <= 200) {
+      const out: string[] = [];
+      for (const r of runs) if (!ASCII_DIGITS.test(r)) out.push(r.toLowerCase());
+      return out;
+    }
+  }
+  const out: string[] = [];
+  for (const t of tokenize(text, undefined)) if (t.script === 'latin' && !t.numeric) out.push(t.fold);
+  return out;
+}
+
+/**
+ * latinWords of every text, added to `into` (a set: order and repeats aside). The ASCII texts short enough to
+ * hold no more than the tokeniser's 200 tokens (a token and a separator take two characters at least) are
+ * read together in one pass.
+ */
+export function addLatinWords(texts: Iterable<string>, into: Set<string>): void {
+  let batch = '';
+  for (const t of texts) {
+    if (t.length < 400 && ASCII_TEXT.test(t)) batch += `${t}\n`;
+    else for (const w of latinWords(t)) into.add(w);
+  }
+  for (const r of batch.toLowerCase().match(ASCII_RUN) ?? []) if (!ASCII_DIGITS.test(r)) into.add(r);
+}
+
 function pushToken(out: Token[], raw: string, initial: boolean, script: Script = wordScript(raw)): void {
   const lower = raw.toLowerCase();
   const caps = raw === lower ? 0 : (raw.match(UPPER)?.length ?? 0);
