@@ -1,20 +1,30 @@
-// The engine built over a practice base, with its index's text analysis (the costliest part of building it)
-// read from a snapshot when neither the knowledge files (synonyms) nor the engine's code changed.
+// The engine built over a practice base, with what its build computes (the synonym table, the index
+// over the analysed field texts, each entry's own terms, the spelling vocabulary, the everyday words the
+// base curates) read from a snapshot when neither the knowledge files nor the engine's code changed: a
+// warm start analyses no text and builds no index (issue 16). The body's encoding: engine-codec.ts.
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SynonymTable } from '../engine/analyze.ts';
+import type { Bm25Data } from '../engine/bm25-types.ts';
 import { createEngine, type EngineOptions, type PracticeEngine } from '../engine/engine.ts';
 import type { FieldTermsMemo } from '../engine/field-terms-memo.ts';
 import type { OwnTermsData } from '../engine/links.ts';
 import type { PracticeBase } from '../knowledge/schema.ts';
 import { cachedLoad, filesUnder, type CacheOutcome } from './cached-load.ts';
+import { Packer, Unpacker, decodeIndex, decodeOwnTerms, decodeTable, decodeVocabulary, encodeIndex, encodeOwnTerms, encodeTable, encodeVocabulary, listOf, wordsOf } from './engine-codec.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const EXT = path.extname(fileURLToPath(import.meta.url));
 
-/** The engine's own code (every module under engine/, as .ts from the sources or .js from dist/). */
+/** The engine's own code (every module under engine/, as .ts from the sources or .js from dist/), and
+ *  the code that writes and reads the snapshot. */
 function engineCode(): string[] {
-  return filesUnder(path.join(here, '../engine'), [EXT]);
+  return [...filesUnder(path.join(here, '../engine'), [EXT]), path.join(here, `engine${EXT}`), path.join(here, `engine-codec${EXT}`)];
 }
+
+/** Bumped with the body's layout; the byte order of the typed arrays goes into the key too. */
+const VERSION = `engine snapshot 3, binary (index, synonym table, own terms, vocabulary, curated words, field terms), ${os.endianness()}`;
 
 /** The snapshot's memo, and the one handed over by a live reload (options.fieldTerms) kept up to date:
  *  a text is looked up in the handed one first, then in the snapshot's. */
@@ -38,33 +48,60 @@ function both(own: Map<string, string[]>, handed: FieldTermsMemo | undefined): F
   };
 }
 
-/** What the snapshot keeps: the analysed field texts, the base's spelling vocabulary (query.ts) and each
- *  entry's own terms (links.ts). */
+/** What the snapshot keeps: the parts of a build (EngineOptions' holders), and the analysed field texts,
+ *  which only a live reload's memo needs (read then). */
 interface EngineSnapshot {
-  fieldTerms: Map<string, string[]>;
+  fieldTerms: Map<string, string[]> | undefined;
   vocabulary: { words?: Map<string, number> };
   ownTerms: { data?: OwnTermsData };
+  index: { data?: Bm25Data };
+  synonyms: { table?: SynonymTable };
+  curated: { words?: ReadonlySet<string> };
 }
 
-const isNumbers = (a: unknown): a is number[] => Array.isArray(a) && a.every((n) => Number.isInteger(n));
+function encodeSnapshot(s: EngineSnapshot): Buffer {
+  const { vocabulary, ownTerms, index, synonyms, curated } = s;
+  if (!s.fieldTerms || !vocabulary.words || !ownTerms.data || !index.data || !synonyms.table || !curated.words) throw new Error('engine not built');
+  const p = new Packer();
+  return p.body({
+    index: encodeIndex(index.data, p),
+    ownTerms: encodeOwnTerms(ownTerms.data, p),
+    vocabulary: encodeVocabulary(vocabulary.words, p),
+    table: encodeTable(synonyms.table),
+    curated: wordsOf([...curated.words]),
+    // bytes of their own: a warm `ask` does not decode them
+    fieldTerms: p.bytes(Buffer.from(JSON.stringify([...s.fieldTerms]))),
+  });
+}
 
-function decodeSnapshot(j: unknown): EngineSnapshot {
-  if (typeof j !== 'object' || j === null) throw new Error('not an engine snapshot');
-  const { fieldTerms, vocabulary, ownTerms } = j as { fieldTerms?: unknown; vocabulary?: unknown; ownTerms?: { terms?: unknown; start?: unknown; ids?: unknown } };
-  if (!Array.isArray(fieldTerms)) throw new Error('not a list of field texts');
-  if (!Array.isArray(vocabulary)) throw new Error('not a spelling vocabulary');
-  if (!ownTerms || !Array.isArray(ownTerms.terms) || !isNumbers(ownTerms.start) || !isNumbers(ownTerms.ids)) throw new Error('not own terms');
+function fieldTermsOf(bytes: Buffer): Map<string, string[]> {
+  const pairs = JSON.parse(bytes.toString('utf8')) as unknown;
+  if (!Array.isArray(pairs) || !pairs.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && Array.isArray(p[1]) && (p[1] as unknown[]).every((t) => typeof t === 'string')))
+    throw new Error('not field texts');
+  return new Map(pairs as [string, string[]][]);
+}
+
+/** The snapshot's parts (field texts only when `withFieldTerms`); throws on anything malformed. */
+function decodeSnapshot(body: unknown, withFieldTerms: boolean): EngineSnapshot {
+  if (!Buffer.isBuffer(body)) throw new Error('not an engine snapshot');
+  const u = new Unpacker(body);
+  const o = u.head;
+  const fieldTerms = u.bytes(o.fieldTerms, 'field texts');
   return {
-    fieldTerms: new Map(fieldTerms as [string, string[]][]),
-    vocabulary: { words: new Map(vocabulary as [string, number][]) },
-    ownTerms: { data: { terms: ownTerms.terms as string[], start: Int32Array.from(ownTerms.start), ids: Int32Array.from(ownTerms.ids) } },
+    fieldTerms: withFieldTerms ? fieldTermsOf(fieldTerms) : undefined,
+    index: { data: decodeIndex(o.index, u) },
+    ownTerms: { data: decodeOwnTerms(o.ownTerms, u) },
+    vocabulary: { words: decodeVocabulary(o.vocabulary, u) },
+    synonyms: { table: decodeTable(o.table) },
+    curated: { words: new Set(listOf(o.curated, 'curated words')) },
   };
 }
 
-/** createEngine(base), with the analysed field texts and the spelling vocabulary from `cacheDir` when
- *  `knowledgeDir` and the engine are unchanged. `base` must be the base loaded from `knowledgeDir`.
- *  options.fieldTerms (a live reload's memo) is read before the snapshot and filled too;
- *  options.vocabulary and options.ownTerms are not used (the snapshot's, or new ones, are this base's). */
+/** createEngine(base), with the parts of its build from `cacheDir` when `knowledgeDir` and the engine are
+ *  unchanged. `base` must be the base loaded from `knowledgeDir`. options.fieldTerms (a live reload's
+ *  memo) gets every field text of the base (from the snapshot, or as analysed) and is read before the
+ *  snapshot's; options.vocabulary, ownTerms, index, synonyms and curated are not used (the snapshot's,
+ *  or new ones, are this base's). */
 export function createEngineCached(
   base: PracticeBase,
   knowledgeDir: string,
@@ -72,33 +109,30 @@ export function createEngineCached(
   options: EngineOptions = {},
 ): { engine: PracticeEngine; outcome: CacheOutcome } {
   const root = path.resolve(knowledgeDir);
+  const handed = options.fieldTerms;
   let engine: PracticeEngine | undefined;
+  const withParts = (s: EngineSnapshot, fieldTerms: FieldTermsMemo): PracticeEngine =>
+    createEngine(base, { ...options, fieldTerms, vocabulary: s.vocabulary, ownTerms: s.ownTerms, index: s.index, synonyms: s.synonyms, curated: s.curated });
   const r = cachedLoad<EngineSnapshot>({
     dir: cacheDir,
     name: 'field-terms',
     root,
     files: filesUnder(root, ['.yaml', '.yml']),
     code: engineCode(),
-    version: 'field terms, spelling vocabulary, own terms',
+    version: VERSION,
     build: () => {
-      const snap: EngineSnapshot = { fieldTerms: new Map(), vocabulary: {}, ownTerms: {} };
-      engine = createEngine(base, { ...options, fieldTerms: both(snap.fieldTerms, options.fieldTerms), vocabulary: snap.vocabulary, ownTerms: snap.ownTerms });
+      const snap: EngineSnapshot = { fieldTerms: new Map(), vocabulary: {}, ownTerms: {}, index: {}, synonyms: {}, curated: {} };
+      engine = withParts(snap, both(snap.fieldTerms!, handed));
       return snap;
     },
-    encode: (s) => {
-      const own = s.ownTerms.data;
-      return {
-        fieldTerms: [...s.fieldTerms],
-        vocabulary: [...(s.vocabulary.words ?? [])],
-        ownTerms: own ? { terms: own.terms, start: [...own.start], ids: [...own.ids] } : undefined,
-      };
-    },
-    decode: decodeSnapshot,
+    raw: true,
+    encode: encodeSnapshot,
+    decode: (j) => decodeSnapshot(j, handed !== undefined),
   });
-  return {
-    engine:
-      engine ??
-      createEngine(base, { ...options, fieldTerms: both(r.value.fieldTerms, options.fieldTerms), vocabulary: r.value.vocabulary, ownTerms: r.value.ownTerms }),
-    outcome: r.outcome,
-  };
+  if (engine) return { engine, outcome: r.outcome };
+  // from the snapshot: a live reload's memo gets the base's analysed texts, as a build would give it
+  const kept = r.value.fieldTerms ?? new Map<string, string[]>();
+  const memo = both(kept, handed);
+  if (handed) for (const text of [...kept.keys()]) memo.get(text);
+  return { engine: withParts(r.value, memo), outcome: r.outcome };
 }

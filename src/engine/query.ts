@@ -133,14 +133,33 @@ export function spellingVocabulary(base: PracticeBase, table: SynonymTable): Map
   return vocab;
 }
 
+/** The everyday words (COMMON_WORDS, not stop words) that are the base's own: words of its curated
+ *  vocabulary (synonym groups, theme names and terms, entry keywords), or sharing a stem with one
+ *  ("protect" is the base's own when it says "victim protection"). A question's word that is an everyday
+ *  word but not one of these is no evidence on its own that a hit is on topic. A pure function of the
+ *  base and its synonym table, kept in the engine's snapshot (src/cache/engine.ts). */
+export function curatedCommonWords(base: PracticeBase, table: SynonymTable): Set<string> {
+  const curated = new Set<string>(table.words);
+  for (const t of base.themes) for (const tok of tokenize(`${t.label} ${t.terms.join(' ')}`)) curated.add(tok.norm);
+  const sample = base.entries.length > 5000 ? base.entries.slice(0, 5000) : base.entries;
+  for (const e of sample) for (const k of e.keywords) for (const tok of tokenize(k)) curated.add(tok.norm);
+  const curatedStems = new Set<string>();
+  for (const w of curated) curatedStems.add(stem(w));
+  const out = new Set<string>();
+  for (const w of COMMON_WORDS) if (!STOP_WORDS.has(w) && (curated.has(w) || curatedStems.has(stem(w)))) out.add(w);
+  return out;
+}
+
 /** Reads questions against one base and its index: `analyse(question)` gives its slots, its
- *  correction and its intent. `vocabulary`: spellingVocabulary(base, table) when already known (read
- *  from a snapshot); it must be this base's, as it is not checked. */
+ *  correction and its intent. `vocabulary`: spellingVocabulary(base, table), and `curated`:
+ *  curatedCommonWords(base, table), when already known (read from a snapshot); they must be this
+ *  base's, as they are not checked. */
 export function createQueryAnalyser(
   base: PracticeBase,
   table: SynonymTable,
   index: Bm25Index,
   vocabulary?: Map<string, number>,
+  curated?: ReadonlySet<string>,
 ): (query: string) => AnalysedQuery {
   // ---- vocabulary for spelling correction (surface words, lower-case, American spelling) ----
   const vocab = vocabulary ?? spellingVocabulary(base, table);
@@ -187,26 +206,12 @@ export function createQueryAnalyser(
   };
 
   /** Everyday English ("new", "open", "hours", "first") that is not a word of the base's curated
-   *  vocabulary (synonym groups, theme names and terms, entry keywords): "data", "court", "victim" are
-   *  everyday words too, but the base's own. */
-  // built on the first word that is in no synonym group (many questions have none)
-  let curatedSets: { curated: Set<string>; curatedStems: Set<string> } | undefined;
-  const curatedWords = () => {
-    if (!curatedSets) {
-      const curated = new Set<string>(table.words);
-      for (const t of base.themes) for (const tok of tokenize(`${t.label} ${t.terms.join(' ')}`)) curated.add(tok.norm);
-      const sample = base.entries.length > 5000 ? base.entries.slice(0, 5000) : base.entries;
-      for (const e of sample) for (const k of e.keywords) for (const tok of tokenize(k)) curated.add(tok.norm);
-      // ("protect" is the base's own when it says "victim protection": compared by stem)
-      const curatedStems = new Set<string>();
-      for (const w of curated) curatedStems.add(stem(w));
-      curatedSets = { curated, curatedStems };
-    }
-    return curatedSets;
-  };
+   *  vocabulary (curatedCommonWords): "data", "court", "victim" are everyday words too, but the base's own. */
+  // found on the first word that is in no synonym group (many questions have none), unless given
+  let curatedCommon = curated;
   // ordinals ("first", "2nd") say which one, and currencies how much, not what
   const isEveryday = (w: string): boolean =>
-    (COMMON_WORDS.has(w) && !STOP_WORDS.has(w) && !curatedWords().curated.has(w) && !curatedWords().curatedStems.has(stem(w))) ||
+    (COMMON_WORDS.has(w) && !STOP_WORDS.has(w) && !(curatedCommon ??= curatedCommonWords(base, table)).has(w)) ||
     /^\d+(?:st|nd|rd|th)$/.test(w) ||
     CURRENCY.test(w);
 
