@@ -91,7 +91,7 @@ describe('the engine snapshot', () => {
     expect(warm.outcome).toBe('hit');
     // the index: a word only the copy's title has
     expect(built.search('zanzibarquokka').hits.map((h) => h.entry.id)).toContain(first!.id);
-    expect(warm.engine.search('zanzibarquokka').hits).toEqual([]);
+    expect(warm.engine.search('zanzibarquokka')).toMatchObject({ hits: [], total: 0 });
     // the synonym table: a term only the copy's synonyms have
     expect(built.analyse('cryptoquokka').slots[0]!.alts.map((a) => a.term)).toContain('~encrypted-data');
     expect(warm.engine.analyse('cryptoquokka').slots[0]!.alts.map((a) => a.term)).not.toContain('~encrypted-data');
@@ -141,7 +141,7 @@ describe('the engine snapshot', () => {
       ['empty', () => fs.writeFileSync(file, '')],
       ['a byte changed', () => {
         const b = Buffer.from(good);
-        b[b.length - 50] ^= 0xff;
+        b.writeUInt8(b.readUInt8(b.length - 50) ^ 0xff, b.length - 50);
         fs.writeFileSync(file, b);
       }],
       ['the JSON of an earlier format', () => {
@@ -153,6 +153,13 @@ describe('the engine snapshot', () => {
       }],
       // bodies that pass the checksum but not the decoder's checks
       ['fewer documents than the postings name', () => rewriteBody(file, (head, blocks) => ({ head: { ...head, index: { ...(head.index as object), N: 3 } }, blocks }))],
+      ['a posting of a document that is not there', () => rewriteBody(file, (head, blocks) => {
+        const out = Buffer.from(blocks);
+        const [kind, at] = (head.blocks as [string, number, number][])[3]!; // postDoc (index.postDoc)
+        expect([kind, (head.index as { postDoc: number }).postDoc]).toEqual(['i32', 3]);
+        out.writeInt32LE(100_000, at + 8);
+        return { head, blocks: out };
+      })],
       ['a block cut short', () => rewriteBody(file, (head, blocks) => ({ head, blocks: blocks.subarray(0, blocks.length - 4000) }))],
       ['a block of another type', () => rewriteBody(file, (head, blocks) => ({ head: { ...head, blocks: (head.blocks as [string, number, number][]).map((b, i) => (i === 3 ? ['f32', b[1], b[2]] : b)) }, blocks }))],
       ['own terms naming a term not listed', () => rewriteBody(file, (head, blocks) => ({ head: { ...head, ownTerms: { ...(head.ownTerms as object), terms: 'one\ntwo' } }, blocks }))],
