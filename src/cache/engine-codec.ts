@@ -2,10 +2,9 @@
 // not a parse and check of every number. The body is binary (cached-load.ts `raw`): a small JSON head
 // (the synonym table, lists of words as one newline-joined string each, the numbers of the blocks) then
 // blocks of bytes: the typed arrays (the index's postings, the entries' own terms, the vocabulary's
-// counts) as they are in memory, and the analysed field texts (JSON), which only a live reload's memo
-// needs and which are not even decoded otherwise. Decoding checks every length and every index into
-// another array, so a snapshot that passes the checksum but not these (a foreign one) is rebuilt rather
-// than read out of bounds.
+// counts, the analysed field texts as ids of index terms) as they are in memory. Decoding checks every
+// length and every index into another array, so a snapshot that passes the checksum but not these (a
+// foreign one) is rebuilt rather than read out of bounds.
 import type { SynonymTable } from '../engine/analyze.ts';
 import type { Bm25Data } from '../engine/bm25-types.ts';
 import type { OwnTermsData } from '../engine/links.ts';
@@ -101,12 +100,14 @@ export function listOf(j: unknown, what: string): string[] {
 }
 
 /** `start` is a CSR start array over `n` rows of `size` items: starts at 0, never decreases, ends at size. */
-function checkStarts(start: Int32Array, n: number, size: number, what: string): void {
+export function checkStarts(start: Int32Array, n: number, size: number, what: string): void {
   if (start.length !== n + 1 || start[0] !== 0 || start[n] !== size) corrupt(what);
   for (let i = 0; i < n; i++) if (start[i]! > start[i + 1]!) corrupt(what);
 }
-function checkBelow(ids: Int32Array, n: number, what: string): void {
-  for (let i = 0; i < ids.length; i++) if (ids[i]! < 0 || ids[i]! >= n) corrupt(what);
+/** Every id is in 0..n-1 (read unsigned: a negative one is then too large, one comparison each). */
+export function checkBelow(ids: Int32Array, n: number, what: string): void {
+  const u = new Uint32Array(ids.buffer, ids.byteOffset, ids.length);
+  for (let i = 0; i < u.length; i++) if (u[i]! >= n) corrupt(what);
 }
 const isCount = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0;
 
