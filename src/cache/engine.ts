@@ -9,10 +9,11 @@ import type { SynonymTable } from '../engine/analyze.ts';
 import type { Bm25Data } from '../engine/bm25-types.ts';
 import { createEngine, type EngineOptions, type PracticeEngine } from '../engine/engine.ts';
 import type { FieldTermsMemo } from '../engine/field-terms-memo.ts';
+import { indexFieldTexts } from '../engine/fields.ts';
 import type { OwnTermsData } from '../engine/links.ts';
 import type { PracticeBase } from '../knowledge/schema.ts';
 import { cachedLoad, filesUnder, type CacheOutcome } from './cached-load.ts';
-import { Packer, Unpacker, decodeIndex, decodeOwnTerms, decodeTable, decodeVocabulary, encodeIndex, encodeOwnTerms, encodeTable, encodeVocabulary, listOf, wordsOf } from './engine-codec.ts';
+import { Packer, Unpacker, checkBelow, checkStarts, decodeIndex, decodeOwnTerms, decodeTable, decodeVocabulary, encodeIndex, encodeOwnTerms, encodeTable, encodeVocabulary, listOf, wordsOf } from './engine-codec.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const EXT = path.extname(fileURLToPath(import.meta.url));
@@ -49,9 +50,9 @@ function both(own: Map<string, string[]>, handed: FieldTermsMemo | undefined): F
 }
 
 /** What the snapshot keeps: the parts of a build (EngineOptions' holders), and the analysed field texts,
- *  which only a live reload's memo needs (read then). */
+ *  which only a live reload's memo needs (decoded then, for the base's texts). */
 interface EngineSnapshot {
-  fieldTerms: Map<string, string[]> | undefined;
+  fieldTerms: Map<string, string[]> | ((texts: readonly string[]) => Map<string, string[]> | undefined);
   vocabulary: { words?: Map<string, number> };
   ownTerms: { data?: OwnTermsData };
   index: { data?: Bm25Data };
@@ -59,9 +60,28 @@ interface EngineSnapshot {
   curated: { words?: ReadonlySet<string> };
 }
 
+/** The analysed field texts, in the order the build analysed them (the order of indexFieldTexts), as ids
+ *  of index terms (every term of a field text is one): not the texts, which the base holds. */
+function encodeFieldTerms(fieldTerms: Map<string, string[]>, terms: readonly string[], p: Packer): unknown {
+  const termId = new Map<string, number>();
+  terms.forEach((t, i) => termId.set(t, i));
+  const start = new Int32Array(fieldTerms.size + 1);
+  const ids: number[] = [];
+  let k = 0;
+  for (const list of fieldTerms.values()) {
+    for (const t of list) {
+      const id = termId.get(t);
+      if (id === undefined) return null; // not an index term: the texts are not kept (a reload analyses them)
+      ids.push(id);
+    }
+    start[++k] = ids.length;
+  }
+  return { start: p.int32(start), ids: p.int32(Int32Array.from(ids)) };
+}
+
 function encodeSnapshot(s: EngineSnapshot): Buffer {
-  const { vocabulary, ownTerms, index, synonyms, curated } = s;
-  if (!s.fieldTerms || !vocabulary.words || !ownTerms.data || !index.data || !synonyms.table || !curated.words) throw new Error('engine not built');
+  const { fieldTerms, vocabulary, ownTerms, index, synonyms, curated } = s;
+  if (!(fieldTerms instanceof Map) || !vocabulary.words || !ownTerms.data || !index.data || !synonyms.table || !curated.words) throw new Error('engine not built');
   const p = new Packer();
   return p.body({
     index: encodeIndex(index.data, p),
@@ -69,27 +89,30 @@ function encodeSnapshot(s: EngineSnapshot): Buffer {
     vocabulary: encodeVocabulary(vocabulary.words, p),
     table: encodeTable(synonyms.table),
     curated: wordsOf([...curated.words]),
-    // bytes of their own: a warm `ask` does not decode them
-    fieldTerms: p.bytes(Buffer.from(JSON.stringify([...s.fieldTerms]))),
+    fieldTerms: encodeFieldTerms(fieldTerms, index.data.terms, p),
   });
 }
 
-function fieldTermsOf(bytes: Buffer): Map<string, string[]> {
-  const pairs = JSON.parse(bytes.toString('utf8')) as unknown;
-  if (!Array.isArray(pairs) || !pairs.every((p) => Array.isArray(p) && p.length === 2 && typeof p[0] === 'string' && Array.isArray(p[1]) && (p[1] as unknown[]).every((t) => typeof t === 'string')))
-    throw new Error('not field texts');
-  return new Map(pairs as [string, string[]][]);
-}
-
-/** The snapshot's parts (field texts only when `withFieldTerms`); throws on anything malformed. */
-function decodeSnapshot(body: unknown, withFieldTerms: boolean): EngineSnapshot {
+/** The snapshot's parts; throws on anything malformed. The field texts' terms are decoded only when
+ *  asked for, for the texts of the base (undefined when they are not the texts the snapshot has). */
+function decodeSnapshot(body: unknown): EngineSnapshot {
   if (!Buffer.isBuffer(body)) throw new Error('not an engine snapshot');
   const u = new Unpacker(body);
   const o = u.head;
-  const fieldTerms = u.bytes(o.fieldTerms, 'field texts');
+  const index = decodeIndex(o.index, u);
+  const kept = o.fieldTerms as { start?: unknown; ids?: unknown } | null;
+  const fieldStart = kept === null ? undefined : u.int32(kept?.start, 'field texts');
+  const fieldIds = kept === null ? undefined : u.int32(kept?.ids, 'field texts');
   return {
-    fieldTerms: withFieldTerms ? fieldTermsOf(fieldTerms) : undefined,
-    index: { data: decodeIndex(o.index, u) },
+    fieldTerms: (texts) => {
+      if (!fieldStart || !fieldIds || fieldStart.length !== texts.length + 1) return undefined;
+      checkStarts(fieldStart, texts.length, fieldIds.length, 'field texts');
+      checkBelow(fieldIds, index.terms.length, 'field texts');
+      const out = new Map<string, string[]>();
+      texts.forEach((text, i) => out.set(text, Array.from(fieldIds.subarray(fieldStart[i], fieldStart[i + 1]), (id) => index.terms[id]!)));
+      return out;
+    },
+    index: { data: index },
     ownTerms: { data: decodeOwnTerms(o.ownTerms, u) },
     vocabulary: { words: decodeVocabulary(o.vocabulary, u) },
     synonyms: { table: decodeTable(o.table) },
@@ -121,18 +144,27 @@ export function createEngineCached(
     code: engineCode(),
     version: VERSION,
     build: () => {
-      const snap: EngineSnapshot = { fieldTerms: new Map(), vocabulary: {}, ownTerms: {}, index: {}, synonyms: {}, curated: {} };
-      engine = withParts(snap, both(snap.fieldTerms!, handed));
+      const fieldTerms = new Map<string, string[]>();
+      const snap: EngineSnapshot = { fieldTerms, vocabulary: {}, ownTerms: {}, index: {}, synonyms: {}, curated: {} };
+      engine = withParts(snap, both(fieldTerms, handed));
       return snap;
     },
     raw: true,
     encode: encodeSnapshot,
-    decode: (j) => decodeSnapshot(j, handed !== undefined),
+    decode: decodeSnapshot,
   });
   if (engine) return { engine, outcome: r.outcome };
   // from the snapshot: a live reload's memo gets the base's analysed texts, as a build would give it
-  const kept = r.value.fieldTerms ?? new Map<string, string[]>();
-  const memo = both(kept, handed);
-  if (handed) for (const text of [...kept.keys()]) memo.get(text);
+  const { fieldTerms } = r.value;
+  let kept = fieldTerms instanceof Map ? fieldTerms : undefined;
+  if (handed && !kept && typeof fieldTerms === 'function') {
+    try {
+      kept = fieldTerms([...new Set(indexFieldTexts(base).flat())]);
+    } catch {
+      kept = undefined; // not filled: the next reload analyses the texts
+    }
+  }
+  const memo = both(kept ?? new Map<string, string[]>(), handed);
+  if (handed && kept) for (const text of [...kept.keys()]) memo.get(text);
   return { engine: withParts(r.value, memo), outcome: r.outcome };
 }
