@@ -75,14 +75,16 @@ describe('the engine snapshot', () => {
     expect(expected.filter((a) => a.first.hits.length > 0).length).toBeGreaterThan(100);
   });
 
-  it('is what a warm start reads: the index, the synonym table and the curated words are not computed again', () => {
+  it('is what a warm start reads: the index, the synonym table, the curated words and the names are not computed again', () => {
     const cache = tmp();
     createEngineCached(base, KB, cache);
     // what only this in-memory copy of the base holds (the files, and so the snapshot, do not) shows
     // which parts were read from the snapshot: an engine built from the copy has them
     const [first, ...rest] = base.entries;
+    const [meeting, ...meetings] = base.meetings;
     const edited: PracticeBase = {
       ...base,
+      meetings: [{ ...meeting!, place: { ...meeting!.place, city: 'Quokkaville' } }, ...meetings],
       entries: [{ ...first!, title: `${first!.title} zanzibarquokka`, keywords: [...first!.keywords, 'garden'] }, ...rest],
       synonyms: [...base.synonyms, { canonical: 'encrypted data', terms: ['cryptoquokka'] } as PracticeBase['synonyms'][number]],
     };
@@ -99,6 +101,10 @@ describe('the engine snapshot', () => {
     expect(createEngine(base).analyse('garden').slots[0]!.everyday).toBe(true);
     expect(built.analyse('garden').slots[0]!.everyday).toBeUndefined();
     expect(warm.engine.analyse('garden').slots[0]!.everyday).toBe(true);
+    // the names the base knows: a city only the copy's meeting is in is a name even first in a question
+    expect(createEngine(base).analyse('Quokkaville smuggling').slots[0]!.name).toBeUndefined();
+    expect(built.analyse('Quokkaville smuggling').slots[0]!.name).toBe(true);
+    expect(warm.engine.analyse('Quokkaville smuggling').slots[0]!.name).toBeUndefined();
   });
 
   it('is not used for an engine with another champion cap, which answers as one built with it', () => {

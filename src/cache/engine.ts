@@ -1,6 +1,6 @@
 // The engine built over a practice base, with what its build computes (the synonym table, the index
 // over the analysed field texts, each entry's own terms, the spelling vocabulary, the everyday words the
-// base curates) read from a snapshot when neither the knowledge files nor the engine's code changed: a
+// base curates, the names it knows) read from a snapshot when neither the knowledge files nor the engine's code changed: a
 // warm start analyses no text and builds no index (issue 16). The body's encoding: engine-codec.ts.
 import os from 'node:os';
 import path from 'node:path';
@@ -25,7 +25,7 @@ function engineCode(): string[] {
 }
 
 /** Bumped with the body's layout; the byte order of the typed arrays goes into the key too. */
-const VERSION = `engine snapshot 3, binary (index, synonym table, own terms, vocabulary, curated words, field terms), ${os.endianness()}`;
+const VERSION = `engine snapshot 4, binary (index, synonym table, own terms, vocabulary, curated words, base names, field terms), ${os.endianness()}`;
 
 /** The snapshot's memo, and the one handed over by a live reload (options.fieldTerms) kept up to date:
  *  a text is looked up in the handed one first, then in the snapshot's. */
@@ -58,6 +58,7 @@ interface EngineSnapshot {
   index: { data?: Bm25Data };
   synonyms: { table?: SynonymTable };
   curated: { words?: ReadonlySet<string> };
+  names: { words?: ReadonlySet<string> };
 }
 
 /** The analysed field texts, in the order the build analysed them (the order of indexFieldTexts), as ids
@@ -80,8 +81,8 @@ function encodeFieldTerms(fieldTerms: Map<string, string[]>, terms: readonly str
 }
 
 function encodeSnapshot(s: EngineSnapshot): Buffer {
-  const { fieldTerms, vocabulary, ownTerms, index, synonyms, curated } = s;
-  if (!(fieldTerms instanceof Map) || !vocabulary.words || !ownTerms.data || !index.data || !synonyms.table || !curated.words) throw new Error('engine not built');
+  const { fieldTerms, vocabulary, ownTerms, index, synonyms, curated, names } = s;
+  if (!(fieldTerms instanceof Map) || !vocabulary.words || !ownTerms.data || !index.data || !synonyms.table || !curated.words || !names.words) throw new Error('engine not built');
   const p = new Packer();
   return p.body({
     index: encodeIndex(index.data, p),
@@ -89,6 +90,7 @@ function encodeSnapshot(s: EngineSnapshot): Buffer {
     vocabulary: encodeVocabulary(vocabulary.words, p),
     table: encodeTable(synonyms.table),
     curated: wordsOf([...curated.words]),
+    names: wordsOf([...names.words]),
     fieldTerms: encodeFieldTerms(fieldTerms, index.data.terms, p),
   });
 }
@@ -117,13 +119,14 @@ function decodeSnapshot(body: unknown): EngineSnapshot {
     vocabulary: { words: decodeVocabulary(o.vocabulary, u) },
     synonyms: { table: decodeTable(o.table) },
     curated: { words: new Set(listOf(o.curated, 'curated words')) },
+    names: { words: new Set(listOf(o.names, 'names')) },
   };
 }
 
 /** createEngine(base), with the parts of its build from `cacheDir` when `knowledgeDir` and the engine are
  *  unchanged. `base` must be the base loaded from `knowledgeDir`. options.fieldTerms (a live reload's
  *  memo) gets every field text of the base (from the snapshot, or as analysed) and is read before the
- *  snapshot's; options.vocabulary, ownTerms, index, synonyms and curated are not used (the snapshot's,
+ *  snapshot's; options.vocabulary, ownTerms, index, synonyms, curated and names are not used (the snapshot's,
  *  or new ones, are this base's). */
 export function createEngineCached(
   base: PracticeBase,
@@ -135,7 +138,7 @@ export function createEngineCached(
   const handed = options.fieldTerms;
   let engine: PracticeEngine | undefined;
   const withParts = (s: EngineSnapshot, fieldTerms: FieldTermsMemo): PracticeEngine =>
-    createEngine(base, { ...options, fieldTerms, vocabulary: s.vocabulary, ownTerms: s.ownTerms, index: s.index, synonyms: s.synonyms, curated: s.curated });
+    createEngine(base, { ...options, fieldTerms, vocabulary: s.vocabulary, ownTerms: s.ownTerms, index: s.index, synonyms: s.synonyms, curated: s.curated, names: s.names });
   const r = cachedLoad<EngineSnapshot>({
     dir: cacheDir,
     name: 'field-terms',
@@ -145,7 +148,7 @@ export function createEngineCached(
     version: VERSION,
     build: () => {
       const fieldTerms = new Map<string, string[]>();
-      const snap: EngineSnapshot = { fieldTerms, vocabulary: {}, ownTerms: {}, index: {}, synonyms: {}, curated: {} };
+      const snap: EngineSnapshot = { fieldTerms, vocabulary: {}, ownTerms: {}, index: {}, synonyms: {}, curated: {}, names: {} };
       engine = withParts(snap, both(fieldTerms, handed));
       return snap;
     },

@@ -41,4 +41,6 @@ export interface EngineOptions {
   /** The everyday words that are the base's own (curatedCommonWords in query.ts); when the holder is
    *  given, computed during the build rather than on the first question that needs them. */
   curated?: { words?: ReadonlySet<string> };
+  /** The names the base knows as names (baseNameWords in query.ts). */
+  names?: { words?: ReadonlySet<string> };
 }

@@ -12,7 +12,7 @@ import { KIND_PREFERENCE, SOLUTION_KINDS, readInterpretedQuery } from './intent.
 import { indexSteps } from './engine-build.ts';
 import type { EngineOptions } from './engine-options.ts';
 import { createLinks } from './links.ts';
-import { createQueryAnalyser, curatedCommonWords, querySlot, spellingVocabulary, type AnalysedQuery } from './query.ts';
+import { baseNameWords, createQueryAnalyser, curatedCommonWords, querySlot, spellingVocabulary, type AnalysedQuery } from './query.ts';
 import { createEnglishInterpreter } from './small-talk.ts';
 import { stem } from './stem.ts';
 import { createThemeFinder } from './themes.ts';
@@ -99,7 +99,8 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
 
   if (options.vocabulary && !options.vocabulary.words) options.vocabulary.words = spellingVocabulary(base, table);
   if (options.curated && !options.curated.words) options.curated.words = curatedCommonWords(base, table);
-  const analyse = createQueryAnalyser(base, table, index, options.vocabulary?.words, options.curated?.words);
+  if (options.names && !options.names.words) options.names.words = baseNameWords(base);
+  const analyse = createQueryAnalyser(base, table, index, { vocabulary: options.vocabulary?.words, curated: options.curated?.words, names: options.names?.words });
   yield;
   const { themesFor, suggest } = createThemeFinder({ base, table, index, analyseField, analyse });
   yield;

@@ -150,17 +150,34 @@ export function curatedCommonWords(base: PracticeBase, table: SynonymTable): Set
   return out;
 }
 
+/** Names the base knows as names (its meetings' cities and countries, its organisers and publishers:
+ *  "Europol", "Sofia", "Bangkok"), wherever they stand in a question: "Europol headquarters opening
+ *  hours" is about Europol, not about a topic. A pure function of the base, kept in the engine's snapshot. */
+export function baseNameWords(base: PracticeBase): Set<string> {
+  const names = new Set<string>();
+  const addNames = (text: string | undefined) => {
+    for (const t of tokenize(text ?? '')) if (t.norm.length >= 3 && /^[a-z]+$/.test(t.norm) && CAPITAL.test(t.raw) && !COMMON_WORDS.has(t.norm) && !STOP_WORDS.has(t.norm)) names.add(t.norm);
+  };
+  for (const m of base.meetings) {
+    addNames(m.place.city);
+    addNames(m.place.country);
+    addNames(m.organiser);
+  }
+  for (const d of base.documents) addNames(d.publisher);
+  return names;
+}
+
 /** Reads questions against one base and its index: `analyse(question)` gives its slots, its
- *  correction and its intent. `vocabulary`: spellingVocabulary(base, table), and `curated`:
- *  curatedCommonWords(base, table), when already known (read from a snapshot); they must be this
- *  base's, as they are not checked. */
+ *  correction and its intent. `kept`: spellingVocabulary(base, table), curatedCommonWords(base, table)
+ *  and baseNameWords(base) when already known (read from a snapshot); they must be this base's, as
+ *  they are not checked. */
 export function createQueryAnalyser(
   base: PracticeBase,
   table: SynonymTable,
   index: Bm25Index,
-  vocabulary?: Map<string, number>,
-  curated?: ReadonlySet<string>,
+  kept: { vocabulary?: Map<string, number>; curated?: ReadonlySet<string>; names?: ReadonlySet<string> } = {},
 ): (query: string) => AnalysedQuery {
+  const { vocabulary, curated } = kept;
   // ---- vocabulary for spelling correction (surface words, lower-case, American spelling) ----
   const vocab = vocabulary ?? spellingVocabulary(base, table);
   // The speller (its prefix buckets and deletion indexes) is built on the first word to correct: a
@@ -215,19 +232,7 @@ export function createQueryAnalyser(
     /^\d+(?:st|nd|rd|th)$/.test(w) ||
     CURRENCY.test(w);
 
-  /** Names the base knows as names (its meetings' cities and countries, its organisers and
-   *  publishers: "Europol", "Sofia", "Bangkok"), wherever they stand in the question: "Europol
-   *  headquarters opening hours" is about Europol, not about a topic. */
-  const baseNames = new Set<string>();
-  const addNames = (text: string | undefined) => {
-    for (const t of tokenize(text ?? '')) if (t.norm.length >= 3 && /^[a-z]+$/.test(t.norm) && CAPITAL.test(t.raw) && !COMMON_WORDS.has(t.norm) && !STOP_WORDS.has(t.norm)) baseNames.add(t.norm);
-  };
-  for (const m of base.meetings) {
-    addNames(m.place.city);
-    addNames(m.place.country);
-    addNames(m.organiser);
-  }
-  for (const d of base.documents) addNames(d.publisher);
+  const baseNames = kept.names ?? baseNameWords(base);
 
   // ---- query analysis ----
   /** How much a word the base has never seen counts against the score: an English word the base
