@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cacheKey, writeSnapshot } from '../src/cache/cached-load.ts';
 import { baseWordsCached, interpretWith, loadLexiconCachedAsync } from '../src/cache/lexicon.ts';
-import { STEM_CODE, usePorterStems } from '../src/cache/porter-stems.ts';
+import { STEM_CODE, porterStemsBody, porterStemsKey, usePorterStems } from '../src/cache/porter-stems.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
 import { stem } from '../src/engine/stem.ts';
 import { runMain } from './helpers/cli-command.ts';
@@ -25,6 +25,13 @@ const tmp = () => {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-stems-'));
   dirs.push(d);
   return d;
+};
+
+/** The word-stem pairs a porter-stems.json holds (its body: the words and their stems, one a line). */
+const pairsIn = (text: string): [string, string][] => {
+  const body = JSON.parse(text.slice(text.indexOf('\n') + 1)) as { words: string; stems: string };
+  const stems = body.stems.split('\n');
+  return body.words.split('\n').map((w, i) => [w, stems[i]!]);
 };
 
 const QUESTIONS = [
@@ -51,7 +58,7 @@ describe('porter-stems snapshot', () => {
     const written = fs.readFileSync(file, 'utf8');
     const writtenAt = fs.statSync(file).mtimeMs;
     // (the child may run dist/'s stem.js, whose snapshot key differs from this process's stem.ts: read the body)
-    const pairs = JSON.parse(written.slice(written.indexOf('\n') + 1)) as [string, string][];
+    const pairs = pairsIn(written);
     expect(pairs.length).toBeGreaterThan(100);
     expect(pairs).toContainEqual(['encrypted', stem('encrypted')]);
 
@@ -64,14 +71,18 @@ describe('porter-stems snapshot', () => {
 
   it("stem() answers from the snapshot's stems once they are read", () => {
     const cache = path.join(tmp(), 'cache');
-    const key = cacheKey({ name: 'porter-stems', files: [], root: '/', code: STEM_CODE });
+    const key = porterStemsKey();
     expect(key).toBeDefined();
     // a word no run has stemmed, with a stem the algorithm would not give: only the snapshot can say it
-    writeSnapshot(cache, path.join(cache, 'porter-stems.json'), key!, [['zzqqxyzzyings', 'from-the-snapshot']]);
-    expect(usePorterStems(cache)).toMatchObject({ outcome: 'hit', loaded: 1 });
+    writeSnapshot(cache, path.join(cache, 'porter-stems.json'), key!, porterStemsBody([['zzqqxyzzyings', 'from-the-snapshot'], ['zzqqxyzzyed', 'second']]));
+    expect(usePorterStems(cache)).toMatchObject({ outcome: 'hit', loaded: 2 });
     expect(stem('zzqqxyzzyings')).toBe('from-the-snapshot');
-    // a snapshot of the right key and checksum but not a list of word pairs is ignored too
-    for (const bad of [{ not: 'pairs' }, [['word', 1]], [['word']], 'word']) {
+    expect(stem('zzqqxyzzyed')).toBe('second');
+    // the list of pairs of an earlier layout, under the key of stem.ts alone: stale, not read
+    writeSnapshot(cache, path.join(cache, 'porter-stems.json'), cacheKey({ name: 'porter-stems', files: [], root: '/', code: STEM_CODE })!, [['zzqqxyzzyest', 'old']]);
+    expect(usePorterStems(cache)).toMatchObject({ outcome: 'built', reason: 'inputs changed', loaded: 0 });
+    // a snapshot of the right key and checksum but not two lists of the same length is ignored too
+    for (const bad of [{ not: 'pairs' }, [['word', 'stem']], { words: 'one\ntwo', stems: 'one' }, { words: 'one', stems: 1 }, 'word']) {
       writeSnapshot(cache, path.join(cache, 'porter-stems.json'), key!, bad);
       expect(usePorterStems(cache)).toMatchObject({ outcome: 'built', reason: 'snapshot corrupt', loaded: 0 });
     }
@@ -87,7 +98,7 @@ describe('porter-stems snapshot', () => {
     const good = fs.readFileSync(file, 'utf8');
     const [header, body] = [good.slice(0, good.indexOf('\n')), good.slice(good.indexOf('\n') + 1)];
     const stale = `${header.replace(/"key":"[0-9a-f]+"/, `"key":"${'0'.repeat(64)}"`)}\n${body}`;
-    const wrongStem = `${header}\n${body.replace('"]', 'X"]')}`; // one stem changed: its checksum no longer matches
+    const wrongStem = `${header}\n${body.replace('\\n', 'X\\n')}`; // one word changed: its checksum no longer matches
     for (const bad of [good.slice(0, good.length - 5), '', 'not json', wrongStem, stale, `${header}\n{"not":"pairs"}`]) {
       fs.writeFileSync(file, bad);
       const look = usePorterStems(cache);
@@ -110,9 +121,9 @@ describe('porter-stems snapshot', () => {
     expect(second.save()).toBe(false); // nothing new: not rewritten
     stem('decentralisationally');
     expect(second.save()).toBe(true);
-    const text = fs.readFileSync(path.join(cache, 'porter-stems.json'), 'utf8');
-    expect(text).toContain('"interoperabilities"');
-    expect(text).toContain('"decentralisationally"');
+    const words = pairsIn(fs.readFileSync(path.join(cache, 'porter-stems.json'), 'utf8')).map(([w]) => w);
+    expect(words).toContain('interoperabilities');
+    expect(words).toContain('decentralisationally');
   });
 
   it('a cache folder that cannot be written still answers, and no snapshot is kept', async () => {

@@ -2,7 +2,8 @@
 // snapshot so an unchanged start skips the parsing. The snapshot is keyed by a SHA-256 of the input
 // files' names and contents and of the code that builds the value: any change rebuilds it. A missing,
 // truncated, corrupt or unreadable snapshot is ignored and rebuilt; a folder that cannot be written just
-// means no caching. Never an error: the cache can only make a start faster.
+// means no caching. Never an error: the cache can only make a start faster. A value whose bulk is
+// numbers (the engine's index) may keep a binary body instead of JSON (`raw`), with the same header.
 //
 // Hashing every input at every start cost more than reading the snapshots (issue 16), so a snapshot's
 // header also records each input's size, times and inode as they were when its key was hashed: while
@@ -34,9 +35,12 @@ export interface CachedLoadOptions<T> {
   code: readonly string[];
   version?: string;
   build: () => T;
-  /** To and from plain JSON (e.g. a Map as pairs); default: the value as it is. */
+  /** To and from plain JSON (e.g. a Map as pairs); default: the value as it is. With `raw`, to and
+   *  from the body's bytes (a Buffer) instead. */
   encode?: (value: T) => unknown;
   decode?: (json: unknown) => T;
+  /** The body is the Buffer `encode` gives, handed to `decode` as read (no JSON). */
+  raw?: boolean;
   /** The time now (ms since the epoch; default Date.now), against which an input's last change is judged (RACY_MS). */
   now?: () => number;
 }
@@ -214,7 +218,7 @@ function lookup<T>(opts: CachedLoadOptions<T>): Lookup<T> {
   const save = { file, key, inputs: known ? (snap.header.inputs as InputsRecord) : recordOf(opts, stats, at) };
   if ('reason' in snap) return { save, reason: snap.reason };
   if (snap.header.key !== key) return { save, reason: 'inputs changed' };
-  const parsed = parseBody(snap.body);
+  const parsed = opts.raw ? { json: snap.body as unknown } : parseBody(snap.body);
   if (!parsed) return { save, reason: 'snapshot corrupt' };
   let value: T;
   try {
@@ -230,7 +234,10 @@ function lookup<T>(opts: CachedLoadOptions<T>): Lookup<T> {
 function finish<T>(opts: CachedLoadOptions<T>, look: Lookup<T>, value: T): CachedLoadResult<T> {
   if (!look.save || opts.dir === undefined) return { value, outcome: 'built', ...(look.reason ? { reason: look.reason } : {}) };
   const json = (opts.encode ?? ((v: T) => v))(value);
-  return writeSnapshot(opts.dir, look.save.file, look.save.key, json, look.save.inputs)
+  const written = Buffer.isBuffer(json) && opts.raw
+    ? writeSnapshotFile(opts.dir, look.save.file, headerOf(look.save.key, json, look.save.inputs), json)
+    : writeSnapshot(opts.dir, look.save.file, look.save.key, json, look.save.inputs);
+  return written
     ? { value, outcome: 'stored', ...(look.reason ? { reason: look.reason } : {}) }
     : { value, outcome: 'built', reason: `${look.reason ?? 'rebuilt'}; cache folder not writable` };
 }

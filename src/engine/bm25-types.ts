@@ -62,3 +62,28 @@ export interface Bm25Options {
   queryBudget?: number;
 }
 
+
+/** A built index as plain data (Bm25Index.data() / Bm25Index.fromData): kept in the engine's snapshot
+ *  (src/cache/engine.ts), so a warm start does not analyse the base's texts nor build the index again. */
+export interface Bm25Data {
+  /** The options the postings were built with (a different cap or k1 needs another build). */
+  k1: number;
+  championCap: number;
+  /** Documents. */
+  N: number;
+  /** Term names by term id. */
+  terms: string[];
+  /** Per term: document frequency, and the best impact any document has. */
+  df: Int32Array<ArrayBuffer>;
+  maxImpact: Float32Array<ArrayBuffer>;
+  /** Champion postings: term t's at postDoc/postImpact[postStart[t] .. postStart[t + 1]). */
+  postStart: Int32Array<ArrayBuffer>;
+  postDoc: Int32Array<ArrayBuffer>;
+  postImpact: Float32Array<ArrayBuffer>;
+  /** Forward index: document d's terms at fwdTerm/fwdImpact[fwdStart[d] .. fwdStart[d + 1]). */
+  fwdStart: Int32Array<ArrayBuffer>;
+  fwdTerm: Int32Array<ArrayBuffer>;
+  fwdImpact: Float32Array<ArrayBuffer>;
+  /** Typical best impact relative to idf (for words the base has never seen). */
+  satRef: number;
+}

@@ -13,11 +13,11 @@
 // - Scores are normalised by the query's maximum achievable score (sum over slots of the best
 //   impact any entry has for that slot), so they lie in 0..1 and mean the same across queries.
 
-import type { Bm25Options, FieldSpec, QuerySlot, RankOptions, Ranked } from './bm25-types.ts';
+import type { Bm25Data, Bm25Options, FieldSpec, QuerySlot, RankOptions, Ranked } from './bm25-types.ts';
 import { heapSiftDown, heapSwap, heapWorse } from './candidate-heap.ts';
 import { RankScratch } from './rank-scratch.ts';
 
-export type { Bm25Options, FieldSpec, QuerySlot, RankOptions, Ranked, SlotAlt } from './bm25-types.ts';
+export type { Bm25Data, Bm25Options, FieldSpec, QuerySlot, RankOptions, Ranked, SlotAlt } from './bm25-types.ts';
 
 /** Does a raw score pass: above the threshold, or above the lower one with enough query words covered. */
 function passes(raw: number, words: number, threshold: number, lowThreshold: number, minWords: number): boolean {
@@ -226,11 +226,56 @@ export class Bm25Index {
     this.postStart = postStart;
     this.postDoc = postDoc;
     this.postImpact = postImpact;
+    this.reserveScratch();
+  }
+
+  private reserveScratch(): void {
+    const N = this.N;
     this.acc = new Float64Array(N);
     this.cov = new Float64Array(N);
     this.slotTmp = new Float64Array(N);
     this.touched = new Int32Array(N);
     this.slotTouched = new Int32Array(N);
+  }
+
+  /** The built index as plain data (shares the index's arrays: not to be changed). */
+  data(): Bm25Data {
+    return {
+      k1: this.k1,
+      championCap: this.championCap,
+      N: this.N,
+      terms: this.termNames,
+      df: this.df,
+      maxImpact: this.maxImpact,
+      postStart: this.postStart,
+      postDoc: this.postDoc,
+      postImpact: this.postImpact,
+      fwdStart: this.fwdStart,
+      fwdTerm: this.fwdTerm,
+      fwdImpact: this.fwdImpact,
+      satRef: this.satRef,
+    };
+  }
+
+  /** An index from data() of one built with the same fields: it ranks as that one did. Undefined when
+   *  `data` was built with another k1 or champion cap than `opts` ask for. */
+  static fromData(fields: FieldSpec[], opts: Bm25Options, data: Bm25Data): Bm25Index | undefined {
+    const index = new Bm25Index(fields, opts);
+    if (data.k1 !== index.k1 || data.championCap !== index.championCap) return undefined;
+    index.N = data.N;
+    index.termNames = data.terms;
+    for (let t = 0; t < data.terms.length; t++) index.terms.set(data.terms[t]!, t);
+    index.df = data.df;
+    index.maxImpact = data.maxImpact;
+    index.postStart = data.postStart;
+    index.postDoc = data.postDoc;
+    index.postImpact = data.postImpact;
+    index.fwdStart = data.fwdStart;
+    index.fwdTerm = data.fwdTerm;
+    index.fwdImpact = data.fwdImpact;
+    index.satRef = data.satRef;
+    index.reserveScratch();
+    return index;
   }
 
   has(term: string): boolean {

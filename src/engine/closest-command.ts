@@ -1,6 +1,6 @@
 // The closest command name to a mistyped one ("hlep", "meetngs"): edit distance first, then fuse.js.
-import Fuse from 'fuse.js';
 import { fold } from './analyze.ts';
+import { fuseClass } from './fuse-lazy.ts';
 import { osaDistance } from './spell.ts';
 
 export function closestCommand(name: string, commands: string[]): string | undefined {
@@ -21,6 +21,7 @@ export function closestCommand(name: string, commands: string[]): string | undef
     }
   });
   if (bestI >= 0) return commands[bestI];
+  const Fuse = fuseClass();
   const fuse = new Fuse(clean, { includeScore: true, threshold: 0.4, ignoreLocation: true });
   const best = fuse.search(n, { limit: 1 })[0];
   return best ? commands[best.refIndex] : undefined;

@@ -4,16 +4,16 @@
 // Its parts: the index fields (fields.ts), reading a question (query.ts), themes and suggestions
 // (themes.ts), links, sources and folding (links.ts), the tuning (tuning.ts).
 import type { Kind, PracticeBase } from '../knowledge/schema.ts';
-import { analyseField as analyseFieldText, buildSynonymTable, fold, type SynonymTable } from './analyze.ts';
+import { fold } from './analyze.ts';
 import { createLru } from '../core/lru.ts';
-import { Bm25Index, type QuerySlot, type Ranked } from './bm25.ts';
+import type { QuerySlot, Ranked } from './bm25.ts';
 import { closestCommand } from './closest-command.ts';
-import { FIELDS, indexFieldTexts } from './fields.ts';
 import { KIND_PREFERENCE, SOLUTION_KINDS, readInterpretedQuery } from './intent.ts';
-import { createLinks, createOwnTerms, ownTermsData, ownTermsFrom, type OwnTermsData } from './links.ts';
-import { createQueryAnalyser, querySlot, spellingVocabulary, type AnalysedQuery } from './query.ts';
+import { indexSteps } from './engine-build.ts';
+import type { EngineOptions } from './engine-options.ts';
+import { createLinks } from './links.ts';
+import { baseNameWords, createQueryAnalyser, curatedCommonWords, querySlot, spellingVocabulary, type AnalysedQuery } from './query.ts';
 import { createEnglishInterpreter } from './small-talk.ts';
-import type { FieldTermsMemo } from './field-terms-memo.ts';
 import { stem } from './stem.ts';
 import { createThemeFinder } from './themes.ts';
 import {
@@ -38,35 +38,10 @@ import type { AnswerNote, Engine, Interpretation, SearchHit, SearchOptions, Sear
 export * from './tuning.ts';
 export { FIELDS, entryFieldTexts, indexFieldTexts } from './fields.ts';
 export type { AnalysedQuery } from './query.ts';
+export type { EngineOptions } from './engine-options.ts';
 
 /** The term standing for a word not understood: never indexed (analysed terms have no control characters). */
 const UNMAPPED_TERM = '\u0000unmapped';
-
-export interface EngineOptions {
-  /** Score threshold override (0..1), mainly for experiments. */
-  threshold?: number;
-  /** Lower threshold for hits that match at least two query words (0..1). */
-  coveredThreshold?: number;
-  /** Threshold for a hit that matches one word of a question of several (0..1). */
-  oneWordThreshold?: number;
-  /** Postings read per query term at most (see Bm25Index). */
-  championCap?: number;
-  /** How much a query word the base has never seen counts against the score (see Bm25Index). */
-  unknownWeight?: number;
-  /** How many recent searches are kept for repeated questions and "more" pages (0: none). */
-  resultCache?: number;
-  /** Reads a message: its language, an English query, small talk (default: English only, see
-   *  src/engine/small-talk.ts; the app wires in the multilingual interpreter). */
-  interpret?: (text: string) => Interpretation;
-  /** Analysed index field texts kept between starts (src/cache/engine.ts); read and filled while building. */
-  fieldTerms?: FieldTermsMemo;
-  /** The base's spelling vocabulary kept between starts (src/cache/engine.ts): read when `words` is set
-   *  (it must be this base's: spellingVocabulary in query.ts), else built and stored there. */
-  vocabulary?: { words?: Map<string, number> };
-  /** Each entry's own terms kept between starts (src/cache/engine.ts): read when `data` is set (it must
-   *  be this base's: ownTermsData in links.ts), else built and stored there. */
-  ownTerms?: { data?: OwnTermsData };
-}
 
 /** Recent searches kept: their keys (question text) and small result objects that point at entries. */
 export const RESULT_CACHE = 1000;
@@ -113,47 +88,19 @@ function* engineSteps(base: PracticeBase, options: EngineOptions): Generator<voi
   const threshold = options.threshold ?? SCORE_THRESHOLD;
   const covered = { score: Math.min(threshold, options.coveredThreshold ?? COVERED_THRESHOLD), words: 2 };
   const oneWordThreshold = Math.max(threshold, options.oneWordThreshold ?? ONE_WORD_THRESHOLD);
-  const table: SynonymTable = buildSynonymTable(base.synonyms);
+  const entries = base.entries;
+  const { table, index, own, analyseField } = yield* indexSteps(base, options);
+  const { hasOwn } = own;
   const themeById = new Map(base.themes.map((t) => [t.id, t]));
   const themeByLabel = new Map(base.themes.map((t) => [fold(t.label), t]));
-
-  // ---- index ----
-  const memo = options.fieldTerms;
-  const analyseField = (text: string, t: SynonymTable): string[] => {
-    let terms = memo?.get(text);
-    if (!terms) {
-      terms = analyseFieldText(text, t);
-      memo?.set(text, terms);
-    }
-    return terms;
-  };
-  const fieldCache = new Map<string, string[]>();
-  const analyseCached = (text: string): string[] => {
-    let terms = fieldCache.get(text);
-    if (!terms) {
-      terms = analyseField(text, table);
-      fieldCache.set(text, terms);
-    }
-    return terms;
-  };
-  const entries = base.entries;
-  const index = new Bm25Index(FIELDS, { championCap: options.championCap ?? 2048, unknownWeight: options.unknownWeight ?? UNKNOWN_WEIGHT });
-  // themes, kind and context repeat across entries: analyse each distinct text once
-  const docs = indexFieldTexts(base).map((texts) => texts.map((t, f) => (f === 2 || f === 3 ? analyseField(t, table) : analyseCached(t))));
-  yield;
-  // each entry's own terms (title, themes, text, keywords), see links.ts
-  if (options.ownTerms && options.ownTerms.data?.start.length !== docs.length + 1) options.ownTerms.data = ownTermsData(docs);
-  const own = options.ownTerms?.data ? ownTermsFrom(options.ownTerms.data) : createOwnTerms(docs);
-  const { hasOwn } = own;
-  yield;
-  yield* index.buildSteps(docs);
-  fieldCache.clear();
   yield;
   const kindOf = entries.map((e) => e.kind);
   const themesOf = entries.map((e) => e.themes);
 
   if (options.vocabulary && !options.vocabulary.words) options.vocabulary.words = spellingVocabulary(base, table);
-  const analyse = createQueryAnalyser(base, table, index, options.vocabulary?.words);
+  if (options.curated && !options.curated.words) options.curated.words = curatedCommonWords(base, table);
+  if (options.names && !options.names.words) options.names.words = baseNameWords(base);
+  const analyse = createQueryAnalyser(base, table, index, { vocabulary: options.vocabulary?.words, curated: options.curated?.words, names: options.names?.words });
   yield;
   const { themesFor, suggest } = createThemeFinder({ base, table, index, analyseField, analyse });
   yield;

@@ -56,6 +56,13 @@ const OFF_TOPIC = new RegExp(
   'giu',
 );
 
+/** A word every match of OFF_TOPIC holds, looked for first: compiling OFF_TOPIC (case-insensitive
+ *  Unicode) costs a first question some 5 ms, and most questions hold none of these. Looked for in the
+ *  text lower-cased, with the long s as s: the only letters besides A-Z that OFF_TOPIC's /iu matches to
+ *  a-z are the long s (U+017F) and the Kelvin sign (U+212A, lower-cased to k). */
+const OFF_TOPIC_WORDS = /found|established|created|set|hours|times|open|address|number|details|website|install|download|store|update|rate|price|stock|weather|recipe|horoscope/;
+const mayBeOffTopic = (text: string): boolean => OFF_TOPIC_WORDS.test(text.toLowerCase().replace(/\u017f/g, 's'));
+
 /** A word typed with a capital first (one object for every search: no flag g, so test() keeps no state). */
 const CAPITAL = /^\p{Lu}/u;
 
@@ -133,15 +140,51 @@ export function spellingVocabulary(base: PracticeBase, table: SynonymTable): Map
   return vocab;
 }
 
+/** The everyday words (COMMON_WORDS, not stop words) that are the base's own: words of its curated
+ *  vocabulary (synonym groups, theme names and terms, entry keywords), or sharing a stem with one
+ *  ("protect" is the base's own when it says "victim protection"). A question's word that is an everyday
+ *  word but not one of these is no evidence on its own that a hit is on topic. A pure function of the
+ *  base and its synonym table, kept in the engine's snapshot (src/cache/engine.ts). */
+export function curatedCommonWords(base: PracticeBase, table: SynonymTable): Set<string> {
+  const curated = new Set<string>(table.words);
+  for (const t of base.themes) for (const tok of tokenize(`${t.label} ${t.terms.join(' ')}`)) curated.add(tok.norm);
+  const sample = base.entries.length > 5000 ? base.entries.slice(0, 5000) : base.entries;
+  for (const e of sample) for (const k of e.keywords) for (const tok of tokenize(k)) curated.add(tok.norm);
+  const curatedStems = new Set<string>();
+  for (const w of curated) curatedStems.add(stem(w));
+  const out = new Set<string>();
+  for (const w of COMMON_WORDS) if (!STOP_WORDS.has(w) && (curated.has(w) || curatedStems.has(stem(w)))) out.add(w);
+  return out;
+}
+
+/** Names the base knows as names (its meetings' cities and countries, its organisers and publishers:
+ *  "Europol", "Sofia", "Bangkok"), wherever they stand in a question: "Europol headquarters opening
+ *  hours" is about Europol, not about a topic. A pure function of the base, kept in the engine's snapshot. */
+export function baseNameWords(base: PracticeBase): Set<string> {
+  const names = new Set<string>();
+  const addNames = (text: string | undefined) => {
+    for (const t of tokenize(text ?? '')) if (t.norm.length >= 3 && /^[a-z]+$/.test(t.norm) && CAPITAL.test(t.raw) && !COMMON_WORDS.has(t.norm) && !STOP_WORDS.has(t.norm)) names.add(t.norm);
+  };
+  for (const m of base.meetings) {
+    addNames(m.place.city);
+    addNames(m.place.country);
+    addNames(m.organiser);
+  }
+  for (const d of base.documents) addNames(d.publisher);
+  return names;
+}
+
 /** Reads questions against one base and its index: `analyse(question)` gives its slots, its
- *  correction and its intent. `vocabulary`: spellingVocabulary(base, table) when already known (read
- *  from a snapshot); it must be this base's, as it is not checked. */
+ *  correction and its intent. `kept`: spellingVocabulary(base, table), curatedCommonWords(base, table)
+ *  and baseNameWords(base) when already known (read from a snapshot); they must be this base's, as
+ *  they are not checked. */
 export function createQueryAnalyser(
   base: PracticeBase,
   table: SynonymTable,
   index: Bm25Index,
-  vocabulary?: Map<string, number>,
+  kept: { vocabulary?: Map<string, number>; curated?: ReadonlySet<string>; names?: ReadonlySet<string> } = {},
 ): (query: string) => AnalysedQuery {
+  const { vocabulary, curated } = kept;
   // ---- vocabulary for spelling correction (surface words, lower-case, American spelling) ----
   const vocab = vocabulary ?? spellingVocabulary(base, table);
   // The speller (its prefix buckets and deletion indexes) is built on the first word to correct: a
@@ -187,42 +230,16 @@ export function createQueryAnalyser(
   };
 
   /** Everyday English ("new", "open", "hours", "first") that is not a word of the base's curated
-   *  vocabulary (synonym groups, theme names and terms, entry keywords): "data", "court", "victim" are
-   *  everyday words too, but the base's own. */
-  // built on the first word that is in no synonym group (many questions have none)
-  let curatedSets: { curated: Set<string>; curatedStems: Set<string> } | undefined;
-  const curatedWords = () => {
-    if (!curatedSets) {
-      const curated = new Set<string>(table.words);
-      for (const t of base.themes) for (const tok of tokenize(`${t.label} ${t.terms.join(' ')}`)) curated.add(tok.norm);
-      const sample = base.entries.length > 5000 ? base.entries.slice(0, 5000) : base.entries;
-      for (const e of sample) for (const k of e.keywords) for (const tok of tokenize(k)) curated.add(tok.norm);
-      // ("protect" is the base's own when it says "victim protection": compared by stem)
-      const curatedStems = new Set<string>();
-      for (const w of curated) curatedStems.add(stem(w));
-      curatedSets = { curated, curatedStems };
-    }
-    return curatedSets;
-  };
+   *  vocabulary (curatedCommonWords): "data", "court", "victim" are everyday words too, but the base's own. */
+  // found on the first word that is in no synonym group (many questions have none), unless given
+  let curatedCommon = curated;
   // ordinals ("first", "2nd") say which one, and currencies how much, not what
   const isEveryday = (w: string): boolean =>
-    (COMMON_WORDS.has(w) && !STOP_WORDS.has(w) && !curatedWords().curated.has(w) && !curatedWords().curatedStems.has(stem(w))) ||
+    (COMMON_WORDS.has(w) && !STOP_WORDS.has(w) && !(curatedCommon ??= curatedCommonWords(base, table)).has(w)) ||
     /^\d+(?:st|nd|rd|th)$/.test(w) ||
     CURRENCY.test(w);
 
-  /** Names the base knows as names (its meetings' cities and countries, its organisers and
-   *  publishers: "Europol", "Sofia", "Bangkok"), wherever they stand in the question: "Europol
-   *  headquarters opening hours" is about Europol, not about a topic. */
-  const baseNames = new Set<string>();
-  const addNames = (text: string | undefined) => {
-    for (const t of tokenize(text ?? '')) if (t.norm.length >= 3 && /^[a-z]+$/.test(t.norm) && CAPITAL.test(t.raw) && !COMMON_WORDS.has(t.norm) && !STOP_WORDS.has(t.norm)) baseNames.add(t.norm);
-  };
-  for (const m of base.meetings) {
-    addNames(m.place.city);
-    addNames(m.place.country);
-    addNames(m.organiser);
-  }
-  for (const d of base.documents) addNames(d.publisher);
+  const baseNames = kept.names ?? baseNameWords(base);
 
   // ---- query analysis ----
   /** How much a word the base has never seen counts against the score: an English word the base
@@ -235,17 +252,13 @@ export function createQueryAnalyser(
   };
   const analyse = (query: string): AnalysedQuery => {
     let offTopic = 0;
-    const raw =
-      typeof query === 'string'
-        ? query
-            .slice(0, MAX_QUERY_CHARS)
-            .replace(MARKUP, ' ')
-            .replace(PEERS, '$1 others')
-            .replace(OFF_TOPIC, () => {
-              offTopic++;
-              return ' ';
-            })
-        : '';
+    const text = typeof query === 'string' ? query.slice(0, MAX_QUERY_CHARS).replace(MARKUP, ' ').replace(PEERS, '$1 others') : '';
+    const raw = mayBeOffTopic(text)
+      ? text.replace(OFF_TOPIC, () => {
+          offTopic++;
+          return ' ';
+        })
+      : text;
     const { segments, questionText } = focus(raw);
     const slots: QuerySlot[] = [];
     const seen = new Map<string, QuerySlot>();

@@ -19,7 +19,7 @@
 //   (hundreds of strings per word before).
 // The results are the old algorithm's, word for word (fuse.search over the window, variants
 // generated): test/spell-equivalence.test.ts compares the two on some 55,000 misspellings.
-import Fuse from 'fuse.js';
+import { fuseClass } from './fuse-lazy.ts';
 
 /** fuse.js options the scores follow: threshold 0.35, ignoreLocation (the rest fuse's defaults). */
 const FUSE_THRESHOLD = 0.35;
@@ -31,7 +31,7 @@ const MATCH_OPTIONS = { threshold: FUSE_THRESHOLD, ignoreLocation: true } as con
 /** fuse.js's score of `text` for the query `pattern` (what `new Fuse([text], options).search(pattern)`
  *  ranks by for one-word strings); -1 when fuse finds no match. */
 export function fuseScore(pattern: string, text: string): number {
-  const r = Fuse.match(pattern, text, MATCH_OPTIONS);
+  const r = fuseClass().match(pattern, text, MATCH_OPTIONS);
   return r.isMatch ? r.score : -1;
 }
 

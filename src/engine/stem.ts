@@ -161,3 +161,9 @@ export function seedStems(pairs: Iterable<readonly [string, string]>): void {
     if (!cache.has(word)) cache.set(word, out);
   }
 }
+
+/** seedStems from two lists: words[i] stems to stems[i]. */
+export function seedStemLists(words: readonly string[], stems: readonly string[]): void {
+  const n = Math.min(words.length, stems.length, 50_000 - cache.size);
+  for (let i = 0; i < n; i++) if (!cache.has(words[i]!)) cache.set(words[i]!, stems[i]!);
+}

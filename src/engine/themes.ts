@@ -1,8 +1,9 @@
 // Themes a topic points to (/challenges <topic>), and the themes offered when nothing answers a question.
-import Fuse from 'fuse.js';
+import type Fuse from 'fuse.js';
 import type { PracticeBase, Theme } from '../knowledge/schema.ts';
 import { MAX_QUERY_CHARS, fold, type SynonymTable } from './analyze.ts';
 import type { Bm25Index, QuerySlot } from './bm25.ts';
+import { fuseClass } from './fuse-lazy.ts';
 import type { AnalysedQuery } from './query.ts';
 
 export interface ThemeFinder {
@@ -73,7 +74,8 @@ export function createThemeFinder(deps: {
     // typos the word corrector left, in a short topic: fuse over theme labels and terms
     const q = fold(t).replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
     if (q.length < 3 || q.length > 40) return [];
-    themeFuse ??= new Fuse(
+    const FuseClass = fuseClass();
+    themeFuse ??= new FuseClass(
       base.themes.flatMap((th) => [th.label, ...th.terms].map((text) => ({ theme: th, text: fold(text) }))),
       { keys: ['text'], includeScore: true, threshold: 0.3, ignoreLocation: true },
     );
