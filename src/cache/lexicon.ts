@@ -19,20 +19,45 @@ const EXT = path.extname(fileURLToPath(import.meta.url));
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const LEXICON_CODE = [path.join(here, `../engine/interpret/lexicon${EXT}`), path.join(here, `../engine/interpret/lexicon-file${EXT}`)];
 
-/** Each language's terms are kept as the JSON text of their [concept, terms] pairs, parsed on their first use:
- *  an English question reads no other language's terms, and parsing them all was most of reading the snapshot. */
-type LexiconJson = { concepts: Lexicon['concepts']; languages: { language: LanguageTerms['language']; name: string; terms: string }[] };
+/** The snapshot's body: one line of JSON (the concepts, and each language's code, name and the length in bytes of
+ *  its terms), then each language's terms, the JSON text of its [concept, terms] pairs, one after the other.
+ *  A language's terms are decoded and parsed on their first use: an English question reads no other
+ *  language's, and decoding them all (UTF-8 of every script) and parsing them was most of reading the lexicon. */
+type LexiconHead = { concepts: Lexicon['concepts']; languages: { language: LanguageTerms['language']; name: string; bytes: number }[] };
 
-/** A language whose terms are parsed from `text` when first read. */
-function lazyLanguage(language: LanguageTerms['language'], name: string, text: string): LanguageTerms {
+/** A language whose terms are parsed from `read()` when first read. */
+function lazyLanguage(language: LanguageTerms['language'], name: string, read: () => string): LanguageTerms {
   let terms: Map<string, string[]> | undefined;
   return {
     language,
     name,
     get terms() {
-      return (terms ??= new Map(JSON.parse(text) as [string, string[]][]));
+      return (terms ??= new Map(JSON.parse(read()) as [string, string[]][]));
     },
   };
+}
+
+function encodeLexicon(l: Lexicon): Buffer {
+  const texts = l.languages.map((x) => Buffer.from(JSON.stringify([...x.terms])));
+  const head: LexiconHead = { concepts: l.concepts, languages: l.languages.map((x, i) => ({ language: x.language, name: x.name, bytes: texts[i]!.length })) };
+  return Buffer.concat([Buffer.from(`${JSON.stringify(head)}\n`), ...texts]);
+}
+
+function decodeLexicon(body: unknown): Lexicon {
+  if (!Buffer.isBuffer(body)) throw new Error('not a lexicon');
+  const nl = body.indexOf(0x0a);
+  if (nl < 0) throw new Error('not a lexicon');
+  const head = JSON.parse(body.toString('utf8', 0, nl)) as Partial<LexiconHead>;
+  if (!Array.isArray(head.concepts) || !Array.isArray(head.languages) || !head.languages.every((x) => Number.isSafeInteger(x.bytes) && x.bytes >= 0)) throw new Error('not a lexicon');
+  let at = nl + 1;
+  const languages = head.languages.map((x) => {
+    const from = at;
+    at += x.bytes;
+    return lazyLanguage(x.language, x.name, () => body.toString('utf8', from, from + x.bytes));
+  });
+  // the lengths must add up to the body's: a body cut short or run on is no lexicon
+  if (at !== body.length) throw new Error('not a lexicon');
+  return { concepts: head.concepts, languages };
 }
 
 function snapshot(root: string, cacheDir: string | undefined): Omit<CachedLoadOptions<Lexicon>, 'build'> {
@@ -42,14 +67,11 @@ function snapshot(root: string, cacheDir: string | undefined): Omit<CachedLoadOp
     root,
     files: filesUnder(path.join(root, 'lexicon'), ['.yaml', '.yml']),
     code: LEXICON_CODE,
-    // the layout of the snapshot (terms as text): a snapshot of another layout has another key
-    version: 'terms-as-text',
-    encode: (l): LexiconJson => ({ concepts: l.concepts, languages: l.languages.map((x) => ({ language: x.language, name: x.name, terms: JSON.stringify([...x.terms]) })) }),
-    decode: (j) => {
-      const o = j as Partial<LexiconJson>;
-      if (!Array.isArray(o.concepts) || !Array.isArray(o.languages) || !o.languages.every((x) => typeof x.terms === 'string')) throw new Error('not a lexicon');
-      return { concepts: o.concepts, languages: o.languages.map((x) => lazyLanguage(x.language, x.name, x.terms)) };
-    },
+    // the layout of the snapshot (see LexiconHead): a snapshot of another layout has another key
+    version: 'terms as bytes after a head line',
+    raw: true,
+    encode: encodeLexicon,
+    decode: decodeLexicon,
   };
 }
 
