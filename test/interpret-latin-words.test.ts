@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { baseVocabulary } from '../src/cache/lexicon.ts';
+import os from 'node:os';
+import { baseVocabulary, baseWordsCached } from '../src/cache/lexicon.ts';
 import { loadLexicon } from '../src/engine/interpret/index.ts';
 import { addLatinWords, latinWords, tokenize } from '../src/engine/interpret/text.ts';
 import { defaultKnowledgeDir, loadPracticeBase } from '../src/knowledge/load.ts';
@@ -41,6 +42,26 @@ describe('latinWords', () => {
     const together = new Set<string>();
     addLatinWords(all, together);
     expect([...together].sort()).toEqual([...new Set(all.flatMap(byTokens))].sort());
+  });
+
+  it('the base’s words kept in the cache (base-words.json, folded) give the interpreter the vocabulary the base’s texts give', () => {
+    const base = loadPracticeBase(dir);
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'pb-base-words-'));
+    try {
+      const fromTexts = new Set<string>();
+      addLatinWords(baseVocabulary(base), fromTexts);
+      for (const run of ['cold', 'warm']) {
+        const words = [...baseWordsCached(base, dir, cache)];
+        const fromWords = new Set<string>();
+        addLatinWords(words, fromWords);
+        expect([...fromWords].sort(), run).toEqual([...fromTexts].sort());
+        // already folded: each reads as itself
+        for (const w of words) expect(latinWords(w), run).toEqual([w]);
+      }
+      expect(fs.readdirSync(cache)).toEqual(['base-words.json']);
+    } finally {
+      fs.rmSync(cache, { recursive: true, force: true });
+    }
   });
 
   it('gives the tokeniser’s words for seeded ASCII texts: digits, punctuation, capitals, and past 200 tokens', () => {

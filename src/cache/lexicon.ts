@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterpreter } from '../engine/interpret/interpreter.ts';
 import type { LanguageTerms, Lexicon } from '../engine/interpret/lexicon.ts';
-import { tokenize } from '../engine/interpret/text.ts';
+import { latinWords } from '../engine/interpret/text.ts';
 import type { Interpretation } from '../engine/types.ts';
 import type { PracticeBase } from '../knowledge/schema.ts';
 import { cachedLoad, cachedLoadAsync, filesUnder, type CachedLoadOptions, type CachedLoadResult } from './cached-load.ts';
@@ -106,9 +106,9 @@ const WORDS_CODE = [
 
 /**
  * The base's vocabulary as the interpreter reads it, from a snapshot (`base-words.json`) when the knowledge
- * folder and the code are unchanged: its distinct words as the interpreter's tokeniser cuts them (a token is
- * a run of letters, marks and digits, and everything the interpreter keeps of it depends on that run alone),
- * so the interpreter tokenises a few thousand words instead of every entry's text. Same interpretations.
+ * folder and the code are unchanged: its distinct Latin words as the interpreter keeps them (latinWords: the
+ * tokeniser's Latin tokens that are no numbers, folded), so a start reads a few thousand words, already
+ * folded, instead of tokenising every entry's text; a folded word reads as itself again. Same interpretations.
  * `base` must be the base loaded from `knowledgeDir`.
  */
 export function baseWordsCached(base: PracticeBase, knowledgeDir: string, cacheDir: string | undefined): Iterable<string> {
@@ -122,8 +122,8 @@ export function baseWordsCached(base: PracticeBase, knowledgeDir: string, cacheD
     code: WORDS_CODE,
     build: () => {
       const words = new Set<string>();
-      // as createInterpreter reads its vocabulary: tokenize(text, undefined), with its default token limit
-      for (const text of baseVocabulary(base)) for (const t of tokenize(text, undefined)) words.add(t.raw);
+      // as createInterpreter reads its vocabulary (addLatinWords)
+      for (const text of baseVocabulary(base)) for (const w of latinWords(text)) words.add(w);
       return [...words];
     },
     decode: (j) => {
