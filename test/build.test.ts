@@ -4,13 +4,12 @@
 // (test/helpers/cli-command.ts: dist/ when it is fresh, else the sources); the one test here runs the compiled bin, as `npx practice-bot` does
 // after `npm install` (or `npm ci` in .ci/run), and checks what it loads: no tsx, no platform SDK for `ask`
 // or the console, and on a second run (snapshot cache warm) no YAML parser or zod either.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modulesOf } from './helpers/bundle-modules.ts';
-import { BIN, ROOT } from './helpers/cli-command.ts';
+import { ROOT } from './helpers/cli-command.ts';
 import { runCli } from './helpers/run-cli.ts';
 
 /** Prints every file module the child resolves, on stderr, one `LOAD <url>` line each; at exit, the
@@ -21,25 +20,12 @@ const LIST_MODULES = `data:text/javascript,${encodeURIComponent(
     "process.on('exit', () => { for (const f of Object.keys(createRequire(process.cwd() + '/').cache)) process.stderr.write('LOAD file://' + f + '\\n'); });",
 )}`;
 
-function runCompiled(args: string[], cwd: string, input = ''): Promise<{ code: number | null; stdout: string; stderr: string; loaded: string[] }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', LIST_MODULES, BIN, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', DATABASE_PATH: path.join(cwd, 'data', 'bot.db') },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const lines = stderr.split('\n');
-      const loaded = lines.filter((l) => l.startsWith('LOAD ')).map((l) => l.slice(5).replace(`file://${ROOT}/`, ''));
-      resolve({ code, stdout, stderr: lines.filter((l) => !l.startsWith('LOAD ') && l !== '').join('\n'), loaded });
-    });
-    child.stdin.end(input);
-  });
+/** The compiled bin (PRACTICE_BOT_FROM_SOURCE off), run in `cwd` with its database there, listing what it loads. */
+async function runCompiled(args: string[], cwd: string, input = ''): Promise<{ code: number | null; stdout: string; stderr: string; loaded: string[] }> {
+  const r = await runCli(args, { nodeArgs: ['--import', LIST_MODULES], cwd, input, env: { PRACTICE_BOT_FROM_SOURCE: '0', DATABASE_PATH: path.join(cwd, 'data', 'bot.db') } });
+  const lines = r.stderr.split('\n');
+  const loaded = lines.filter((l) => l.startsWith('LOAD ')).map((l) => l.slice(5).replace(`file://${ROOT}/`, ''));
+  return { code: r.code, stdout: r.stdout, stderr: lines.filter((l) => !l.startsWith('LOAD ') && l !== '').join('\n'), loaded };
 }
 
 const PLATFORM = /node_modules\/(grammy|@grammyjs|@slack|undici|ws|axios)\//;

@@ -2,13 +2,13 @@
 // reminders, agenda, follow-ups and digest are built, so a first line that is one of their commands
 // must wait for them (never "I don't know the command"), and the wake loop must still run.
 // The console runs in this process (src/cli.ts main with a stdin of its own), as the bin does.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modulesOfFile } from './helpers/bundle-modules.ts';
-import { cliArgs, cliEnv, runMain } from './helpers/cli-command.ts';
+import { runMain } from './helpers/cli-command.ts';
+import { runCli } from './helpers/run-cli.ts';
 
 /** In the child, one ordered stream on stderr: `LOAD <url>` for each module resolved (a loader hook),
  *  and `ANSWER` when the first reply is written to stdout. */
@@ -20,20 +20,9 @@ const TRACE = `data:text/javascript,${encodeURIComponent(
 )}`;
 
 /** The bin's console (the build when fresh, else the sources) with TRACE: what it printed on stderr, in order. */
-function traceConsole(db: string, input: string): Promise<{ code: number | null; stdout: string; trace: string[] }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TRACE, ...cliArgs(['console'])], {
-      env: cliEnv({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...env(db) }),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, trace: stderr.split('\n').filter((l) => l === 'ANSWER' || l.startsWith('LOAD ')) }));
-    child.stdin.end(input);
-  });
+async function traceConsole(db: string, input: string): Promise<{ code: number | null; stdout: string; trace: string[] }> {
+  const r = await runCli(['console'], { nodeArgs: ['--import', TRACE], input, env: env(db) });
+  return { code: r.code, stdout: r.stdout, trace: r.stderr.split('\n').filter((l) => l === 'ANSWER' || l.startsWith('LOAD ')) };
 }
 
 const tmpDb = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pb-staged-')), 'bot.db');

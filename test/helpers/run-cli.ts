@@ -10,13 +10,15 @@ export { ROOT };
  *  inherited tokens). */
 export function runCli(
   args: string[],
-  /** closeStdoutAfter: stop reading the output once this many characters came (as `| head` does). */
-  opts: { input?: string; env?: Record<string, string>; closeStdoutAfter?: number } = {},
+  /** closeStdoutAfter: stop reading the output once this many characters came (as `| head` does);
+   *  nodeArgs: node's own arguments before the bin (e.g. an `--import` that traces the child);
+   *  cwd: the working folder (default: a fresh temporary one). */
+  opts: { input?: string; env?: Record<string, string>; closeStdoutAfter?: number; nodeArgs?: string[]; cwd?: string } = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, cliArgs(args), {
+    const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), ...cliArgs(args)], {
       // A fresh working folder: no developer .env is picked up, and ./data stays out of the repo.
-      cwd: fs.mkdtempSync(path.join(os.tmpdir(), 'pb-cwd-')),
+      cwd: opts.cwd ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pb-cwd-')),
       env: cliEnv({ PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'warn', ...opts.env }),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
